@@ -1,0 +1,25 @@
+"""Enqueueing that never breaks the request that asked for it."""
+
+import logging
+
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Send ``task`` to the broker once the current transaction commits.
+
+    If the broker is down the work is not lost: it is logged, and each feature
+    keeps enough state in the database for a periodic sweep to enqueue it again.
+    """
+
+    def send():
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except OperationalError:
+            logger.warning("Broker unavailable; %s(%s) left for the sweep", task.name, args, exc_info=True)
+
+    from django.db import transaction
+
+    transaction.on_commit(send)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "dlcurriculum administration"
+admin.site.site_title = "dlcurriculum admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("allauth.urls")),
+    path("stages/", include("stages.urls")),
+    path("me/", include("progress.urls")),
+    path("capstones/", include("capstones.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,101 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+MENTORS_GROUP = "Mentors"
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Berlin).")
+
+
+class UserManager(DjangoUserManager):
+    """E-mail is the login; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Every user is a learner; the "Mentors" group marks mentors, staff are admins."""
+
+    class ReminderFrequency(models.TextChoices):
+        OFF = "off", "Off"
+        WEEKLY = "weekly", "Weekly"
+        INACTIVITY = "inactivity", "After some days without activity"
+
+    username = None
+    first_name = None
+    last_name = None
+    name = models.CharField("display name", max_length=150, blank=True)
+    email = models.EmailField("e-mail address", unique=True)
+
+    why = models.TextField(
+        "why I am learning deep learning",
+        blank=True,
+        max_length=2000,
+        help_text="Your goal. Keep it in mind when motivation runs low.",
+    )
+    reminder_frequency = models.CharField(
+        max_length=16, choices=ReminderFrequency.choices, default=ReminderFrequency.INACTIVITY
+    )
+    reminder_inactivity_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        "preferred hour (local time)", default=18, validators=[MaxValueValidator(23)]
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="users_user_email_ci_unique"),
+            models.CheckConstraint(condition=models.Q(reminder_hour__lte=23), name="users_user_reminder_hour_valid"),
+            models.CheckConstraint(
+                condition=models.Q(reminder_inactivity_days__gte=1, reminder_inactivity_days__lte=90),
+                name="users_user_reminder_days_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@", 1)[0]
+
+    @property
+    def is_mentor(self) -> bool:
+        # Cached per instance: templates ask more than once per page.
+        if not hasattr(self, "_is_mentor"):
+            self._is_mentor = self.groups.filter(name=MENTORS_GROUP).exists()
+        return self._is_mentor

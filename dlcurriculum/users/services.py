@@ -1,0 +1,39 @@
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import MENTORS_GROUP, User
+
+DEMO_ACCOUNTS = (
+    ("learner@example.com", "Demo Learner", "learner"),
+    ("mentor@example.com", "Demo Mentor", "mentor"),
+    ("admin@example.com", "Demo Admin", "admin"),
+)
+
+
+@transaction.atomic
+def create_verified_user(email: str, password: str, *, name: str = "", role: str = "learner") -> User:
+    user, _ = User.objects.get_or_create(email=email, defaults={"name": name})
+    user.name = user.name or name
+    user.set_password(password)
+    user.is_active = True
+    user.is_staff = user.is_superuser = role == "admin"
+    user.save()
+    if role == "mentor":
+        user.groups.add(Group.objects.get(name=MENTORS_GROUP))
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def create_demo_accounts() -> list[tuple[str, str, str]]:
+    """(email, password, role) for each demo account; passwords are new on every call."""
+    accounts = []
+    for email, name, role in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        create_verified_user(email, password, name=name, role=role)
+        accounts.append((email, password, role))
+    return accounts

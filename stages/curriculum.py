@@ -1,0 +1,262 @@
+"""Parse and validate the curriculum file. Pure: no Django, data in, data out.
+
+Every problem is reported with the path of the entry it concerns, e.g.
+``stages[2] (deep-dive) > resources[1] (d2l): url 'ftp://x' is not an http(s) URL``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+RESOURCE_KINDS = {
+    "course", "book", "video", "playlist", "paper", "article", "talk", "repository", "docs", "notebooks",
+}
+COSTS = {"free", "paid", "unknown"}
+SLUG_RE = re.compile(r"^[-a-z0-9_]+$")
+
+
+class CurriculumError(ValueError):
+    """The file is malformed or invalid; the message names the entry and the problem."""
+
+
+@dataclass(frozen=True)
+class FrameworkData:
+    name: str
+    module: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ResourceData:
+    key: str
+    order: int
+    title: str
+    url: str
+    kind: str
+    authors: str = ""
+    description: str = ""
+    optional: bool = False
+    cost: str = "unknown"
+
+
+@dataclass(frozen=True)
+class IdeaData:
+    order: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CapstoneData:
+    key: str
+    title: str
+    focus: str
+    rules: str
+    allowed: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    ideas: tuple[IdeaData, ...]
+
+
+@dataclass(frozen=True)
+class StageData:
+    slug: str
+    order: int
+    title: str
+    summary: str
+    body: str
+    resources: tuple[ResourceData, ...]
+    capstone: CapstoneData | None = None
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    frameworks: tuple[FrameworkData, ...]
+    stages: tuple[StageData, ...] = field(default_factory=tuple)
+
+
+def is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+class _Reader:
+    """Typed access to one mapping of the file, with error messages that name it."""
+
+    def __init__(self, data, where: str):
+        if not isinstance(data, dict):
+            raise CurriculumError(f"{where}: expected a mapping, got {type(data).__name__}")
+        self.data = data
+        self.where = where
+
+    def fail(self, message: str):
+        raise CurriculumError(f"{self.where}: {message}")
+
+    def text(self, name: str, *, required: bool = True, max_length: int | None = None) -> str:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(f"'{name}' is required")
+            return ""
+        if not isinstance(value, str):
+            self.fail(f"'{name}' must be text, got {type(value).__name__}")
+        value = value.strip()
+        if max_length and len(value) > max_length:
+            self.fail(f"'{name}' is longer than {max_length} characters")
+        return value
+
+    def slug(self, name: str) -> str:
+        value = self.text(name, max_length=80)
+        if not SLUG_RE.match(value):
+            self.fail(f"'{name}' {value!r} must be lowercase letters, digits, '-' or '_'")
+        return value
+
+    def url(self, name: str, *, required: bool = True) -> str:
+        value = self.text(name, required=required, max_length=1000)
+        if value and not is_http_url(value):
+            self.fail(f"'{name}' {value!r} is not an http(s) URL")
+        return value
+
+    def integer(self, name: str) -> int:
+        value = self.data.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            self.fail(f"'{name}' must be a whole number from 1, got {value!r}")
+        return value
+
+    def boolean(self, name: str) -> bool:
+        value = self.data.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(f"'{name}' must be true or false, got {value!r}")
+        return value
+
+    def choice(self, name: str, choices: set[str], default: str | None = None) -> str:
+        value = self.data.get(name, default)
+        if value not in choices:
+            self.fail(f"'{name}' {value!r} is not one of {', '.join(sorted(choices))}")
+        return value
+
+    def items(self, name: str) -> list:
+        value = self.data.get(name, [])
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(f"'{name}' must be a list")
+        return value
+
+
+def _label(index: int, data, key: str) -> str:
+    name = data.get(key) if isinstance(data, dict) else None
+    return f"[{index}]" + (f" ({name})" if name else "")
+
+
+def parse(text: str) -> Curriculum:
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CurriculumError(f"not valid YAML: {exc}") from exc
+    root = _Reader(raw, "curriculum")
+
+    frameworks = []
+    modules: set[str] = set()
+    for i, item in enumerate(root.items("frameworks")):
+        r = _Reader(item, f"frameworks{_label(i, item, 'module')}")
+        fw = FrameworkData(name=r.text("name", max_length=80), module=r.text("module", max_length=80), url=r.url("url"))
+        if fw.module in modules:
+            r.fail(f"module {fw.module!r} is listed twice")
+        modules.add(fw.module)
+        frameworks.append(fw)
+
+    stages = []
+    seen_slugs: set[str] = set()
+    seen_orders: set[int] = set()
+    seen_keys: set[str] = set()
+    raw_stages = root.items("stages")
+    if not raw_stages:
+        root.fail("'stages' must list at least one stage")
+    for i, item in enumerate(raw_stages):
+        where = f"stages{_label(i, item, 'slug')}"
+        r = _Reader(item, where)
+        slug, order = r.slug("slug"), r.integer("order")
+        if slug in seen_slugs:
+            r.fail(f"slug {slug!r} is used twice")
+        if order in seen_orders:
+            r.fail(f"order {order} is used twice")
+        seen_slugs.add(slug)
+        seen_orders.add(order)
+
+        resources = []
+        urls: set[str] = set()
+        for j, res in enumerate(r.items("resources")):
+            rr = _Reader(res, f"{where} > resources{_label(j, res, 'key')}")
+            resource = ResourceData(
+                key=rr.slug("key"),
+                order=j + 1,
+                title=rr.text("title", max_length=300),
+                url=rr.url("url"),
+                kind=rr.choice("kind", RESOURCE_KINDS),
+                authors=rr.text("authors", required=False, max_length=300),
+                description=rr.text("description", required=False),
+                optional=rr.boolean("optional"),
+                cost=rr.choice("cost", COSTS, default="unknown"),
+            )
+            if resource.key in seen_keys:
+                rr.fail(f"key {resource.key!r} is used twice")
+            if resource.url in urls:
+                rr.fail(f"url {resource.url!r} appears twice in this stage")
+            seen_keys.add(resource.key)
+            urls.add(resource.url)
+            resources.append(resource)
+
+        capstone = None
+        if r.data.get("capstone") is not None:
+            cr = _Reader(r.data["capstone"], f"{where} > capstone")
+            allowed = tuple(cr.items("allowed"))
+            forbidden = tuple(cr.items("forbidden"))
+            for module in allowed + forbidden:
+                if module not in modules:
+                    cr.fail(f"framework {module!r} is not defined under 'frameworks'")
+            if set(allowed) & set(forbidden):
+                cr.fail(f"{sorted(set(allowed) & set(forbidden))} are both allowed and forbidden")
+            ideas = []
+            for k, idea in enumerate(cr.items("ideas")):
+                ir = _Reader(idea, f"{where} > capstone > ideas{_label(k, idea, 'title')}")
+                ideas.append(IdeaData(order=k + 1, title=ir.text("title", max_length=200), url=ir.url("url", required=False)))
+            if len({idea.title for idea in ideas}) != len(ideas):
+                cr.fail("two project ideas have the same title")
+            capstone = CapstoneData(
+                key=cr.slug("key"),
+                title=cr.text("title", max_length=200),
+                focus=cr.text("focus", max_length=200),
+                rules=cr.text("rules"),
+                allowed=allowed,
+                forbidden=forbidden,
+                ideas=tuple(ideas),
+            )
+
+        stages.append(
+            StageData(
+                slug=slug,
+                order=order,
+                title=r.text("title", max_length=200),
+                summary=r.text("summary", max_length=500),
+                body=r.text("body", required=False),
+                resources=tuple(resources),
+                capstone=capstone,
+            )
+        )
+    return Curriculum(frameworks=tuple(frameworks), stages=tuple(sorted(stages, key=lambda s: s.order)))
+
+
+def read(path: Path) -> Curriculum:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CurriculumError(f"cannot read {path}: {exc.strerror}") from exc
+    return parse(text)
+
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "curriculum.yaml"

@@ -1,0 +1,96 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Stage(models.Model):
+    order = models.PositiveSmallIntegerField(unique=True, help_text="Position in the curriculum, from 1.")
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=500, help_text="One or two sentences for the overview.")
+    body = models.TextField(blank=True, help_text="The stage's text (Markdown).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.CheckConstraint(condition=Q(order__gte=1), name="stages_stage_order_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stages:detail", kwargs={"slug": self.slug})
+
+
+class Resource(models.Model):
+    class Kind(models.TextChoices):
+        COURSE = "course", "Course"
+        BOOK = "book", "Book"
+        VIDEO = "video", "Video"
+        PLAYLIST = "playlist", "Playlist"
+        PAPER = "paper", "Paper"
+        ARTICLE = "article", "Article"
+        TALK = "talk", "Talk"
+        REPOSITORY = "repository", "Repository"
+        DOCS = "docs", "Docs"
+        NOTEBOOKS = "notebooks", "Notebooks"
+
+    class Cost(models.TextChoices):
+        FREE = "free", "Free"
+        PAID = "paid", "Paid"
+        UNKNOWN = "unknown", "Unknown"
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="resources")
+    order = models.PositiveSmallIntegerField()
+    key = models.SlugField(
+        max_length=80, unique=True, help_text="Stable identifier; the curriculum file refers to resources by it."
+    )
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=1000)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    authors = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    optional = models.BooleanField(
+        default=False, help_text="Recommended in the text but not on the stage's core resource list."
+    )
+    cost = models.CharField(max_length=8, choices=Cost.choices, default=Cost.UNKNOWN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["stage__order", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "order"],
+                name="stages_resource_unique_order_in_stage",
+                # Deferred so an admin can swap two positions in one save.
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.UniqueConstraint(fields=["stage", "url"], name="stages_resource_unique_url_in_stage"),
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="stages_resource_url_http",
+            ),
+            models.CheckConstraint(condition=Q(order__gte=1), name="stages_resource_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SeededKey(models.Model):
+    """Keys the curriculum loader has created once.
+
+    The loader never recreates what an admin deleted, so it remembers what it made.
+    """
+
+    model = models.CharField(max_length=32)
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "key"], name="stages_seededkey_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.key}"

@@ -1,0 +1,36 @@
+import pytest
+from django.core.management import call_command
+
+from . import factories
+
+
+@pytest.fixture
+def curriculum(db):
+    """The seed curriculum, loaded as `make run` loads it."""
+    call_command("load_curriculum", verbosity=0)
+
+
+@pytest.fixture
+def learner(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def other_learner(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def mentor(db):
+    return factories.MentorFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return factories.AdminFactory()
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client

@@ -1,0 +1,112 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from capstones.models import CapstoneBrief, Framework, ProjectIdea
+from dlcurriculum.users.models import MENTORS_GROUP, User
+from stages.models import Resource, Stage
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"learner{n}@example.com")
+    name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+        if create:
+            obj.save()
+
+
+class MentorFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"mentor{n}@example.com")
+
+    @factory.post_generation
+    def mentor_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=MENTORS_GROUP))
+
+
+class AdminFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"admin{n}@example.com")
+    is_staff = True
+    is_superuser = True
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stage
+
+    order = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"stage-{n}")
+    title = factory.Sequence(lambda n: f"Stage {n}")
+    summary = "A stage."
+    body = "Some *text*."
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    stage = factory.SubFactory(StageFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    key = factory.Sequence(lambda n: f"resource-{n}")
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    url = factory.Sequence(lambda n: f"https://example.com/resource/{n}")
+    kind = Resource.Kind.COURSE
+    cost = Resource.Cost.FREE
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Framework
+        django_get_or_create = ["module"]
+
+    module = factory.Sequence(lambda n: f"framework{n}")
+    name = factory.LazyAttribute(lambda o: o.module.title())
+
+
+class CapstoneBriefFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CapstoneBrief
+
+    stage = factory.SubFactory(StageFactory)
+    key = factory.Sequence(lambda n: f"capstone-{n}")
+    title = factory.Sequence(lambda n: f"Capstone {n}")
+    focus = "Supervised Deep Learning"
+    rules = "Low-level frameworks only."
+
+
+class ProjectIdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectIdea
+
+    brief = factory.SubFactory(CapstoneBriefFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Idea {n}")
+    url = "https://example.com/idea"
+
+
+def build_curriculum(stages: int, resources_per_stage: int) -> list[Stage]:
+    """A synthetic curriculum of the given size; every third stage is a capstone."""
+    made = []
+    for s in range(stages):
+        stage = StageFactory(order=s + 1, slug=f"scaled-{s}")
+        if s % 3 == 2:
+            brief = CapstoneBriefFactory(stage=stage, key=f"scaled-capstone-{s}")
+            brief.allowed_frameworks.add(FrameworkFactory(module="torch"))
+            brief.forbidden_frameworks.add(FrameworkFactory(module="keras"))
+            ProjectIdeaFactory.create_batch(3, brief=brief)
+        else:
+            for r in range(resources_per_stage):
+                ResourceFactory(stage=stage, order=r + 1, key=f"scaled-{s}-{r}", url=f"https://example.com/{s}/{r}")
+        made.append(stage)
+    return made
