@@ -1,0 +1,275 @@
+"""Reads of a learner's progress. Every function uses a fixed number of queries,
+whatever the size of the curriculum or of the learner's history."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from stages.models import Resource, Stage
+
+from . import completion as core
+from .models import Activity, ResourceProgress, WhyPromptDismissal
+
+RECENT_LIMIT = 5
+CHART_WEEKS = 26
+
+
+def _user_tz(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _resource_infos(queryset) -> list[core.ResourceInfo]:
+    return [
+        core.ResourceInfo(id=r[0], stage_id=r[1], order=r[2], created_at=r[3], optional=r[4])
+        for r in queryset.values_list("id", "stage_id", "order", "created_at", "optional")
+    ]
+
+
+def _progress_rows(user, **filters) -> list[ResourceProgress]:
+    return list(
+        ResourceProgress.objects.filter(user=user, **filters).only(
+            "id", "resource_id", "status", "note", "created_at", "updated_at"
+        )
+    )
+
+
+def _infos(rows: list[ResourceProgress]) -> list[core.ProgressInfo]:
+    return [core.ProgressInfo(resource_id=r.resource_id, status=r.status, created_at=r.created_at) for r in rows]
+
+
+# --- Stage page -----------------------------------------------------------------
+
+
+def stage_completion(user, stage_id: int) -> core.StageCompletion:
+    """One stage's completion for ``user`` (2 queries)."""
+    resources = _resource_infos(Resource.objects.filter(stage_id=stage_id))
+    rows = _progress_rows(user, resource__stage_id=stage_id)
+    return core.stage_completions([stage_id], resources, _infos(rows))[stage_id]
+
+
+def attach_stage_progress(user, stage: Stage) -> None:
+    """Put the learner's progress on a stage from ``stages.selectors.stage_detail``
+    (its resources prefetched): ``stage.completion`` and, on each resource,
+    ``resource.progress_status``, ``resource.progress_note``, ``resource.is_new``. 1 query."""
+    resources = list(stage.resources.all())
+    rows = _progress_rows(user, resource__stage_id=stage.pk)
+    infos = [
+        core.ResourceInfo(id=r.pk, stage_id=stage.pk, order=r.order, created_at=r.created_at, optional=r.optional)
+        for r in resources
+    ]
+    stage.completion = core.stage_completions([stage.pk], infos, _infos(rows))[stage.pk]
+    by_resource = {row.resource_id: row for row in rows}
+    for resource in resources:
+        row = by_resource.get(resource.pk)
+        resource.progress_status = row.status if row else core.NOT_STARTED
+        resource.progress_note = row.note if row else ""
+        resource.is_new = resource.pk in stage.completion.new_resource_ids
+
+
+# --- Overview -------------------------------------------------------------------
+
+
+def all_stage_completions(user) -> dict[int, core.StageCompletion]:
+    """Every stage's completion for ``user`` (3 queries)."""
+    stage_ids = list(Stage.objects.order_by("order").values_list("id", flat=True))
+    resources = _resource_infos(Resource.objects.all())
+    rows = _progress_rows(user)
+    return core.stage_completions(stage_ids, resources, _infos(rows))
+
+
+def attach_overview_progress(user, stages) -> None:
+    """Set ``stage.completion`` on each stage of ``stages.selectors.stage_overview``."""
+    resources = _resource_infos(Resource.objects.all())
+    rows = _progress_rows(user)
+    stages = list(stages)
+    completions = core.stage_completions([s.pk for s in stages], resources, _infos(rows))
+    for stage in stages:
+        stage.completion = completions[stage.pk]
+
+
+# --- Dashboard ------------------------------------------------------------------
+
+
+@dataclass
+class StageSummary:
+    stage: Stage
+    completion: core.StageCompletion
+
+
+@dataclass
+class RecentItem:
+    resource: Resource
+    status: str
+    status_label: str
+    note: str
+    updated_at: datetime
+
+
+@dataclass
+class Dashboard:
+    stages: list[StageSummary]
+    overall: core.StageCompletion
+    current_stage: StageSummary | None
+    next_up: Resource | None
+    recent: list[RecentItem]
+    chart: core.ActivityChart
+    why: str
+    capstone_status: object = None
+
+
+def activity_by_day(user, since: date, tz: zoneinfo.ZoneInfo) -> dict[date, int]:
+    """Number of activity entries per local calendar day from ``since`` on (1 query)."""
+    start = datetime.combine(since, time.min, tzinfo=tz)
+    rows = (
+        Activity.objects.filter(user=user, created_at__gte=start)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    return dict(rows)
+
+
+def activity_chart(user, *, weeks: int = CHART_WEEKS) -> core.ActivityChart:
+    tz = _user_tz(user)
+    today = timezone.localtime(timezone.now(), tz).date()
+    daily = activity_by_day(user, core.chart_window_start(today, weeks), tz)
+    return core.activity_chart(core.weekly_counts(daily, today, weeks))
+
+
+def capstone_status(user):
+    """Hook for the capstones feature: return what ``progress/_capstone_status.html``
+    should show on the dashboard (``None`` shows the placeholder)."""
+    return None
+
+
+def dashboard(user) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries (5)."""
+    stages = list(Stage.objects.order_by("order"))
+    resources = list(Resource.objects.select_related("stage").order_by("stage__order", "order"))
+    infos = [
+        core.ResourceInfo(id=r.pk, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
+        for r in resources
+    ]
+    rows = _progress_rows(user)
+    completions = core.stage_completions([s.pk for s in stages], infos, _infos(rows))
+    summaries = [StageSummary(stage=s, completion=completions[s.pk]) for s in stages]
+
+    stage_order = [s.pk for s in stages]
+    statuses = {row.resource_id: row.status for row in rows}
+    current_id = core.current_stage_id(stage_order, completions)
+    next_id = core.next_up(stage_order, infos, statuses, completions)
+    by_id = {r.pk: r for r in resources}
+
+    # Rows of deleted resources are gone with them (CASCADE), so every row here has a resource.
+    recent_rows = sorted(
+        (row for row in rows if row.resource_id in by_id),
+        key=lambda row: row.updated_at,
+        reverse=True,
+    )[:RECENT_LIMIT]
+    labels = dict(ResourceProgress._meta.get_field("status").choices)
+    recent = [
+        RecentItem(
+            resource=by_id[row.resource_id],
+            status=row.status,
+            status_label=labels.get(row.status, row.status),
+            note=row.note,
+            updated_at=row.updated_at,
+        )
+        for row in recent_rows
+        if row.resource_id in by_id
+    ]
+    return Dashboard(
+        stages=summaries,
+        overall=core.overall(completions.values()),
+        current_stage=next((s for s in summaries if s.stage.pk == current_id), None),
+        next_up=by_id.get(next_id),
+        recent=recent,
+        chart=activity_chart(user),
+        why=user.why,
+        capstone_status=capstone_status(user),
+    )
+
+
+# --- Why prompt -----------------------------------------------------------------
+
+
+def should_ask_why(user) -> bool:
+    return not user.why and not WhyPromptDismissal.objects.filter(user=user).exists()
+
+
+# --- Export ---------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "email",
+    "name",
+    "why",
+    "reminder_frequency",
+    "reminder_inactivity_days",
+    "reminder_hour",
+    "timezone",
+    "date_joined",
+)
+PROGRESS_FIELDS = (
+    "stage",
+    "resource_key",
+    "resource_title",
+    "resource_url",
+    "status",
+    "note",
+    "created_at",
+    "updated_at",
+)
+ACTIVITY_FIELDS = ("created_at", "resource_key", "resource_title", "status")
+
+
+def _iso(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_data(user) -> dict:
+    """All of the learner's data as plain values (3 queries)."""
+    profile = {name: _iso(getattr(user, name)) for name in PROFILE_FIELDS}
+    progress = [
+        {
+            "stage": row.resource.stage.slug,
+            "resource_key": row.resource.key,
+            "resource_title": row.resource.title,
+            "resource_url": row.resource.url,
+            "status": row.status,
+            "note": row.note,
+            "created_at": _iso(row.created_at),
+            "updated_at": _iso(row.updated_at),
+        }
+        for row in ResourceProgress.objects.filter(user=user)
+        .select_related("resource__stage")
+        .order_by("resource__stage__order", "resource__order")
+    ]
+    activity = [
+        {
+            "created_at": _iso(a.created_at),
+            # The resource may have been deleted since; the entry stays.
+            "resource_key": a.resource.key if a.resource else "",
+            "resource_title": a.resource.title if a.resource else "",
+            "status": a.status,
+        }
+        for a in Activity.objects.filter(user=user).select_related("resource").order_by("created_at", "id")
+    ]
+    return {
+        "format": "dlcurriculum-export",
+        "version": 1,
+        "exported_at": _iso(timezone.now()),
+        "profile": profile,
+        "progress": progress,
+        "activity": activity,
+    }
+

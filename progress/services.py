@@ -1,0 +1,81 @@
+"""Writes to a learner's progress, profile and account."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from stages.models import Resource
+
+from .models import Activity, ResourceProgress, Status, WhyPromptDismissal
+
+User = get_user_model()
+
+
+def _locked_row(user, resource: Resource) -> ResourceProgress:
+    """The learner's row for ``resource``, created if missing, locked until the transaction ends.
+
+    INSERT ... ON CONFLICT DO NOTHING on the unique (user, resource) constraint
+    means two simultaneous requests can never create two rows; the row lock then
+    serialises them so the second sees what the first wrote.
+    """
+    ResourceProgress.objects.bulk_create(
+        [ResourceProgress(user=user, resource=resource)],
+        ignore_conflicts=True,
+    )
+    return ResourceProgress.objects.select_for_update().get(user=user, resource=resource)
+
+
+@transaction.atomic
+def set_status(user, resource: Resource, status: str) -> tuple[ResourceProgress | None, bool]:
+    """Set the learner's status on ``resource``; returns (row, changed).
+
+    Setting the status it already has changes nothing and logs no activity, so a
+    double click counts once. "Not started" on an untouched resource creates no row.
+    """
+    if status not in Status.values:
+        raise ValueError(f"Unknown status {status!r}")
+    if status == Status.NOT_STARTED and not ResourceProgress.objects.filter(user=user, resource=resource).exists():
+        return None, False
+    row = _locked_row(user, resource)
+    if row.status == status:
+        return row, False
+    row.status = status
+    row.save(update_fields=["status", "updated_at"])
+    Activity.objects.create(user=user, resource=resource, status=status)
+    return row, True
+
+
+@transaction.atomic
+def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bool]:
+    """Replace the learner's private note on ``resource``; returns (row, changed)."""
+    note = note.replace("\r\n", "\n").strip()
+    max_length = ResourceProgress._meta.get_field("note").max_length
+    if len(note) > max_length:
+        raise ValueError(f"A note can be at most {max_length} characters long.")
+    row = _locked_row(user, resource)
+    if row.note == note:
+        return row, False
+    row.note = note
+    row.save(update_fields=["note", "updated_at"])
+    # A note is activity too (it keeps reminders quiet), with no status change.
+    Activity.objects.create(user=user, resource=resource, status="")
+    return row, True
+
+
+def dismiss_why_prompt(user) -> None:
+    WhyPromptDismissal.objects.get_or_create(user=user)
+
+
+@transaction.atomic
+def save_why(user, why: str) -> None:
+    user.why = why.strip()
+    user.save(update_fields=["why"])
+    dismiss_why_prompt(user)
+
+
+@transaction.atomic
+def delete_account(user) -> None:
+    """Delete the learner and everything that belongs to them (progress, notes,
+    activity, e-mail addresses, submissions): all of it cascades from the user row."""
+    User.objects.filter(pk=user.pk).delete()
