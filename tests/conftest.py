@@ -4,6 +4,18 @@ from django.core.management import call_command
 from . import factories
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file instead of shared-cache memory: concurrent connections
+    (threads in concurrency tests) then wait for each other's locks instead of failing
+    at once with "database table is locked"."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+
+
 @pytest.fixture
 def curriculum(db):
     """The seed curriculum, loaded as `make run` loads it."""
