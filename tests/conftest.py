@@ -46,3 +46,13 @@ def staff(db):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Rate limits and cached values must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,23 @@
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 app
+
+COPY pyproject.toml ./
+COPY dlcurriculum ./dlcurriculum
+COPY stages ./stages
+COPY progress ./progress
+COPY capstones ./capstones
+RUN pip install .
+COPY . .
+
+# collectstatic needs a SECRET_KEY but must not bake the real one into the image.
+RUN DEBUG=false SECRET_KEY=collectstatic-only-collectstatic-only-collectstatic-only \
+    python manage.py collectstatic --no-input \
+ && mkdir -p /app/media && chown -R app /app/media
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "dlcurriculum.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,88 @@
+import pytest
+from django.urls import reverse
+
+from stages.models import Stage
+from tests.factories import build_curriculum
+
+PUBLIC_PAGES = ["home", "stages:overview"]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_page_renders_with_the_loaded_curriculum(client, curriculum, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    for title in Stage.objects.values_list("title", flat=True):
+        assert title in response.content.decode()
+
+
+def test_every_stage_page_renders_its_resources(client, curriculum):
+    for stage in Stage.objects.prefetch_related("resources"):
+        response = client.get(stage.get_absolute_url())
+        assert response.status_code == 200
+        html = response.content.decode()
+        for resource in stage.resources.all():
+            assert resource.title.replace("&", "&amp;") in html
+            assert f'href="{resource.url.replace("&", "&amp;")}"' in html
+
+
+def test_capstone_page_shows_the_brief(client, curriculum):
+    html = client.get(reverse("stages:detail", args=["capstone-1"])).content.decode()
+    assert "Supervised Deep Learning" in html
+    assert 'class="fw-forbidden"><a href="https://keras.io/"' in html
+    assert 'class="fw-allowed"><a href="https://pytorch.org/"' in html
+    assert 'href="http://yann.lecun.com/exdb/mnist/"' in html
+
+
+def test_unknown_stage_is_404(client, curriculum):
+    assert client.get(reverse("stages:detail", args=["no-such-stage"])).status_code == 404
+
+
+def test_stage_body_markdown_cannot_inject_script(client, db):
+    (stage,) = build_curriculum(1, 1)
+    stage.body = '<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror="alert(3)">'
+    stage.save()
+    html = client.get(stage.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert 'href="javascript:' not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _queries(client, django_assert_max_num_queries, url):
+    client.get(url)  # warm-up: sessions, caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["stages:overview", "home", "detail"])
+def test_num_queries_of_public_pages_does_not_grow_with_the_curriculum(client, db, django_assert_max_num_queries, page):
+    counts = []
+    for stages, resources in ((3, 2), (30, 20)):
+        Stage.objects.all().delete()
+        made = build_curriculum(stages, resources)
+        url = made[0].get_absolute_url() if page == "detail" else reverse(page)
+        counts.append(_queries(client, django_assert_max_num_queries, url))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 6
+
+
+def test_num_queries_of_capstone_page_does_not_grow_with_ideas(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ProjectIdeaFactory
+
+    made = build_curriculum(3, 1)
+    capstone_stage = made[2]
+    counts = []
+    for extra in (0, 40):
+        ProjectIdeaFactory.create_batch(extra, brief=capstone_stage.capstone)
+        client.get(capstone_stage.get_absolute_url())
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(capstone_stage.get_absolute_url())
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

@@ -1,0 +1,98 @@
+"""The production configuration and the compose stack are valid."""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _production_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="dlcurriculum.example", **extra)
+    return env
+
+
+def test_production_settings_pass_check_deploy_with_no_warnings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = _production_env()
+    env.pop("SECRET_KEY")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_demo_accounts_are_refused_with_debug_off():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "create_demo_accounts"],
+        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "local mode" in result.stderr
+
+
+def test_compose_file_is_valid_and_runs_the_whole_stack():
+    compose = shutil.which("docker-compose")
+    assert compose, "docker-compose (Debian package) is needed to validate the compose file"
+    result = subprocess.run(
+        [compose, "config"], cwd=ROOT, env={**os.environ, "SECRET_KEY": "x" * 60}, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    assert {"postgres", "redis", "web", "worker", "beat", "mailpit"} <= set(services)
+    assert "gunicorn" in str(services["web"]["command"])
+    assert "load_curriculum" in str(services["web"]["command"])
+    assert "migrate" in str(services["web"]["command"])
+    assert "worker" in str(services["worker"]["command"])
+    assert "beat" in str(services["beat"]["command"])
+
+
+def test_pages_carry_security_headers_and_a_csp_without_inline_scripts(client, curriculum):
+    response = client.get(reverse("stages:overview"))
+    csp = response.headers["Content-Security-Policy"]
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    assert "object-src 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_healthz_answers_without_touching_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("healthz"))
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_database_and_broker(client):
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["broker"] in ("ok", "in-process")
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_the_broker_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
