@@ -78,16 +78,8 @@ def attach_stage_progress(user, stage: Stage) -> None:
 # --- Overview -------------------------------------------------------------------
 
 
-def all_stage_completions(user) -> dict[int, core.StageCompletion]:
-    """Every stage's completion for ``user`` (3 queries)."""
-    stage_ids = list(Stage.objects.order_by("order").values_list("id", flat=True))
-    resources = _resource_infos(Resource.objects.all())
-    rows = _progress_rows(user)
-    return core.stage_completions(stage_ids, resources, _infos(rows))
-
-
 def attach_overview_progress(user, stages) -> None:
-    """Set ``stage.completion`` on each stage of ``stages.selectors.stage_overview``."""
+    """Set ``stage.completion`` on each stage of ``stages.selectors.stage_overview`` (2 queries)."""
     resources = _resource_infos(Resource.objects.all())
     rows = _progress_rows(user)
     stages = list(stages)

@@ -129,3 +129,20 @@ def test_new_resource_is_flagged_on_the_stage_page_for_a_learner_who_started_the
     block = html.split(f'id="resource-{added.pk}"')[1].split("</li>")[0]
     assert "tag-new" in block
     assert "1 of 4 done" in html
+
+
+def test_plain_form_unknown_status_shows_a_message_and_a_way_back(learner_client, stage):
+    resource = first_resource(stage)
+    response = learner_client.post(reverse("progress:set_status", args=[resource.pk]), {"status": "finished"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose one of" in html
+    assert f'href="{stage.get_absolute_url()}#resource-{resource.pk}"' in html
+
+
+def test_fetch_note_save_answers_json_with_the_saved_note(learner_client, learner, stage):
+    resource = first_resource(stage)
+    data = learner_client.post(
+        reverse("progress:save_note", args=[resource.pk]), {"note": "  tricky  "}, **JSON
+    ).json()
+    assert (data["note"], data["status"], data["changed"]) == ("tricky", "not_started", True)
