@@ -46,9 +46,8 @@ def _bad_input(request, resource, message: str, *, form=None, status=400):
     if _wants_json(request):
         return JsonResponse({"error": message}, status=status)
     # Without JavaScript: show the submitted form again, so nothing typed is lost.
-    return render(
-        request, "progress/resource_form_error.html", {"resource": resource, "form": form, "error": message}, status=status
-    )
+    context = {"resource": resource, "form": form, "error": message}
+    return render(request, "progress/resource_form_error.html", context, status=status)
 
 
 @login_required
@@ -154,7 +153,9 @@ def export_json(request):
 def export_csv(request):
     stamp = timezone.now().strftime("%Y%m%d")
     return _download(
-        export.to_csv_zip(selectors.export_data(request.user)), "application/zip", f"dlcurriculum-export-{stamp}-csv.zip"
+        export.to_csv_zip(selectors.export_data(request.user)),
+        "application/zip",
+        f"dlcurriculum-export-{stamp}-csv.zip",
     )
 
 

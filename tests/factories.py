@@ -110,25 +110,3 @@ def build_curriculum(stages: int, resources_per_stage: int) -> list[Stage]:
                 ResourceFactory(stage=stage, order=r + 1, key=f"scaled-{s}-{r}", url=f"https://example.com/{s}/{r}")
         made.append(stage)
     return made
-
-
-# --- Learner progress ---------------------------------------------------------------
-from progress.models import Activity, ResourceProgress  # noqa: E402
-
-
-class ResourceProgressFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ResourceProgress
-
-    user = factory.SubFactory(UserFactory)
-    resource = factory.SubFactory(ResourceFactory)
-    status = "in_progress"
-
-
-class ActivityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Activity
-
-    user = factory.SubFactory(UserFactory)
-    resource = factory.SubFactory(ResourceFactory)
-    status = "in_progress"

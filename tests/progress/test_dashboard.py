@@ -75,7 +75,8 @@ def test_dashboard_survives_an_admin_deleting_a_touched_resource(learner_client,
 def test_dashboard_shows_the_learners_why(learner_client, learner):
     learner.why = "To build a model that reads medical scans"
     learner.save()
-    assert "To build a model that reads medical scans" in learner_client.get(reverse("progress:dashboard")).content.decode()
+    html = learner_client.get(reverse("progress:dashboard")).content.decode()
+    assert "To build a model that reads medical scans" in html
 
 
 def test_dashboard_has_a_capstone_status_area(learner_client):

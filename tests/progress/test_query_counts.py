@@ -69,7 +69,9 @@ def count_queries(client, url):
 
 
 @pytest.mark.parametrize("page", ["dashboard", "overview", "stage"])
-def test_page_query_count_stays_within_its_bound_at_both_sizes(learner_client, sized, page, django_assert_max_num_queries):
+def test_page_query_count_stays_within_its_bound_at_both_sizes(
+    learner_client, sized, page, django_assert_max_num_queries
+):
     url = page_url(page)
     learner_client.get(url)
     with django_assert_max_num_queries(MAX_QUERIES[page]):
