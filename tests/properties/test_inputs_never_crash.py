@@ -1,0 +1,64 @@
+"""Arbitrary input never makes the app crash or answer 500."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dlcurriculum.markdown import render_markdown
+from stages import curriculum as cur
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FAST
+@given(st.text())
+def test_markdown_rendering_never_emits_script_or_handlers(text):
+    html = render_markdown(text).lower()
+    assert "<script" not in html
+    assert 'href="javascript:' not in html
+    assert " onerror=" not in html and " onload=" not in html
+
+
+@FAST
+@given(st.text())
+def test_curriculum_parser_rejects_garbage_with_a_curriculum_error(text):
+    try:
+        cur.parse(text)
+    except cur.CurriculumError as exc:
+        assert str(exc)
+
+
+@FAST
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+                    max_leaves=30))
+def test_curriculum_parser_rejects_any_structure_with_a_curriculum_error(data):
+    import yaml
+
+    try:
+        cur.parse(yaml.safe_dump({"stages": data, "frameworks": data}))
+    except cur.CurriculumError as exc:
+        assert str(exc)
+
+
+@pytest.mark.django_db
+@FAST
+@given(email=st.text(max_size=300), password=st.text(max_size=200))
+def test_signup_form_answers_any_input_without_a_server_error(client, email, password):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.post(reverse("account_signup"), {"email": email, "password1": password, "password2": password})
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.django_db
+@FAST
+@given(login=st.text(max_size=300), password=st.text(max_size=200))
+def test_login_form_answers_any_input_without_a_server_error(client, login, password):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.post(reverse("account_login"), {"login": login, "password": password})
+    assert response.status_code in (200, 302)
