@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import base64
 import copy
+import functools
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -574,12 +575,18 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_body(notebook: nbformat.NotebookNode, **limits) -> str:
-    """The notebook as sanitised HTML (a fragment, no styles)."""
+@functools.cache
+def _exporter():
+    # Built once: loading the templates is most of the cost of a rendering.
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="basic", embed_images=False, sanitize_html=False, exclude_anchor_links=True)
-    body, _resources = exporter.from_notebook_node(safe_notebook(notebook, **limits))
+    # `basic` emits no <script>; never embed_images (it reads files named by the notebook).
+    return HTMLExporter(template_name="basic", embed_images=False, sanitize_html=False, exclude_anchor_links=True)
+
+
+def render_body(notebook: nbformat.NotebookNode, **limits) -> str:
+    """The notebook as sanitised HTML (a fragment, no styles)."""
+    body, _resources = _exporter().from_notebook_node(safe_notebook(notebook, **limits))
     return sanitize_html(body)
 
 
@@ -612,6 +619,7 @@ body { counter-reset: cell; }
 """
 
 
+@functools.cache
 def _pygments_css() -> str:
     from pygments.formatters import HtmlFormatter
 

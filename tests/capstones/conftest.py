@@ -70,3 +70,9 @@ def claimed(submission, mentor):
 def upload(nb=None, name="notebook.ipynb", data=None):
     return SimpleUploadedFile(name, data if data is not None else as_bytes(nb or good_notebook()),
                               content_type="application/x-ipynb+json")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 costs half a second per user; these tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -17,6 +17,9 @@ def md(text: str = PROSE):
 
 
 def notebook(*cells):
+    # Fixed cell ids, so the same builder call always gives the same bytes.
+    for number, cell in enumerate(cells, start=1):
+        cell.id = f"cell-{number}"
     return new_notebook(cells=list(cells))
 
 
