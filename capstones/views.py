@@ -189,7 +189,8 @@ def queue(request):
 @require_POST
 @mentor_required
 def claim(request, pk):
-    submission = selectors.visible_submission(request.user, pk)
+    # Any mentor may try: losing the race to another mentor gets a message, not a 404.
+    submission = get_object_or_404(Submission, pk=pk)
     try:
         services.claim(submission, mentor=request.user)
     except services.TransitionError as exc:
