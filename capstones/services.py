@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -68,7 +68,6 @@ def claim_is_stale(submission: Submission, now: datetime | None = None) -> bool:
     )
 
 
-@transaction.atomic
 def transition(submission: Submission, action: str, *, actor, mentor=None, now: datetime | None = None) -> Submission:
     """Move ``submission`` by ``action``, or raise TransitionError / PermissionDenied.
 
@@ -76,7 +75,20 @@ def transition(submission: Submission, action: str, *, actor, mentor=None, now: 
     so two mentors claiming at once cannot both win (also where the database
     cannot lock rows). ``actor`` None is the system (expiring idle claims).
     """
-    now = now or timezone.now()
+    try:
+        return _transition(submission, action, actor=actor, mentor=mentor, now=now or timezone.now())
+    except OperationalError as exc:
+        # SQLite refuses a concurrent writer outright instead of making it wait.
+        if "locked" not in str(exc):
+            raise
+        raise TransitionError(_CONCURRENT) from exc
+
+
+_CONCURRENT = "Someone else changed this submission at the same moment; reload and try again."
+
+
+@transaction.atomic
+def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:
     if action not in TRANSITIONS:
         raise TransitionError(f"Unknown action {action!r}.")
     current = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -104,7 +116,7 @@ def transition(submission: Submission, action: str, *, actor, mentor=None, now: 
         pk=current.pk, status=current.status, mentor=current.mentor_id, claimed_at=current.claimed_at
     ).update(**changes)
     if not won:
-        raise TransitionError("Someone else changed this submission at the same moment; reload and try again.")
+        raise TransitionError(_CONCURRENT)
 
     if action in (Action.APPROVE, Action.REQUEST_CHANGES):
         latest = current.iterations.order_by("-number").first()
