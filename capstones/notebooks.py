@@ -517,6 +517,8 @@ def safe_notebook(
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.pop("attachments", None)
+        if cell.get("cell_type") == "raw":
+            _raw_as_text(cell)
         if cell.get("cell_type") != "code":
             continue
         kept = []
@@ -549,6 +551,17 @@ def safe_notebook(
             kept.append(output)
         cell["outputs"] = kept
     return notebook
+
+
+def _raw_as_text(cell) -> None:
+    """Show a raw cell as literal text in its own cell (nbconvert would pass it through bare)."""
+    text = _source(cell)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    cell["cell_type"] = "markdown"
+    cell["source"] = f"{fence}text\n{text}\n{fence}"
+    cell.pop("outputs", None)
+    cell.pop("execution_count", None)
 
 
 def _svg_as_image(data: dict) -> None:

@@ -104,3 +104,18 @@ def test_sanitizer_allows_data_urls_only_for_image_sources():
     html = sanitize_html('<img src="data:image/png;base64,AAAA"><a href="data:image/png;base64,AAAA">x</a>')
     assert html.count("data:image/png") == 1
     assert "<img" in html
+
+
+def test_every_cell_gets_its_own_block_so_cell_numbers_match():
+    from nbformat.v4 import new_raw_cell
+
+    nb = notebook(md("a"), new_raw_cell("RAW <b>x</b> ```"), code("y = 1"), md(""))
+    html = render_body(nb)
+    assert html.count('<div class="cell ') == 4
+
+
+def test_raw_cell_is_shown_as_text_not_html():
+    from nbformat.v4 import new_raw_cell
+
+    html = render_body(notebook(new_raw_cell("<b>bold?</b>")))
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in html
