@@ -111,7 +111,7 @@ def iteration_detail(request, pk, number=None):
         and user.pk != submission.learner_id
         and (submission.status == Submission.Status.WAITING or stale),
         "comment_form": CommentForm(cells=cells) if can_comment else None,
-        "decision_form": DecisionForm(cells=cells) if reviewing and is_latest else None,
+        "decision_form": DecisionForm(cells=cells, auto_id="decision_%s") if reviewing and is_latest else None,
         "claim_expires": selectors.claim_expiry(submission),
     }
     return render(request, "capstones/iteration.html", context)
