@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from .models import CapstoneBrief, Comment, Iteration, Portfolio, Report, Review, Submission
-from .services import claim_is_stale, is_mentor
+from .services import claim_is_stale
 
 Status = Submission.Status
 
@@ -191,10 +191,6 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
                 )
             )
     return result
-
-
-def mentor_reviewing(user) -> QuerySet[Submission]:
-    return review_queue().filter(Q(mentor=user), status=Status.IN_REVIEW)
 
 
 def claim_expiry(submission: Submission):

@@ -121,7 +121,7 @@ def test_iteration_page_shows_report_and_sandboxed_frame(learner_client, submiss
     response = learner_client.get(submission.get_absolute_url())
     assert "Pass" in response.text and "torch" in response.text
     frame_src = reverse("capstones:notebook", kwargs={"pk": submission.pk, "number": 1})
-    assert f'<iframe class="notebook-frame" sandbox title=' in response.text
+    assert '<iframe class="notebook-frame" sandbox title=' in response.text
     assert frame_src in response.text
 
 
