@@ -458,6 +458,8 @@ class _CellScanner:
 
 DEFAULT_MAX_OUTPUT_CHARS = 50_000
 DEFAULT_MAX_IMAGE_BYTES = 3 * 1024 * 1024
+# The whole notebook's outputs may total this many times the per-output limit.
+OUTPUT_BUDGET_FACTOR = 20
 
 _SCRIPT_MIME = re.compile(r"javascript|ecmascript|widget|vnd\.jupyter\.|vnd\.bokehjs|vnd\.plotly|vnd\.vega|x-python|vdom", re.I)
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/webp")
@@ -515,6 +517,8 @@ def safe_notebook(
     """A copy without script-bearing or widget outputs, with huge outputs cut short."""
     notebook = copy.deepcopy(notebook)
     notebook.metadata.pop("widgets", None)
+    # Many outputs just under the limit must not add up to a page nobody can load either.
+    budget = max_output_chars * OUTPUT_BUDGET_FACTOR + max_image_bytes * 2
     for cell in notebook.cells:
         cell.pop("attachments", None)
         if cell.get("cell_type") == "raw":
@@ -537,9 +541,7 @@ def safe_notebook(
                     if mime in _IMAGE_MIMES:
                         if len(value) > max_image_bytes * 4 // 3:
                             del data[mime]
-                            data.setdefault(
-                                "text/plain", f"[Image not shown: larger than {_megabytes(max_image_bytes)}.]"
-                            )
+                            data["text/plain"] = f"[Image not shown: larger than {_megabytes(max_image_bytes)}.]"
                     elif isinstance(value, str):
                         data[mime] = _truncate(value, max_output_chars, html=mime == "text/html")
                 output.pop("metadata", None)
@@ -548,9 +550,24 @@ def safe_notebook(
                     continue
             elif kind == "error":
                 output["traceback"] = [_truncate("\n".join(output.get("traceback", [])), max_output_chars)]
+            budget -= _output_size(output)
+            if budget < 0:
+                kept.append(
+                    {"output_type": "stream", "name": "stdout", "text": "… outputs truncated: the notebook's outputs "
+                     "are too large to show in full; download the notebook to see them."}
+                )
+                break
             kept.append(output)
         cell["outputs"] = kept
     return notebook
+
+
+def _output_size(output) -> int:
+    if output.get("output_type") == "stream":
+        return len(output.get("text", ""))
+    if output.get("output_type") == "error":
+        return sum(len(line) for line in output.get("traceback", []))
+    return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in output.get("data", {}).values())
 
 
 def _raw_as_text(cell) -> None:

@@ -119,3 +119,17 @@ def test_raw_cell_is_shown_as_text_not_html():
 
     html = render_body(notebook(new_raw_cell("<b>bold?</b>")))
     assert "&lt;b&gt;bold?&lt;/b&gt;" in html
+
+
+def test_many_large_outputs_stop_at_the_notebook_budget():
+    cells = [code("print(i)", outputs=[{"output_type": "stream", "name": "stdout", "text": "q" * 900}]) for _ in range(60)]
+    html = render_body(notebook(*cells), max_output_chars=1000, max_image_bytes=0)
+    assert "outputs are too large to show in full" in html
+    assert html.count("q" * 900) == 22  # 22 * 900 fits in 20 * 1000, the 23rd does not
+
+
+def test_oversized_image_is_replaced_by_a_note():
+    png = base64.b64encode(b"x" * 3000).decode()
+    html = render_body(notebook(output_cell({"image/png": png, "text/plain": "<Figure>"})), max_image_bytes=1000)
+    assert "Image not shown" in html
+    assert png not in html
