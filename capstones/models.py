@@ -84,7 +84,8 @@ class Submission(models.Model):
     brief = models.ForeignKey(CapstoneBrief, on_delete=models.PROTECT, related_name="submissions")
     title = models.CharField(max_length=200)
     idea = models.ForeignKey(
-        ProjectIdea, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions",
+        # PROTECT: the problem a learner chose must not silently vanish from their submission.
+        ProjectIdea, on_delete=models.PROTECT, null=True, blank=True, related_name="submissions",
         help_text="One of the brief's project ideas, or empty for the learner's own problem.",
     )
     own_problem = models.CharField(max_length=300, blank=True)

@@ -183,3 +183,10 @@ def test_database_refuses_two_decisions_on_one_iteration(claimed, mentor):
 def test_only_approved_capstone_can_be_made_public(submission, learner):
     with pytest.raises(TransitionError):
         services.set_submission_public(submission, learner=learner, public=True)
+
+
+def test_project_idea_in_use_cannot_be_deleted(submission):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        submission.idea.delete()
