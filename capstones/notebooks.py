@@ -369,6 +369,7 @@ class _CellScanner:
             return False
 
     def _install_args(self, args: str, line: int) -> None:
+        args = re.split(r"(?:^|\s)#", args, maxsplit=1)[0]  # a shell comment is not a package
         for token in re.split(r"[\s;&|]+", args):
             token = token.strip("'\"")
             if not token or token.startswith("-"):

@@ -102,7 +102,9 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
 
     changes: dict = {"status": target, "updated_at": now}
     if action == Action.SUBMIT:
-        changes.update(mentor=None, claimed_at=None, waiting_since=now)
+        # A fix uploaded while still waiting keeps its place in the queue.
+        waiting_since = current.waiting_since if current.status == Status.WAITING else now
+        changes.update(mentor=None, claimed_at=None, waiting_since=waiting_since)
     elif action == Action.CLAIM:
         changes.update(mentor=mentor or actor, claimed_at=now)
     elif action == Action.RELEASE:

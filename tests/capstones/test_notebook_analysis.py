@@ -150,3 +150,11 @@ def test_cell_counts_and_prose_measures():
 def test_custom_forbidden_list_is_used():
     result = analyse(notebook(md(), code("import torch\nimport sklearn")), forbidden={"sklearn"})
     assert [f.library for f in result.violations] == ["sklearn"]
+
+
+def test_shell_comment_after_an_install_is_not_a_package():
+    assert violations("%pip install torch  # no keras here") == []
+
+
+def test_second_install_chained_in_one_shell_line_is_found():
+    assert violations("!pip install torch && pip install fastai") == [("fastai", 1, 1, "install")]

@@ -190,3 +190,18 @@ def test_project_idea_in_use_cannot_be_deleted(submission):
 
     with pytest.raises(ProtectedError):
         submission.idea.delete()
+
+
+def test_new_iteration_while_waiting_keeps_the_queue_position(submission, learner, brief, make_submission):
+    with time_machine.travel(timezone.now() + timezone.timedelta(hours=5)):
+        again = make_submission(learner, brief)
+    assert again.waiting_since == submission.waiting_since
+    assert again.iterations.count() == 2
+
+
+def test_new_iteration_after_changes_requested_queues_from_now(claimed, mentor, learner, brief, make_submission):
+    services.decide(claimed, mentor=mentor, decision="changes_requested", feedback="")
+    later = timezone.now() + timezone.timedelta(days=1)
+    with time_machine.travel(later, tick=False):
+        again = make_submission(learner, brief)
+    assert again.waiting_since == later
