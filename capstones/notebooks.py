@@ -382,9 +382,9 @@ class _CellScanner:
                     break
 
     # --- Python -------------------------------------------------------------------
-    def _visit(self, tree: ast.AST, *, line_offset: int) -> None:
+    def _visit(self, tree: ast.AST, *, line_offset: int, flag_line: int | None = None) -> None:
         for node in ast.walk(tree):
-            line = getattr(node, "lineno", 1) + line_offset
+            line = flag_line or getattr(node, "lineno", 1) + line_offset
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self._module(alias.name, line, "import")
@@ -406,7 +406,7 @@ class _CellScanner:
                 self._call(node, line)
         # Second pass once every alias of the cell is known.
         for node in ast.walk(tree):
-            line = getattr(node, "lineno", 1) + line_offset
+            line = flag_line or getattr(node, "lineno", 1) + line_offset
             if isinstance(node, ast.Attribute):
                 root = node
                 while isinstance(root, ast.Attribute):
@@ -443,6 +443,17 @@ class _CellScanner:
                 library = self._forbidden_in(f"{base}.{strings[0]}")
                 if library:
                     self._flag(library, line, "attribute")
+        elif name in ("exec", "eval") and strings:
+            # Code in a string that is run is code: check it too, on the call's line.
+            try:
+                inner = ast.parse(strings[0], mode="exec" if name == "exec" else "eval")
+            except SyntaxError:
+                return
+            self._visit(inner, line_offset=line - 1, flag_line=line)
+        elif name == "run_line_magic" and len(strings) >= 2 and strings[0] in ("pip", "conda", "mamba"):
+            match = _INSTALL.match(f"{strings[0]} {strings[1]}")
+            if match:
+                self._install_args(match.group("args"), line)
         elif name in _SHELL_CALLS:
             words = list(strings)
             for arg in node.args:

@@ -158,3 +158,15 @@ def test_shell_comment_after_an_install_is_not_a_package():
 
 def test_second_install_chained_in_one_shell_line_is_found():
     assert violations("!pip install torch && pip install fastai") == [("fastai", 1, 1, "install")]
+
+
+def test_import_hidden_in_exec_is_found():
+    assert violations("import torch\nexec('import keras')") == [("keras", 1, 2, "import")]
+
+
+def test_explicit_run_line_magic_install_is_found():
+    assert violations("get_ipython().run_line_magic('pip', 'install fastai')") == [("fastai", 1, 1, "install")]
+
+
+def test_explicit_system_call_install_is_found():
+    assert violations("get_ipython().system('pip install -U keras')") == [("keras", 1, 1, "install")]

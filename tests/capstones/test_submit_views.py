@@ -158,3 +158,9 @@ def test_stage_page_links_to_the_submit_form(client, learner, brief):
     client.force_login(learner)
     response = client.get(brief.stage.get_absolute_url())
     assert reverse("capstones:submit", kwargs={"key": brief.key}) in response.text
+
+
+def test_stage_page_invites_anonymous_visitors_to_log_in(client, brief):
+    response = client.get(brief.stage.get_absolute_url())
+    assert "to submit your notebook" in response.text
+    assert reverse("capstones:submit", kwargs={"key": brief.key}) not in response.text
