@@ -233,10 +233,19 @@ def run_analysis(iteration_id: int) -> Report | None:
         return Report.objects.get(pk=report.pk)
     forbidden = set(brief.forbidden_frameworks.values_list("module", flat=True)) or notebooks.DEFAULT_FORBIDDEN
     allowed = set(brief.allowed_frameworks.values_list("module", flat=True))
-    analysis = notebooks.analyse(notebook, forbidden=forbidden, allowed=allowed)
-    html = notebooks.render_document(
-        notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
-    )
+    try:
+        analysis = notebooks.analyse(notebook, forbidden=forbidden, allowed=allowed)
+        html = notebooks.render_document(
+            notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
+        )
+    except Exception as exc:  # noqa: BLE001 - pure code on a given file: retrying would fail the same way
+        logger.exception("Analysis of iteration %s failed", iteration_id)
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.FAILED,
+            error=f"The automatic check failed on this notebook ({type(exc).__name__}); a mentor will review it by hand.",
+            finished_at=timezone.now(),
+        )
+        return Report.objects.get(pk=report.pk)
     with transaction.atomic():
         Iteration.objects.filter(pk=iteration.pk).update(rendered_html=html)
         Report.objects.filter(pk=report.pk).exclude(status=Report.Status.DONE).update(

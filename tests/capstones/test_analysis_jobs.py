@@ -53,3 +53,28 @@ def test_unreadable_stored_file_marks_the_report_failed(learner, brief):
     report = services.run_analysis(iteration.pk)
     assert report.status == Report.Status.FAILED
     assert "not valid JSON" in report.error
+
+
+def test_a_notebook_that_breaks_the_renderer_fails_the_report_not_the_request(
+    learner_client, learner, brief, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.urls import reverse
+
+    from capstones import notebooks
+
+    from .conftest import upload
+
+    def broken(*args, **kwargs):
+        raise RecursionError("too deep")
+
+    monkeypatch.setattr(notebooks, "render_document", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = learner_client.post(
+            reverse("capstones:submit", kwargs={"key": brief.key}),
+            {"title": "T", "idea": brief.ideas.first().pk, "own_problem": "", "repository_url": "",
+             "write_up": "W", "notebook": upload()},
+        )
+    assert response.status_code == 302
+    report = Report.objects.get(iteration__submission__learner=learner)
+    assert report.status == Report.Status.FAILED
+    assert "RecursionError" in report.error

@@ -49,3 +49,14 @@ def test_sweep_sends_a_decision_email_that_was_never_enqueued(claimed, mentor, m
             result = services.sweep()
     assert result["reviews"] == 1
     assert len(mailoutbox) == 1
+
+
+def test_email_subject_and_text_are_not_html_escaped(
+    make_submission, learner, brief, mentor, mailoutbox, django_capture_on_commit_callbacks
+):
+    sub = make_submission(learner, brief, title="Cats & <Dogs>")
+    services.claim(sub, mentor=mentor)
+    decide(sub, mentor, "approved", "Use 'ReLU' & <sigmoid>", django_capture_on_commit_callbacks)
+    assert mailoutbox[0].subject == 'Your capstone "Cats & <Dogs>" is approved'
+    assert "Use 'ReLU' & <sigmoid>" in mailoutbox[0].body
+    assert "&lt;sigmoid&gt;" in mailoutbox[0].alternatives[0][0]
