@@ -1,5 +1,7 @@
 """Thin views: permission checks, forms, and calls to services and selectors."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .forms import CommentForm, DecisionForm, PortfolioForm, SubmissionForm
 from .models import CapstoneBrief, Submission
+
+logger = logging.getLogger(__name__)
 
 # The notebook's own document: an opaque origin that may show inline styles and data: images, nothing else.
 NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -123,7 +127,21 @@ def iteration_detail(request, pk, number=None):
 def iteration_notebook(request, pk, number):
     """The rendered notebook, for the sandboxed iframe on the iteration page."""
     iteration = selectors.iteration_for_file(request.user, pk, number)
-    return notebook_response(services.rendered_notebook(iteration))
+    return notebook_response(_rendered_or_apology(iteration))
+
+
+def _rendered_or_apology(iteration) -> str:
+    try:
+        return services.rendered_notebook(iteration)
+    except Exception:  # noqa: BLE001 - a notebook the renderer chokes on must not break the page
+        logger.exception("Rendering iteration %s failed", iteration.pk)
+        return CANNOT_RENDER
+
+
+CANNOT_RENDER = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Notebook</title></head>"
+    "<body><p>This notebook cannot be shown here. Download it to read it in Jupyter.</p></body></html>"
+)
 
 
 def notebook_response(html: str) -> HttpResponse:
@@ -271,4 +289,4 @@ def portfolio(request, slug):
 @xframe_options_sameorigin
 def portfolio_notebook(request, slug, pk):
     iteration = selectors.public_iteration(slug, pk)
-    return notebook_response(services.rendered_notebook(iteration))
+    return notebook_response(_rendered_or_apology(iteration))

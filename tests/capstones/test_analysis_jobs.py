@@ -78,3 +78,15 @@ def test_a_notebook_that_breaks_the_renderer_fails_the_report_not_the_request(
     report = Report.objects.get(iteration__submission__learner=learner)
     assert report.status == Report.Status.FAILED
     assert "RecursionError" in report.error
+
+
+def test_unrenderable_notebook_frame_shows_an_apology(learner_client, learner, brief):
+    from django.urls import reverse
+
+    iteration = submit_without_running_jobs(learner, brief)
+    with iteration.notebook.storage.open(iteration.notebook.name, "wb") as handle:
+        handle.write(b"garbage")
+    response = learner_client.get(reverse("capstones:notebook", kwargs={"pk": iteration.submission_id, "number": 1}))
+    assert response.status_code == 200
+    assert "cannot be shown here" in response.text
+    assert response["Content-Security-Policy"].startswith("sandbox;")
