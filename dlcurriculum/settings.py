@@ -232,3 +232,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Capstones: submissions, automatic checks, mentor review --------------------
+CAPSTONE_MAX_NOTEBOOK_BYTES = env.int("CAPSTONE_MAX_NOTEBOOK_BYTES", default=20 * 1024 * 1024)
+# Outputs longer than this (characters) are cut short in the rendering, with a note.
+CAPSTONE_MAX_OUTPUT_CHARS = env.int("CAPSTONE_MAX_OUTPUT_CHARS", default=50_000)
+# A mentor's claim with no activity for this many days returns the submission to the queue.
+CAPSTONE_CLAIM_IDLE_DAYS = env.int("CAPSTONE_CLAIM_IDLE_DAYS", default=3)
+# Work still not done this long after it was enqueued is enqueued again by the sweep (broker was down).
+CAPSTONE_SWEEP_AFTER_MINUTES = env.int("CAPSTONE_SWEEP_AFTER_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["capstones-sweep"] = {"task": "capstones.tasks.sweep", "schedule": 300.0}
