@@ -23,3 +23,17 @@ def tls_server(tmp_path_factory):
     server = LinkServer(ssl_context=self_signed_context(tmp_path_factory.mktemp("tls"))).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fast_checks(settings):
+    """Link checks that reach the local test servers and give up quickly."""
+    settings.LINKCHECK_ALLOW_PRIVATE_ADDRESSES = True
+    settings.LINKCHECK_CONNECT_TIMEOUT = 2
+    settings.LINKCHECK_READ_TIMEOUT = 1
+    settings.LINKCHECK_TOTAL_TIMEOUT = 3
+    settings.LINKCHECK_PER_HOST_INTERVAL = 0
+    settings.LINKCHECK_PER_HOST_CONCURRENCY = 4
+    settings.LINKCHECK_RETRY_AFTER_CAP = 2
+    settings.LINKCHECK_FAILURES_BEFORE_FLAG = 2
+    return settings
