@@ -49,7 +49,8 @@ class Command(BaseCommand):
             self._check_resources(config, progress=not options["no_progress"])
 
     def _progress(self, total: int, enabled: bool):
-        return tqdm(total=total, unit="url", file=sys.stderr, disable=not enabled, leave=False)
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        return tqdm(total=total, unit="url", file=stream, disable=not enabled, leave=True)
 
     def _read_urls(self, path: str) -> list[str]:
         try:
