@@ -16,7 +16,9 @@ import asyncio
 import dataclasses
 import email.utils
 import enum
+import heapq
 import ipaddress
+import itertools
 import re
 import socket
 import time
@@ -167,10 +169,44 @@ class _Resolver(AbstractResolver):
             future.cancel()
 
 
+class _PrioritySlots:
+    """A semaphore whose waiters are served by priority (lowest first), then arrival."""
+
+    def __init__(self, size: int):
+        self._free = size
+        self._waiters: list[tuple[float, int, asyncio.Future]] = []
+        self._arrivals = itertools.count()
+
+    async def acquire(self, priority: float) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (priority, next(self._arrivals), future))
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release()  # granted just as we were cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            _, _, future = heapq.heappop(self._waiters)
+            if not future.done():
+                future.set_result(None)
+                return
+        self._free += 1
+
+
 @dataclass
 class _Host:
     slots: asyncio.Semaphore
     next_start: float = 0.0
+    # Requests still expected for this host, and how long its answers take: the busiest
+    # host bounds the run, so its requests go first when all global slots are taken.
+    pending: int = 0
+    latency: float = 0.1
 
 
 @dataclass
@@ -236,7 +272,7 @@ class _Checker:
         self.config = config
         self.session = session
         self.resolver = resolver
-        self.slots = asyncio.Semaphore(config.concurrency)
+        self.slots = _PrioritySlots(config.concurrency)
         self.hosts: dict[str, _Host] = {}
         self.timeout = aiohttp.ClientTimeout(
             total=config.total_timeout, sock_connect=config.connect_timeout, sock_read=config.read_timeout
@@ -279,9 +315,18 @@ class _Checker:
         except OSError as exc:
             raise _Verdict(Status.BROKEN, f"DNS failure: {exc}") from None
 
-    async def _fetch(self, method: str, url: str) -> _Answer:
+    def _host_of(self, url: str) -> _Host:
         parts = urlsplit(url)
-        host = self._host(f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}")
+        return self._host(f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}")
+
+    def expect(self, url: str, count: int = 1) -> None:
+        try:
+            self._host_of(url).pending += count
+        except ValueError:
+            pass  # malformed: _vet reports it
+
+    async def _fetch(self, method: str, url: str) -> _Answer:
+        host = self._host_of(url)
         # Per-host slot first: a task waiting on a busy host must not hold a global slot.
         async with host.slots:
             interval = self.config.per_host_interval
@@ -291,24 +336,30 @@ class _Checker:
                 host.next_start = start + interval
                 if start > now:
                     await asyncio.sleep(start - now)
-            async with self.slots:
+            await self.slots.acquire(-host.pending * host.latency)
+            started = time.monotonic()
+            try:
                 async with self.session.request(method, url, allow_redirects=False, timeout=self.timeout) as response:
-                    body = b""
-                    if method == "GET":
-                        chunks: list[bytes] = []
-                        size = 0
-                        while size < self.config.max_body_bytes:
-                            chunk = await response.content.read(self.config.max_body_bytes - size)
-                            if not chunk:
-                                break
-                            chunks.append(chunk)
-                            size += len(chunk)
-                        body = b"".join(chunks)
-                    headers = {k.lower(): v for k, v in response.headers.items()}
-                    if not response.content.at_eof():
-                        # Don't drain a large body to reuse the connection: drop it.
-                        response.close()
-                    return _Answer(response.status, headers, body)
+                        body = b""
+                        if method == "GET":
+                            chunks: list[bytes] = []
+                            size = 0
+                            while size < self.config.max_body_bytes:
+                                chunk = await response.content.read(self.config.max_body_bytes - size)
+                                if not chunk:
+                                    break
+                                chunks.append(chunk)
+                                size += len(chunk)
+                            body = b"".join(chunks)
+                        headers = {k.lower(): v for k, v in response.headers.items()}
+                        if not response.content.at_eof():
+                            # Don't drain a large body to reuse the connection: drop it.
+                            response.close()
+                        return _Answer(response.status, headers, body)
+            finally:
+                self.slots.release()
+                # A running average of this host's answer time, for the priority above.
+                host.latency = 0.8 * host.latency + 0.2 * (time.monotonic() - started)
 
     async def check(self, url: str) -> LinkResult:
         started = time.monotonic()
@@ -482,8 +533,14 @@ async def check_urls(
     ) as session:
         checker = _Checker(config, session, resolver)
 
+        for url in distinct:
+            checker.expect(url)
+
         async def one(url: str) -> None:
-            result = await checker.check(url)
+            try:
+                result = await checker.check(url)
+            finally:
+                checker.expect(url, -1)
             results[url] = result
             if on_result is not None:
                 on_result(result)
@@ -500,7 +557,56 @@ def _with_url(result: LinkResult, url: str) -> LinkResult:
     return dataclasses.replace(result, url=url)
 
 
+def _loop_factory():
+    try:
+        import uvloop  # a faster event loop: checking is mostly event-loop and syscall work
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def run_checks(urls: Iterable[str], config: CheckerConfig | None = None, **kwargs) -> dict[str, LinkResult]:
     """Blocking wrapper for code outside an event loop (management command, Celery task)."""
-    return asyncio.run(check_urls(urls, config, **kwargs))
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(check_urls(urls, config, **kwargs))
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m stages.linkcheck FILE``: the bare checker, one JSON object per URL (no Django startup)."""
+    import argparse
+    import json
+    import sys
+
+    defaults = CheckerConfig()
+    parser = argparse.ArgumentParser(prog="python -m stages.linkcheck", description=main.__doc__)
+    parser.add_argument("url_file", help="URLs, one per line ('-' for stdin)")
+    parser.add_argument("--concurrency", type=int, default=defaults.concurrency)
+    parser.add_argument("--per-host", type=int, default=defaults.per_host_concurrency)
+    parser.add_argument("--per-host-interval", type=float, default=defaults.per_host_interval)
+    parser.add_argument("--timeout", type=float, default=defaults.total_timeout)
+    parser.add_argument("--connect-timeout", type=float, default=defaults.connect_timeout)
+    parser.add_argument("--read-timeout", type=float, default=defaults.read_timeout)
+    parser.add_argument("--max-redirects", type=int, default=defaults.max_redirects)
+    parser.add_argument("--allow-private-addresses", action="store_true")
+    args = parser.parse_args(argv)
+    handle = sys.stdin if args.url_file == "-" else open(args.url_file, encoding="utf-8")  # noqa: SIM115
+    with handle:
+        urls = list(dict.fromkeys(line.strip() for line in handle if line.strip() and not line.startswith("#")))
+    config = CheckerConfig(
+        concurrency=args.concurrency,
+        per_host_concurrency=args.per_host,
+        per_host_interval=args.per_host_interval,
+        total_timeout=args.timeout,
+        connect_timeout=args.connect_timeout,
+        read_timeout=args.read_timeout,
+        max_redirects=args.max_redirects,
+        allow_private_addresses=args.allow_private_addresses,
+    )
+    results = run_checks(urls, config)
+    sys.stdout.writelines(json.dumps(results[url].as_dict()) + "\n" for url in urls)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -154,7 +154,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--urls", type=int, default=2000)
     parser.add_argument("--hosts", type=int, default=24)
-    parser.add_argument("--processes", type=int, default=4, help="Farm server processes.")
+    parser.add_argument("--processes", type=int, default=2, help="Farm server processes.")
     parser.add_argument("--concurrency", type=int, default=128)
     parser.add_argument("--per-host", type=int, default=10)
     parser.add_argument("--timeout", type=int, default=5)
