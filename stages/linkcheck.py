@@ -105,6 +105,7 @@ _LOGIN_PATH = re.compile(
     r"(^|/)(login|log-in|signin|sign-in|sign_in|logon|auth|authenticate|sso|consent|servicelogin|session/new)(/|$|\.|\?)",
     re.IGNORECASE,
 )
+_WHITESPACE = re.compile(r"\s")
 _LOGIN_HOST = re.compile(r"^(consent|login|signin|accounts|auth|sso)\.", re.IGNORECASE)
 _CHALLENGE_MARKERS = (b"challenge-platform", b"cf-chl", b"<title>just a moment", b"attention required! | cloudflare")
 
@@ -296,7 +297,7 @@ class _Checker:
         host = parts.hostname
         if not host:
             raise _Verdict(Status.INVALID, "no host in the URL")
-        if any(c.isspace() for c in url):
+        if _WHITESPACE.search(url):
             raise _Verdict(Status.INVALID, "whitespace in the URL")
         if self.config.allow_private_addresses:
             return
