@@ -88,6 +88,14 @@ def _app(state: ServerState, shared: dict | None) -> web.Application:
             return web.Response(status=404)
         return web.Response(text="here after all")
 
+    @routes.route("*", "/head-drops")
+    async def head_drops(request):
+        # A server that hangs up on HEAD but serves GET.
+        if request.method == "HEAD":
+            request.transport.close()
+            raise ConnectionResetError("dropped HEAD")
+        return web.Response(text="GET is fine")
+
     @routes.route("*", "/redirect/{code}")
     async def redirect(request):
         target = request.query.get("to", "/ok")

@@ -216,3 +216,32 @@ def test_clearing_a_flag_hides_it(fast_checks):
     record(resource)
     assert link_services.clear_flags([resource.pk]) == 1
     assert not status_of(resource).flagged
+
+
+def test_failed_summary_mail_is_sent_by_the_next_run(fast_checks, web, mailoutbox):
+    from .link_servers import closed_port
+
+    AdminFactory()
+    ResourceFactory(url=web.url("/gone"))
+    link_services.run_link_check()
+    fast_checks.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    fast_checks.EMAIL_HOST, fast_checks.EMAIL_PORT, fast_checks.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    assert link_services.run_link_check().notified == 0  # SMTP down: flagged, not yet told
+    fast_checks.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert link_services.run_link_check().notified == 1
+    assert len(mailoutbox) == 1
+
+
+def test_beat_runs_the_link_check_daily_by_default(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["check-links"]
+    assert entry["task"] == "stages.tasks.check_links"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {30})
+
+
+def test_malformed_schedule_setting_is_a_clear_configuration_error():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dlcurriculum.settings import _crontab
+
+    with pytest.raises(ImproperlyConfigured, match="LINKCHECK_SCHEDULE"):
+        _crontab("every day at three")

@@ -51,6 +51,14 @@ def test_head_answered_404_is_confirmed_by_get_before_calling_it_broken(web):
     assert check(web.url("/head-lies")).status == Status.OK
 
 
+def test_head_dropped_by_the_server_falls_back_to_get(web):
+    result = check(web.url("/head-drops"))
+    assert result.status == Status.OK
+    methods = [r.method for r in web.state.paths("/head-drops")]
+    # aiohttp itself may retry the HEAD once on a fresh connection before we switch.
+    assert methods[-1] == "GET" and set(methods[:-1]) == {"HEAD"}
+
+
 def test_user_agent_names_the_app(web):
     check(web.url("/ok"))
     assert "dlcurriculum" in web.state.paths("/ok")[0].user_agent
