@@ -329,7 +329,8 @@ class _Checker:
     async def _fetch(self, method: str, url: str) -> _Answer:
         host = self._host_of(url)
         # Per-host slot first: a task waiting on a busy host must not hold a global slot.
-        async with host.slots:
+        await host.slots.acquire()
+        try:
             interval = self.config.per_host_interval
             if interval > 0:
                 now = asyncio.get_running_loop().time()
@@ -338,29 +339,38 @@ class _Checker:
                 if start > now:
                     await asyncio.sleep(start - now)
             await self.slots.acquire(-host.pending * host.latency)
-            started = time.monotonic()
-            try:
-                async with self.session.request(method, url, allow_redirects=False, timeout=self.timeout) as response:
-                        body = b""
-                        if method == "GET":
-                            chunks: list[bytes] = []
-                            size = 0
-                            while size < self.config.max_body_bytes:
-                                chunk = await response.content.read(self.config.max_body_bytes - size)
-                                if not chunk:
-                                    break
-                                chunks.append(chunk)
-                                size += len(chunk)
-                            body = b"".join(chunks)
-                        headers = {k.lower(): v for k, v in response.headers.items()}
-                        if not response.content.at_eof():
-                            # Don't drain a large body to reuse the connection: drop it.
-                            response.close()
-                        return _Answer(response.status, headers, body)
-            finally:
-                self.slots.release()
-                # A running average of this host's answer time, for the priority above.
-                host.latency = 0.8 * host.latency + 0.2 * (time.monotonic() - started)
+        except BaseException:
+            host.slots.release()
+            raise
+        started = time.monotonic()
+        try:
+            return await self._send(method, url)
+        finally:
+            # A running average of this host's answer time, for the priority above.
+            host.latency = 0.8 * host.latency + 0.2 * (time.monotonic() - started)
+            host.slots.release()
+            # Hand the global slot on one loop turn later, so this host's next request (just
+            # woken) can queue for it: the busiest hosts bound the run and must not idle.
+            asyncio.get_running_loop().call_soon(self.slots.release)
+
+    async def _send(self, method: str, url: str) -> _Answer:
+        async with self.session.request(method, url, allow_redirects=False, timeout=self.timeout) as response:
+            body = b""
+            if method == "GET":
+                chunks: list[bytes] = []
+                size = 0
+                while size < self.config.max_body_bytes:
+                    chunk = await response.content.read(self.config.max_body_bytes - size)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                body = b"".join(chunks)
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            if not response.content.at_eof():
+                # Don't drain a large body to reuse the connection: drop it.
+                response.close()
+            return _Answer(response.status, headers, body)
 
     async def check(self, url: str) -> LinkResult:
         started = time.monotonic()
