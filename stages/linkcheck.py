@@ -64,7 +64,7 @@ class CheckerConfig:
     retry_after_cap: float = 10.0
     max_retries: int = 2
     max_body_bytes: int = 8192
-    user_agent: str = "dlcurriculum-linkcheck/1.0 (+https://github.com/dlcurriculum; checks curriculum links)"
+    user_agent: str = "dlcurriculum-linkcheck/1.0 (the dlcurriculum app's link checker)"
     # Off in production so a link cannot point the checker at the internal network.
     allow_private_addresses: bool = False
 
@@ -97,7 +97,6 @@ class LinkResult:
 
 Lookup = Callable[[str, int], Awaitable[list[str]]]
 
-# HEAD answers that don't tell us what a GET would: ask again with GET.
 _RATE_LIMITED = 429
 _UNVERIFIABLE_STATUSES = frozenset({401, 403, 407, 429, 999})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
