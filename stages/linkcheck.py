@@ -274,6 +274,7 @@ class _Checker:
         self.resolver = resolver
         self.slots = _PrioritySlots(config.concurrency)
         self.hosts: dict[str, _Host] = {}
+        self._parsed: dict[str, tuple] = {}
         self.timeout = aiohttp.ClientTimeout(
             total=config.total_timeout, sock_connect=config.connect_timeout, sock_read=config.read_timeout
         )
@@ -287,8 +288,7 @@ class _Checker:
     async def _vet(self, url: str) -> None:
         """Refuse what must not be fetched, without sending anything."""
         try:
-            parts = urlsplit(url)
-            port = parts.port
+            parts, port = self._split(url)
         except ValueError as exc:
             raise _Verdict(Status.INVALID, f"malformed URL: {exc}") from None
         if parts.scheme not in ("http", "https"):
@@ -315,9 +315,17 @@ class _Checker:
         except OSError as exc:
             raise _Verdict(Status.BROKEN, f"DNS failure: {exc}") from None
 
+    def _split(self, url: str):
+        """(parts, port) of ``url``, parsed once per run; raises ValueError for a malformed one."""
+        cached = self._parsed.get(url)
+        if cached is None:
+            parts = urlsplit(url)
+            cached = self._parsed[url] = (parts, parts.port)
+        return cached
+
     def _host_of(self, url: str) -> _Host:
-        parts = urlsplit(url)
-        return self._host(f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}")
+        parts, port = self._split(url)
+        return self._host(f"{parts.hostname}:{port or (443 if parts.scheme == 'https' else 80)}")
 
     def expect(self, url: str, count: int = 1) -> None:
         try:

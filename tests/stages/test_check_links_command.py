@@ -27,6 +27,7 @@ def test_database_run_records_results_and_prints_a_summary_table(fast_checks, we
     assert ["ok", "1"] in lines
     assert ["broken", "1"] in lines
     assert ["total", "2"] in lines
+    assert any(web.url("/gone") in line for line in out.splitlines())
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from stages import link_services, linkcheck
+from stages import link_selectors, link_services, linkcheck
 
 
 class Command(BaseCommand):
@@ -85,6 +85,13 @@ class Command(BaseCommand):
         with self._progress(total, progress) as bar:
             summary = link_services.run_link_check(config=config, on_result=lambda _: bar.update())
         self._write_counts(summary.counts, summary.checked)
+        needing_a_look = list(link_selectors.link_report()["statuses"])
+        if needing_a_look:
+            self.stdout.write("")
+            self.stdout.write("Links that need a look:")
+            for status in needing_a_look:
+                flag = " [flagged]" if status.flagged else ""
+                self.stdout.write(f"  {status.status:<12} {status.url}  ({status.resource.title}){flag} {status.detail}")
         if summary.skipped:
             self.stdout.write(f"{summary.skipped} result(s) not recorded: another run or an admin edit came first.")
         if summary.newly_flagged:
