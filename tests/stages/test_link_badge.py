@@ -64,3 +64,11 @@ def test_stage_page_queries_do_not_grow_with_flagged_resources(learner_client):
         return len(ctx)
 
     assert queries(2) == queries(20)
+
+
+def test_never_checked_resource_has_no_badge(client):
+    resource = ResourceFactory()
+    response = client.get(resource.stage.get_absolute_url())
+    assert response.status_code == 200
+    assert resource.title in response.content.decode()
+    assert "This link may be broken" not in response.content.decode()
