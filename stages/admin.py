@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -53,7 +53,7 @@ class LinkStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "flagged":
-            return queryset.filter(link_status__flagged=True)
+            return queryset.filter(link_status__flagged=True, link_status__url=F("url"))
         if self.value() == LinkState.UNCHECKED:
             return queryset.filter(Q(link_status__isnull=True) | Q(link_status__status=LinkState.UNCHECKED))
         if self.value():
