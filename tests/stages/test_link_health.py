@@ -245,3 +245,12 @@ def test_malformed_schedule_setting_is_a_clear_configuration_error():
 
     with pytest.raises(ImproperlyConfigured, match="LINKCHECK_SCHEDULE"):
         _crontab("every day at three")
+
+
+def test_malformed_stored_url_is_recorded_invalid_and_the_run_goes_on(fast_checks, web):
+    broken_input = ResourceFactory(url="http://[not-a-host/page")
+    fine = ResourceFactory(url=web.url("/ok"))
+    summary = link_services.run_link_check()
+    assert status_of(broken_input).status == LinkState.INVALID
+    assert status_of(fine).status == LinkState.OK
+    assert summary.checked == 2
