@@ -289,3 +289,18 @@ def test_on_result_is_called_once_per_distinct_url(web):
     seen = []
     run_checks([web.url("/ok"), web.url("/ok"), web.url("/gone")], FAST, on_result=seen.append)
     assert sorted(r.url for r in seen) == sorted([web.url("/ok"), web.url("/gone")])
+
+
+def test_busiest_host_gets_scarce_global_slots_first():
+    x, y, z = (LinkServer().start() for _ in range(3))
+    try:
+        config = CheckerConfig(**{**FAST.__dict__, "concurrency": 1, "per_host_concurrency": 1})
+        urls = [x.url("/ok"), z.url("/ok"), *(y.url(f"/ok?n={i}") for i in range(5))]
+        run_checks(urls, config)
+        first_z = min(r.at for r in z.state.requests)
+        y_before_z = sum(r.at < first_z for r in y.state.requests)
+    finally:
+        for server in (x, y, z):
+            server.stop()
+    # First come, first served would send z right after x; y has the most work left.
+    assert y_before_z >= 3
