@@ -222,7 +222,7 @@ def _run_batch(candidates, renderer: _Renderer, *, now, dry_run, connection, res
 
 
 def _record(deliveries, to_send: list[Reminder], settled: list[Reminder], *, now, result: PassResult) -> None:
-    """Write every outcome of a batch in one transaction (two queries)."""
+    """Write every outcome of a batch in one transaction (at most three queries)."""
     records = []
     attempted = set()
     for row, message, delivery in deliveries:
@@ -256,10 +256,15 @@ def _record(deliveries, to_send: list[Reminder], settled: list[Reminder], *, now
         if row.pk not in attempted:
             # The batch stopped before this one (an error): free it for the next run at once.
             row.claim, row.not_before, row.attempts = None, now, row.attempts - 1
-    rows = to_send + settled
-    if not rows:
-        return
+    sent = [row.pk for row in to_send if row.status == Reminder.Status.SENT]
+    others = [row for row in to_send + settled if row.status != Reminder.Status.SENT]
     with transaction.atomic():
-        Reminder.objects.bulk_update(rows, ["status", "sent_at", "not_before", "last_error", "claim", "attempts"])
+        # The usual case, all sent, is one plain UPDATE; bulk_update's CASE per row is kept for the rest.
+        if sent:
+            Reminder.objects.filter(pk__in=sent).update(
+                status=Reminder.Status.SENT, sent_at=now, last_error="", claim=None
+            )
+        if others:
+            Reminder.objects.bulk_update(others, ["status", "not_before", "last_error", "claim", "attempts"])
         if records:
             SentEmail.objects.bulk_create(records)
