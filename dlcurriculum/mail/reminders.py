@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from . import selectors
@@ -35,7 +35,7 @@ from .digest import Curriculum, Digest, build_digest
 from .models import Reminder, SentEmail
 from .schedule import due_period
 from .services import build_message
-from .unsubscribe import unsubscribe_headers, unsubscribe_url
+from .unsubscribe import preferences_url, unsubscribe_headers, unsubscribe_url
 
 TEMPLATE = "reminder"
 
@@ -78,14 +78,6 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.REMINDER_RETRY_MAX_SECONDS))
 
 
-def _preferences_url() -> str:
-    # The profile page (progress app) holds the reminder settings; fall back to the home page.
-    try:
-        return settings.SITE_URL + reverse("progress:profile")
-    except NoReverseMatch:
-        return settings.SITE_URL + reverse("home")
-
-
 class _Renderer:
     """What every reminder of one run shares, computed once."""
 
@@ -94,7 +86,7 @@ class _Renderer:
         self.stage_urls = {
             s.id: settings.SITE_URL + reverse("stages:detail", kwargs={"slug": s.slug}) for s in curriculum.stages
         }
-        self.preferences_url = _preferences_url()
+        self.preferences_url = preferences_url()
         self.domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
 
     def message(self, candidate: selectors.Candidate, digest: Digest, reminder_id: int) -> EmailMultiAlternatives:

@@ -6,6 +6,7 @@ is recorded (``SentEmail``): to whom, which template, why, and how it went.
 """
 
 import smtplib
+import logging
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -15,7 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .delivery import BatchSender, Outcome
-from .models import SentEmail
+from .models import Reminder, SentEmail
+from .schedule import OFF
+
+logger = logging.getLogger(__name__)
 
 
 def build_message(
@@ -99,3 +103,12 @@ def send_templated(
     if delivery.outcome is not Outcome.SENT:
         raise DeliveryFailed(record, permanent=delivery.outcome is Outcome.PERMANENT)
     return record
+
+
+def stop_reminders(user) -> None:
+    """Turn reminders off (unsubscribe link). Idempotent: a second click or the one-click POST changes nothing."""
+    type(user).objects.filter(pk=user.pk).update(reminder_frequency=OFF)
+    Reminder.objects.filter(user=user, status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.CANCELLED, claim=None
+    )
+    logger.info("Reminders turned off by unsubscribe link for user %s", user.pk)

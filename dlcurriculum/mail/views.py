@@ -6,8 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import unsubscribe as links
-from .reminders import _preferences_url
-from .services_unsubscribe import stop_reminders
+from .services import stop_reminders
 
 
 def _mask(email: str) -> str:
@@ -31,7 +30,7 @@ def unsubscribe(request, token: str):
     user = get_user_model().objects.filter(pk=user_id).only("email", "reminder_frequency").first()
     if user is None:
         return render(request, "mail/unsubscribe/invalid.html", {"expired": False, "gone": True}, status=404)
-    context = {"email": _mask(user.email), "preferences_url": _preferences_url()}
+    context = {"email": _mask(user.email), "preferences_url": links.preferences_url()}
     if request.method == "POST":
         stop_reminders(user)
         return render(request, "mail/unsubscribe/done.html", context)

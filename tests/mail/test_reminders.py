@@ -1,5 +1,6 @@
 """The reminder pass against the database: who gets one, what it says, and that it goes out once."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -277,3 +278,26 @@ def test_learners_are_processed_in_batches_of_the_given_size(small_curriculum, m
         make_learner()
     result = run_reminder_pass(batch_size=3)
     assert (result.batches, result.sent, len(mailoutbox)) == (3, 7, 7)
+
+
+def test_reminder_claimed_by_a_run_that_died_is_sent_once_after_its_lease(
+    small_curriculum, make_learner, time_machine, mailoutbox, settings
+):
+    learner = make_learner()
+    lease = timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+    time_machine.move_to(NOW, tick=False)
+    # What a run killed between claiming and recording leaves behind.
+    period = run_reminder_pass(dry_run=True, sample_size=1).sample[0].period
+    Reminder.objects.create(user=learner, period=period, attempts=1, claim=uuid.uuid4(), not_before=NOW + lease)
+    run_reminder_pass()
+    assert mailoutbox == []
+    time_machine.move_to(NOW + lease + timedelta(minutes=1), tick=False)
+    run_reminder_pass()
+    run_reminder_pass()
+    assert len(mailoutbox) == 1 and Reminder.objects.get().status == "sent"
+
+
+def test_dry_run_sends_and_records_nothing(small_curriculum, make_learner, frozen_now, mailoutbox):
+    make_learner()
+    result = run_reminder_pass(dry_run=True)
+    assert result.due == 1 and mailoutbox == [] and not Reminder.objects.exists()

@@ -11,6 +11,7 @@ from dlcurriculum.mail.models import Reminder
 from dlcurriculum.mail.tasks import send_reminders
 
 
+
 def test_reminders_are_scheduled_every_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["mail-send-reminders"]
     assert entry["task"] == send_reminders.name
@@ -27,3 +28,11 @@ def test_worker_runs_a_reminder_pass_end_to_end(small_curriculum, make_learner, 
     assert summary["sent"] == 1
     assert [m.to for m in mailoutbox] == [[learner.email]]
     assert Reminder.objects.get(user=learner).status == "sent"
+
+
+@pytest.mark.django_db
+def test_task_run_again_after_a_retry_sends_nothing_twice(small_curriculum, make_learner, frozen_now, mailoutbox):
+    make_learner()
+    first = send_reminders.apply().get()
+    again = send_reminders.apply().get()
+    assert (first["sent"], again["sent"], len(mailoutbox)) == (1, 0, 1)
