@@ -17,6 +17,7 @@ postgres://postgres@127.0.0.1:5432).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import secrets
@@ -32,16 +33,49 @@ sys.path.insert(0, str(ROOT))
 
 
 class Sink:
-    """An SMTP server that accepts and counts (aiosmtpd)."""
+    """An SMTP server that accepts and counts (aiosmtpd), in its own process like a real mail server."""
 
     def __init__(self):
-        self.count = 0
-        self.lock = threading.Lock()
+        self._count = multiprocessing.Value("l", 0)
+        self._ready = multiprocessing.Event()
+        self.port = free_port()
+        self._process = multiprocessing.Process(target=self._serve, daemon=True)
 
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.count += 1
-        return "250 OK"
+    @property
+    def count(self) -> int:
+        return self._count.value
+
+    def reset(self) -> None:
+        with self._count.get_lock():
+            self._count.value = 0
+
+    def start(self) -> None:
+        self._process.start()
+        if not self._ready.wait(30):
+            raise RuntimeError("The SMTP sink did not start.")
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.join()
+
+    def _serve(self) -> None:
+        import logging
+
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+        count = self._count
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                with count.get_lock():
+                    count.value += 1
+                return "250 OK"
+
+        controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        controller.start()
+        self._ready.set()
+        threading.Event().wait()
 
 
 def free_port() -> int:
@@ -194,19 +228,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
 
-    from aiosmtpd.controller import Controller
-
     sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    sink.start()
 
     pg = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     create_database(pg, args.database)
     os.environ.update(
         {
             "DATABASE_URL": f"{pg}/{args.database}",
-            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
             # DEBUG off: Django would otherwise keep every query in memory.
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(60),
@@ -218,9 +248,6 @@ def main() -> None:
     import django
 
     django.setup()
-    import logging
-
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     from django.core.management import call_command
     from django.db import connection
 
@@ -245,10 +272,10 @@ def main() -> None:
     assert Reminder.objects.filter(status="sent").count() == result.sent
     print(f"Pass done: {result.as_dict()}", flush=True)
 
-    sink.count = 0
+    sink.reset()
     floor = floor_seconds(result.sent)
     assert sink.count == result.sent
-    controller.stop()
+    sink.stop()
 
     print()
     print(f"learners seeded                  {args.learners}")

@@ -95,7 +95,8 @@ class _Renderer:
         context = {
             "name": candidate.display_name,
             "why": candidate.why,
-            "lines": digest.lines,
+            # Plain strings: cheaper to render 20,000 times than attribute lookups in the template.
+            "lines": [f"{line.stage.order}. {line.stage.title}: {line.text}" for line in digest.lines],
             "next_up": next_up,
             "next_stage": digest.next_stage,
             "next_url": f"{self.stage_urls[next_up.stage_id]}#resource-{next_up.id}" if next_up else "",
