@@ -184,8 +184,8 @@ def _run_batch(candidates, renderer: _Renderer, *, now, dry_run, connection, res
     claim = uuid.uuid4()
     Reminder.objects.filter(user_id__in=list(targets), status=Reminder.Status.PENDING, not_before__lte=now).update(
         claim=claim,
-        # From the clock, not the pass's start: a long pass must not hand out leases that already ran out.
-        not_before=timezone.now() + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
+        # From the clock, not only the pass's start: a long pass must not hand out leases that already ran out.
+        not_before=max(now, timezone.now()) + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
         attempts=F("attempts") + 1,
     )
     claimed = list(Reminder.objects.filter(claim=claim).order_by("user_id", "-created_at", "-pk"))
@@ -212,12 +212,12 @@ def _run_batch(candidates, renderer: _Renderer, *, now, dry_run, connection, res
                 message = renderer.message(targets[row.user_id], digests[row.user_id], row.pk)
                 deliveries.append((row, message, sender.send(message)))
     finally:
-        _record(deliveries, to_send, settled, result=result)
+        _record(deliveries, to_send, settled, now=now, result=result)
 
 
-def _record(deliveries, to_send: list[Reminder], settled: list[Reminder], *, result: PassResult) -> None:
+def _record(deliveries, to_send: list[Reminder], settled: list[Reminder], *, now, result: PassResult) -> None:
     """Write every outcome of a batch in one transaction (at most three queries)."""
-    now = timezone.now()
+    now = max(now, timezone.now())  # the pass may have started a while ago
     records = []
     attempted = set()
     for row, message, delivery in deliveries:
