@@ -84,3 +84,21 @@ def test_all_reminders_of_a_batch_share_one_smtp_connection(small_curriculum, ma
     smtp_server.handle_DATA = remember_session
     run_reminder_pass(batch_size=10)
     assert len(smtp_server.received) == 4 and len(sessions) == 1
+
+
+def test_admin_can_send_a_permanently_failed_reminder_again(
+    small_curriculum, make_learner, smtp_server, time_machine, admin_client
+):
+    learner = make_learner()
+    smtp_server.reject_rcpt = "550 5.1.1 No such user"
+    time_machine.move_to(NOW, tick=False)
+    run_reminder_pass()
+    smtp_server.reject_rcpt = None  # the address was fixed at the provider
+    reminder = Reminder.objects.get()
+    admin_client.post(
+        "/admin/mail/reminder/", {"action": "retry_now", "_selected_action": [reminder.pk]}, follow=True
+    )
+    time_machine.move_to(NOW + timedelta(minutes=5), tick=False)
+    run_reminder_pass()
+    assert smtp_server.recipients() == [learner.email]
+    assert Reminder.objects.get().status == "sent"
