@@ -81,7 +81,10 @@ class BatchSender:
             self._connection_lost(exc)
             return Delivery(Outcome.RETRY, describe(exc))
         except smtplib.SMTPException as exc:
-            # The server answered; the connection is still usable for the next message.
+            if getattr(exc, "smtp_code", None) == 421:
+                # "Service not available, closing channel": smtplib has closed the connection.
+                self._connection_lost(exc)
+            # Otherwise the server answered and the connection is usable for the next message.
             return Delivery(classify(exc), describe(exc))
         except OSError as exc:  # reset, timeout: this connection is gone
             self._connection_lost(exc)

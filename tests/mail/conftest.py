@@ -69,6 +69,9 @@ class SmtpSink:
 
     reply: str | None = None
     reject_rcpt: str | None = None
+    # Answer the n-th DATA (1-based) with "421 closing channel"; the client must then reconnect.
+    drop_at: int | None = None
+    data_count: int = 0
     received: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -79,6 +82,9 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.data_count += 1
+        if self.data_count == self.drop_at:
+            return "421 4.3.2 Service shutting down, closing channel"
         if self.reply:
             return self.reply
         with self.lock:

@@ -102,3 +102,16 @@ def test_admin_can_send_a_permanently_failed_reminder_again(
     run_reminder_pass()
     assert smtp_server.recipients() == [learner.email]
     assert Reminder.objects.get().status == "sent"
+
+
+def test_connection_closed_by_the_server_mid_batch_is_reopened_for_the_rest(
+    small_curriculum, make_learner, smtp_server, time_machine
+):
+    learners = [make_learner() for _ in range(4)]
+    smtp_server.drop_at = 2
+    time_machine.move_to(NOW, tick=False)
+    first = run_reminder_pass(batch_size=10)
+    assert (first.sent, first.retrying) == (3, 1)
+    time_machine.move_to(NOW + timedelta(minutes=10), tick=False)
+    run_reminder_pass(batch_size=10)
+    assert sorted(smtp_server.recipients()) == sorted(u.email for u in learners)
