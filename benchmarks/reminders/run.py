@@ -92,7 +92,9 @@ def create_database(pg: str, name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"]
+ZONES = [
+    "UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"
+]
 
 
 def seed(n: int, rng: random.Random) -> dict:
@@ -281,7 +283,8 @@ def main() -> None:
     print(f"learners seeded                  {args.learners}")
     print(f"learners checked / e-mails sent  {result.checked} / {result.sent}")
     print(f"batches (size {args.batch_size})              {result.batches}")
-    print(f"reminder pass                    {elapsed:.2f} s  ({result.checked / elapsed:.0f} learners/s, {result.sent / elapsed:.0f} e-mails/s)")
+    rates = f"{result.checked / elapsed:.0f} learners/s, {result.sent / elapsed:.0f} e-mails/s"
+    print(f"reminder pass                    {elapsed:.2f} s  ({rates})")
     print(f"floor: {result.sent} pre-built sends    {floor:.2f} s  ({result.sent / floor:.0f} e-mails/s)")
     print(f"ratio pass / floor               {elapsed / floor:.2f}x")
     print(f"SQL queries, total               {counter.count}  ({counter.count / result.batches:.1f} per batch)")

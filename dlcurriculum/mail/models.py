@@ -30,7 +30,11 @@ class SentEmail(models.Model):
     class Meta:
         verbose_name = "e-mail"
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(status__in=["queued", "sent", "failed"]), name="mail_sentemail_status_valid")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "failed"]), name="mail_sentemail_status_valid"
+            )
+        ]
         indexes = [models.Index(fields=["status", "-created_at"], name="mail_sentemail_status_idx")]
 
     def __str__(self) -> str:

@@ -138,7 +138,15 @@ def run_reminder_pass(
         after_id = candidates[-1].id
         result.batches += 1
         result.checked += len(candidates)
-        _run_batch(candidates, renderer, now=now, dry_run=dry_run, connection=connection, result=result, sample_size=sample_size)
+        _run_batch(
+            candidates,
+            renderer,
+            now=now,
+            dry_run=dry_run,
+            connection=connection,
+            result=result,
+            sample_size=sample_size,
+        )
         if on_batch:
             on_batch(result)
     return result
@@ -161,7 +169,9 @@ def _run_batch(candidates, renderer: _Renderer, *, now, dry_run, connection, res
     if not targets:
         return
     statuses = selectors.statuses_for(list(targets))
-    digests = {uid: build_digest(renderer.curriculum, statuses.get(uid, {}), c.last_visit) for uid, c in targets.items()}
+    digests = {
+        uid: build_digest(renderer.curriculum, statuses.get(uid, {}), c.last_visit) for uid, c in targets.items()
+    }
     finished = {uid for uid, d in digests.items() if d.finished}
     result.finished += len(finished & periods.keys())
     periods = {uid: p for uid, p in periods.items() if uid not in finished}

@@ -211,7 +211,9 @@ def test_a_crash_mid_batch_sends_the_rest_later_and_nothing_twice(
     assert sorted(to for m in mailoutbox for to in m.to) == sorted(u.email for u in learners)
 
 
-def test_retried_reminder_goes_out_after_its_backoff(small_curriculum, make_learner, time_machine, mailoutbox, settings):
+def test_unreachable_smtp_server_schedules_a_retry_with_backoff(
+    small_curriculum, make_learner, time_machine, mailoutbox, settings
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nothing listens
     make_learner()
