@@ -281,3 +281,21 @@ def _crontab(spec: str):
 
 
 CELERY_BEAT_SCHEDULE["check-links"] = {"task": "stages.tasks.check_links", "schedule": _crontab(LINKCHECK_SCHEDULE)}
+
+# --- Reminders and notification e-mails (issue 6) ------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# Learners handled per batch: a constant number of queries and one SMTP connection each.
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+# A reminder goes out at the learner's preferred local hour; a missed hourly run is caught up this many hours later.
+REMINDER_SEND_WINDOW_HOURS = env.int("REMINDER_SEND_WINDOW_HOURS", default=3)
+# Unanswered inactivity reminders per inactive stretch before we let the learner go.
+REMINDER_INACTIVITY_MAX_REPEATS = env.int("REMINDER_INACTIVITY_MAX_REPEATS", default=3)
+# SMTP failures: retried with exponential backoff, recorded as permanent after this many attempts.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=300)
+REMINDER_RETRY_MAX_SECONDS = env.int("REMINDER_RETRY_MAX_SECONDS", default=6 * 3600)
+# A run that dies while sending holds its claim this long before another run may send the reminder.
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=1800)
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["mail-send-reminders"] = {"task": "mail.send_reminders", "schedule": crontab(minute=0)}
