@@ -1,0 +1,210 @@
+"""Every URL of the project, for every kind of visitor: who may read and who may change what.
+
+The URL list is generated from the URL configuration, so a new view fails this test
+until someone decides who may use it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from capstones import services as capstone_services
+from capstones.models import Submission
+from dlcurriculum.mail.unsubscribe import make_token
+from progress import services as progress_services
+from progress.models import ResourceProgress
+from stages.models import Resource
+from tests import factories
+from tests.capstones.notebook_builders import as_bytes, good_notebook
+
+ROLES = ["anonymous", "learner_a", "learner_b", "mentor", "admin"]
+OK, LOGIN, DENIED, NOT_ALLOWED = "ok", "login", "denied", "method"
+# POST-only views: a GET shows nothing, whether refused for the method or for the visitor.
+NO_GET = "no-get"
+
+# url name -> expected outcome of a GET per role (in ROLES order).
+GET_RULES = {
+    "home": [OK] * 5,
+    "healthz": [OK] * 5,
+    "readyz": [OK] * 5,
+    "stages:overview": [OK] * 5,
+    "stages:detail": [OK] * 5,
+    "progress:dashboard": [LOGIN, OK, OK, OK, OK],
+    "progress:set_status": [NO_GET] * 5,
+    "progress:save_note": [NO_GET] * 5,
+    "progress:why": [LOGIN, OK, OK, OK, OK],
+    "progress:profile": [LOGIN, OK, OK, OK, OK],
+    "progress:export_json": [LOGIN, OK, OK, OK, OK],
+    "progress:export_csv": [LOGIN, OK, OK, OK, OK],
+    "progress:delete_account": [LOGIN, OK, OK, OK, OK],
+    "capstones:mine": [LOGIN, OK, OK, OK, OK],
+    "capstones:queue": [LOGIN, DENIED, DENIED, OK, OK],
+    "capstones:portfolio_settings": [LOGIN, OK, OK, OK, OK],
+    # Learner A made the portfolio and the approved capstone public.
+    "capstones:portfolio": [OK] * 5,
+    "capstones:portfolio_notebook": [OK] * 5,
+    # Learner A's private, pending submission.
+    "capstones:submission": [LOGIN, OK, DENIED, OK, OK],
+    "capstones:iteration": [LOGIN, OK, DENIED, OK, OK],
+    "capstones:notebook": [LOGIN, OK, DENIED, OK, OK],
+    "capstones:download": [LOGIN, OK, DENIED, OK, OK],
+    "capstones:claim": [NO_GET] * 5,
+    "capstones:release": [NO_GET] * 5,
+    "capstones:decide": [NO_GET] * 5,
+    "capstones:visibility": [NO_GET] * 5,
+    "capstones:comment": [NO_GET] * 5,
+    "capstones:submit": [LOGIN, OK, OK, OK, OK],
+    # The signed link is the credential: it works without logging in.
+    "mail:unsubscribe": [OK] * 5,
+}
+
+
+def _url_names(patterns=None, namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin" or "allauth" in str(pattern.urlconf_name):
+                continue  # covered by tests/test_admin.py and allauth's own flows
+            ns = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from _url_names(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+@pytest.fixture
+def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    people = {
+        "learner_a": factories.UserFactory(),
+        "learner_b": factories.UserFactory(),
+        "mentor": factories.MentorFactory(),
+        "admin": factories.AdminFactory(),
+    }
+    a, mentor = people["learner_a"], people["mentor"]
+    resource = Resource.objects.get(key="matrix-calculus")
+    progress_services.set_status(a, resource, "done")
+    progress_services.save_note(a, resource, "learner A's private note")
+
+    from capstones.models import CapstoneBrief
+
+    first, second = CapstoneBrief.objects.order_by("stage__order")
+
+    def submit(brief):
+        with django_capture_on_commit_callbacks(execute=True):
+            return capstone_services.submit_iteration(
+                learner=a, brief=brief, title="A's capstone", idea=brief.ideas.first(), own_problem="",
+                repository_url="", write_up="Write-up.", notebook_bytes=as_bytes(good_notebook()),
+                filename="a.ipynb",
+            ).submission
+
+    public = submit(first)
+    public = capstone_services.claim(public, mentor=mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        public = capstone_services.decide(public, mentor=mentor, decision="approved", feedback="Great.")
+    capstone_services.set_submission_public(public, learner=a, public=True)
+    portfolio = capstone_services.update_portfolio(a, is_public=True, headline="A's work")
+    private = submit(second)
+    return {
+        **people, "resource": resource, "public": public, "private": private, "portfolio": portfolio,
+    }
+
+
+SUBMISSION_URLS = {"capstones:submission", "capstones:claim", "capstones:release", "capstones:decide",
+                   "capstones:visibility"}
+ITERATION_URLS = {"capstones:iteration", "capstones:notebook", "capstones:download", "capstones:comment"}
+
+
+def _kwargs(name: str, world) -> dict:
+    private, public = world["private"], world["public"]
+    if name in SUBMISSION_URLS:
+        return {"pk": private.pk}
+    if name in ITERATION_URLS:
+        return {"pk": private.pk, "number": 1}
+    return {
+        "stages:detail": {"slug": "deep-dive"},
+        "progress:set_status": {"resource_id": world["resource"].pk},
+        "progress:save_note": {"resource_id": world["resource"].pk},
+        "capstones:portfolio": {"slug": world["portfolio"].slug},
+        "capstones:portfolio_notebook": {"slug": world["portfolio"].slug, "pk": public.pk},
+        "capstones:submit": {"key": private.brief.key},
+        "mail:unsubscribe": {"token": make_token(world["learner_a"].pk)},
+    }.get(name, {})
+
+
+def _outcome(response) -> str:
+    if response.status_code == 200:
+        return OK
+    if response.status_code == 302 and "/accounts/login/" in response.url:
+        return LOGIN
+    if response.status_code in (403, 404):
+        return DENIED
+    if response.status_code == 405:
+        return NOT_ALLOWED
+    return f"HTTP {response.status_code}"
+
+
+def test_every_url_of_the_project_has_a_permission_rule():
+    assert set(_url_names()) == set(GET_RULES)
+
+
+@pytest.mark.parametrize("name", sorted(GET_RULES))
+def test_who_may_read_each_url(client, world, name):
+    url = reverse(name, kwargs=_kwargs(name, world))
+    outcomes = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world[role])
+        outcomes.append(_outcome(client.get(url)))
+    expected = GET_RULES[name]
+    outcomes = [NO_GET if e == NO_GET and o in (LOGIN, DENIED, NOT_ALLOWED) else o for o, e in zip(outcomes, expected)]
+    assert dict(zip(ROLES, outcomes)) == dict(zip(ROLES, expected))
+
+
+def _a_state(world):
+    a = world["learner_a"]
+    private = Submission.objects.get(pk=world["private"].pk)
+    return (
+        list(ResourceProgress.objects.filter(user=a).values_list("resource_id", "status", "note")),
+        (private.status, private.is_public, private.mentor_id),
+        private.iterations.get(number=1).comments.count(),
+        type(a).objects.filter(pk=a.pk).values_list("why", "reminder_frequency").first(),
+    )
+
+
+CHANGES = [
+    ("capstones:claim", {}),
+    ("capstones:release", {}),
+    ("capstones:decide", {"decision": "approved", "feedback": "Sneaky approval"}),
+    ("capstones:visibility", {"public": "on"}),
+    ("capstones:comment", {"body": "B was here"}),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), CHANGES, ids=[c[0] for c in CHANGES])
+@pytest.mark.parametrize("role", ["anonymous", "learner_b"])
+def test_nobody_else_can_change_learner_as_submission(client, world, name, data, role):
+    before = _a_state(world)
+    if role != "anonymous":
+        client.force_login(world[role])
+    response = client.post(reverse(name, kwargs=_kwargs(name, world)), data)
+    assert _outcome(response) in (LOGIN, DENIED)
+    assert _a_state(world) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("progress:set_status", {"status": "skipped"}),
+        ("progress:save_note", {"note": "overwritten by B"}),
+        ("progress:why", {"why": "B's why"}),
+        ("progress:profile", {"why": "B's why", "reminder_frequency": "off", "reminder_inactivity_days": 3,
+                              "reminder_hour": 3, "timezone": "UTC"}),
+        ("progress:delete_account", {"confirm": "on"}),
+    ],
+)
+def test_learner_b_posting_to_learner_a_urls_only_ever_touches_b(client, world, name, data):
+    """Progress URLs carry no learner id: whoever posts changes only their own data."""
+    before = _a_state(world)
+    client.force_login(world["learner_b"])
+    client.post(reverse(name, kwargs=_kwargs(name, world)), data)
+    assert _a_state(world) == before
