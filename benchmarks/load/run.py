@@ -62,7 +62,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, interrupt)
     workdir = Path(tempfile.mkdtemp(prefix="dlc-bench-load-"))
     port = free_port()
-    env = bench_env(port)
+    env = bench_env(port, workdir)
     gunicorn = None
     started = time.monotonic()
     try:
@@ -130,7 +130,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def bench_env(port: int) -> dict:
+def bench_env(port: int, workdir: Path) -> dict:
     """Production settings, pointed at the bench database and Redis db."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
     env.update(
@@ -141,6 +141,7 @@ def bench_env(port: int) -> dict:
         DATABASE_URL=f"{POSTGRES_URL}/{DATABASE}",
         REDIS_URL=REDIS_URL,
         EMAIL_URL="consolemail://",
+        MEDIA_ROOT=str(workdir / "media"),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

@@ -62,7 +62,7 @@ def main(plan_path: Path) -> None:
     with timed("progress and activity"):
         counts = seed_progress(rng, learners, resources)
     with timed("capstone submissions"):
-        submissions = seed_submissions(rng, learners, mentors)
+        submissions = seed_submissions(rng, learners, mentors, counts[2])
     print(
         f"  {len(learners)} learners, {len(mentors)} mentors, {counts[0]} progress rows, "
         f"{counts[1]} activity rows, {submissions} submissions"
@@ -132,11 +132,15 @@ def reach_of(rng: random.Random, total: int) -> int:
     return min(total, 1 + int(total * rng.betavariate(1.2, 3.0)))
 
 
-def seed_progress(rng: random.Random, learners: list[User], resources: list[Resource]) -> tuple[int, int]:
+def seed_progress(rng: random.Random, learners: list[User], resources: list[Resource]) -> tuple[int, int, dict]:
+    """Returns the number of progress and activity rows, and each learner's furthest stage order."""
     now = timezone.now()
-    progress_rows, activity_rows = [], []
+    stage_order = dict(Stage.objects.values_list("pk", "order"))
+    progress_rows, activity_rows, reached = [], [], {}
     for learner in learners:
         reach = reach_of(rng, len(resources))
+        if reach:
+            reached[learner.pk] = stage_order[resources[reach - 1].stage_id]
         moment = learner.date_joined
         step = (now - moment) / (reach * 2 + 1)
         for position, resource in enumerate(resources[:reach]):
@@ -166,26 +170,82 @@ def seed_progress(rng: random.Random, learners: list[User], resources: list[Reso
     with explicit_timestamps(ResourceProgress, Activity), transaction.atomic():
         ResourceProgress.objects.bulk_create(progress_rows, batch_size=BATCH)
         Activity.objects.bulk_create(activity_rows, batch_size=BATCH)
-    return len(progress_rows), len(activity_rows)
+    return len(progress_rows), len(activity_rows), reached
 
 
-def seed_submissions(rng: random.Random, learners: list[User], mentors: list[User]) -> int:
-    """Capstone submissions for the review queue and dashboards. TO BE FILLED IN by the lead.
+def seed_submissions(rng: random.Random, learners: list[User], mentors: list[User], reached: dict[int, int]) -> int:
+    """Capstone submissions for the review queue and dashboards. The lead adjusts this one.
 
-    The submission models (capstones.Submission and friends) are built on another branch. Once
-    merged: for learners whose progress reached a capstone stage (stage.capstone), create a
-    submission with one or more iterations (a small valid notebook each, stored through the
-    storage API) and a spread of statuses, roughly: 40 % waiting for review, 15 % in review by
-    a random mentor, 20 % changes requested, 25 % approved (some public). Use bulk_create and
-    return the number of submissions created. The load test runs without them.
+    Written against the submission models of the capstones branch (Submission, Iteration,
+    Report, Review); without them (capstones.Submission absent) it seeds nothing and says so.
+    Learners who finished the stage before a capstone submit with 70 % probability; statuses
+    spread roughly 40 % waiting, 15 % in review, 20 % changes requested, 25 % approved. Every
+    iteration points at one small notebook stored once through the storage API.
+    `reached` maps a learner's id to the highest stage order they have progress in.
     """
-    from capstones import models as capstone_models
+    from capstones import models as capstones
 
-    if not hasattr(capstone_models, "Submission"):
+    if not hasattr(capstones, "Submission"):
         print("  NOTE: capstone submissions not seeded (capstones.Submission is not in this branch yet)")
         return 0
-    print("  NOTE: capstone submissions not seeded: fill in seed_submissions() in benchmarks/load/seed.py")
-    return 0
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    Submission, Iteration, Report, Review = capstones.Submission, capstones.Iteration, capstones.Report, capstones.Review
+    notebook = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    notebook_name = default_storage.save("capstones/notebooks/bench.ipynb", ContentFile(notebook))
+    now = timezone.now()
+    submissions, plans = [], []
+    for brief in capstones.CapstoneBrief.objects.select_related("stage").prefetch_related("ideas"):
+        ideas = list(brief.ideas.all())
+        for learner in learners:
+            if reached.get(learner.pk, 0) < brief.stage.order - 1 or rng.random() > 0.7:
+                continue
+            status = rng.choices(list(Submission.Status), weights=[40, 15, 20, 25])[0]
+            submitted = now - timedelta(days=rng.uniform(0, 60))
+            idea = rng.choice(ideas) if ideas and rng.random() < 0.7 else None
+            mentor = rng.choice(mentors) if status != Submission.Status.WAITING else None
+            submissions.append(
+                Submission(
+                    learner_id=learner.pk, brief=brief, title=f"{brief.title} by learner {learner.pk}",
+                    idea=idea, own_problem="" if idea else "My own data set",
+                    status=status, mentor=mentor, waiting_since=submitted,
+                    claimed_at=submitted + timedelta(hours=rng.uniform(1, 40)) if mentor else None,
+                    approved_at=now if status == Submission.Status.APPROVED else None,
+                    is_public=status == Submission.Status.APPROVED and rng.random() < 0.5,
+                )
+            )
+            # Changes requested and approved ones went round once or twice before.
+            plans.append(1 if status in (Submission.Status.WAITING, Submission.Status.IN_REVIEW) else rng.randint(1, 3))
+    with transaction.atomic():
+        Submission.objects.bulk_create(submissions, batch_size=BATCH)
+        iterations = [
+            Iteration(
+                submission=sub, number=n, notebook=notebook_name, original_name="capstone.ipynb", size=len(notebook),
+                sha256="0" * 64, write_up="What I did and why.", created_at=sub.waiting_since,
+            )
+            for sub, count in zip(submissions, plans)
+            for n in range(1, count + 1)
+        ]
+        Iteration.objects.bulk_create(iterations, batch_size=BATCH)
+        Report.objects.bulk_create(
+            [Report(iteration=it, status="done", verdict=rng.choice(["pass", "attention"])) for it in iterations],
+            batch_size=BATCH,
+        )
+        last = {sub.pk: count for sub, count in zip(submissions, plans)}
+        Review.objects.bulk_create(
+            [
+                Review(
+                    iteration=it, mentor=it.submission.mentor,
+                    decision="approved" if it.submission.status == "approved" and it.number == last[it.submission_id]
+                    else "changes_requested",
+                )
+                for it in iterations
+                if it.submission.mentor and (it.number < last[it.submission_id] or it.submission.status in ("approved", "changes_requested"))
+            ],
+            batch_size=BATCH,
+        )
+    return len(submissions)
 
 
 def sample_learner_pool(rng: random.Random, learners: list[User]) -> list[User]:
