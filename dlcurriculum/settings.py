@@ -237,3 +237,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Health checks (issue 7) -----------------------------------------------------
+# /healthz and /readyz answer whatever the Host header says: probes use the container's address.
+MIDDLEWARE.insert(0, "dlcurriculum.health.HealthCheckMiddleware")
