@@ -283,8 +283,10 @@ def drive(base: str, plan_path: Path, page: str, users: int, duration: int, work
     with open(workdir / f"{page}-{users}.log", "w") as log:
         # Locust exits 1 when a request failed; the failures are counted from its CSV.
         subprocess.run(command, cwd=HERE, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=duration + 60)
-    stats = Path(f"{prefix}_stats.csv")
-    row = next((r for r in csv.DictReader(stats.open(newline="")) if r["Name"] == page), None) if stats.exists() else None
+    row = None
+    if Path(f"{prefix}_stats.csv").exists():
+        with open(f"{prefix}_stats.csv", newline="") as f:
+            row = next((r for r in csv.DictReader(f) if r["Name"] == page), None)
     if row is None:
         log = tail(workdir / f"{page}-{users}.log", 5)
         return {

@@ -60,12 +60,12 @@ def main(plan_path: Path) -> None:
     with timed("users"):
         learners, mentors = seed_users()
     with timed("progress and activity"):
-        counts = seed_progress(rng, learners, resources)
+        progress_rows, activity_rows, reached = seed_progress(rng, learners, resources)
     with timed("capstone submissions"):
-        submissions = seed_submissions(rng, learners, mentors, counts[2])
+        submissions = seed_submissions(rng, learners, mentors, reached)
     print(
-        f"  {len(learners)} learners, {len(mentors)} mentors, {counts[0]} progress rows, "
-        f"{counts[1]} activity rows, {submissions} submissions"
+        f"  {len(learners)} learners, {len(mentors)} mentors, {progress_rows} progress rows, "
+        f"{activity_rows} activity rows, {submissions} submissions"
     )
     pool = sample_learner_pool(rng, learners)
     plan = build_plan(resources, pool, mentors)
@@ -82,7 +82,12 @@ def timed(what: str):
 @contextlib.contextmanager
 def explicit_timestamps(*models):
     """Let bulk_create keep the created_at/updated_at we set (history spread over months)."""
-    fields = [f for m in models for f in m._meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    fields = [
+        f
+        for m in models
+        for f in m._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
         f.auto_now = f.auto_now_add = False
@@ -191,7 +196,8 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    Submission, Iteration, Report, Review = capstones.Submission, capstones.Iteration, capstones.Report, capstones.Review
+    Submission, Iteration = capstones.Submission, capstones.Iteration
+    Report, Review = capstones.Report, capstones.Review
     notebook = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     notebook_name = default_storage.save("capstones/notebooks/bench.ipynb", ContentFile(notebook))
     now = timezone.now()
@@ -233,15 +239,19 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
             batch_size=BATCH,
         )
         last = {sub.pk: count for sub, count in zip(submissions, plans)}
+
+        def decision(iteration) -> str | None:
+            """Earlier iterations had changes requested; the last one carries the submission's decision."""
+            if iteration.number < last[iteration.submission_id]:
+                return "changes_requested"
+            status = iteration.submission.status
+            return status if status in ("approved", "changes_requested") else None
+
         Review.objects.bulk_create(
             [
-                Review(
-                    iteration=it, mentor=it.submission.mentor,
-                    decision="approved" if it.submission.status == "approved" and it.number == last[it.submission_id]
-                    else "changes_requested",
-                )
+                Review(iteration=it, mentor=it.submission.mentor, decision=decided)
                 for it in iterations
-                if it.submission.mentor and (it.number < last[it.submission_id] or it.submission.status in ("approved", "changes_requested"))
+                if it.submission.mentor and (decided := decision(it))
             ],
             batch_size=BATCH,
         )
