@@ -307,3 +307,7 @@ REMINDER_RETRY_MAX_SECONDS = env.int("REMINDER_RETRY_MAX_SECONDS", default=6 * 3
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=1800)
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=180)
 CELERY_BEAT_SCHEDULE["mail-send-reminders"] = {"task": "mail.send_reminders", "schedule": crontab(minute=0)}
+
+# --- Health checks (issue 7) -----------------------------------------------------
+# /healthz and /readyz answer whatever the Host header says: probes use the container's address.
+MIDDLEWARE.insert(0, "dlcurriculum.health.HealthCheckMiddleware")

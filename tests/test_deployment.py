@@ -96,3 +96,38 @@ def test_readyz_is_503_when_the_broker_is_unreachable(client, settings):
     response = client.get(reverse("readyz"))
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error")
+
+
+def _compose_web_healthcheck() -> list[str]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    test = compose["services"]["web"]["healthcheck"]["test"]
+    assert test[0] == "CMD"
+    return test[1:]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_checks_answer_probes_addressed_to_the_container_ip(client, settings, path):
+    settings.ALLOWED_HOSTS = ["dlcurriculum.example"]
+    assert client.get("/", HTTP_HOST="172.18.0.5:8000").status_code == 400  # real pages still refuse the host
+    response = client.get(path, HTTP_HOST="172.18.0.5:8000")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_compose_web_healthcheck_passes_against_a_live_server_whatever_allowed_hosts_says(live_server, settings):
+    settings.ALLOWED_HOSTS = ["dlcurriculum.example"]
+    command = [part.replace("http://127.0.0.1:8000", live_server.url) for part in _compose_web_healthcheck()]
+    assert command[0] == "python" and "/readyz" in command[-1]
+    result = subprocess.run([sys.executable, *command[1:]], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_compose_web_healthcheck_fails_while_the_broker_is_unreachable(live_server, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    command = [part.replace("http://127.0.0.1:8000", live_server.url) for part in _compose_web_healthcheck()]
+    result = subprocess.run([sys.executable, *command[1:]], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "503" in result.stderr
