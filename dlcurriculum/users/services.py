@@ -22,7 +22,7 @@ def create_verified_user(email: str, password: str, *, name: str = "", role: str
     user.is_staff = user.is_superuser = role == "admin"
     user.save()
     if role == "mentor":
-        user.groups.add(Group.objects.get(name=MENTORS_GROUP))
+        user.groups.add(Group.objects.get_or_create(name=MENTORS_GROUP)[0])
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )

@@ -27,7 +27,9 @@ def _chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in this thread
+# while it is open, which would break asyncio.run() in the tests that follow.
+@pytest.fixture(scope="package")
 def browser():
     path = _chromium_path()
     if not path:
