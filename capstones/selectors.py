@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -65,17 +66,24 @@ def review_queue() -> QuerySet[Submission]:
     )
 
 
-def queue_rows(user) -> list[Submission]:
-    """Queue entries with `available` / `taken` / `mine` flags for the page."""
+QUEUE_PAGE_SIZE = 25
+
+
+def queue_page(user, page_number=None) -> Page:
+    """One page of the queue (oldest first), each entry flagged `available` / `taken` / `mine`.
+
+    Paginated so the page costs the same with ten or ten thousand submissions waiting.
+    """
     now = timezone.now()
-    rows = list(review_queue())
+    page = Paginator(review_queue(), QUEUE_PAGE_SIZE).get_page(page_number)
+    rows = page.object_list = list(page.object_list)
     for row in rows:
         stale = claim_is_stale(row, now)
         row.mine = row.status == Status.IN_REVIEW and row.mentor_id == user.pk and not stale
         row.taken = row.status == Status.IN_REVIEW and not stale and not row.mine
         row.available = (row.status == Status.WAITING or stale) and row.learner_id != user.pk
         row.verdict_label = Report.Verdict(row.latest_verdict).label if row.latest_verdict else "Report pending"
-    return rows
+    return page
 
 
 def learner_submissions(user) -> QuerySet[Submission]:

@@ -200,7 +200,7 @@ def queue(request):
     return render(
         request,
         "capstones/queue.html",
-        {"rows": selectors.queue_rows(request.user), "idle_days": settings.CAPSTONE_CLAIM_IDLE_DAYS},
+        {"page": selectors.queue_page(request.user, request.GET.get("page")), "idle_days": settings.CAPSTONE_CLAIM_IDLE_DAYS},
     )
 
 

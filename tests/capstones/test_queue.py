@@ -106,3 +106,18 @@ def test_submission_page_query_count_does_not_grow_with_history(
     with django_assert_max_num_queries(len(small)):
         response = client.get(sub.get_absolute_url())
     assert "#4" in response.text
+
+
+def test_queue_is_paginated_so_its_cost_does_not_grow_with_the_backlog(mentor_client, brief, monkeypatch):
+    from capstones import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 5)
+    fill_queue(brief, 7)
+    first = mentor_client.get(reverse("capstones:queue"))
+    assert first.text.count("<tr") == 1 + 5
+    assert "7 submissions waiting for or in review" in first.text
+    assert "Page 1 of 2" in first.text
+    second = mentor_client.get(reverse("capstones:queue"), {"page": 2})
+    assert second.text.count("<tr") == 1 + 2
+    # An out-of-range page shows the last page instead of failing.
+    assert mentor_client.get(reverse("capstones:queue"), {"page": 99}).text.count("<tr") == 1 + 2
