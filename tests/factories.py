@@ -32,7 +32,8 @@ class MentorFactory(UserFactory):
     @factory.post_generation
     def mentor_group(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get(name=MENTORS_GROUP))
+            # get_or_create: a transactional test's flush removes the group its data migration made.
+            obj.groups.add(Group.objects.get_or_create(name=MENTORS_GROUP)[0])
 
 
 class AdminFactory(UserFactory):
