@@ -72,7 +72,15 @@ def submit(request, key):
             except services.TransitionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Iteration {iteration.number} submitted. The automatic check is running.")
+                # The check runs after commit: in-process it has already finished, with a broker it may not have.
+                if selectors.report_finished(iteration.pk):
+                    messages.success(request, f"Iteration {iteration.number} submitted. Its automatic check is below.")
+                else:
+                    messages.success(
+                        request,
+                        f"Iteration {iteration.number} submitted. The automatic check is running; "
+                        "reload the page in a moment to see it.",
+                    )
                 return redirect(iteration.get_absolute_url())
         else:
             if "notebook" not in form.errors:

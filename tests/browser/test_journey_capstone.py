@@ -1,44 +1,35 @@
 """A capstone from upload to public portfolio, in a real browser, with JavaScript on and off.
 
-The analysis and the decision e-mails are Celery tasks. Here they run in-process
-(``task_always_eager``) in the live server's thread, so the report is ready when the
-page after the upload loads, with or without REDIS_URL. The real worker on real
-Redis is proven in tests/capstones/test_worker.py.
+The analysis and the decision e-mails are Celery tasks, run in-process here (see
+capstone_steps.tasks_in_process). The capstone pages have no script of their own:
+every form is a plain form, so each journey runs with JavaScript on and off.
 """
 
 import re
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from playwright.sync_api import expect
 
 from capstones.models import Iteration, Review, Submission
-from dlcurriculum.celery_app import app as celery_app
 from tests import factories
-from tests.factories import PASSWORD
+
+from .capstone_steps import (  # noqa: F401 - fixtures
+    media_in_tmp,
+    notebook,
+    sign_in,
+    submit_first_iteration,
+    tasks_in_process,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CAPSTONE_STAGE = "/stages/capstone-1/"
 PROSE = (
     "Here we explain what this step does and why the model needs it: the data, the shapes, "
     "and the choice we make compared with the alternatives we considered."
 )
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def tasks_in_process():
-    """Run enqueued tasks in the live server's thread, also when REDIS_URL points at a broker."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture
@@ -48,14 +39,8 @@ def people(curriculum):
     return learner, mentor
 
 
-def _notebook(*cells) -> nbformat.NotebookNode:
-    nb = new_notebook(cells=list(cells), metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
-    nbformat.validate(nb)
-    return nb
-
-
 def torch_notebook(version: int = 1) -> nbformat.NotebookNode:
-    return _notebook(
+    return notebook(
         new_markdown_cell(f"# Digits with a small CNN (version {version})\n\n{PROSE}"),
         new_code_cell(
             "import torch\nfrom torch import nn",
@@ -78,7 +63,7 @@ def torch_notebook(version: int = 1) -> nbformat.NotebookNode:
 
 
 def keras_notebook() -> nbformat.NotebookNode:
-    return _notebook(
+    return notebook(
         new_markdown_cell(PROSE),
         new_code_cell("import numpy as np\nfrom keras import layers", execution_count=1, outputs=[]),
         new_markdown_cell(PROSE),
@@ -86,31 +71,13 @@ def keras_notebook() -> nbformat.NotebookNode:
     )
 
 
-def write_notebook(tmp_path, nb, name: str):
-    path = tmp_path / name
-    path.write_text(nbformat.writes(nb), encoding="utf-8")
-    return path
-
-
-def sign_in(page, live_server, user):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
-    page.wait_for_load_state()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def submit_first_iteration(page, live_server, notebook_path, *, title: str):
-    page.goto(live_server.url + CAPSTONE_STAGE)
-    page.get_by_role("link", name="Submit your notebook").click()
-    expect(page.get_by_role("heading", name=re.compile("Submit: Capstone I"))).to_be_visible()
-    page.get_by_label(re.compile(r"^Title")).fill(title)
-    page.get_by_label(re.compile(r"^Problem")).select_option(label="Hand written digit recognition")
-    page.get_by_label("Jupyter notebook (.ipynb)").set_input_files(notebook_path)
-    page.get_by_label("Write up").fill("I trained a **small** CNN on MNIST and explain every step.")
-    page.get_by_role("button", name="Submit", exact=True).click()
-    page.wait_for_url(re.compile(r"/capstones/submissions/\d+/iterations/1/$"))
+def screenshot_with_notebook(screenshot, page, name: str):
+    frame = page.locator("iframe.notebook-frame").first
+    frame.scroll_into_view_if_needed()
+    expect(page.frame_locator("iframe.notebook-frame").first.locator(".cell").first).to_be_visible()
+    # A sandboxed frame paints in its own process, a moment after it scrolls into view.
+    page.wait_for_timeout(500)
+    screenshot(page, name)
 
 
 def report(page):
@@ -128,16 +95,16 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     submit_first_iteration(
         learner_page, live_server, write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"), title="Digits with a CNN"
     )
-    expect(learner_page.get_by_text("Iteration 1 submitted.")).to_be_visible()
+    expect(learner_page.get_by_text("Iteration 1 submitted. Its automatic check is below.")).to_be_visible()
     expect(report(learner_page).locator(".verdict")).to_have_text("Pass")
     expect(report(learner_page)).to_contain_text("torch")
     expect(report(learner_page)).to_contain_text("3 of 3 code cells have outputs")
     frame = learner_page.locator("iframe.notebook-frame")
     assert frame.get_attribute("sandbox") == ""
-    notebook = learner_page.frame_locator("iframe.notebook-frame")
-    expect(notebook.get_by_role("heading", name="Digits with a small CNN (version 1)")).to_be_visible()
-    expect(notebook.get_by_text("torch ready")).to_be_visible()
-    screenshot(learner_page, "submission-report")
+    rendered = learner_page.frame_locator("iframe.notebook-frame")
+    expect(rendered.get_by_role("heading", name="Digits with a small CNN (version 1)")).to_be_visible()
+    expect(rendered.get_by_text("torch ready")).to_be_visible()
+    screenshot_with_notebook(screenshot, learner_page, "submission-report")
 
     # A mentor claims it from the queue and requests changes.
     mentor_page = new_page(javascript=javascript)
@@ -151,7 +118,7 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     expect(mentor_page.get_by_text("You are reviewing this submission.")).to_be_visible()
     mentor_page.get_by_label("Changes requested").check()
     mentor_page.get_by_label("Feedback").fill("Explain why you chose this learning rate.")
-    screenshot(mentor_page, "review")
+    screenshot_with_notebook(screenshot, mentor_page, "review")
     mentor_page.get_by_role("button", name="Send decision").click()
     expect(mentor_page.get_by_text("Decision saved")).to_be_visible()
 
@@ -202,7 +169,7 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     expect(
         visitor.frame_locator("iframe.notebook-frame").get_by_role("heading", name=re.compile("version 2"))
     ).to_be_visible()
-    screenshot(visitor, "portfolio")
+    screenshot_with_notebook(screenshot, visitor, "portfolio")
 
     submission = Submission.objects.get(learner=learner)
     assert (submission.status, submission.is_public) == (Submission.Status.APPROVED, True)

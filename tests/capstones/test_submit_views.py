@@ -46,6 +46,22 @@ def test_valid_submission_redirects_to_its_first_iteration(
     assert submission.own_problem == "Classifying bird songs"
 
 
+def test_message_after_submitting_says_the_check_is_running_while_it_is(learner_client, brief, submit_url):
+    # The after-commit analysis never runs here: the report stays pending.
+    response = learner_client.post(submit_url, form_data(brief), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Iteration 1 submitted. The automatic check is running; reload the page in a moment to see it."
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_message_after_submitting_points_to_the_check_once_it_has_finished(learner_client, brief, submit_url):
+    # A real commit runs the in-process analysis before the view writes its message.
+    response = learner_client.post(submit_url, form_data(brief), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Iteration 1 submitted. Its automatic check is below."]
+    assert "Pass" in response.text
+
+
 def test_uploaded_notebook_is_stored_through_the_storage_api(
     learner_client, learner, brief, submit_url, django_capture_on_commit_callbacks, settings
 ):
