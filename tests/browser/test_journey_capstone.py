@@ -85,7 +85,7 @@ def report(page):
 
 
 def test_capstone_journey_from_upload_to_public_portfolio(
-    live_server, new_page, screenshot, mailoutbox, people, tmp_path, javascript
+    live_server, new_page, screenshot, people, tmp_path, javascript
 ):
     learner, mentor = people
 
@@ -93,12 +93,13 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     learner_page = new_page(javascript=javascript)
     sign_in(learner_page, live_server, learner)
     submit_first_iteration(
-        learner_page, live_server, write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"), title="Digits with a CNN"
+        learner_page, live_server, write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"),
+        title="Digits with a CNN",
     )
     expect(learner_page.get_by_text("Iteration 1 submitted. Its automatic check is below.")).to_be_visible()
     expect(report(learner_page).locator(".verdict")).to_have_text("Pass")
     expect(report(learner_page)).to_contain_text("torch")
-    expect(report(learner_page)).to_contain_text("3 of 3 code cells have outputs")
+    expect(report(learner_page)).to_contain_text("3 of 3 code cells were run")
     frame = learner_page.locator("iframe.notebook-frame")
     assert frame.get_attribute("sandbox") == ""
     rendered = learner_page.frame_locator("iframe.notebook-frame")
@@ -173,8 +174,8 @@ def test_capstone_journey_from_upload_to_public_portfolio(
 
     submission = Submission.objects.get(learner=learner)
     assert (submission.status, submission.is_public) == (Submission.Status.APPROVED, True)
-    assert list(Review.objects.filter(iteration__submission=submission).order_by("iteration__number").values_list("iteration__number", "decision")) \
-        == [(1, "changes_requested"), (2, "approved")]
+    reviews = Review.objects.filter(iteration__submission=submission).order_by("iteration__number")
+    assert list(reviews.values_list("iteration__number", "decision")) == [(1, "changes_requested"), (2, "approved")]
 
 
 def test_both_decisions_are_emailed_to_the_learner_with_the_feedback(
@@ -184,7 +185,8 @@ def test_both_decisions_are_emailed_to_the_learner_with_the_feedback(
     learner_page = new_page(javascript=javascript)
     sign_in(learner_page, live_server, learner)
     submit_first_iteration(
-        learner_page, live_server, write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"), title="Digits with a CNN"
+        learner_page, live_server, write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"),
+        title="Digits with a CNN",
     )
     mentor_page = new_page(javascript=javascript)
     sign_in(mentor_page, live_server, mentor)
@@ -212,6 +214,8 @@ def test_both_decisions_are_emailed_to_the_learner_with_the_feedback(
     changes, approval = mailoutbox
     assert changes.subject.endswith('Changes requested on your capstone "Digits with a CNN"')
     assert "Explain why you chose this learning rate." in changes.body
+    submission = Submission.objects.get(learner=learner)
+    assert f"/capstones/submissions/{submission.pk}/iterations/1/" in changes.body
     assert approval.subject.endswith('Your capstone "Digits with a CNN" is approved')
     assert "Clear and well argued." in approval.body
     assert Review.objects.filter(notified_at__isnull=False).count() == 2
@@ -223,7 +227,9 @@ def test_keras_notebook_is_reported_as_breaking_the_rules_with_cell_and_line(
     learner, _ = people
     page = new_page(javascript=javascript)
     sign_in(page, live_server, learner)
-    submit_first_iteration(page, live_server, write_notebook(tmp_path, keras_notebook(), "keras.ipynb"), title="Keras digits")
+    submit_first_iteration(
+        page, live_server, write_notebook(tmp_path, keras_notebook(), "keras.ipynb"), title="Keras digits"
+    )
 
     expect(report(page).locator(".verdict")).to_have_text("Breaks the rules")
     violation = report(page).locator(".violations li")
@@ -231,5 +237,6 @@ def test_keras_notebook_is_reported_as_breaking_the_rules_with_cell_and_line(
     expect(violation).to_contain_text("keras")
     expect(violation).to_contain_text("in cell 2, line 2")
     expect(violation.locator("code")).to_have_text("from keras import layers")
-    screenshot(page, "keras-report")
+    expect(page.get_by_text("in cell 2, line 2")).to_have_count(1)
+    screenshot_with_notebook(screenshot, page, "keras-report")
     assert Iteration.objects.get(submission__learner=learner).report.verdict == "breaks_rules"

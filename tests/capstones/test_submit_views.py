@@ -4,7 +4,7 @@ from django.urls import reverse
 from capstones.models import Iteration, Submission
 
 from .conftest import upload
-from .notebook_builders import as_bytes, good_notebook
+from .notebook_builders import as_bytes, code, good_notebook, md, notebook
 
 
 @pytest.fixture
@@ -139,6 +139,21 @@ def test_iteration_page_shows_report_and_sandboxed_frame(learner_client, submiss
     frame_src = reverse("capstones:notebook", kwargs={"pk": submission.pk, "number": 1})
     assert '<iframe class="notebook-frame" sandbox title=' in response.text
     assert frame_src in response.text
+
+
+def test_iteration_page_lists_a_forbidden_import_once(learner_client, learner, brief, make_submission):
+    submission = make_submission(learner, brief, notebook(md(), code("import torch\nfrom keras import layers")))
+    response = learner_client.get(submission.get_absolute_url())
+    assert "Breaks the rules" in response.text
+    assert response.text.count("in cell 2, line 2") == 1
+
+
+def test_iteration_page_counts_code_cells_that_were_run(learner_client, learner, brief, make_submission):
+    # Run without output (an import, an assignment) still counts as run.
+    nb = notebook(md(), code("import torch", outputs=[]), md(), code("x = 1", executed=False))
+    submission = make_submission(learner, brief, nb)
+    response = learner_client.get(submission.get_absolute_url())
+    assert "1 of 2 code cells were run" in response.text
 
 
 def test_rendered_notebook_is_served_with_a_sandbox_csp(learner_client, submission):
