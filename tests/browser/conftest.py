@@ -27,7 +27,9 @@ def _chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is alive its event loop counts as
+# running in this thread, so asyncio.run() in later tests (the link checker) would fail.
+@pytest.fixture(scope="module")
 def browser():
     path = _chromium_path()
     if not path:
