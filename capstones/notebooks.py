@@ -221,7 +221,7 @@ def analyse(
     )
     notes: list[str] = []
     for f in findings:
-        notes.append(f"Forbidden library {f.describe()}")
+        notes.append(f"{VIOLATION_NOTE} {f.describe()}")
     if counts["code"] == 0:
         notes.append("The notebook has no code.")
     elif allowed and not (set(frameworks) & set(allowed)):
@@ -259,6 +259,14 @@ def analyse(
         unparsable_cells=unparsable,
         notes=notes,
     )
+
+
+VIOLATION_NOTE = "Forbidden library"
+
+
+def notes_besides_violations(notes: list[str]) -> list[str]:
+    """The notes that do not repeat a violation (for displays that list violations on their own)."""
+    return [note for note in notes if not note.startswith(f"{VIOLATION_NOTE} ")]
 
 
 def _strip_code_blocks(markdown: str) -> str:

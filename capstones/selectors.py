@@ -113,6 +113,11 @@ def iteration_page(submission: Submission, number: int | None) -> tuple[Iteratio
     raise Http404("No such iteration.")
 
 
+def report_finished(iteration_id: int) -> bool:
+    """Whether the automatic check has a result (done or failed) yet."""
+    return Report.objects.filter(iteration_id=iteration_id).exclude(status=Report.Status.PENDING).exists()
+
+
 def iteration_for_file(user, pk: int, number: int) -> Iteration:
     submission = visible_submission(user, pk)
     iteration = Iteration.objects.filter(submission=submission, number=number).first()

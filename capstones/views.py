@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import notebooks, selectors, services
 from .forms import CommentForm, DecisionForm, PortfolioForm, SubmissionForm
 from .models import CapstoneBrief, Submission
 
@@ -72,7 +72,15 @@ def submit(request, key):
             except services.TransitionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Iteration {iteration.number} submitted. The automatic check is running.")
+                # The check runs after commit: in-process it has already finished, with a broker it may not have.
+                if selectors.report_finished(iteration.pk):
+                    messages.success(request, f"Iteration {iteration.number} submitted. Its automatic check is below.")
+                else:
+                    messages.success(
+                        request,
+                        f"Iteration {iteration.number} submitted. The automatic check is running; "
+                        "reload the page in a moment to see it.",
+                    )
                 return redirect(iteration.get_absolute_url())
         else:
             if "notebook" not in form.errors:
@@ -101,6 +109,8 @@ def iteration_detail(request, pk, number=None):
     is_latest = iteration.number == iterations[-1].number
     report = getattr(iteration, "report", None)
     cells = (report.data or {}).get("cells", 0) if report else 0
+    # The violations are listed with their code; the notes must not repeat them.
+    report_notes = notebooks.notes_besides_violations((report.data or {}).get("notes", [])) if report else []
     can_comment = is_latest and (user.pk == submission.learner_id or reviewing or user.is_staff)
     stale = services.claim_is_stale(submission)
     context = {
@@ -108,6 +118,7 @@ def iteration_detail(request, pk, number=None):
         "iteration": iteration,
         "iterations": iterations,
         "report": report,
+        "report_notes": report_notes,
         "is_latest": is_latest,
         "is_owner": user.pk == submission.learner_id,
         "reviewing": reviewing,

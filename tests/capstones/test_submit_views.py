@@ -4,7 +4,7 @@ from django.urls import reverse
 from capstones.models import Iteration, Submission
 
 from .conftest import upload
-from .notebook_builders import as_bytes, good_notebook
+from .notebook_builders import as_bytes, code, good_notebook, md, notebook
 
 
 @pytest.fixture
@@ -44,6 +44,22 @@ def test_valid_submission_redirects_to_its_first_iteration(
     assert response.status_code == 302
     assert response.url == reverse("capstones:iteration", kwargs={"pk": submission.pk, "number": 1})
     assert submission.own_problem == "Classifying bird songs"
+
+
+def test_message_after_submitting_says_the_check_is_running_while_it_is(learner_client, brief, submit_url):
+    # The after-commit analysis never runs here: the report stays pending.
+    response = learner_client.post(submit_url, form_data(brief), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Iteration 1 submitted. The automatic check is running; reload the page in a moment to see it."
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_message_after_submitting_points_to_the_check_once_it_has_finished(learner_client, brief, submit_url):
+    # A real commit runs the in-process analysis before the view writes its message.
+    response = learner_client.post(submit_url, form_data(brief), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Iteration 1 submitted. Its automatic check is below."]
+    assert "Pass" in response.text
 
 
 def test_uploaded_notebook_is_stored_through_the_storage_api(
@@ -123,6 +139,21 @@ def test_iteration_page_shows_report_and_sandboxed_frame(learner_client, submiss
     frame_src = reverse("capstones:notebook", kwargs={"pk": submission.pk, "number": 1})
     assert '<iframe class="notebook-frame" sandbox title=' in response.text
     assert frame_src in response.text
+
+
+def test_iteration_page_lists_a_forbidden_import_once(learner_client, learner, brief, make_submission):
+    submission = make_submission(learner, brief, notebook(md(), code("import torch\nfrom keras import layers")))
+    response = learner_client.get(submission.get_absolute_url())
+    assert "Breaks the rules" in response.text
+    assert response.text.count("in cell 2, line 2") == 1
+
+
+def test_iteration_page_counts_code_cells_that_were_run(learner_client, learner, brief, make_submission):
+    # Run without output (an import, an assignment) still counts as run.
+    nb = notebook(md(), code("import torch", outputs=[]), md(), code("x = 1", executed=False))
+    submission = make_submission(learner, brief, nb)
+    response = learner_client.get(submission.get_absolute_url())
+    assert "1 of 2 code cells were run" in response.text
 
 
 def test_rendered_notebook_is_served_with_a_sandbox_csp(learner_client, submission):

@@ -46,6 +46,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Executed: {a.executed_code_cells} of {a.code_cells} code cells")
         for finding in a.violations:
             self.stdout.write(f"FORBIDDEN {finding.describe()}")
-        for note in a.notes:
-            if not note.startswith("Forbidden"):
-                self.stdout.write(f"- {note}")
+        for note in notebooks.notes_besides_violations(a.notes):
+            self.stdout.write(f"- {note}")
