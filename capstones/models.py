@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from stages.models import Stage
 
@@ -57,3 +60,216 @@ class ProjectIdea(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def notebook_upload_to(instance: "Iteration", filename: str) -> str:
+    # A random name: stored files are never overwritten and never guessable.
+    import uuid
+
+    return f"capstones/notebooks/{uuid.uuid4().hex}.ipynb"
+
+
+class Submission(models.Model):
+    """A learner's work on one capstone; every upload is an Iteration of it."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for review"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capstone_submissions"
+    )
+    brief = models.ForeignKey(CapstoneBrief, on_delete=models.PROTECT, related_name="submissions")
+    title = models.CharField(max_length=200)
+    idea = models.ForeignKey(
+        # PROTECT: the problem a learner chose must not silently vanish from their submission.
+        ProjectIdea, on_delete=models.PROTECT, null=True, blank=True, related_name="submissions",
+        help_text="One of the brief's project ideas, or empty for the learner's own problem.",
+    )
+    own_problem = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="capstone_reviews",
+        help_text="The mentor reviewing (or who last reviewed) this submission.",
+    )
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mentor claimed it or last acted on it; idle claims expire."
+    )
+    waiting_since = models.DateTimeField(
+        default=timezone.now, help_text="When the latest iteration entered the queue (oldest first)."
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    is_public = models.BooleanField(
+        "show in my public portfolio", default=False, help_text="Only approved capstones can be public."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "brief"], name="capstones_submission_one_per_brief"),
+            models.CheckConstraint(
+                condition=Q(status__in=["waiting", "in_review", "changes_requested", "approved"]),
+                name="capstones_submission_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="in_review") | Q(mentor__isnull=False, claimed_at__isnull=False),
+                name="capstones_submission_review_has_mentor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(mentor__isnull=True, claimed_at__isnull=True),
+                name="capstones_submission_waiting_unclaimed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", approved_at__isnull=False) | Q(~Q(status="approved"), approved_at=None),
+                name="capstones_submission_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(status="approved"), name="capstones_submission_public_if_approved"
+            ),
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False, own_problem="") | Q(idea__isnull=True) & ~Q(own_problem=""),
+                name="capstones_submission_one_problem",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "waiting_since"], name="capstones_sub_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.learner})"
+
+    @property
+    def problem(self) -> str:
+        return self.idea.title if self.idea_id else self.own_problem
+
+    def get_absolute_url(self) -> str:
+        return reverse("capstones:submission", kwargs={"pk": self.pk})
+
+
+class Iteration(models.Model):
+    """One uploaded version of a submission. Never changed once created."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="iterations")
+    number = models.PositiveSmallIntegerField()
+    notebook = models.FileField(upload_to=notebook_upload_to, max_length=200)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    repository_url = models.URLField(max_length=500, blank=True)
+    write_up = models.TextField(max_length=20_000)
+    rendered_html = models.TextField(blank=True, editable=False, help_text="Cache of the sanitised rendering.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="capstones_iteration_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="capstones_iteration_number_positive"),
+            models.CheckConstraint(
+                condition=Q(repository_url="")
+                | Q(repository_url__startswith="http://")
+                | Q(repository_url__startswith="https://"),
+                name="capstones_iteration_repo_http",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission.title} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("capstones:iteration", kwargs={"pk": self.submission_id, "number": self.number})
+
+
+class Report(models.Model):
+    """The automatic pre-review of an iteration, computed by a Celery job."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Verdict(models.TextChoices):
+        PASS = "pass", "Pass"
+        ATTENTION = "attention", "Needs attention"
+        BREAKS_RULES = "breaks_rules", "Breaks the rules"
+
+    iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="report")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="done") & ~Q(verdict="") | ~Q(status="done") & Q(verdict=""),
+                name="capstones_report_verdict_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report for {self.iteration}"
+
+
+class Review(models.Model):
+    """A mentor's decision on one iteration."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="review")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="capstone_decisions")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True, help_text="When the learner was e-mailed.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["approved", "changes_requested"]), name="capstones_review_decision_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.iteration}"
+
+
+class Comment(models.Model):
+    """Feedback on an iteration, general or on one cell; mentors and the learner talk here."""
+
+    iteration = models.ForeignKey(Iteration, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capstone_comments")
+    body = models.TextField(max_length=10_000)
+    cell = models.PositiveIntegerField(null=True, blank=True, help_text="1-based cell number, or empty for general.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cell__isnull=True) | Q(cell__gte=1), name="capstones_comment_cell_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.iteration}"
+
+
+class Portfolio(models.Model):
+    """A learner's opt-in public page; the random slug is the shareable URL."""
+
+    learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio")
+    slug = models.SlugField(max_length=40, unique=True)
+    is_public = models.BooleanField(default=False)
+    headline = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"Portfolio of {self.learner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("capstones:portfolio", kwargs={"slug": self.slug})

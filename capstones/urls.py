@@ -1,5 +1,23 @@
 from django.urls import path
 
+from . import views
+
 app_name = "capstones"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_submissions, name="mine"),
+    path("review/", views.queue, name="queue"),
+    path("portfolio/", views.portfolio_settings, name="portfolio_settings"),
+    path("p/<slug:slug>/", views.portfolio, name="portfolio"),
+    path("p/<slug:slug>/<int:pk>/notebook/", views.portfolio_notebook, name="portfolio_notebook"),
+    path("submissions/<int:pk>/", views.iteration_detail, name="submission"),
+    path("submissions/<int:pk>/claim/", views.claim, name="claim"),
+    path("submissions/<int:pk>/release/", views.release, name="release"),
+    path("submissions/<int:pk>/decide/", views.decide, name="decide"),
+    path("submissions/<int:pk>/visibility/", views.visibility, name="visibility"),
+    path("submissions/<int:pk>/iterations/<int:number>/", views.iteration_detail, name="iteration"),
+    path("submissions/<int:pk>/iterations/<int:number>/notebook/", views.iteration_notebook, name="notebook"),
+    path("submissions/<int:pk>/iterations/<int:number>/download/", views.iteration_download, name="download"),
+    path("submissions/<int:pk>/iterations/<int:number>/comment/", views.comment, name="comment"),
+    path("<slug:key>/submit/", views.submit, name="submit"),
+]

@@ -232,3 +232,70 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Capstones: submissions, automatic checks, mentor review --------------------
+CAPSTONE_MAX_NOTEBOOK_BYTES = env.int("CAPSTONE_MAX_NOTEBOOK_BYTES", default=20 * 1024 * 1024)
+# Outputs longer than this (characters) are cut short in the rendering, with a note.
+CAPSTONE_MAX_OUTPUT_CHARS = env.int("CAPSTONE_MAX_OUTPUT_CHARS", default=50_000)
+# A mentor's claim with no activity for this many days returns the submission to the queue.
+CAPSTONE_CLAIM_IDLE_DAYS = env.int("CAPSTONE_CLAIM_IDLE_DAYS", default=3)
+# Work still not done this long after it was enqueued is enqueued again by the sweep (broker was down).
+CAPSTONE_SWEEP_AFTER_MINUTES = env.int("CAPSTONE_SWEEP_AFTER_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["capstones-sweep"] = {"task": "capstones.tasks.sweep", "schedule": 300.0}
+
+# --- Link health (issue 5): scheduled checks of every resource URL ------------------
+# When the beat job runs, as a crontab "minute hour day-of-month month day-of-week" (UTC).
+LINKCHECK_SCHEDULE = env("LINKCHECK_SCHEDULE", default="30 3 * * *")
+LINKCHECK_CONCURRENCY = env.int("LINKCHECK_CONCURRENCY", default=32)
+LINKCHECK_PER_HOST_CONCURRENCY = env.int("LINKCHECK_PER_HOST_CONCURRENCY", default=2)
+LINKCHECK_PER_HOST_INTERVAL = env.float("LINKCHECK_PER_HOST_INTERVAL", default=0.5)
+LINKCHECK_CONNECT_TIMEOUT = env.float("LINKCHECK_CONNECT_TIMEOUT", default=10.0)
+LINKCHECK_READ_TIMEOUT = env.float("LINKCHECK_READ_TIMEOUT", default=20.0)
+LINKCHECK_TOTAL_TIMEOUT = env.float("LINKCHECK_TOTAL_TIMEOUT", default=30.0)
+LINKCHECK_MAX_REDIRECTS = env.int("LINKCHECK_MAX_REDIRECTS", default=5)
+LINKCHECK_RETRY_AFTER_CAP = env.float("LINKCHECK_RETRY_AFTER_CAP", default=30.0)
+LINKCHECK_USER_AGENT = env(
+    "LINKCHECK_USER_AGENT", default=f"dlcurriculum-linkcheck/1.0 (+{SITE_URL}; checks the curriculum's links daily)"
+)
+# Broken or timed-out checks in a row before learners see "this link may be broken".
+LINKCHECK_FAILURES_BEFORE_FLAG = env.int("LINKCHECK_FAILURES_BEFORE_FLAG", default=2)
+# Private, loopback and link-local hosts are refused in production (the checker must not
+# probe the internal network); local mode allows them for tests and benchmarks.
+LINKCHECK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKCHECK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+LINKCHECK_BATCH_SIZE = env.int("LINKCHECK_BATCH_SIZE", default=200)
+
+
+def _crontab(spec: str):
+    from celery.schedules import crontab
+
+    fields = spec.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(
+            f"LINKCHECK_SCHEDULE must be a crontab 'minute hour day-of-month month day-of-week', got {spec!r}."
+        )
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    try:
+        return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"LINKCHECK_SCHEDULE {spec!r} is not a valid crontab: {exc}") from exc
+
+
+CELERY_BEAT_SCHEDULE["check-links"] = {"task": "stages.tasks.check_links", "schedule": _crontab(LINKCHECK_SCHEDULE)}
+
+# --- Reminders and notification e-mails (issue 6) ------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# Learners handled per batch: a constant number of queries and one SMTP connection each.
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+# A reminder goes out at the learner's preferred local hour; a missed hourly run is caught up this many hours later.
+REMINDER_SEND_WINDOW_HOURS = env.int("REMINDER_SEND_WINDOW_HOURS", default=3)
+# Unanswered inactivity reminders per inactive stretch before we let the learner go.
+REMINDER_INACTIVITY_MAX_REPEATS = env.int("REMINDER_INACTIVITY_MAX_REPEATS", default=3)
+# SMTP failures: retried with exponential backoff, recorded as permanent after this many attempts.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=300)
+REMINDER_RETRY_MAX_SECONDS = env.int("REMINDER_RETRY_MAX_SECONDS", default=6 * 3600)
+# A run that dies while sending holds its claim this long before another run may send the reminder.
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=1800)
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["mail-send-reminders"] = {"task": "mail.send_reminders", "schedule": crontab(minute=0)}

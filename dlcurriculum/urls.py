@@ -14,5 +14,6 @@ urlpatterns = [
     path("stages/", include("stages.urls")),
     path("me/", include("progress.urls")),
     path("capstones/", include("capstones.urls")),
+    path("mail/", include("dlcurriculum.mail.urls")),
     path("admin/", admin.site.urls),
 ]

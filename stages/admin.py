@@ -1,7 +1,15 @@
-from django.contrib import admin
-from django.db.models import Count
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
 
-from .models import Resource, SeededKey, Stage
+from dlcurriculum.tasks import enqueue_on_commit
+
+from . import link_selectors, link_services
+from .models import LinkCheck, LinkState, LinkStatus, Resource, SeededKey, Stage
+from .tasks import check_links
 
 
 class ResourceInline(admin.TabularInline):
@@ -25,21 +33,135 @@ class StageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(resource_total=Count("resources"))
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            if isinstance(inline_form.instance, Resource) and "url" in inline_form.changed_data and inline_form.instance.pk:
+                link_services.reset_link_status(inline_form.instance)
+
     @admin.display(ordering="resource_total", description="resources")
     def resource_count(self, obj):
         return obj.resource_total
 
 
+class LinkStateFilter(admin.SimpleListFilter):
+    title = "link status"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [("flagged", "Flagged as broken"), *LinkState.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "flagged":
+            return queryset.filter(link_status__flagged=True, link_status__url=F("url"))
+        if self.value() == LinkState.UNCHECKED:
+            return queryset.filter(Q(link_status__isnull=True) | Q(link_status__status=LinkState.UNCHECKED))
+        if self.value():
+            return queryset.filter(link_status__status=self.value())
+        return queryset
+
+
+class LinkCheckInline(admin.TabularInline):
+    model = LinkCheck
+    fields = readonly_fields = ["checked_at", "status", "http_status", "url", "final_url", "detail"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-checked_at"]
+    verbose_name_plural = "link check history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "stage", "order", "kind", "cost", "optional", "updated_at"]
-    list_filter = ["stage", "kind", "cost", "optional"]
-    list_select_related = ["stage"]
+    list_display = [
+        "title",
+        "stage",
+        "order",
+        "kind",
+        "cost",
+        "optional",
+        "updated_at",
+        "link_state",
+        "link_last_checked",
+        "link_failures",
+        "link_suggestion",
+    ]
+    list_filter = [LinkStateFilter, "stage", "kind", "cost", "optional"]
+    list_select_related = ["stage", "link_status"]
     search_fields = ["title", "authors", "url", "key", "description"]
     prepopulated_fields = {"key": ["title"]}
     ordering = ["stage__order", "order"]
     autocomplete_fields = ["stage"]
     list_per_page = 100
+    actions = ["check_links_now", "clear_link_flags"]
+    inlines = [LinkCheckInline]
+
+    def _status(self, obj) -> LinkStatus | None:
+        status = getattr(obj, "link_status", None)
+        return status if status is not None and status.is_current else None
+
+    @admin.display(description="link status", ordering="link_status__status")
+    def link_state(self, obj):
+        status = self._status(obj)
+        if status is None:
+            return LinkState.UNCHECKED.label
+        label = status.get_status_display()
+        return f"{label} (flagged)" if status.flagged else label
+
+    @admin.display(description="last checked", ordering="link_status__last_checked")
+    def link_last_checked(self, obj):
+        status = self._status(obj)
+        return status.last_checked if status else None
+
+    @admin.display(description="failures in a row", ordering="link_status__consecutive_failures")
+    def link_failures(self, obj):
+        status = self._status(obj)
+        return status.consecutive_failures if status else 0
+
+    @admin.display(description="suggested new URL")
+    def link_suggestion(self, obj):
+        status = self._status(obj)
+        if status is None or not status.suggested_url:
+            return ""
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', status.suggested_url, status.suggested_url)
+
+    @admin.action(description="Check these links now", permissions=["view"])
+    def check_links_now(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        enqueue_on_commit(check_links, ids)
+        self.message_user(
+            request, f"Checking {len(ids)} link(s) in the background; reload in a minute for the results.", messages.INFO
+        )
+
+    @admin.action(description="Clear the broken-link flag (the link works)", permissions=["change"])
+    def clear_link_flags(self, request, queryset):
+        cleared = link_services.clear_flags(queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Cleared {cleared} flag(s).", messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "url" in form.changed_data:
+            link_services.reset_link_status(obj)
+
+    def get_urls(self):
+        report = path(
+            "link-report/", self.admin_site.admin_view(self.link_report_view), name="stages_resource_link_report"
+        )
+        return [report, *super().get_urls()]
+
+    def link_report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Link report",
+            "opts": self.model._meta,
+            **link_selectors.link_report(),
+        }
+        return TemplateResponse(request, "admin/stages/link_report.html", context)
 
 
 @admin.register(SeededKey)

@@ -94,3 +94,75 @@ class SeededKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}:{self.key}"
+
+
+class LinkState(models.TextChoices):
+    """What the last check of a resource's link found (see stages.linkcheck.Status)."""
+
+    UNCHECKED = "unchecked", "Not checked yet"
+    OK = "ok", "OK"
+    REDIRECTED = "redirected", "Redirected"
+    BROKEN = "broken", "Broken"
+    UNVERIFIABLE = "unverifiable", "Unverifiable (site refuses robots)"
+    TIMEOUT = "timeout", "Timed out"
+    SERVER_ERROR = "server_error", "Server error"
+    INVALID = "invalid", "Invalid URL"
+
+
+class LinkStatus(models.Model):
+    """The current health of one resource's link; a separate row so checks never overwrite admin edits."""
+
+    resource = models.OneToOneField(Resource, on_delete=models.CASCADE, primary_key=True, related_name="link_status")
+    url = models.URLField(max_length=1000, help_text="The URL these results are about.")
+    status = models.CharField(max_length=16, choices=LinkState.choices, default=LinkState.UNCHECKED)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    last_checked = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    suggested_url = models.URLField(max_length=1000, blank=True, help_text="Where a permanent redirect points.")
+    flagged = models.BooleanField(default=False, help_text="Broken or timed out several checks in a row.")
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    admins_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "link statuses"
+        indexes = [models.Index(fields=["flagged", "admins_notified_at"], name="stages_linkstatus_flag_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(flagged=False) | Q(flagged_at__isnull=False), name="stages_linkstatus_flagged_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.status}"
+
+    @property
+    def is_current(self) -> bool:
+        """False once an admin changed the resource's URL: these results are about the old one."""
+        return self.url == self.resource.url
+
+    @property
+    def shows_badge(self) -> bool:
+        return self.flagged and self.is_current
+
+
+class LinkCheck(models.Model):
+    """One check of one resource's link: the history behind LinkStatus."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="link_checks")
+    url = models.URLField(max_length=1000)
+    checked_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=LinkState.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=1000, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at"]
+        indexes = [models.Index(fields=["resource", "-checked_at"], name="stages_linkcheck_history_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "checked_at"], name="stages_linkcheck_unique_per_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} {self.status} at {self.checked_at:%Y-%m-%d %H:%M}"

@@ -22,7 +22,7 @@ def stage_overview() -> QuerySet[Stage]:
 def stage_detail(slug: str) -> Stage:
     briefs = CapstoneBrief.objects.prefetch_related("allowed_frameworks", "forbidden_frameworks", "ideas")
     queryset = Stage.objects.prefetch_related(
-        Prefetch("resources", queryset=Resource.objects.order_by("order")),
+        Prefetch("resources", queryset=Resource.objects.select_related("link_status").order_by("order")),
         Prefetch("capstone", queryset=briefs),
     )
     stage = get_object_or_404(queryset, slug=slug)

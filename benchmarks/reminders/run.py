@@ -1,0 +1,296 @@
+"""Benchmark: one reminder pass over 20,000 learners against a local SMTP sink.
+
+    python benchmarks/reminders/run.py [--learners 20000] [--batch-size 500]
+
+Creates (and drops first) its own PostgreSQL database, seeds learners with
+varied histories, then times, side by side in one run:
+
+* one reminder pass (selection, rendering, exactly-once bookkeeping, sending);
+* the floor: a plain loop sending the same number of pre-built messages over
+  one SMTP connection to the same sink;
+
+and prints learners/s, total SQL queries, peak memory (RSS) during the pass and the
+ratio pass/floor. PostgreSQL must be reachable (BENCH_PG, default
+postgres://postgres@127.0.0.1:5432).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import secrets
+import socket
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+class Sink:
+    """An SMTP server that accepts and counts (aiosmtpd), in its own process like a real mail server."""
+
+    def __init__(self):
+        self._count = multiprocessing.Value("l", 0)
+        self._ready = multiprocessing.Event()
+        self.port = free_port()
+        self._process = multiprocessing.Process(target=self._serve, daemon=True)
+
+    @property
+    def count(self) -> int:
+        return self._count.value
+
+    def reset(self) -> None:
+        with self._count.get_lock():
+            self._count.value = 0
+
+    def start(self) -> None:
+        self._process.start()
+        if not self._ready.wait(30):
+            raise RuntimeError("The SMTP sink did not start.")
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.join()
+
+    def _serve(self) -> None:
+        import logging
+
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+        count = self._count
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                with count.get_lock():
+                    count.value += 1
+                return "250 OK"
+
+        controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        controller.start()
+        self._ready.set()
+        threading.Event().wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def create_database(pg: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+ZONES = [
+    "UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"
+]
+
+
+def seed(n: int, rng: random.Random) -> dict:
+    """Learners with varied histories; most are due right now, some are not (recent, off, unverified, finished)."""
+    from zoneinfo import ZoneInfo
+
+    from allauth.account.models import EmailAddress
+    from django.utils import timezone
+
+    from dlcurriculum.users.models import User
+    from progress.models import Activity, ResourceProgress
+    from stages.models import Resource
+
+    # Seeding writes history in the past: let explicit timestamps through.
+    for model, names in ((Activity, ["created_at"]), (ResourceProgress, ["created_at", "updated_at"])):
+        for name in names:
+            f = model._meta.get_field(name)
+            f.auto_now = f.auto_now_add = False
+
+    now = timezone.now()
+    core = list(Resource.objects.filter(optional=False).order_by("stage__order", "order").values_list("pk", flat=True))
+    kinds: dict[str, int] = {}
+    specs, users = [], []
+    for i in range(n):
+        zone = rng.choice(ZONES)
+        roll = rng.random()
+        kind = (
+            "off" if roll < 0.05 else "unverified" if roll < 0.08 else "finished" if roll < 0.10
+            else "recently active" if roll < 0.20 else "due"
+        )
+        kinds[kind] = kinds.get(kind, 0) + 1
+        days = rng.randint(1, 14)
+        last_active = now - timedelta(hours=rng.randint(1, 20)) if kind == "recently active" else (
+            now - timedelta(days=days, hours=rng.randint(1, 24 * 40))
+        )
+        touched = len(core) if kind == "finished" else rng.randint(0, len(core) - 1)
+        specs.append((kind, last_active, touched))
+        users.append(
+            User(
+                email=f"learner{i}@bench.example",
+                password="!",
+                name=f"Learner {i}",
+                why=rng.choice(["", "To build things that see.", "Career change into ML research. " * 3]),
+                reminder_frequency="off" if kind == "off" else ("weekly" if rng.random() < 0.2 else "inactivity"),
+                reminder_inactivity_days=days,
+                # Everyone's preferred hour is now, on their own clock.
+                reminder_hour=now.astimezone(ZoneInfo(zone)).hour,
+                timezone=zone,
+                date_joined=now - timedelta(days=400),
+            )
+        )
+    User.objects.bulk_create(users, batch_size=2000)
+    pks = list(User.objects.filter(email__endswith="@bench.example").order_by("pk").values_list("pk", flat=True))
+    addresses, progress, activity = [], [], []
+    for pk, user, (kind, last_active, touched) in zip(pks, users, specs):
+        addresses.append(EmailAddress(user_id=pk, email=user.email, verified=kind != "unverified", primary=True))
+        for j, resource in enumerate(core[:touched]):
+            status = "skipped" if rng.random() < 0.1 else "done"
+            if j == touched - 1 and kind != "finished" and rng.random() < 0.5:
+                status = "in_progress"
+            at = last_active - timedelta(days=touched - j)
+            progress.append(
+                ResourceProgress(user_id=pk, resource_id=resource, status=status, created_at=at, updated_at=at)
+            )
+            activity.append(Activity(user_id=pk, resource_id=resource, status=status, created_at=at))
+        activity.append(Activity(user_id=pk, status="in_progress", created_at=last_active))
+    EmailAddress.objects.bulk_create(addresses, batch_size=5000)
+    ResourceProgress.objects.bulk_create(progress, batch_size=5000)
+    Activity.objects.bulk_create(activity, batch_size=5000)
+    return {"kinds": kinds, "progress_rows": len(progress), "activity_rows": len(activity)}
+
+
+def floor_seconds(count: int) -> float:
+    """Send ``count`` pre-built messages of reminder size over one SMTP connection."""
+    from django.core.mail import get_connection
+
+    from dlcurriculum.mail.services import build_message
+
+    context = {"name": "Learner", "why": "To build things that see.", "lines": [], "next_url": "https://x.test/"}
+    template = build_message(to=["x@bench.example"], template="reminder", context=context)
+    messages = []
+    for i in range(count):
+        copy = template.__class__(
+            subject=template.subject, body=template.body, from_email=template.from_email,
+            to=[f"learner{i}@bench.example"], headers=dict(template.extra_headers),
+        )
+        copy.alternatives = list(template.alternatives)
+        messages.append(copy)
+    connection = get_connection()
+    started = time.perf_counter()
+    connection.open()
+    for message in messages:
+        connection.send_messages([message])
+    connection.close()
+    return time.perf_counter() - started
+
+
+def reset_peak_rss() -> bool:
+    """Reset the kernel's high-water mark of this process's RSS (Linux), so VmHWM covers the pass only."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def rss_mib(field: str) -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--learners", type=int, default=20_000)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--database", default="dlc_bench_reminders")
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args()
+
+    sink = Sink()
+    sink.start()
+
+    pg = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    create_database(pg, args.database)
+    os.environ.update(
+        {
+            "DATABASE_URL": f"{pg}/{args.database}",
+            "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+            # DEBUG off: Django would otherwise keep every query in memory.
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "SITE_URL": "https://dlcurriculum.example",
+        }
+    )
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlcurriculum.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dlcurriculum.mail.models import Reminder
+    from dlcurriculum.mail.reminders import run_reminder_pass
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("load_curriculum", verbosity=0)
+    seeded = seed(args.learners, random.Random(args.seed))
+    print(f"Seeded {args.learners} learners in {time.perf_counter() - t0:.1f}s: {seeded}", flush=True)
+
+    counter = QueryCounter()
+    baseline = rss_mib("VmRSS")
+    peak_reset = reset_peak_rss()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        result = run_reminder_pass(batch_size=args.batch_size)
+    elapsed = time.perf_counter() - started
+    peak = rss_mib("VmHWM")
+    assert result.sent == sink.count, (result.as_dict(), sink.count)
+    assert Reminder.objects.filter(status="sent").count() == result.sent
+    print(f"Pass done: {result.as_dict()}", flush=True)
+
+    sink.reset()
+    floor = floor_seconds(result.sent)
+    assert sink.count == result.sent
+    sink.stop()
+
+    print()
+    print(f"learners seeded                  {args.learners}")
+    print(f"learners checked / e-mails sent  {result.checked} / {result.sent}")
+    print(f"batches (size {args.batch_size})              {result.batches}")
+    rates = f"{result.checked / elapsed:.0f} learners/s, {result.sent / elapsed:.0f} e-mails/s"
+    print(f"reminder pass                    {elapsed:.2f} s  ({rates})")
+    print(f"floor: {result.sent} pre-built sends    {floor:.2f} s  ({result.sent / floor:.0f} e-mails/s)")
+    print(f"ratio pass / floor               {elapsed / floor:.2f}x")
+    print(f"SQL queries, total               {counter.count}  ({counter.count / result.batches:.1f} per batch)")
+    what = "peak RSS during the pass" if peak_reset else "peak RSS of the process"
+    print(f"{what:32} {peak:.0f} MiB  (RSS before the pass {baseline:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+
+from . import notebooks
+from .models import Review
+
+
+class SubmissionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    idea = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="My own problem (describe it below)", label="Problem"
+    )
+    own_problem = forms.CharField(
+        max_length=300, required=False, label="Your own problem", help_text="Only if you chose your own problem."
+    )
+    notebook = forms.FileField(
+        label="Jupyter notebook (.ipynb)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".ipynb,application/x-ipynb+json,application/json"}),
+    )
+    repository_url = forms.CharField(
+        max_length=500, required=False, label="Public repository URL (optional)",
+        validators=[URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")],
+    )
+    write_up = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000,
+        help_text="What you built, what you learned, what you would do next (Markdown).",
+    )
+
+    def __init__(self, *args, brief, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idea"].queryset = brief.ideas.order_by("order")
+        limit_mb = settings.CAPSTONE_MAX_NOTEBOOK_BYTES / (1024 * 1024)
+        self.fields["notebook"].help_text = f"At most {limit_mb:.0f} MB. Save it in Jupyter first."
+
+    def clean_notebook(self):
+        upload = self.cleaned_data["notebook"]
+        if not upload.name.lower().endswith(".ipynb"):
+            raise forms.ValidationError("Upload the notebook's .ipynb file (this file is named %(name)s).",
+                                        params={"name": upload.name})
+        limit = settings.CAPSTONE_MAX_NOTEBOOK_BYTES
+        if upload.size > limit:
+            # Checked before reading: a huge file is never loaded into memory.
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1048576:.1f} MB; notebooks may be at most {limit / 1048576:.1f} MB. "
+                "Clear large outputs and upload it again."
+            )
+        data = upload.read()
+        try:
+            notebooks.load_notebook(data, max_bytes=limit)
+        except notebooks.NotebookError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        self.notebook_bytes = data
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("idea") and not (cleaned.get("own_problem") or "").strip():
+            self.add_error("own_problem", "Choose one of the project ideas or describe your own problem.")
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+    cell = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="On cell")
+
+    def __init__(self, *args, cells: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].choices = [("", "General (whole notebook)")] + [(i, f"Cell {i}") for i in range(1, cells + 1)]
+
+
+class DecisionForm(CommentForm):
+    decision = forms.ChoiceField(choices=Review.Decision.choices, widget=forms.RadioSelect)
+
+    field_order = ["decision", "body", "cell"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Feedback"
+
+
+class PortfolioForm(forms.Form):
+    is_public = forms.BooleanField(required=False, label="Make my portfolio page public")
+    headline = forms.CharField(max_length=200, required=False, label="Headline")

@@ -1,0 +1,199 @@
+"""Reads for capstones, each in a fixed number of queries, plus who may see what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from .models import CapstoneBrief, Comment, Iteration, Portfolio, Report, Review, Submission
+from .services import claim_is_stale
+
+Status = Submission.Status
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def can_view(user, submission: Submission) -> bool:
+    """The learner, admins, the mentor on it, and mentors while it is up for claiming."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == submission.learner_id or user.is_staff:
+        return True
+    if not user.is_mentor:
+        return False
+    if submission.mentor_id == user.pk:
+        return True
+    if submission.status == Status.WAITING or claim_is_stale(submission):
+        return True
+    return Review.objects.filter(iteration__submission=submission, mentor=user).exists()
+
+
+def visible_submission(user, pk: int) -> Submission:
+    """The submission, or 404 for anyone who may not see it (its existence is not revealed)."""
+    submission = Submission.objects.select_related("brief__stage", "learner", "mentor", "idea").filter(pk=pk).first()
+    if submission is None or not can_view(user, submission):
+        raise Http404("No such submission.")
+    return submission
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _latest(field: str):
+    return Subquery(
+        Iteration.objects.filter(submission=OuterRef("pk")).order_by("-number").values(field)[:1]
+    )
+
+
+def review_queue() -> QuerySet[Submission]:
+    """Everything waiting for or in review, oldest first, with the latest report's verdict."""
+    return (
+        Submission.objects.filter(status__in=[Status.WAITING, Status.IN_REVIEW])
+        .select_related("learner", "mentor", "brief")
+        .annotate(
+            latest_number=_latest("number"),
+            latest_verdict=_latest("report__verdict"),
+            latest_report_status=_latest("report__status"),
+        )
+        .order_by("waiting_since", "pk")
+    )
+
+
+def queue_rows(user) -> list[Submission]:
+    """Queue entries with `available` / `taken` / `mine` flags for the page."""
+    now = timezone.now()
+    rows = list(review_queue())
+    for row in rows:
+        stale = claim_is_stale(row, now)
+        row.mine = row.status == Status.IN_REVIEW and row.mentor_id == user.pk and not stale
+        row.taken = row.status == Status.IN_REVIEW and not stale and not row.mine
+        row.available = (row.status == Status.WAITING or stale) and row.learner_id != user.pk
+        row.verdict_label = Report.Verdict(row.latest_verdict).label if row.latest_verdict else "Report pending"
+    return rows
+
+
+def learner_submissions(user) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(learner=user)
+        .select_related("brief__stage", "idea", "mentor")
+        .annotate(latest_number=_latest("number"), latest_verdict=_latest("report__verdict"))
+        .order_by("brief__stage__order")
+    )
+
+
+def iteration_page(submission: Submission, number: int | None) -> tuple[Iteration, list[Iteration]]:
+    """One iteration with its report, review and conversation, and the list of all iterations."""
+    iterations = list(
+        submission.iterations.select_related("report", "review__mentor")
+        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+        .defer("rendered_html")
+        .order_by("number")
+    )
+    if not iterations:
+        raise Http404("No iteration yet.")
+    if number is None:
+        return iterations[-1], iterations
+    for iteration in iterations:
+        if iteration.number == number:
+            return iteration, iterations
+    raise Http404("No such iteration.")
+
+
+def iteration_for_file(user, pk: int, number: int) -> Iteration:
+    submission = visible_submission(user, pk)
+    iteration = Iteration.objects.filter(submission=submission, number=number).first()
+    if iteration is None:
+        raise Http404("No such iteration.")
+    iteration.submission = submission
+    return iteration
+
+
+def approved_iteration(submission: Submission) -> Iteration | None:
+    return (
+        Iteration.objects.filter(submission=submission, review__decision=Review.Decision.APPROVED)
+        .select_related("review")
+        .order_by("-number")
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+def public_portfolio(slug: str) -> tuple[Portfolio, list[Submission]]:
+    portfolio = Portfolio.objects.select_related("learner").filter(slug=slug, is_public=True).first()
+    if portfolio is None:
+        raise Http404("No such portfolio.")
+    approved = Iteration.objects.filter(review__decision=Review.Decision.APPROVED).select_related("review__mentor")
+    submissions = list(
+        Submission.objects.filter(learner=portfolio.learner, status=Status.APPROVED, is_public=True)
+        .select_related("brief__stage", "idea")
+        .prefetch_related(Prefetch("iterations", queryset=approved.order_by("-number"), to_attr="approved_iterations"))
+        .order_by("brief__stage__order")
+    )
+    for submission in submissions:
+        submission.approved_iteration = submission.approved_iterations[0] if submission.approved_iterations else None
+    return portfolio, [s for s in submissions if s.approved_iteration]
+
+
+def public_iteration(slug: str, pk: int) -> Iteration:
+    _portfolio, submissions = public_portfolio(slug)
+    for submission in submissions:
+        if submission.pk == pk:
+            iteration = submission.approved_iteration
+            iteration.submission = submission
+            return iteration
+    raise Http404("Not public.")
+
+
+# --------------------------------------------------------------------------- for other apps
+
+
+@dataclass(frozen=True)
+class CapstoneStatus:
+    brief_key: str
+    title: str
+    stage_slug: str
+    status: str  # "not_started" or a Submission.Status value
+    status_label: str
+    iterations: int
+    verdict: str  # latest report verdict, "" while pending or not started
+    url: str  # where the learner goes next: the submission, or the submit form
+
+
+def capstone_status_for(user) -> list[CapstoneStatus]:
+    """One entry per capstone, in curriculum order, for the progress dashboard (2 queries)."""
+    from django.urls import reverse
+
+    briefs = list(CapstoneBrief.objects.select_related("stage").order_by("stage__order"))
+    submissions = {s.brief_id: s for s in learner_submissions(user)} if user.is_authenticated else {}
+    result = []
+    for brief in briefs:
+        submission = submissions.get(brief.pk)
+        if submission is None:
+            result.append(
+                CapstoneStatus(
+                    brief.key, brief.title, brief.stage.slug, "not_started", "Not submitted yet", 0, "",
+                    reverse("capstones:submit", kwargs={"key": brief.key}),
+                )
+            )
+        else:
+            result.append(
+                CapstoneStatus(
+                    brief.key, brief.title, brief.stage.slug, submission.status, submission.get_status_display(),
+                    submission.latest_number or 0, submission.latest_verdict or "", submission.get_absolute_url(),
+                )
+            )
+    return result
+
+
+def claim_expiry(submission: Submission):
+    if submission.claimed_at is None:
+        return None
+    return submission.claimed_at + timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)

@@ -1,0 +1,395 @@
+"""Writes for capstones. Every change of a submission's status goes through :func:`transition`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import OperationalError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from dlcurriculum.mail.services import send_templated
+from dlcurriculum.tasks import enqueue_on_commit
+
+from . import notebooks
+from .models import CapstoneBrief, Comment, Iteration, Portfolio, ProjectIdea, Report, Review, Submission
+
+logger = logging.getLogger(__name__)
+
+Status = Submission.Status
+
+
+class Action:
+    SUBMIT = "submit"
+    CLAIM = "claim"
+    RELEASE = "release"
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+
+
+# action -> (statuses it may start from, status it leads to). None: no submission yet.
+TRANSITIONS: dict[str, tuple[frozenset, str]] = {
+    Action.SUBMIT: (frozenset({None, Status.WAITING, Status.CHANGES_REQUESTED}), Status.WAITING),
+    Action.CLAIM: (frozenset({Status.WAITING, Status.IN_REVIEW}), Status.IN_REVIEW),
+    Action.RELEASE: (frozenset({Status.IN_REVIEW}), Status.WAITING),
+    Action.APPROVE: (frozenset({Status.IN_REVIEW}), Status.APPROVED),
+    Action.REQUEST_CHANGES: (frozenset({Status.IN_REVIEW}), Status.CHANGES_REQUESTED),
+}
+
+_REFUSALS = {
+    (Action.SUBMIT, Status.IN_REVIEW): "A mentor is reviewing your latest iteration; wait for their decision.",
+    (Action.SUBMIT, Status.APPROVED): "This capstone is already approved.",
+    (Action.CLAIM, Status.IN_REVIEW): "Another mentor has already claimed this submission.",
+    (Action.CLAIM, Status.APPROVED): "This submission is already approved.",
+    (Action.CLAIM, Status.CHANGES_REQUESTED): "This submission waits for the learner's next iteration.",
+}
+
+
+class TransitionError(Exception):
+    """The action is not possible in the submission's current state; the message says why."""
+
+
+def is_mentor(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_staff or user.is_mentor))
+
+
+def claim_is_stale(submission: Submission, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (
+        submission.status == Status.IN_REVIEW
+        and submission.claimed_at is not None
+        and submission.claimed_at < now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
+    )
+
+
+def transition(submission: Submission, action: str, *, actor, mentor=None, now: datetime | None = None) -> Submission:
+    """Move ``submission`` by ``action``, or raise TransitionError / PermissionDenied.
+
+    The row is locked and the write is conditional on the state that was read,
+    so two mentors claiming at once cannot both win (also where the database
+    cannot lock rows). ``actor`` None is the system (expiring idle claims).
+    """
+    try:
+        return _transition(submission, action, actor=actor, mentor=mentor, now=now or timezone.now())
+    except OperationalError as exc:
+        # SQLite refuses a concurrent writer outright instead of making it wait.
+        if "locked" not in str(exc):
+            raise
+        raise TransitionError(_CONCURRENT) from exc
+
+
+_CONCURRENT = "Someone else changed this submission at the same moment; reload and try again."
+
+
+@transaction.atomic
+def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:
+    if action not in TRANSITIONS:
+        raise TransitionError(f"Unknown action {action!r}.")
+    current = Submission.objects.select_for_update().get(pk=submission.pk)
+    sources, target = TRANSITIONS[action]
+    if current.status not in sources:
+        raise TransitionError(
+            _REFUSALS.get((action, current.status))
+            or f"Cannot {action.replace('_', ' ')} a submission that is {current.get_status_display().lower()}."
+        )
+    _authorise(current, action, actor, mentor, now)
+
+    changes: dict = {"status": target, "updated_at": now}
+    if action == Action.SUBMIT:
+        # A fix uploaded while still waiting keeps its place in the queue.
+        waiting_since = current.waiting_since if current.status == Status.WAITING else now
+        changes.update(mentor=None, claimed_at=None, waiting_since=waiting_since)
+    elif action == Action.CLAIM:
+        changes.update(mentor=mentor or actor, claimed_at=now)
+    elif action == Action.RELEASE:
+        changes.update(mentor=None, claimed_at=None)
+    elif action in (Action.APPROVE, Action.REQUEST_CHANGES):
+        changes.update(claimed_at=None)
+        if action == Action.APPROVE:
+            changes["approved_at"] = now
+
+    won = Submission.objects.filter(
+        pk=current.pk, status=current.status, mentor=current.mentor_id, claimed_at=current.claimed_at
+    ).update(**changes)
+    if not won:
+        raise TransitionError(_CONCURRENT)
+
+    if action in (Action.APPROVE, Action.REQUEST_CHANGES):
+        latest = current.iterations.order_by("-number").first()
+        decision = Review.Decision.APPROVED if action == Action.APPROVE else Review.Decision.CHANGES_REQUESTED
+        review = Review.objects.create(iteration=latest, mentor=actor, decision=decision, created_at=now)
+        enqueue_on_commit(_tasks().send_decision_email, review.pk)
+
+    current.refresh_from_db()
+    return current
+
+
+def _authorise(current: Submission, action: str, actor, mentor, now) -> None:
+    if action == Action.SUBMIT:
+        if actor is None or actor.pk != current.learner_id:
+            raise PermissionDenied("Only the learner can submit iterations.")
+    elif action == Action.CLAIM:
+        if not is_mentor(actor):
+            raise PermissionDenied("Only mentors can claim submissions.")
+        if mentor is not None and mentor != actor and not actor.is_staff:
+            raise PermissionDenied("Only admins can assign a submission to another mentor.")
+        reviewer = mentor or actor
+        if reviewer.pk == current.learner_id:
+            raise PermissionDenied("Nobody reviews their own capstone.")
+        if mentor is not None and not is_mentor(mentor):
+            raise PermissionDenied(f"{mentor} is not a mentor.")
+        if current.status == Status.IN_REVIEW and not (claim_is_stale(current, now) or actor.is_staff):
+            raise TransitionError(_REFUSALS[(Action.CLAIM, Status.IN_REVIEW)])
+    elif action == Action.RELEASE:
+        if actor is None:
+            if not claim_is_stale(current, now):
+                raise TransitionError("The claim is still active.")
+        elif not (actor.pk == current.mentor_id or actor.is_staff):
+            raise PermissionDenied("Only the mentor who claimed it can release it.")
+    else:
+        if actor is None or actor.pk != current.mentor_id:
+            raise PermissionDenied("Only the mentor who claimed this submission can decide on it.")
+
+
+def _tasks():
+    # Imported late: tasks import this module.
+    from . import tasks
+
+    return tasks
+
+
+# --------------------------------------------------------------------------- submitting
+
+
+@transaction.atomic
+def submit_iteration(
+    *,
+    learner,
+    brief: CapstoneBrief,
+    title: str,
+    idea: ProjectIdea | None,
+    own_problem: str,
+    repository_url: str,
+    write_up: str,
+    notebook_bytes: bytes,
+    filename: str,
+) -> Iteration:
+    """Create the submission if needed and add a new iteration; the analysis runs after commit."""
+    now = timezone.now()
+    submission = Submission.objects.select_for_update().filter(learner=learner, brief=brief).first()
+    if submission is None:
+        submission = Submission.objects.create(
+            learner=learner, brief=brief, title=title, idea=idea, own_problem="" if idea else own_problem,
+            waiting_since=now,
+        )
+    else:
+        transition(submission, Action.SUBMIT, actor=learner, now=now)
+        Submission.objects.filter(pk=submission.pk).update(
+            title=title, idea=idea, own_problem="" if idea else own_problem
+        )
+        submission.refresh_from_db()
+    number = (submission.iterations.aggregate(n=Max("number"))["n"] or 0) + 1
+    iteration = Iteration(
+        submission=submission,
+        number=number,
+        original_name=filename[:255],
+        size=len(notebook_bytes),
+        sha256=hashlib.sha256(notebook_bytes).hexdigest(),
+        repository_url=repository_url,
+        write_up=write_up,
+        created_at=now,
+    )
+    # Through the storage API: local media by default, S3 and friends by setting STORAGES.
+    iteration.notebook.save(filename, ContentFile(notebook_bytes), save=False)
+    iteration.save()
+    Report.objects.create(iteration=iteration, enqueued_at=now)
+    enqueue_on_commit(_tasks().analyse_iteration, iteration.pk)
+    return iteration
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def run_analysis(iteration_id: int) -> Report | None:
+    """Compute the report and the rendering of one iteration. Idempotent."""
+    report = Report.objects.select_related("iteration__submission__brief").filter(iteration_id=iteration_id).first()
+    if report is None or report.status == Report.Status.DONE:
+        return report
+    iteration = report.iteration
+    brief = iteration.submission.brief
+    Report.objects.filter(pk=report.pk).update(attempts=report.attempts + 1)
+    with iteration.notebook.open("rb") as handle:
+        data = handle.read()
+    try:
+        notebook = notebooks.load_notebook(data, max_bytes=settings.CAPSTONE_MAX_NOTEBOOK_BYTES)
+    except notebooks.NotebookError as exc:
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=str(exc), finished_at=timezone.now())
+        return Report.objects.get(pk=report.pk)
+    forbidden = set(brief.forbidden_frameworks.values_list("module", flat=True)) or notebooks.DEFAULT_FORBIDDEN
+    allowed = set(brief.allowed_frameworks.values_list("module", flat=True))
+    try:
+        analysis = notebooks.analyse(notebook, forbidden=forbidden, allowed=allowed)
+        html = notebooks.render_document(
+            notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
+        )
+    except Exception as exc:  # noqa: BLE001 - pure code on a given file: retrying would fail the same way
+        logger.exception("Analysis of iteration %s failed", iteration_id)
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.FAILED,
+            error=f"The automatic check failed on this notebook ({type(exc).__name__}); a mentor will review it by hand.",
+            finished_at=timezone.now(),
+        )
+        return Report.objects.get(pk=report.pk)
+    with transaction.atomic():
+        Iteration.objects.filter(pk=iteration.pk).update(rendered_html=html)
+        Report.objects.filter(pk=report.pk).exclude(status=Report.Status.DONE).update(
+            status=Report.Status.DONE,
+            verdict=analysis.verdict,
+            data=analysis.to_dict(),
+            error="",
+            finished_at=timezone.now(),
+        )
+    return Report.objects.get(pk=report.pk)
+
+
+def rendered_notebook(iteration: Iteration) -> str:
+    """The sanitised rendering; computed now (and kept) if the job has not run yet."""
+    if iteration.rendered_html:
+        return iteration.rendered_html
+    with iteration.notebook.open("rb") as handle:
+        notebook = notebooks.load_notebook(handle.read(), max_bytes=settings.CAPSTONE_MAX_NOTEBOOK_BYTES)
+    html = notebooks.render_document(
+        notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
+    )
+    Iteration.objects.filter(pk=iteration.pk).update(rendered_html=html)
+    iteration.rendered_html = html
+    return html
+
+
+# --------------------------------------------------------------------------- review
+
+
+def claim(submission: Submission, *, mentor) -> Submission:
+    return transition(submission, Action.CLAIM, actor=mentor)
+
+
+def assign(submission: Submission, *, admin, mentor) -> Submission:
+    return transition(submission, Action.CLAIM, actor=admin, mentor=mentor)
+
+
+def release(submission: Submission, *, mentor) -> Submission:
+    return transition(submission, Action.RELEASE, actor=mentor)
+
+
+@transaction.atomic
+def decide(submission: Submission, *, mentor, decision: str, feedback: str, cell: int | None = None) -> Submission:
+    action = Action.APPROVE if decision == Review.Decision.APPROVED else Action.REQUEST_CHANGES
+    submission = transition(submission, action, actor=mentor)
+    if feedback.strip():
+        latest = submission.iterations.order_by("-number").first()
+        Comment.objects.create(iteration=latest, author=mentor, body=feedback.strip(), cell=cell)
+    return submission
+
+
+@transaction.atomic
+def add_comment(iteration: Iteration, *, author, body: str, cell: int | None = None) -> Comment:
+    submission = Submission.objects.select_for_update().get(pk=iteration.submission_id)
+    reviewing = submission.status == Status.IN_REVIEW and submission.mentor_id == author.pk
+    if not (author.pk == submission.learner_id or reviewing or author.is_staff):
+        raise PermissionDenied("Only the learner and the reviewing mentor can comment.")
+    comment = Comment.objects.create(iteration=iteration, author=author, body=body.strip(), cell=cell)
+    if reviewing:
+        # Activity keeps the claim alive.
+        Submission.objects.filter(pk=submission.pk).update(claimed_at=comment.created_at)
+    return comment
+
+
+def release_idle_claims(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
+    released = 0
+    for submission in Submission.objects.filter(status=Status.IN_REVIEW, claimed_at__lt=cutoff):
+        try:
+            transition(submission, Action.RELEASE, actor=None, now=now)
+            released += 1
+        except TransitionError:
+            continue  # the mentor acted in the meantime
+    return released
+
+
+def notify_decision(review_id: int) -> bool:
+    """E-mail the learner about a decision, once."""
+    with transaction.atomic():
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("iteration__submission__learner", "iteration__submission__brief", "mentor")
+            .filter(pk=review_id, notified_at__isnull=True)
+            .first()
+        )
+        if review is None:
+            return False
+        submission = review.iteration.submission
+        send_templated(
+            to=[submission.learner.email],
+            template="capstone_decision",
+            context={
+                "review": review,
+                "submission": submission,
+                "iteration": review.iteration,
+                "learner": submission.learner,
+                "mentor": review.mentor,
+                "approved": review.decision == Review.Decision.APPROVED,
+                "feedback": list(review.iteration.comments.filter(author=review.mentor).order_by("created_at")),
+                "url": settings.SITE_URL + review.iteration.get_absolute_url(),
+            },
+        )
+        Review.objects.filter(pk=review.pk).update(notified_at=timezone.now())
+    return True
+
+
+def sweep(now: datetime | None = None) -> dict:
+    """Re-enqueue work the broker never got, and release idle claims."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.CAPSTONE_SWEEP_AFTER_MINUTES)
+    tasks = _tasks()
+    stale_reports = list(
+        Report.objects.filter(status=Report.Status.PENDING, enqueued_at__lt=cutoff).values_list("iteration_id", flat=True)
+    )
+    for iteration_id in stale_reports:
+        Report.objects.filter(iteration_id=iteration_id).update(enqueued_at=now)
+        enqueue_on_commit(tasks.analyse_iteration, iteration_id)
+    unsent = list(Review.objects.filter(notified_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True))
+    for review_id in unsent:
+        enqueue_on_commit(tasks.send_decision_email, review_id)
+    return {"reports": len(stale_reports), "reviews": len(unsent), "released": release_idle_claims(now)}
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+def set_submission_public(submission: Submission, *, learner, public: bool) -> None:
+    if learner.pk != submission.learner_id:
+        raise PermissionDenied("Only the learner can publish their capstone.")
+    if public and submission.status != Status.APPROVED:
+        raise TransitionError("Only an approved capstone can be shown in your portfolio.")
+    Submission.objects.filter(pk=submission.pk).update(is_public=public)
+
+
+def portfolio_for(learner) -> Portfolio:
+    portfolio = Portfolio.objects.filter(learner=learner).first()
+    if portfolio is None:
+        portfolio, _ = Portfolio.objects.get_or_create(learner=learner, defaults={"slug": secrets.token_hex(8)})
+    return portfolio
+
+
+def update_portfolio(learner, *, is_public: bool, headline: str) -> Portfolio:
+    portfolio = portfolio_for(learner)
+    Portfolio.objects.filter(pk=portfolio.pk).update(is_public=is_public, headline=headline)
+    portfolio.refresh_from_db()
+    return portfolio

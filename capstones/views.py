@@ -1,0 +1,292 @@
+"""Thin views: permission checks, forms, and calls to services and selectors."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import CommentForm, DecisionForm, PortfolioForm, SubmissionForm
+from .models import CapstoneBrief, Submission
+
+logger = logging.getLogger(__name__)
+
+# The notebook's own document: an opaque origin that may show inline styles and data: images, nothing else.
+NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def mentor_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not services.is_mentor(request.user):
+            raise PermissionDenied("Mentors only.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# --------------------------------------------------------------------------- learner
+
+
+@login_required
+def my_submissions(request):
+    return render(
+        request,
+        "capstones/my_submissions.html",
+        {"statuses": selectors.capstone_status_for(request.user)},
+    )
+
+
+@login_required
+def submit(request, key):
+    brief = get_object_or_404(CapstoneBrief.objects.select_related("stage"), key=key)
+    existing = Submission.objects.filter(learner=request.user, brief=brief).first()
+    if existing and existing.status in (Submission.Status.IN_REVIEW, Submission.Status.APPROVED):
+        messages.info(request, services._REFUSALS[(services.Action.SUBMIT, existing.status)])
+        return redirect(existing)
+    if request.method == "POST":
+        form = SubmissionForm(request.POST, request.FILES, brief=brief)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                iteration = services.submit_iteration(
+                    learner=request.user,
+                    brief=brief,
+                    title=data["title"],
+                    idea=data["idea"],
+                    own_problem=data["own_problem"],
+                    repository_url=data["repository_url"],
+                    write_up=data["write_up"],
+                    notebook_bytes=form.notebook_bytes,
+                    filename=data["notebook"].name,
+                )
+            except services.TransitionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Iteration {iteration.number} submitted. The automatic check is running.")
+                return redirect(iteration.get_absolute_url())
+        else:
+            if "notebook" not in form.errors:
+                form.add_error("notebook", "Everything else you typed is kept; choose the notebook file again.")
+    else:
+        initial = {}
+        if existing:
+            last = existing.iterations.order_by("-number").first()
+            initial = {
+                "title": existing.title,
+                "idea": existing.idea_id,
+                "own_problem": existing.own_problem,
+                "repository_url": last.repository_url if last else "",
+                "write_up": last.write_up if last else "",
+            }
+        form = SubmissionForm(brief=brief, initial=initial)
+    return render(request, "capstones/submit.html", {"brief": brief, "form": form, "existing": existing})
+
+
+@login_required
+def iteration_detail(request, pk, number=None):
+    submission = selectors.visible_submission(request.user, pk)
+    iteration, iterations = selectors.iteration_page(submission, number)
+    user = request.user
+    reviewing = submission.status == Submission.Status.IN_REVIEW and submission.mentor_id == user.pk
+    is_latest = iteration.number == iterations[-1].number
+    report = getattr(iteration, "report", None)
+    cells = (report.data or {}).get("cells", 0) if report else 0
+    can_comment = is_latest and (user.pk == submission.learner_id or reviewing or user.is_staff)
+    stale = services.claim_is_stale(submission)
+    context = {
+        "submission": submission,
+        "iteration": iteration,
+        "iterations": iterations,
+        "report": report,
+        "is_latest": is_latest,
+        "is_owner": user.pk == submission.learner_id,
+        "reviewing": reviewing,
+        "can_claim": services.is_mentor(user)
+        and user.pk != submission.learner_id
+        and (submission.status == Submission.Status.WAITING or stale),
+        "comment_form": CommentForm(cells=cells) if can_comment else None,
+        "decision_form": DecisionForm(cells=cells, auto_id="decision_%s") if reviewing and is_latest else None,
+        "claim_expires": selectors.claim_expiry(submission),
+    }
+    return render(request, "capstones/iteration.html", context)
+
+
+@never_cache
+@xframe_options_sameorigin
+@login_required
+def iteration_notebook(request, pk, number):
+    """The rendered notebook, for the sandboxed iframe on the iteration page."""
+    iteration = selectors.iteration_for_file(request.user, pk, number)
+    return notebook_response(_rendered_or_apology(iteration))
+
+
+def _rendered_or_apology(iteration) -> str:
+    try:
+        return services.rendered_notebook(iteration)
+    except Exception:  # noqa: BLE001 - a notebook the renderer chokes on must not break the page
+        logger.exception("Rendering iteration %s failed", iteration.pk)
+        return CANNOT_RENDER
+
+
+CANNOT_RENDER = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Notebook</title></head>"
+    "<body><p>This notebook cannot be shown here. Download it to read it in Jupyter.</p></body></html>"
+)
+
+
+def notebook_response(html: str) -> HttpResponse:
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = NOTEBOOK_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@login_required
+def iteration_download(request, pk, number):
+    iteration = selectors.iteration_for_file(request.user, pk, number)
+    filename = iteration.original_name if iteration.original_name.endswith(".ipynb") else f"{iteration.original_name}.ipynb"
+    response = FileResponse(
+        iteration.notebook.open("rb"), as_attachment=True, filename=filename, content_type="application/x-ipynb+json"
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@require_POST
+@login_required
+def comment(request, pk, number):
+    submission = selectors.visible_submission(request.user, pk)
+    iteration, _ = selectors.iteration_page(submission, number)
+    cells = (getattr(iteration, "report", None) and iteration.report.data or {}).get("cells", 0)
+    form = CommentForm(request.POST, cells=cells)
+    if form.is_valid():
+        services.add_comment(
+            iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data["cell"]
+        )
+        messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "The comment was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(iteration.get_absolute_url())
+
+
+@require_POST
+@login_required
+def visibility(request, pk):
+    submission = get_object_or_404(Submission, pk=pk, learner=request.user)
+    try:
+        services.set_submission_public(submission, learner=request.user, public=request.POST.get("public") == "1")
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect(submission)
+
+
+# --------------------------------------------------------------------------- mentor
+
+
+@mentor_required
+def queue(request):
+    return render(
+        request,
+        "capstones/queue.html",
+        {"rows": selectors.queue_rows(request.user), "idle_days": settings.CAPSTONE_CLAIM_IDLE_DAYS},
+    )
+
+
+@require_POST
+@mentor_required
+def claim(request, pk):
+    # Any mentor may try: losing the race to another mentor gets a message, not a 404.
+    submission = get_object_or_404(Submission, pk=pk)
+    try:
+        services.claim(submission, mentor=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("capstones:queue")
+    messages.success(request, "You are reviewing this submission.")
+    return redirect(submission)
+
+
+@require_POST
+@mentor_required
+def release(request, pk):
+    submission = selectors.visible_submission(request.user, pk)
+    try:
+        services.release(submission, mentor=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("capstones:queue")
+
+
+@require_POST
+@mentor_required
+def decide(request, pk):
+    submission = selectors.visible_submission(request.user, pk)
+    iteration, _ = selectors.iteration_page(submission, None)
+    cells = (getattr(iteration, "report", None) and iteration.report.data or {}).get("cells", 0)
+    form = DecisionForm(request.POST, cells=cells)
+    if not form.is_valid():
+        messages.error(request, "Choose a decision and write your feedback.")
+        return redirect(submission)
+    try:
+        services.decide(
+            submission,
+            mentor=request.user,
+            decision=form.cleaned_data["decision"],
+            feedback=form.cleaned_data["body"],
+            cell=form.cleaned_data["cell"],
+        )
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Decision saved; the learner is notified by e-mail.")
+    return redirect(submission)
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+@login_required
+def portfolio_settings(request):
+    portfolio = services.portfolio_for(request.user)
+    if request.method == "POST":
+        form = PortfolioForm(request.POST)
+        if form.is_valid():
+            services.update_portfolio(request.user, **form.cleaned_data)
+            messages.success(request, "Portfolio settings saved.")
+            return redirect("capstones:portfolio_settings")
+    else:
+        form = PortfolioForm(initial={"is_public": portfolio.is_public, "headline": portfolio.headline})
+    return render(
+        request,
+        "capstones/portfolio_settings.html",
+        {
+            "form": form,
+            "portfolio": portfolio,
+            "share_url": request.build_absolute_uri(portfolio.get_absolute_url()),
+            "submissions": selectors.learner_submissions(request.user).filter(status=Submission.Status.APPROVED),
+        },
+    )
+
+
+def portfolio(request, slug):
+    portfolio, submissions = selectors.public_portfolio(slug)
+    return render(request, "capstones/portfolio.html", {"portfolio": portfolio, "submissions": submissions})
+
+
+@never_cache
+@xframe_options_sameorigin
+def portfolio_notebook(request, slug, pk):
+    iteration = selectors.public_iteration(slug, pk)
+    return notebook_response(_rendered_or_apology(iteration))

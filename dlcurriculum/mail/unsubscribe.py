@@ -1,0 +1,43 @@
+"""Signed unsubscribe links that work without logging in (django.core.signing)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import NoReverseMatch, reverse
+
+SALT = "dlcurriculum.mail.unsubscribe"
+
+
+def make_token(user_id: int) -> str:
+    return signing.dumps({"u": user_id}, salt=SALT)
+
+
+def read_token(token: str) -> int:
+    """The user id a token was made for.
+
+    Raises ``signing.SignatureExpired`` for an old link and ``signing.BadSignature``
+    for anything tampered with.
+    """
+    max_age = timedelta(days=settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS)
+    data = signing.loads(token, salt=SALT, max_age=max_age)
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise signing.BadSignature("Unexpected payload")
+    return data["u"]
+
+
+def unsubscribe_url(user_id: int) -> str:
+    return settings.SITE_URL + reverse("mail:unsubscribe", kwargs={"token": make_token(user_id)})
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to ``url``."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def preferences_url() -> str:
+    """Where a learner changes reminder settings: the profile page (progress app), else the home page."""
+    try:
+        return settings.SITE_URL + reverse("progress:profile")
+    except NoReverseMatch:
+        return settings.SITE_URL + reverse("home")

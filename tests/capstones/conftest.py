@@ -1,0 +1,78 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from capstones import services
+from dlcurriculum.celery_app import app as celery_app
+from tests import factories
+
+from .notebook_builders import as_bytes, good_notebook
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Run enqueued tasks in-process, also when REDIS_URL is set (the real-worker test opts out)."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def brief(db):
+    brief = factories.CapstoneBriefFactory(key="capstone-1", title="Capstone I: Supervised Deep Learning")
+    brief.allowed_frameworks.add(*(factories.FrameworkFactory(module=m) for m in ("torch", "tensorflow", "mxnet")))
+    brief.forbidden_frameworks.add(*(factories.FrameworkFactory(module=m) for m in ("fastai", "keras")))
+    factories.ProjectIdeaFactory(brief=brief, order=1, title="Hand written digit recognition")
+    factories.ProjectIdeaFactory(brief=brief, order=2, title="Sentiment Analysis")
+    return brief
+
+
+@pytest.fixture
+def make_submission(django_capture_on_commit_callbacks):
+    """Submit a notebook as `learner` through the service, running the after-commit work."""
+
+    def make(learner, brief, nb=None, *, title="Digits with a CNN", repository_url="https://example.com/repo"):
+        with django_capture_on_commit_callbacks(execute=True):
+            iteration = services.submit_iteration(
+                learner=learner,
+                brief=brief,
+                title=title,
+                idea=brief.ideas.first(),
+                own_problem="",
+                repository_url=repository_url,
+                write_up="I trained a *small* CNN.",
+                notebook_bytes=as_bytes(nb or good_notebook()),
+                filename="digits.ipynb",
+            )
+        return iteration.submission
+
+    return make
+
+
+@pytest.fixture
+def submission(make_submission, learner, brief):
+    return make_submission(learner, brief)
+
+
+@pytest.fixture
+def claimed(submission, mentor):
+    return services.claim(submission, mentor=mentor)
+
+
+def upload(nb=None, name="notebook.ipynb", data=None):
+    return SimpleUploadedFile(name, data if data is not None else as_bytes(nb or good_notebook()),
+                              content_type="application/x-ipynb+json")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 costs half a second per user; these tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

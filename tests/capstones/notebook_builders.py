@@ -1,0 +1,39 @@
+"""Small builders for notebooks used across the capstone tests."""
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+PROSE = "We explain this step in detail and say why it is needed for the model to learn well. " * 3
+
+
+def code(source: str, *, executed: bool = True, outputs=None):
+    cell = new_code_cell(source, execution_count=1 if executed else None)
+    cell.outputs = outputs if outputs is not None else ([new_output("stream", text="ok\n")] if executed else [])
+    return cell
+
+
+def md(text: str = PROSE):
+    return new_markdown_cell(text)
+
+
+def notebook(*cells):
+    # Fixed cell ids, so the same builder call always gives the same bytes.
+    for number, cell in enumerate(cells, start=1):
+        cell.id = f"cell-{number}"
+    return new_notebook(cells=list(cells))
+
+
+def good_notebook():
+    """Torch, prose before every code cell, executed: the analysis passes."""
+    return notebook(
+        md(), code("import torch\nfrom torch import nn"),
+        md(), code("model = nn.Linear(3, 1)\nprint(model)"),
+    )
+
+
+def as_bytes(nb) -> bytes:
+    return nbformat.writes(nb).encode("utf-8")
+
+
+def output_cell(data: dict):
+    return code("x = 1", outputs=[new_output("display_data", data=data)])

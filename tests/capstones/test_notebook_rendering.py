@@ -1,0 +1,135 @@
+import base64
+
+from capstones.notebooks import render_body, render_document, sanitize_html
+
+from .notebook_builders import code, md, notebook, output_cell
+
+
+def test_markdown_code_and_text_output_are_rendered():
+    html = render_body(notebook(md("# Title\n\nSome *prose*."), code("import torch")))
+    assert "<h1" in html and "Title" in html
+    assert "<em>prose</em>" in html
+    assert 'class="highlight' in html  # pygments highlighting
+    assert "ok" in html  # the stream output
+
+
+def test_png_output_is_shown_as_data_image():
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+    html = render_body(notebook(output_cell({"image/png": png})))
+    assert f'src="data:image/png;base64,{png}"' in html
+
+
+def test_script_tag_in_markdown_is_removed():
+    html = render_body(notebook(md("Hi <script>alert('md')</script> there")))
+    assert "<script" not in html.lower()
+    assert "alert('md')" not in html
+
+
+def test_onerror_handler_in_markdown_html_is_removed():
+    html = render_body(notebook(md('<img src="x" onerror="alert(1)">')))
+    assert "onerror" not in html.lower()
+
+
+def test_javascript_link_in_markdown_loses_its_href():
+    html = render_body(notebook(md("[click](javascript:alert(1)) and <a href='JaVaScRiPt:alert(2)'>b</a>")))
+    assert "javascript:" not in html.lower()
+
+
+def test_data_url_link_is_not_allowed():
+    html = render_body(notebook(md('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>')))
+    assert "data:text/html" not in html
+
+
+def test_raw_html_in_markdown_keeps_harmless_formatting():
+    html = render_body(notebook(md("<b>bold</b> <iframe src='https://evil.example'></iframe>")))
+    assert "<b>bold</b>" in html
+    assert "<iframe" not in html
+
+
+def test_html_output_with_script_and_handlers_is_sanitised():
+    html = render_body(
+        notebook(output_cell({"text/html": "<div onclick='steal()'>t</div><script>steal()</script><style>*{}</style>"}))
+    )
+    assert "<script" not in html and "onclick" not in html and "steal()" not in html
+
+
+def test_javascript_output_is_dropped():
+    html = render_body(notebook(output_cell({"application/javascript": "window.pwned = 1", "text/plain": "shown"})))
+    assert "pwned" not in html
+    assert "shown" in html
+
+
+def test_widget_output_is_dropped():
+    widget = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2, "version_minor": 0}}
+    html = render_body(notebook(output_cell(widget)))
+    assert "abc" not in html and "widget" not in html.lower()
+
+
+def test_svg_output_becomes_an_inert_image():
+    svg = "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'><script>alert(2)</script></svg>"
+    html = render_body(notebook(output_cell({"image/svg+xml": svg})))
+    assert "<svg" not in html and "onload" not in html
+    assert 'src="data:image/svg+xml;base64,' in html
+
+
+def test_remote_image_source_is_dropped():
+    html = render_body(notebook(md("![tracker](https://evil.example/pixel.png)")))
+    assert "evil.example" not in html
+
+
+def test_huge_stream_output_is_truncated_with_a_note():
+    big = code("print('x')", outputs=[{"output_type": "stream", "name": "stdout", "text": "y" * 5000}])
+    html = render_body(notebook(big), max_output_chars=1000)
+    assert "output truncated" in html
+    assert "y" * 1001 not in html
+
+
+def test_huge_html_output_is_truncated_as_text():
+    html = render_body(notebook(output_cell({"text/html": "<b>" + "z" * 5000 + "</b>"})), max_output_chars=100)
+    assert "output truncated" in html
+    assert "z" * 101 not in html
+
+
+def test_document_has_no_script_at_all():
+    nasty = notebook(
+        md("<script>a()</script><svg><script>b()</script></svg>"),
+        output_cell({"text/html": "<img src=x onerror=c()><a href=javascript:d()>e</a>", "application/javascript": "f()"}),
+    )
+    doc = render_document(nasty).lower()
+    assert "<script" not in doc
+    assert "onerror" not in doc and "javascript:" not in doc
+
+
+def test_sanitizer_allows_data_urls_only_for_image_sources():
+    html = sanitize_html('<img src="data:image/png;base64,AAAA"><a href="data:image/png;base64,AAAA">x</a>')
+    assert html.count("data:image/png") == 1
+    assert "<img" in html
+
+
+def test_every_cell_gets_its_own_block_so_cell_numbers_match():
+    from nbformat.v4 import new_raw_cell
+
+    nb = notebook(md("a"), new_raw_cell("RAW <b>x</b> ```"), code("y = 1"), md(""))
+    html = render_body(nb)
+    assert html.count('<div class="cell ') == 4
+
+
+def test_raw_cell_is_shown_as_text_not_html():
+    from nbformat.v4 import new_raw_cell
+
+    html = render_body(notebook(new_raw_cell("<b>bold?</b>")))
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in html
+
+
+def test_many_large_outputs_stop_at_the_notebook_budget():
+    cells = [code("print(i)", outputs=[{"output_type": "stream", "name": "stdout", "text": "q" * 900}]) for _ in range(60)]
+    html = render_body(notebook(*cells), max_output_chars=1000, max_image_bytes=0)
+    assert "outputs are too large to show in full" in html
+    assert html.count("q" * 900) == 22  # 22 * 900 fits in 20 * 1000, the 23rd does not
+
+
+def test_oversized_image_is_replaced_by_a_note():
+    png = base64.b64encode(b"x" * 3000).decode()
+    html = render_body(notebook(output_cell({"image/png": png, "text/plain": "<Figure>"})), max_image_bytes=1000)
+    assert "Image not shown" in html
+    assert png not in html

@@ -1,0 +1,108 @@
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from capstones import services
+from tests import factories
+
+from .notebook_builders import code, md, notebook
+
+
+@pytest.fixture
+def mentor_client(client, mentor):
+    client.force_login(mentor)
+    return client
+
+
+def test_queue_lists_oldest_first(mentor_client, make_submission, brief):
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=2)):
+        older = make_submission(factories.UserFactory(), brief, title="Older one")
+    newer = make_submission(factories.UserFactory(), brief, title="Newer one")
+    text = mentor_client.get(reverse("capstones:queue")).text
+    assert text.index(older.title) < text.index(newer.title)
+
+
+def test_queue_shows_the_reports_verdict(mentor_client, make_submission, brief):
+    make_submission(factories.UserFactory(), brief, notebook(md(), code("import torch\nimport keras")))
+    assert "Breaks the rules" in mentor_client.get(reverse("capstones:queue")).text
+
+
+def test_claimed_submission_shows_as_taken_to_other_mentors(mentor_client, submission):
+    other = factories.MentorFactory(name="Ada Other")
+    services.claim(submission, mentor=other)
+    text = mentor_client.get(reverse("capstones:queue")).text
+    assert "Taken by Ada Other" in text
+    assert reverse("capstones:claim", kwargs={"pk": submission.pk}) not in text
+
+
+def test_idle_claim_shows_as_claimable_again(mentor_client, submission, settings):
+    services.claim(submission, mentor=factories.MentorFactory())
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS + 1)):
+        text = mentor_client.get(reverse("capstones:queue")).text
+    assert reverse("capstones:claim", kwargs={"pk": submission.pk}) in text
+
+
+def test_decided_submissions_leave_the_queue(mentor_client, claimed, mentor):
+    services.decide(claimed, mentor=mentor, decision="approved", feedback="")
+    assert claimed.title not in mentor_client.get(reverse("capstones:queue")).text
+
+
+def test_claim_from_queue_redirects_to_the_submission(mentor_client, submission, mentor):
+    response = mentor_client.post(reverse("capstones:claim", kwargs={"pk": submission.pk}))
+    assert response.url == submission.get_absolute_url()
+    submission.refresh_from_db()
+    assert submission.mentor == mentor
+
+
+def test_losing_a_claim_race_shows_a_message(mentor_client, submission):
+    services.claim(submission, mentor=factories.MentorFactory())
+    response = mentor_client.post(reverse("capstones:claim", kwargs={"pk": submission.pk}), follow=True)
+    assert "already claimed" in response.text
+
+
+def fill_queue(brief, count):
+    for i in range(count):
+        iteration = services.submit_iteration(
+            learner=factories.UserFactory(), brief=brief, title=f"S{i}", idea=brief.ideas.first(), own_problem="",
+            repository_url="", write_up="w", notebook_bytes=b"{}", filename="n.ipynb",
+        )
+        if i % 2:
+            services.claim(iteration.submission, mentor=factories.MentorFactory())
+
+
+def test_queue_query_count_does_not_grow_with_the_queue(mentor_client, brief, django_assert_max_num_queries):
+    url = reverse("capstones:queue")
+    fill_queue(brief, 2)
+    mentor_client.get(url)  # warm-up
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert mentor_client.get(url).status_code == 200
+    fill_queue(brief, 12)
+    with django_assert_max_num_queries(len(small)):
+        response = mentor_client.get(url)
+    assert response.text.count("<tr") == 1 + 14
+
+
+def test_submission_page_query_count_does_not_grow_with_history(
+    client, learner, brief, make_submission, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sub = make_submission(learner, brief)
+    client.force_login(learner)
+    client.get(sub.get_absolute_url())
+    with CaptureQueriesContext(connection) as small:
+        client.get(sub.get_absolute_url())
+    for _ in range(3):
+        m = factories.MentorFactory()
+        services.claim(sub, mentor=m)
+        services.add_comment(sub.iterations.latest("number"), author=m, body="c")
+        services.decide(sub, mentor=m, decision="changes_requested", feedback="f")
+        make_submission(learner, brief)
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(sub.get_absolute_url())
+    assert "#4" in response.text

@@ -1,0 +1,79 @@
+import pytest
+from django.urls import reverse
+
+from capstones.models import Submission
+
+
+@pytest.fixture
+def mentor_client(client, mentor):
+    client.force_login(mentor)
+    return client
+
+
+def test_mentor_decision_through_the_page_emails_the_learner(
+    mentor_client, claimed, learner, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = mentor_client.post(
+            reverse("capstones:decide", kwargs={"pk": claimed.pk}),
+            {"decision": "changes_requested", "body": "Explain the loss function.", "cell": "2"},
+        )
+    assert response.status_code == 302
+    claimed.refresh_from_db()
+    assert claimed.status == Submission.Status.CHANGES_REQUESTED
+    assert [m.to for m in mailoutbox] == [[learner.email]]
+
+
+def test_decision_without_feedback_is_refused(mentor_client, claimed, mailoutbox):
+    response = mentor_client.post(reverse("capstones:decide", kwargs={"pk": claimed.pk}), {"decision": "approved"}, follow=True)
+    assert "write your feedback" in response.text
+    claimed.refresh_from_db()
+    assert claimed.status == Submission.Status.IN_REVIEW
+    assert mailoutbox == []
+
+
+def test_cell_comment_is_shown_to_the_learner(mentor_client, claimed, client, learner):
+    mentor_client.post(
+        reverse("capstones:comment", kwargs={"pk": claimed.pk, "number": 1}), {"body": "Nice plot here.", "cell": "4"}
+    )
+    client.force_login(learner)
+    text = client.get(claimed.get_absolute_url()).text
+    assert "Nice plot here." in text
+    assert "on cell 4" in text
+
+
+def test_comment_on_a_cell_that_does_not_exist_is_refused(mentor_client, claimed):
+    response = mentor_client.post(
+        reverse("capstones:comment", kwargs={"pk": claimed.pk, "number": 1}), {"body": "x", "cell": "99"}, follow=True
+    )
+    assert "not saved" in response.text
+    assert not claimed.iterations.get().comments.exists()
+
+
+def test_learner_replies_in_the_conversation(learner_client, claimed):
+    learner_client.post(reverse("capstones:comment", kwargs={"pk": claimed.pk, "number": 1}), {"body": "Thanks, fixing it."})
+    assert "Thanks, fixing it." in learner_client.get(claimed.get_absolute_url()).text
+
+
+def test_comment_markdown_is_sanitised(learner_client, claimed):
+    learner_client.post(
+        reverse("capstones:comment", kwargs={"pk": claimed.pk, "number": 1}),
+        {"body": "<script>alert(1)</script> [x](javascript:alert(2))"},
+    )
+    text = learner_client.get(claimed.get_absolute_url()).text
+    assert "<script>alert(1)" not in text
+    assert 'href="javascript:' not in text
+
+
+def test_release_returns_the_submission_to_the_queue(mentor_client, claimed):
+    mentor_client.post(reverse("capstones:release", kwargs={"pk": claimed.pk}))
+    claimed.refresh_from_db()
+    assert (claimed.status, claimed.mentor) == (Submission.Status.WAITING, None)
+
+
+def test_queue_nav_link_is_shown_to_mentors(mentor_client):
+    assert reverse("capstones:queue") in mentor_client.get("/").text
+
+
+def test_queue_nav_link_is_hidden_from_learners(learner_client):
+    assert reverse("capstones:queue") not in learner_client.get("/").text

@@ -1,0 +1,166 @@
+import pytest
+from django.urls import reverse
+
+from capstones.models import Iteration, Submission
+
+from .conftest import upload
+from .notebook_builders import as_bytes, good_notebook
+
+
+@pytest.fixture
+def submit_url(brief):
+    return reverse("capstones:submit", kwargs={"key": brief.key})
+
+
+def form_data(brief, **overrides):
+    data = {
+        "title": "Digits with a CNN",
+        "idea": "",
+        "own_problem": "Classifying bird songs",
+        "repository_url": "https://example.com/me/birds",
+        "write_up": "My careful write-up about birds.",
+        "notebook": upload(),
+    }
+    data.update(overrides)
+    return data
+
+
+def post(client, url, data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(url, data)
+
+
+def test_submit_form_lists_the_briefs_ideas(learner_client, submit_url):
+    response = learner_client.get(submit_url)
+    assert response.status_code == 200
+    assert "Hand written digit recognition" in response.text
+
+
+def test_valid_submission_redirects_to_its_first_iteration(
+    learner_client, learner, brief, submit_url, django_capture_on_commit_callbacks
+):
+    response = post(learner_client, submit_url, form_data(brief), django_capture_on_commit_callbacks)
+    submission = Submission.objects.get(learner=learner, brief=brief)
+    assert response.status_code == 302
+    assert response.url == reverse("capstones:iteration", kwargs={"pk": submission.pk, "number": 1})
+    assert submission.own_problem == "Classifying bird songs"
+
+
+def test_uploaded_notebook_is_stored_through_the_storage_api(
+    learner_client, learner, brief, submit_url, django_capture_on_commit_callbacks, settings
+):
+    post(learner_client, submit_url, form_data(brief), django_capture_on_commit_callbacks)
+    iteration = Iteration.objects.get(submission__learner=learner)
+    assert iteration.notebook.name.startswith("capstones/notebooks/")
+    assert iteration.notebook.storage.exists(iteration.notebook.name)
+    assert iteration.notebook.read() == as_bytes(good_notebook())
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not json at all", "not valid JSON"),
+        (b'{"a": 1}', "not a Jupyter notebook"),
+        (b'{"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "metadata": {}}', "old format version 3"),
+        (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}', "empty"),
+        (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "x"}]}', "does not follow"),
+    ],
+    ids=["not-json", "not-notebook", "old-format", "empty", "invalid"],
+)
+def test_bad_upload_is_refused_with_a_clear_message_keeping_typed_fields(learner_client, brief, submit_url, data, message):
+    response = learner_client.post(submit_url, form_data(brief, notebook=upload(data=data)))
+    assert response.status_code == 200
+    assert message in response.text
+    assert "Classifying bird songs" in response.text
+    assert "My careful write-up about birds." in response.text
+    assert "https://example.com/me/birds" in response.text
+    assert not Submission.objects.exists()
+
+
+def test_file_over_the_size_limit_is_refused(learner_client, brief, submit_url, settings):
+    settings.CAPSTONE_MAX_NOTEBOOK_BYTES = 1024
+    response = learner_client.post(submit_url, form_data(brief, notebook=upload(data=b" " * 4096)))
+    assert "notebooks may be at most" in response.text
+    assert not Submission.objects.exists()
+
+
+def test_non_ipynb_file_name_is_refused(learner_client, brief, submit_url):
+    response = learner_client.post(submit_url, form_data(brief, notebook=upload(name="notes.txt")))
+    assert "Upload the notebook&#x27;s .ipynb file" in response.text
+
+
+def test_repository_url_must_be_http(learner_client, brief, submit_url):
+    response = learner_client.post(submit_url, form_data(brief, repository_url="javascript:alert(1)"))
+    assert "Enter an http:// or https:// address." in response.text
+    assert not Submission.objects.exists()
+
+
+def test_other_errors_ask_to_choose_the_file_again(learner_client, brief, submit_url):
+    response = learner_client.post(submit_url, form_data(brief, own_problem=""))
+    assert "Choose one of the project ideas" in response.text
+    assert "choose the notebook file again" in response.text
+
+
+def test_resubmission_form_is_prefilled_from_the_last_iteration(learner_client, submission, mentor, brief):
+    from capstones import services
+
+    services.claim(submission, mentor=mentor)
+    services.decide(submission, mentor=mentor, decision="changes_requested", feedback="more")
+    response = learner_client.get(reverse("capstones:submit", kwargs={"key": brief.key}))
+    assert "I trained a *small* CNN." in response.text
+    assert "New iteration" in response.text
+
+
+def test_submit_page_redirects_while_in_review(learner_client, claimed, brief):
+    response = learner_client.get(reverse("capstones:submit", kwargs={"key": brief.key}))
+    assert response.status_code == 302
+    assert response.url == claimed.get_absolute_url()
+
+
+def test_iteration_page_shows_report_and_sandboxed_frame(learner_client, submission):
+    response = learner_client.get(submission.get_absolute_url())
+    assert "Pass" in response.text and "torch" in response.text
+    frame_src = reverse("capstones:notebook", kwargs={"pk": submission.pk, "number": 1})
+    assert '<iframe class="notebook-frame" sandbox title=' in response.text
+    assert frame_src in response.text
+
+
+def test_rendered_notebook_is_served_with_a_sandbox_csp(learner_client, submission):
+    response = learner_client.get(reverse("capstones:notebook", kwargs={"pk": submission.pk, "number": 1}))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == (
+        "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    )
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "nn.Linear" in response.text or "Linear" in response.text
+
+
+def test_download_is_an_attachment_with_the_original_bytes(learner_client, submission):
+    response = learner_client.get(reverse("capstones:download", kwargs={"pk": submission.pk, "number": 1}))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == as_bytes(good_notebook())
+
+
+def test_earlier_iteration_stays_readable(learner_client, submission, mentor, learner, brief, make_submission):
+    from capstones import services
+
+    services.claim(submission, mentor=mentor)
+    services.decide(submission, mentor=mentor, decision="changes_requested", feedback="Explain the optimiser.")
+    make_submission(learner, brief)
+    response = learner_client.get(reverse("capstones:iteration", kwargs={"pk": submission.pk, "number": 1}))
+    assert response.status_code == 200
+    assert "Explain the optimiser." in response.text
+    assert "Changes requested" in response.text
+
+
+def test_stage_page_links_to_the_submit_form(client, learner, brief):
+    client.force_login(learner)
+    response = client.get(brief.stage.get_absolute_url())
+    assert reverse("capstones:submit", kwargs={"key": brief.key}) in response.text
+
+
+def test_stage_page_invites_anonymous_visitors_to_log_in(client, brief):
+    response = client.get(brief.stage.get_absolute_url())
+    assert "to submit your notebook" in response.text
+    assert reverse("capstones:submit", kwargs={"key": brief.key}) not in response.text

@@ -1,0 +1,67 @@
+"""`manage.py check_links`: the database run with its summary, and the standalone --url-file --json mode."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from stages.models import LinkCheck, LinkState, LinkStatus
+from tests.factories import ResourceFactory
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("check_links", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_database_run_records_results_and_prints_a_summary_table(fast_checks, web):
+    ok = ResourceFactory(url=web.url("/ok"))
+    ResourceFactory(url=web.url("/gone"))
+    out, _ = run("--no-progress")
+    assert LinkStatus.objects.get(resource=ok).status == LinkState.OK
+    assert LinkCheck.objects.count() == 2
+    lines = [line.split() for line in out.splitlines()]
+    assert ["ok", "1"] in lines
+    assert ["broken", "1"] in lines
+    assert ["total", "2"] in lines
+    assert any(web.url("/gone") in line for line in out.splitlines())
+
+
+@pytest.mark.django_db
+def test_database_run_shows_a_progress_bar(fast_checks, web):
+    ResourceFactory(url=web.url("/ok"))
+    _, err = run()
+    assert "1/1" in err
+
+
+def test_url_file_json_prints_one_object_per_url_without_the_database(fast_checks, web, tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# a comment\n{web.url('/ok')}\n\n{web.url('/not-found')}\n{web.url('/ok')}\nftp://nope\n")
+    out, _ = run("--url-file", str(urls), "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["url"], r["status"]) for r in rows] == [
+        (web.url("/ok"), "ok"),
+        (web.url("/not-found"), "broken"),
+        ("ftp://nope", "invalid"),
+    ]
+    assert rows[1]["http_status"] == 404
+
+
+def test_url_file_takes_checker_options(fast_checks, web, tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(web.url("/chain/3") + "\n")
+    out, _ = run("--url-file", str(urls), "--json", "--max-redirects", "2")
+    assert json.loads(out)["status"] == "broken"
+
+
+def test_missing_url_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        run("--url-file", str(tmp_path / "missing.txt"))
+
+
+def test_json_without_url_file_is_refused():
+    with pytest.raises(CommandError, match="--json needs --url-file"):
+        run("--json")

@@ -1,0 +1,148 @@
+"""Link health in the admin: columns, filter, the "check now" action and the staff-only report."""
+
+import pytest
+from django.urls import reverse
+
+from dlcurriculum.celery_app import app as celery_app
+from stages.models import LinkState, LinkStatus
+from tests.factories import ResourceFactory, StageFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REPORT = "admin:stages_resource_link_report"
+CHANGELIST = "admin:stages_resource_changelist"
+
+
+@pytest.fixture
+def admin_client_(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run enqueued tasks in this process even when a broker is configured (the worker test covers Redis)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def flag(resource, status=LinkState.BROKEN, **kwargs):
+    from django.utils import timezone
+
+    defaults = {"url": resource.url, "status": status, "consecutive_failures": 2, "flagged": True,
+                "flagged_at": timezone.now(), "last_checked": timezone.now()}
+    return LinkStatus.objects.create(resource=resource, **{**defaults, **kwargs})
+
+
+def test_check_links_now_action_checks_the_selected_links(
+    admin_client_, fast_checks, web, tasks_in_process, django_capture_on_commit_callbacks
+):
+    gone = ResourceFactory(url=web.url("/gone"))
+    untouched = ResourceFactory(url=web.url("/ok"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_.post(
+            reverse(CHANGELIST), {"action": "check_links_now", "_selected_action": [gone.pk]}, follow=True
+        )
+    assert "Checking 1 link(s)" in response.content.decode()
+    assert LinkStatus.objects.get(resource=gone).status == LinkState.BROKEN
+    assert not LinkStatus.objects.filter(resource=untouched).exists()
+
+
+def test_changelist_shows_link_columns(admin_client_):
+    resource = ResourceFactory()
+    flag(resource, suggested_url="https://example.com/new-place")
+    html = admin_client_.get(reverse(CHANGELIST)).content.decode()
+    for text in ["link status", "last checked", "failures in a row", "suggested new url", "broken (flagged)",
+                 "https://example.com/new-place"]:
+        assert text in html.lower()
+
+
+def test_changelist_filters_flagged_links(admin_client_):
+    flagged = ResourceFactory(title="Rotten link")
+    ResourceFactory(title="Healthy link")
+    flag(flagged)
+    html = admin_client_.get(reverse(CHANGELIST), {"link": "flagged"}).content.decode()
+    assert "Rotten link" in html
+    assert "Healthy link" not in html
+
+
+def test_changelist_filters_by_link_status(admin_client_):
+    flag(ResourceFactory(title="Shy site"), status=LinkState.UNVERIFIABLE, flagged=False, flagged_at=None)
+    ResourceFactory(title="Never checked")
+    html = admin_client_.get(reverse(CHANGELIST), {"link": "unverifiable"}).content.decode()
+    assert "Shy site" in html
+    assert "Never checked" not in html
+
+
+def test_changelist_query_count_does_not_grow_with_resources(admin_client_):
+    def changelist_queries(extra):
+        for resource in ResourceFactory.create_batch(extra, stage=StageFactory()):
+            flag(resource)
+        admin_client_.get(reverse(CHANGELIST))
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            admin_client_.get(reverse(CHANGELIST))
+        return len(ctx)
+
+    assert changelist_queries(2) == changelist_queries(20)
+
+
+def test_editing_the_url_in_the_admin_resets_the_flag(admin_client_):
+    resource = ResourceFactory()
+    flag(resource)
+    change_url = reverse("admin:stages_resource_change", args=[resource.pk])
+    form = admin_client_.get(change_url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"url": "https://example.com/the-fixed-link", "link_checks-TOTAL_FORMS": 0,
+                 "link_checks-INITIAL_FORMS": 0, "link_checks-MIN_NUM_FORMS": 0, "link_checks-MAX_NUM_FORMS": 0})
+    response = admin_client_.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    status = LinkStatus.objects.get(resource=resource)
+    assert (status.flagged, status.url, status.status) == (False, "https://example.com/the-fixed-link", "unchecked")
+
+
+def test_link_report_lists_flagged_links_for_staff(admin_client_):
+    resource = ResourceFactory(title="The lost lecture")
+    flag(resource, detail="HTTP 404", http_status=404)
+    response = admin_client_.get(reverse(REPORT))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The lost lecture" in html
+    assert "flagged since" in html
+
+
+def test_link_report_redirects_anonymous_users_to_login(client):
+    response = client.get(reverse(REPORT))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_link_report_is_refused_to_learners(learner_client):
+    response = learner_client.get(reverse(REPORT))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_link_report_is_refused_to_staff_without_resource_permission(client):
+    clerk = UserFactory(is_staff=True)
+    client.force_login(clerk)
+    assert client.get(reverse(REPORT)).status_code == 403
+
+
+def test_link_report_query_count_does_not_grow_with_links(admin_client_):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def report_queries(extra):
+        for resource in ResourceFactory.create_batch(extra, stage=StageFactory()):
+            flag(resource)
+        admin_client_.get(reverse(REPORT))
+        with CaptureQueriesContext(connection) as ctx:
+            admin_client_.get(reverse(REPORT))
+        return len(ctx)
+
+    assert report_queries(2) == report_queries(20)
