@@ -32,7 +32,9 @@ class MentorFactory(UserFactory):
     @factory.post_generation
     def mentor_group(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get(name=MENTORS_GROUP))
+            # get_or_create: transactional tests (browser, concurrency) flush the
+            # group its data migration made.
+            obj.groups.add(Group.objects.get_or_create(name=MENTORS_GROUP)[0])
 
 
 class AdminFactory(UserFactory):

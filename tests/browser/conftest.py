@@ -27,7 +27,10 @@ def _chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running
+# in this thread while the browser is open, and later asyncio.run() calls (the
+# link checker's tests) would fail with "another loop is running".
+@pytest.fixture(scope="module")
 def browser():
     path = _chromium_path()
     if not path:
