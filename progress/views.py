@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from stages.models import Resource
 
@@ -22,6 +22,12 @@ def _wants_json(request) -> bool:
 
 def _resource_url(resource: Resource) -> str:
     return f"{resource.stage.get_absolute_url()}#resource-{resource.pk}"
+
+
+def _to_resource(resource: Resource):
+    """A GET changes nothing; it happens after signing in again from an expired
+    session (login's ``next`` is the form's action), so lead back to the resource."""
+    return redirect(_resource_url(resource))
 
 
 def _progress_json(request, resource, *, status: str, note: str, changed: bool, message: str) -> JsonResponse:
@@ -51,10 +57,12 @@ def _bad_input(request, resource, message: str, *, form=None, status=400):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_status(request, resource_id: int):
     # Rows are always the signed-in learner's: the URL names a resource, never a row.
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
+    if request.method == "GET":
+        return _to_resource(resource)
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _bad_input(request, resource, "Choose one of: not started, in progress, done, skipped.")
@@ -70,9 +78,11 @@ def set_status(request, resource_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def save_note(request, resource_id: int):
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
+    if request.method == "GET":
+        return _to_resource(resource)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _bad_input(request, resource, " ".join(form.errors["note"]), form=form)

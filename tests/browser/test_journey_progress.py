@@ -85,6 +85,23 @@ def test_status_change_works_as_a_plain_form_without_javascript(live_server, new
     assert ResourceProgress.objects.get(user=learner, resource=resource).status == "skipped"
 
 
+def test_expired_session_leads_to_login_and_back_to_the_resource(live_server, new_page, learner, long_stage):
+    learner.why = "To understand what I use"
+    learner.save()
+    page = new_page()
+    sign_in(page, live_server, learner)
+    page.goto(live_server.url + long_stage.get_absolute_url())
+    resource = long_stage.resources.get(order=5)
+    page.context.clear_cookies(name="sessionid")  # the session expired; the CSRF cookie stays
+    page.locator(f"#resource-{resource.pk}").get_by_role("button", name="Done").click()
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    page.fill("input[name=login]", learner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    page.wait_for_url(re.compile(rf"{long_stage.get_absolute_url()}#resource-{resource.pk}$"))
+    assert not ResourceProgress.objects.filter(user=learner).exists()
+
+
 def test_dashboard_shows_next_up_and_the_chart(live_server, new_page, learner, long_stage, screenshot):
     learner.why = "To understand what I use"
     learner.save()

@@ -94,8 +94,12 @@ def test_unknown_status_gets_a_clear_json_error(learner_client, learner, stage):
     assert "Choose one of" in response.json()["error"]
 
 
-def test_status_endpoint_refuses_get(learner_client, stage):
-    assert learner_client.get(reverse("progress:set_status", args=[first_resource(stage).pk])).status_code == 405
+@pytest.mark.parametrize("name", ["progress:set_status", "progress:save_note"])
+def test_get_on_a_progress_endpoint_changes_nothing_and_leads_to_the_resource(learner_client, learner, stage, name):
+    resource = first_resource(stage)
+    response = learner_client.get(reverse(name, args=[resource.pk]), {"status": "done", "note": "x"})
+    assert response["Location"] == f"{stage.get_absolute_url()}#resource-{resource.pk}"
+    assert not ResourceProgress.objects.filter(user=learner).exists()
 
 
 def test_status_for_a_resource_that_does_not_exist_is_404(learner_client):

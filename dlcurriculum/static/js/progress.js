@@ -48,6 +48,16 @@
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
     })
       .then(function (response) {
+        if (response.redirected) {
+          // Our endpoints answer fetch without redirecting: this is the login
+          // page of an expired session. Go there; signing in leads back here.
+          window.location.assign(response.url);
+          return new Promise(function () {});
+        }
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) {
+          throw new Error("Not saved (error " + response.status + "). Reload the page and try again.");
+        }
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (!response.ok) throw new Error(data.error || "Not saved (error " + response.status + "). Please try again.");
           return data;
