@@ -20,6 +20,7 @@ ROLES = ["anonymous", "learner_a", "learner_b", "mentor", "admin"]
 OK, LOGIN, DENIED, NOT_ALLOWED = "ok", "login", "denied", "method"
 # POST-only views: a GET shows nothing, whether refused for the method or for the visitor.
 NO_GET = "no-get"
+REDIRECT = "redirect"
 
 # url name -> expected outcome of a GET per role (in ROLES order).
 GET_RULES = {
@@ -29,8 +30,9 @@ GET_RULES = {
     "stages:overview": [OK] * 5,
     "stages:detail": [OK] * 5,
     "progress:dashboard": [LOGIN, OK, OK, OK, OK],
-    "progress:set_status": [NO_GET] * 5,
-    "progress:save_note": [NO_GET] * 5,
+    # A GET (e.g. after logging in with ?next=) leads back to the resource on its public stage page.
+    "progress:set_status": [LOGIN] + [REDIRECT] * 4,
+    "progress:save_note": [LOGIN] + [REDIRECT] * 4,
     "progress:why": [LOGIN, OK, OK, OK, OK],
     "progress:profile": [LOGIN, OK, OK, OK, OK],
     "progress:export_json": [LOGIN, OK, OK, OK, OK],
@@ -135,6 +137,8 @@ def _outcome(response) -> str:
         return OK
     if response.status_code == 302 and "/accounts/login/" in response.url:
         return LOGIN
+    if response.status_code == 302 and response.url.startswith("/stages/"):
+        return REDIRECT
     if response.status_code in (403, 404):
         return DENIED
     if response.status_code == 405:
