@@ -62,3 +62,43 @@ def test_login_form_answers_any_input_without_a_server_error(client, login, pass
     cache.clear()
     response = client.post(reverse("account_login"), {"login": login, "password": password})
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.django_db
+@FAST
+@given(note=st.text(max_size=12_000), status=st.text(max_size=20))
+def test_progress_forms_answer_any_input_without_a_server_error(learner_client, curriculum, note, status):
+    from stages.models import Resource
+
+    resource = Resource.objects.order_by("pk").first()
+    for name, data in (("progress:save_note", {"note": note}), ("progress:set_status", {"status": status})):
+        response = learner_client.post(reverse(name, args=[resource.pk]), data)
+        assert response.status_code in (200, 302, 400), name
+
+
+@pytest.mark.django_db
+@FAST
+@given(
+    title=st.text(max_size=300),
+    write_up=st.text(max_size=500),
+    repository_url=st.text(max_size=200),
+    own_problem=st.text(max_size=200),
+    notebook=st.binary(max_size=3000),
+)
+def test_capstone_submission_form_answers_any_input_without_a_server_error(
+    learner_client, curriculum, settings, tmp_path, title, write_up, repository_url, own_problem, notebook
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("capstones:submit", kwargs={"key": "capstone-1"})
+    response = learner_client.post(url, {
+        "title": title, "write_up": write_up, "repository_url": repository_url, "own_problem": own_problem,
+        "notebook": SimpleUploadedFile("n.ipynb", notebook, content_type="application/x-ipynb+json"),
+    })
+    assert response.status_code in (200, 302)
+    if response.status_code == 200 and title.strip() and "\x00" not in title:
+        # A rejected submission keeps what the learner typed.
+        from django.utils.html import escape
+
+        assert escape(title.strip()) in response.content.decode() or not response.context["form"].errors
