@@ -12,11 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-DONE = "done"
-SKIPPED = "skipped"
-IN_PROGRESS = "in_progress"
-NOT_STARTED = "not_started"
-FINISHED = frozenset({DONE, SKIPPED})
+# One vocabulary of statuses with the progress pages (also Django-free).
+from progress.completion import DONE, FINISHED, IN_PROGRESS, NOT_STARTED, SKIPPED  # noqa: F401
 
 
 @dataclass(frozen=True)
