@@ -3,12 +3,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from dlcurriculum.tasks import enqueue_on_commit
 
 from . import link_selectors, link_services
-from .models import LinkCheck, LinkState, LinkStatus, Resource, SeededKey, Stage
+from .models import LinkState, LinkStatus, Resource, SeededKey, Stage
 from .tasks import check_links
 
 
@@ -61,17 +61,8 @@ class LinkStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LinkCheckInline(admin.TabularInline):
-    model = LinkCheck
-    fields = readonly_fields = ["checked_at", "status", "http_status", "url", "final_url", "detail"]
-    extra = 0
-    max_num = 0
-    can_delete = False
-    ordering = ["-checked_at"]
-    verbose_name_plural = "link check history"
-
-    def has_add_permission(self, request, obj=None):
-        return False
+# The change page shows the latest checks only: the history grows by a row per run.
+RECENT_CHECKS_SHOWN = 20
 
 
 @admin.register(Resource)
@@ -97,7 +88,29 @@ class ResourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["stage"]
     list_per_page = 100
     actions = ["check_links_now", "clear_link_flags"]
-    inlines = [LinkCheckInline]
+    readonly_fields = ["recent_link_checks"]
+
+    @admin.display(description="recent link checks")
+    def recent_link_checks(self, obj):
+        if obj.pk is None:
+            return "Not checked yet."
+        checks = list(obj.link_checks.order_by("-checked_at")[:RECENT_CHECKS_SHOWN])
+        if not checks:
+            return "Not checked yet."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (c.checked_at.strftime("%Y-%m-%d %H:%M"), c.get_status_display(), c.http_status or "", c.url, c.detail)
+                for c in checks
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>checked</th><th>status</th><th>HTTP</th><th>URL</th><th>detail</th></tr></thead>"
+            "<tbody>{}</tbody></table><p>The latest {} checks, newest first.</p>",
+            rows,
+            len(checks),
+        )
 
     def _status(self, obj) -> LinkStatus | None:
         status = getattr(obj, "link_status", None)

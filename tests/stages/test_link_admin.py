@@ -97,8 +97,7 @@ def test_editing_the_url_in_the_admin_resets_the_flag(admin_client_):
     change_url = reverse("admin:stages_resource_change", args=[resource.pk])
     form = admin_client_.get(change_url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update({"url": "https://example.com/the-fixed-link", "link_checks-TOTAL_FORMS": 0,
-                 "link_checks-INITIAL_FORMS": 0, "link_checks-MIN_NUM_FORMS": 0, "link_checks-MAX_NUM_FORMS": 0})
+    data.update({"url": "https://example.com/the-fixed-link"})
     response = admin_client_.post(change_url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     status = LinkStatus.objects.get(resource=resource)
@@ -146,3 +145,26 @@ def test_link_report_query_count_does_not_grow_with_links(admin_client_):
         return len(ctx)
 
     assert report_queries(2) == report_queries(20)
+
+
+def test_change_page_shows_only_the_latest_checks_newest_first(admin_client_):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stages import admin as stages_admin
+    from stages.models import LinkCheck
+
+    resource = ResourceFactory()
+    start = timezone.now() - timedelta(days=100)
+    LinkCheck.objects.bulk_create(
+        LinkCheck(resource=resource, url=resource.url, checked_at=start + timedelta(days=i), status=LinkState.OK,
+                  http_status=200, detail=f"run-{i:03d}")
+        for i in range(stages_admin.RECENT_CHECKS_SHOWN + 15)
+    )
+    html = admin_client_.get(reverse("admin:stages_resource_change", args=[resource.pk])).content.decode()
+    newest, oldest_shown = stages_admin.RECENT_CHECKS_SHOWN + 14, 15
+    assert f"run-{newest:03d}" in html
+    assert f"run-{oldest_shown:03d}" in html
+    assert f"run-{oldest_shown - 1:03d}" not in html
+    assert html.index(f"run-{newest:03d}") < html.index(f"run-{oldest_shown:03d}")
