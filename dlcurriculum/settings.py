@@ -8,6 +8,7 @@ DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -274,8 +275,6 @@ LINKCHECK_BATCH_SIZE = env.int("LINKCHECK_BATCH_SIZE", default=200)
 
 
 def _crontab(spec: str):
-    from celery.schedules import crontab
-
     fields = spec.split()
     if len(fields) != 5:
         raise ImproperlyConfigured(
@@ -291,8 +290,6 @@ def _crontab(spec: str):
 CELERY_BEAT_SCHEDULE["check-links"] = {"task": "stages.tasks.check_links", "schedule": _crontab(LINKCHECK_SCHEDULE)}
 
 # --- Reminders and notification e-mails (issue 6) ------------------------------
-from celery.schedules import crontab  # noqa: E402
-
 # Learners handled per batch: a constant number of queries and one SMTP connection each.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
 # A reminder goes out at the learner's preferred local hour; a missed hourly run is caught up this many hours later.

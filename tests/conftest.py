@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -68,3 +70,71 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "redis" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 costs a noticeable fraction of a second per user and the suite creates thousands.
+
+    Tests about the production hasher opt out with @pytest.mark.real_password_hashing.
+    """
+    if not request.node.get_closest_marker("real_password_hashing"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run enqueued Celery tasks in this process, also when REDIS_URL names a broker.
+
+    The project's app reads its configuration once, so a settings override would not reach it.
+    """
+    from dlcurriculum.celery_app import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+# --- A real Celery worker (celery.contrib.pytest) on the real Redis -------------------
+
+WORKER_REDIS_URL = os.environ.get("CELERY_TEST_REDIS_URL") or os.environ.get("REDIS_URL")
+
+
+@pytest.fixture
+def project_celery_app():
+    """The project's own app, pointed at the test Redis and publishing for real.
+
+    A test module whose worker should run the project's app overrides ``celery_app`` with it.
+    """
+    from dlcurriculum.celery_app import app
+
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    app.conf.broker_url = WORKER_REDIS_URL
+    app.conf.task_always_eager = False
+    app._pool = None  # connections made for another broker URL must not be reused
+    app.amqp._producer_pool = None
+    yield app
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker_parameters():
+    # The app ignores results (no result backend), so no ping round trip: tests wait on the database.
+    return {"perform_ping_check": False, "shutdown_timeout": 20}
+
+
+@pytest.fixture
+def worker_closes_db_connections():
+    """The worker thread's connections would otherwise outlive the test database."""
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    def close(**kwargs):
+        connections.close_all()
+
+    task_postrun.connect(close, weak=False, dispatch_uid="tests-worker-close-db")
+    yield
+    task_postrun.disconnect(dispatch_uid="tests-worker-close-db")

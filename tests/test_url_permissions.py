@@ -74,7 +74,6 @@ def _url_names(patterns=None, namespace=None):
 @pytest.fixture
 def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     people = {
         "learner_a": factories.UserFactory(),
         "learner_b": factories.UserFactory(),

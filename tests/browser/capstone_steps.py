@@ -7,7 +7,6 @@ import pytest
 from nbformat.v4 import new_notebook
 from playwright.sync_api import expect
 
-from dlcurriculum.celery_app import app as celery_app
 from tests.factories import PASSWORD
 
 CAPSTONE_STAGE = "/stages/capstone-1/"
@@ -19,16 +18,12 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def tasks_in_process():
+def _tasks_in_live_server(tasks_in_process):
     """Run enqueued tasks in the live server's thread, also when REDIS_URL points at a broker.
 
     The report is then ready when the page after the upload loads. The real worker on
     real Redis is proven in tests/capstones/test_worker.py.
     """
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def notebook(*cells) -> nbformat.NotebookNode:

@@ -1,7 +1,7 @@
 """A capstone from upload to public portfolio, in a real browser, with JavaScript on and off.
 
 The analysis and the decision e-mails are Celery tasks, run in-process here (see
-capstone_steps.tasks_in_process). The capstone pages have no script of their own:
+capstone_steps._tasks_in_live_server). The capstone pages have no script of their own:
 every form is a plain form, so each journey runs with JavaScript on and off.
 """
 
@@ -20,7 +20,7 @@ from .capstone_steps import (  # noqa: F401 - fixtures
     notebook,
     sign_in,
     submit_first_iteration,
-    tasks_in_process,
+    _tasks_in_live_server,
     write_notebook,
 )
 

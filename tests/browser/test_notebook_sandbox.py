@@ -20,7 +20,7 @@ from .capstone_steps import (  # noqa: F401 - fixtures
     notebook,
     sign_in,
     submit_first_iteration,
-    tasks_in_process,
+    _tasks_in_live_server,
     write_notebook,
 )
 

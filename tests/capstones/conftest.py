@@ -2,7 +2,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from capstones import services
-from dlcurriculum.celery_app import app as celery_app
 from tests import factories
 
 from .notebook_builders import as_bytes, good_notebook
@@ -14,15 +13,10 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def tasks_in_process(request):
-    """Run enqueued tasks in-process, also when REDIS_URL is set (the real-worker test opts out)."""
-    if request.node.get_closest_marker("redis"):
-        yield
-        return
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
+def _tasks_in_process_here(request):
+    """Capstone tasks run in-process, also when REDIS_URL is set (the real-worker test opts out)."""
+    if not request.node.get_closest_marker("redis"):
+        request.getfixturevalue("tasks_in_process")
 
 
 @pytest.fixture
@@ -71,8 +65,3 @@ def upload(nb=None, name="notebook.ipynb", data=None):
     return SimpleUploadedFile(name, data if data is not None else as_bytes(nb or good_notebook()),
                               content_type="application/x-ipynb+json")
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Argon2 costs half a second per user; these tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -134,8 +134,3 @@ def celery_config():
         "broker_connection_retry_on_startup": True,
     }
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Tests here create many learners; Argon2 would make that the slowest part by far.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,6 +1,5 @@
 """The hourly Celery job, run by a real worker on Redis."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,6 @@ def test_reminders_are_scheduled_every_hour():
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 @pytest.mark.django_db(transaction=True)
 def test_worker_runs_a_reminder_pass_end_to_end(small_curriculum, make_learner, celery_app, celery_worker, mailoutbox):
     now = timezone.now()

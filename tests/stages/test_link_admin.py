@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from dlcurriculum.celery_app import app as celery_app
 from stages.models import LinkState, LinkStatus
 from tests.factories import ResourceFactory, StageFactory, UserFactory
 
@@ -17,15 +16,6 @@ CHANGELIST = "admin:stages_resource_changelist"
 def admin_client_(client, staff):
     client.force_login(staff)
     return client
-
-
-@pytest.fixture
-def tasks_in_process():
-    """Run enqueued tasks in this process even when a broker is configured (the worker test covers Redis)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def flag(resource, status=LinkState.BROKEN, **kwargs):

@@ -3,8 +3,6 @@
 import time
 
 import pytest
-from django.conf import settings
-from django.db import connections
 
 from stages.models import LinkCheck, LinkState, LinkStatus
 from stages.tasks import check_links
@@ -12,37 +10,13 @@ from tests.factories import AdminFactory, ResourceFactory
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (a real broker)"),
     pytest.mark.django_db(transaction=True),
 ]
 
 
 @pytest.fixture
-def celery_app():
-    from dlcurriculum.celery_app import app
-
-    return app
-
-
-@pytest.fixture
-def celery_includes():
-    return ["celery.contrib.testing.tasks", "stages.tasks"]
-
-
-@pytest.fixture
-def celery_worker_parameters():
-    # The ping check needs a result backend; the app ignores results, so wait on the database instead.
-    return {"queues": ("celery",), "perform_ping_check": False}
-
-
-@pytest.fixture
-def short_lived_connections():
-    # The worker thread opens its own connection; close it after each task so the test DB can be dropped.
-    db = connections.settings["default"]
-    previous = db.get("CONN_MAX_AGE", 0)
-    db["CONN_MAX_AGE"] = 0
-    yield
-    db["CONN_MAX_AGE"] = previous
+def celery_app(project_celery_app):
+    return project_celery_app
 
 
 def wait_for(predicate, timeout=30):
@@ -55,7 +29,7 @@ def wait_for(predicate, timeout=30):
 
 
 def test_worker_runs_the_link_check_and_mails_admins_once(
-    short_lived_connections, fast_checks, web, celery_worker, mailoutbox
+    worker_closes_db_connections, fast_checks, web, celery_worker, mailoutbox
 ):
     AdminFactory()
     ok = ResourceFactory(url=web.url("/ok"))

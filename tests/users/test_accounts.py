@@ -100,6 +100,7 @@ def test_signup_is_rate_limited(client, db, settings):
     cache.clear()
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_hashed_with_argon2(learner):
     assert learner.password.startswith("argon2")
 
