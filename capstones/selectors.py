@@ -184,8 +184,18 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
     """One entry per capstone, in curriculum order, for the progress dashboard (2 queries)."""
     from django.urls import reverse
 
-    briefs = list(CapstoneBrief.objects.select_related("stage").order_by("stage__order"))
-    submissions = {s.brief_id: s for s in learner_submissions(user)} if user.is_authenticated else {}
+    briefs = list(
+        CapstoneBrief.objects.select_related("stage").only("id", "key", "title", "stage__slug").order_by("stage__order")
+    )
+    submissions = {}
+    if user.is_authenticated:
+        # Only what the summary shows; learner_submissions() loads far more for the learner's own pages.
+        rows = (
+            Submission.objects.filter(learner=user)
+            .only("id", "brief_id", "status")
+            .annotate(latest_number=_latest("number"), latest_verdict=_latest("report__verdict"))
+        )
+        submissions = {s.brief_id: s for s in rows}
     result = []
     for brief in briefs:
         submission = submissions.get(brief.pk)

@@ -135,8 +135,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "dlcurriculum.users.backends.ModelBackend",
+    "dlcurriculum.users.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -208,6 +208,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Every signed-in request reads its session: from the cache (Redis) first, the
+# database stays the record, so a cache flush or a Redis outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # No inline scripts anywhere: all JavaScript is served from static files. Views
 # that need a stricter policy (rendered notebooks) set their own header.
 CONTENT_SECURITY_POLICY = {

@@ -27,6 +27,11 @@ class UserManager(DjangoUserManager):
         user.save(using=self._db)
         return user
 
+    def with_roles(self):
+        """Users with ``is_mentor`` answered by the same query (see ``User.is_mentor``)."""
+        mentor_groups = self.model.groups.through.objects.filter(user=models.OuterRef("pk"), group__name=MENTORS_GROUP)
+        return self.get_queryset().annotate(_is_mentor=models.Exists(mentor_groups))
+
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
@@ -95,7 +100,8 @@ class User(AbstractUser):
 
     @property
     def is_mentor(self) -> bool:
-        # Cached per instance: templates ask more than once per page.
+        # Cached per instance: templates ask more than once per page. The signed-in
+        # user comes with it already (users.backends), so the menu costs no query.
         if not hasattr(self, "_is_mentor"):
             self._is_mentor = self.groups.filter(name=MENTORS_GROUP).exists()
         return self._is_mentor
