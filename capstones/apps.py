@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CapstonesConfig(AppConfig):
     name = "capstones"
     verbose_name = "Capstone projects"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers
