@@ -45,7 +45,7 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 HOST = "127.0.0.1"
 # The order pages are driven in at each level, and the page compared with /healthz.
-PAGES = ["healthz", "stage", "dashboard", "review_queue", "progress_update"]
+PAGES = ["healthz", "signed_in_floor", "stage", "dashboard", "review_queue", "progress_update"]
 RATIO_TARGET = 0.5
 
 
@@ -339,6 +339,16 @@ def report(results: list[dict], levels: list[int], workers: int) -> str:
                 f"{compared} / healthz throughput at {users} users: {ratio:.2f} "
                 f"(target >= {RATIO_TARGET}: {verdict})"
             )
+    # What no signed-in page can beat: the ratio of the cheapest signed-in response, and how
+    # close the dashboard comes to it.
+    for users in levels:
+        floor, health = by_key.get(("signed_in_floor", users)), by_key.get(("healthz", users))
+        page = by_key.get((compared, users))
+        if floor and health and health["rps"] and floor["rps"]:
+            line = f"signed_in_floor / healthz at {users} users: {floor['rps'] / health['rps']:.2f}"
+            if page:
+                line += f"; {compared} / signed_in_floor: {page['rps'] / floor['rps']:.2f}"
+            lines.append(line)
     return "\n".join(lines)
 
 

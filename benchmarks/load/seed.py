@@ -318,6 +318,11 @@ def build_plan(resources: list[Resource], learner_pool: list[User], mentors: lis
         "healthz": {"as": "anonymous", "requests": [get(reverse("healthz"))]},
         "stage": {"as": "learner", "requests": [get(s.get_absolute_url()) for s in Stage.objects.order_by("order")]},
     }
+    # The cheapest response a signed-in learner gets: a GET of a progress form's URL answers
+    # with a redirect to the resource (session, user, one row, no template). It bounds what any
+    # signed-in page can reach, side by side with /healthz.
+    floor = url_or_none(PROGRESS_UPDATE_URL_NAME, notes, resource_id=resources[0].pk)
+    pages["signed_in_floor"] = {"as": "learner", "requests": [{**get(floor), "ok": [302]}]} if floor else None
     dashboard = url_or_none("progress:dashboard", notes)
     pages["dashboard"] = {"as": "learner", "requests": [get(dashboard)]} if dashboard else None
     queue = url_or_none("capstones:queue", notes)
