@@ -7,3 +7,6 @@ class CapstonesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the receivers
+        from .selectors import BRIEF_OUTLINE
+
+        BRIEF_OUTLINE.connect()

@@ -11,6 +11,8 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from dlcurriculum.shared_reads import SharedRead
+
 from .models import CapstoneBrief, Comment, Iteration, Portfolio, Report, Review, Submission
 from .services import claim_is_stale
 
@@ -180,13 +182,36 @@ class CapstoneStatus:
     url: str  # where the learner goes next: the submission, or the submit form
 
 
-def capstone_status_for(user) -> list[CapstoneStatus]:
-    """One entry per capstone, in curriculum order, for the progress dashboard (2 queries)."""
+@dataclass(frozen=True)
+class BriefSummary:
+    pk: int
+    key: str
+    title: str
+    stage_slug: str
+    submit_url: str
+
+
+def _brief_summaries() -> list[BriefSummary]:
     from django.urls import reverse
 
-    briefs = list(
-        CapstoneBrief.objects.select_related("stage").only("id", "key", "title", "stage__slug").order_by("stage__order")
-    )
+    return [
+        BriefSummary(b.pk, b.key, b.title, b.stage.slug, reverse("capstones:submit", kwargs={"key": b.key}))
+        for b in CapstoneBrief.objects.select_related("stage")
+        .only("id", "key", "title", "stage__slug")
+        .order_by("stage__order")
+    ]
+
+
+# Shared by every dashboard; admins change briefs and stage slugs.
+BRIEF_OUTLINE = SharedRead(
+    "capstone-brief-outline:v1", _brief_summaries, models=["capstones.CapstoneBrief", "stages.Stage"]
+)
+
+
+def capstone_status_for(user) -> list[CapstoneStatus]:
+    """One entry per capstone, in curriculum order, for the progress dashboard (1 query,
+    and 1 more when the briefs are not cached)."""
+    briefs = BRIEF_OUTLINE.get()
     submissions = {}
     if user.is_authenticated:
         # Only what the summary shows; learner_submissions() loads far more for the learner's own pages.
@@ -202,14 +227,14 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
         if submission is None:
             result.append(
                 CapstoneStatus(
-                    brief.key, brief.title, brief.stage.slug, "not_started", "Not submitted yet", 0, "",
-                    reverse("capstones:submit", kwargs={"key": brief.key}),
+                    brief.key, brief.title, brief.stage_slug, "not_started", "Not submitted yet", 0, "",
+                    brief.submit_url,
                 )
             )
         else:
             result.append(
                 CapstoneStatus(
-                    brief.key, brief.title, brief.stage.slug, submission.status, submission.get_status_display(),
+                    brief.key, brief.title, brief.stage_slug, submission.status, submission.get_status_display(),
                     submission.latest_number or 0, submission.latest_verdict or "", submission.get_absolute_url(),
                 )
             )
