@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# One vocabulary of statuses with the progress pages (also Django-free).
-from progress.completion import DONE, FINISHED, IN_PROGRESS, NOT_STARTED, SKIPPED  # noqa: F401
+# One vocabulary and one set of rules with the progress pages (also Django-free).
+from progress import completion as core
+from progress.completion import NOT_STARTED
 
 
 @dataclass(frozen=True)
@@ -86,31 +87,40 @@ class Digest:
 
 
 def build_digest(curriculum: Curriculum, statuses: Mapping[int, str], last_visit: datetime) -> Digest:
-    """``statuses`` maps resource id to the learner's status; a missing id is "not started"."""
-    lines = {s.id: StageLine(s) for s in curriculum.stages}
+    """``statuses`` maps resource id to the learner's status; a missing id is "not started".
+
+    Counts and "next up" come from the progress pages' own rules (progress.completion);
+    only "new since the last visit" is the reminder's.
+    """
+    infos = [
+        core.ResourceInfo(id=r.id, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
+        for r in curriculum.resources
+    ]
+    # The pages' "new since you started the stage" is not used here, so any row date will do.
+    rows = [core.ProgressInfo(resource_id=rid, status=status, created_at=last_visit) for rid, status in statuses.items()]
+    stage_order = [s.id for s in curriculum.stages]
+    completions = core.stage_completions(stage_order, infos, rows)
+    lines = []
+    for stage in curriculum.stages:
+        c = completions[stage.id]
+        lines.append(StageLine(stage, total=c.total, done=c.done, skipped=c.skipped, in_progress=c.in_progress))
+
     started_stages = {r.stage_id for r in curriculum.resources if statuses.get(r.id, NOT_STARTED) != NOT_STARTED}
-    new_resources = []
-    for r in curriculum.resources:
-        status = statuses.get(r.id, NOT_STARTED)
-        line = lines.get(r.stage_id)
-        if line is None:
-            continue
-        if r.stage_id in started_stages and status == NOT_STARTED and r.created_at > last_visit:
-            new_resources.append((line.stage, r))
-        if r.optional:
-            continue
-        line.total += 1
-        line.done += status == DONE
-        line.skipped += status == SKIPPED
-        line.in_progress += status == IN_PROGRESS
-    next_up = next_stage = None
-    for line in lines.values():
-        if line.total and not line.finished:
-            next_stage = line.stage
-            next_up = next(
-                r
-                for r in curriculum.resources
-                if r.stage_id == line.stage.id and not r.optional and statuses.get(r.id, NOT_STARTED) not in FINISHED
-            )
-            break
-    return Digest(lines=list(lines.values()), next_up=next_up, next_stage=next_stage, new_resources=new_resources)
+    stage_by_id = curriculum.stage_by_id
+    new_resources = [
+        (stage_by_id[r.stage_id], r)
+        for r in curriculum.resources
+        if r.stage_id in started_stages
+        and r.stage_id in stage_by_id
+        and statuses.get(r.id, NOT_STARTED) == NOT_STARTED
+        and r.created_at > last_visit
+    ]
+
+    next_id = core.next_up(stage_order, infos, statuses, completions)
+    next_stage_id = core.current_stage_id(stage_order, completions)
+    return Digest(
+        lines=lines,
+        next_up={r.id: r for r in curriculum.resources}.get(next_id),
+        next_stage=stage_by_id.get(next_stage_id),
+        new_resources=new_resources,
+    )

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
 from progress.models import Activity, ResourceProgress
-from stages.models import Resource, Stage
+from stages.outline import outline
 
 from .digest import Curriculum, ResourceInfo, StageInfo
 from .models import Reminder
@@ -36,18 +36,17 @@ class Candidate:
 
 
 def curriculum_snapshot() -> Curriculum:
-    """The whole curriculum, small and read once per run (two queries)."""
-    stages = tuple(
-        StageInfo(id=pk, order=order, slug=slug, title=title)
-        for pk, order, slug, title in Stage.objects.order_by("order").values_list("pk", "order", "slug", "title")
+    """The whole curriculum as plain data, from the outline the dashboards share (cached)."""
+    shared = outline()
+    return Curriculum(
+        stages=tuple(StageInfo(id=s.pk, order=s.order, slug=s.slug, title=s.title) for s in shared.stages),
+        resources=tuple(
+            ResourceInfo(
+                id=r.pk, stage_id=r.stage_id, order=r.order, title=r.title, optional=r.optional, created_at=r.created_at
+            )
+            for r in shared.resources
+        ),
     )
-    resources = tuple(
-        ResourceInfo(id=pk, stage_id=stage_id, order=order, title=title, optional=optional, created_at=created_at)
-        for pk, stage_id, order, title, optional, created_at in Resource.objects.order_by(
-            "stage__order", "order"
-        ).values_list("pk", "stage_id", "order", "title", "optional", "created_at")
-    )
-    return Curriculum(stages=stages, resources=resources)
 
 
 def reminder_candidates(*, after_id: int, limit: int, now: datetime) -> list[Candidate]:
