@@ -275,6 +275,8 @@ LINKCHECK_FAILURES_BEFORE_FLAG = env.int("LINKCHECK_FAILURES_BEFORE_FLAG", defau
 # probe the internal network); local mode allows them for tests and benchmarks.
 LINKCHECK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKCHECK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 LINKCHECK_BATCH_SIZE = env.int("LINKCHECK_BATCH_SIZE", default=200)
+# Checks older than this leave the history (each link's current state stays in LinkStatus).
+LINKCHECK_HISTORY_DAYS = env.int("LINKCHECK_HISTORY_DAYS", default=180)
 
 
 def _crontab(spec: str):
@@ -291,6 +293,10 @@ def _crontab(spec: str):
 
 
 CELERY_BEAT_SCHEDULE["check-links"] = {"task": "stages.tasks.check_links", "schedule": _crontab(LINKCHECK_SCHEDULE)}
+CELERY_BEAT_SCHEDULE["prune-link-history"] = {
+    "task": "stages.tasks.prune_link_history",
+    "schedule": crontab(minute=15, hour=4),
+}
 
 # --- Reminders and notification e-mails (issue 6) ------------------------------
 # Learners handled per batch: a constant number of queries and one SMTP connection each.
@@ -307,6 +313,9 @@ REMINDER_RETRY_MAX_SECONDS = env.int("REMINDER_RETRY_MAX_SECONDS", default=6 * 3
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=1800)
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=180)
 CELERY_BEAT_SCHEDULE["mail-send-reminders"] = {"task": "mail.send_reminders", "schedule": crontab(minute=0)}
+# Records of sent and failed e-mails (addresses included) are kept this long.
+SENT_EMAIL_RETENTION_DAYS = env.int("SENT_EMAIL_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["mail-prune-sent-emails"] = {"task": "mail.prune_sent_emails", "schedule": crontab(minute=45, hour=4)}
 
 # --- Health checks (issue 7) -----------------------------------------------------
 # /healthz and /readyz answer whatever the Host header says: probes use the container's address.

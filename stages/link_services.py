@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -257,3 +257,14 @@ def clear_flags(resource_ids: Iterable[int]) -> int:
     return LinkStatus.objects.filter(resource_id__in=list(resource_ids), flagged=True).update(
         flagged=False, flagged_at=None, consecutive_failures=0, admins_notified_at=None
     )
+
+
+def prune_link_history(*, now: datetime | None = None) -> int:
+    """Delete link checks older than ``LINKCHECK_HISTORY_DAYS``; returns how many went.
+
+    The current state of every link lives in ``LinkStatus``; the history only explains it,
+    and a daily check of every resource would otherwise grow it without end.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.LINKCHECK_HISTORY_DAYS)
+    deleted, _ = LinkCheck.objects.filter(checked_at__lt=cutoff).delete()
+    return deleted

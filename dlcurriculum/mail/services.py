@@ -5,9 +5,10 @@ Each message has three templates under ``templates/mail/``: ``<name>_subject.txt
 is recorded (``SentEmail``): to whom, which template, why, and how it went.
 """
 
-import smtplib
 import logging
+import smtplib
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -112,3 +113,16 @@ def stop_reminders(user) -> None:
         status=Reminder.Status.CANCELLED, claim=None
     )
     logger.info("Reminders turned off by unsubscribe link for user %s", user.pk)
+
+
+def prune_sent_emails(*, now=None) -> int:
+    """Delete records of e-mails sent or failed more than ``SENT_EMAIL_RETENTION_DAYS`` ago.
+
+    Queued ones stay whatever their age: they are still to be delivered. The records keep
+    addresses, so they go once they no longer help anyone; keyed records guard against a
+    retried task sending twice, which happens within hours, not months.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SENT_EMAIL_RETENTION_DAYS)
+    finished = [SentEmail.Status.SENT, SentEmail.Status.FAILED]
+    deleted, _ = SentEmail.objects.filter(created_at__lt=cutoff, status__in=finished).delete()
+    return deleted
