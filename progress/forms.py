@@ -46,12 +46,21 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["name", "why", "reminder_frequency", "reminder_inactivity_days", "reminder_hour", "timezone"]
+        fields = [
+            "name",
+            "why",
+            "reminder_frequency",
+            "reminder_inactivity_days",
+            "reminder_weekday",
+            "reminder_hour",
+            "timezone",
+        ]
         labels = {
             "name": "Display name",
             "why": "Why I am learning deep learning",
             "reminder_frequency": "Reminders",
             "reminder_inactivity_days": "Days without activity before a reminder",
+            "reminder_weekday": "Day of the weekly reminder",
         }
         widgets = {
             "why": forms.Textarea(attrs={"rows": 4}),

@@ -210,6 +210,7 @@ PROFILE_FIELDS = (
     "why",
     "reminder_frequency",
     "reminder_inactivity_days",
+    "reminder_weekday",
     "reminder_hour",
     "timezone",
     "date_joined",

@@ -201,7 +201,7 @@ def test_nobody_else_can_change_learner_as_submission(client, world, name, data,
         ("progress:save_note", {"note": "overwritten by B"}),
         ("progress:why", {"why": "B's why"}),
         ("progress:profile", {"why": "B's why", "reminder_frequency": "off", "reminder_inactivity_days": 3,
-                              "reminder_hour": 3, "timezone": "UTC"}),
+                              "reminder_weekday": 2, "reminder_hour": 3, "timezone": "UTC"}),
         ("progress:delete_account", {"confirm": "on"}),
     ],
 )

@@ -23,6 +23,7 @@ class Preferences:
     inactivity_days: int
     hour: int
     timezone: str
+    weekday: int = 0  # weekly reminders: Monday 0 … Sunday 6, on the learner's calendar
 
 
 def learner_zone(name: str) -> ZoneInfo:
@@ -69,7 +70,8 @@ def due_period(
     """The key of the reminder period the learner is due for at ``now``, or None.
 
     Weekly: one reminder per ISO week of the learner's calendar, at the first
-    slot of the week a run sees. Inactivity: the n-th reminder of an inactive
+    slot on or after their chosen weekday that a run sees (a day of failed runs
+    is caught up the next day, within the same week). Inactivity: the n-th reminder of an inactive
     stretch is due at the first slot at least n × interval after the last
     activity; after ``max_inactivity_reminders`` unanswered ones we let them go
     until they come back (coming back starts a new stretch).
@@ -81,6 +83,8 @@ def due_period(
         return None
     day, start = slot
     if prefs.frequency == WEEKLY:
+        if day.weekday() < prefs.weekday:
+            return None
         iso = day.isocalendar()
         return f"weekly:{iso.year}-W{iso.week:02d}"
     if prefs.frequency == INACTIVITY:

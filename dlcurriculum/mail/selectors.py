@@ -69,6 +69,7 @@ def reminder_candidates(*, after_id: int, limit: int, now: datetime) -> list[Can
             "reminder_frequency",
             "reminder_inactivity_days",
             "reminder_hour",
+            "reminder_weekday",
             "timezone",
             "date_joined",
             "last_login",
@@ -77,7 +78,7 @@ def reminder_candidates(*, after_id: int, limit: int, now: datetime) -> list[Can
         )[:limit]
     )
     candidates = []
-    for pk, email, name, why, frequency, days, hour, tz, joined, last_login, last_activity, retry in rows:
+    for pk, email, name, why, frequency, days, hour, weekday, tz, joined, last_login, last_activity, retry in rows:
         # A visit is a login or any progress change, whichever is later.
         last_visit = max(t for t in (joined, last_login, last_activity) if t is not None)
         candidates.append(
@@ -86,7 +87,9 @@ def reminder_candidates(*, after_id: int, limit: int, now: datetime) -> list[Can
                 email=email,
                 name=name,
                 why=why,
-                preferences=Preferences(frequency=frequency, inactivity_days=days, hour=hour, timezone=tz),
+                preferences=Preferences(
+                    frequency=frequency, inactivity_days=days, hour=hour, timezone=tz, weekday=weekday
+                ),
                 last_visit=last_visit,
                 has_retry_due=retry,
             )

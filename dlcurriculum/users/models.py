@@ -51,6 +51,16 @@ class User(AbstractUser):
         WEEKLY = "weekly", "Weekly"
         INACTIVITY = "inactivity", "After some days without activity"
 
+    class Weekday(models.IntegerChoices):
+        # Python's date.weekday() numbering.
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
     username = None
     first_name = None
     last_name = None
@@ -72,6 +82,12 @@ class User(AbstractUser):
     reminder_hour = models.PositiveSmallIntegerField(
         "preferred hour (local time)", default=18, validators=[MaxValueValidator(23)]
     )
+    reminder_weekday = models.PositiveSmallIntegerField(
+        "day of the weekly reminder",
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text="Weekly reminders go out on this day, or the first day after it that a run sees.",
+    )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 
     USERNAME_FIELD = "email"
@@ -85,6 +101,9 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="users_user_email_ci_unique"),
             models.CheckConstraint(condition=models.Q(reminder_hour__lte=23), name="users_user_reminder_hour_valid"),
+            models.CheckConstraint(
+                condition=models.Q(reminder_weekday__lte=6), name="users_user_reminder_weekday_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(reminder_inactivity_days__gte=1, reminder_inactivity_days__lte=90),
                 name="users_user_reminder_days_valid",

@@ -179,6 +179,18 @@ def test_weekly_learner_gets_one_reminder_per_week(small_curriculum, make_learne
     assert len(mailoutbox) == 2
 
 
+def test_weekly_learner_is_reminded_on_their_chosen_weekday(small_curriculum, make_learner, time_machine, mailoutbox):
+    make_learner(reminder_frequency="weekly", reminder_weekday=3)  # Thursday
+    monday = NOW + timedelta(days=5)
+    sent_on = []
+    for day in range(7):
+        time_machine.move_to(monday + timedelta(days=day), tick=False)
+        before = len(mailoutbox)
+        run_reminder_pass()
+        sent_on += [(monday + timedelta(days=day)).strftime("%A")] * (len(mailoutbox) - before)
+    assert sent_on == ["Thursday"]
+
+
 def test_every_reminder_sent_is_recorded_with_recipient_and_reason(
     small_curriculum, make_learner, frozen_now, mailoutbox
 ):

@@ -7,8 +7,8 @@ from dlcurriculum.mail.schedule import Preferences, due_period
 LAST_ACTIVE = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
 
 
-def prefs(frequency="inactivity", days=7, hour=18, tz="UTC"):
-    return Preferences(frequency=frequency, inactivity_days=days, hour=hour, timezone=tz)
+def prefs(frequency="inactivity", days=7, hour=18, tz="UTC", weekday=0):
+    return Preferences(frequency=frequency, inactivity_days=days, hour=hour, timezone=tz, weekday=weekday)
 
 
 def at(*args, tz=UTC):
@@ -95,3 +95,23 @@ def test_coming_back_starts_a_new_inactivity_stretch():
 
 def test_unknown_time_zone_falls_back_to_utc():
     assert due_period(prefs(tz="Mars/Olympus"), last_active=LAST_ACTIVE, now=at(2026, 11, 17, 18, 5)) is not None
+
+
+FRIDAY = 4
+
+
+def test_weekly_reminder_waits_for_the_chosen_weekday():
+    p = prefs(frequency="weekly", weekday=FRIDAY)
+    assert due_period(p, last_active=LAST_ACTIVE, now=at(2026, 11, 25, 18, 5)) is None  # Wednesday
+    assert due_period(p, last_active=LAST_ACTIVE, now=at(2026, 11, 27, 18, 5)) == "weekly:2026-W48"  # Friday
+
+
+def test_weekly_reminder_missed_on_its_day_is_due_later_in_the_same_week():
+    p = prefs(frequency="weekly", weekday=FRIDAY)
+    assert due_period(p, last_active=LAST_ACTIVE, now=at(2026, 11, 28, 18, 5)) == "weekly:2026-W48"  # Saturday
+
+
+def test_weekly_reminder_weekday_is_the_learners_local_day():
+    # Thursday 23:30 UTC is Friday 08:30 in Tokyo.
+    p = prefs(frequency="weekly", weekday=FRIDAY, hour=8, tz="Asia/Tokyo")
+    assert due_period(p, last_active=LAST_ACTIVE, now=at(2026, 11, 26, 23, 30)) == "weekly:2026-W48"

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 PROFILE = {"name": "Ada", "why": "Robots", "reminder_frequency": "weekly", "reminder_inactivity_days": 7,
-           "reminder_hour": 8, "timezone": "Europe/Berlin"}
+           "reminder_weekday": 4, "reminder_hour": 8, "timezone": "Europe/Berlin"}
 
 
 # --- Profile -------------------------------------------------------------------
@@ -24,8 +24,8 @@ def test_profile_saves_why_and_reminder_preferences(learner_client, learner):
     response = learner_client.post(reverse("progress:profile"), PROFILE)
     assert response.status_code == 302
     learner.refresh_from_db()
-    assert (learner.why, learner.reminder_frequency, learner.reminder_hour, learner.timezone) == (
-        "Robots", "weekly", 8, "Europe/Berlin")
+    assert (learner.why, learner.reminder_frequency, learner.reminder_weekday, learner.reminder_hour,
+            learner.timezone) == ("Robots", "weekly", 4, 8, "Europe/Berlin")
 
 
 def test_profile_refuses_an_unknown_time_zone_with_a_message_and_keeps_the_input(learner_client, learner):
@@ -43,6 +43,14 @@ def test_profile_refuses_an_hour_outside_0_to_23(learner_client, learner, hour):
     assert "reminder_hour" in response.context["form"].errors
     learner.refresh_from_db()
     assert learner.reminder_hour == 18
+
+
+@pytest.mark.parametrize("weekday", [-1, 7, "friday"])
+def test_profile_refuses_a_weekday_outside_monday_to_sunday(learner_client, learner, weekday):
+    response = learner_client.post(reverse("progress:profile"), {**PROFILE, "reminder_weekday": weekday})
+    assert "reminder_weekday" in response.context["form"].errors
+    learner.refresh_from_db()
+    assert learner.reminder_weekday == 0
 
 
 def test_profile_refuses_inactivity_days_above_90(learner_client, learner):

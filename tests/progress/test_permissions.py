@@ -96,7 +96,8 @@ def test_learner_b_cannot_edit_as_profile_by_posting_an_id(client_b, learner_a_p
     client_b.post(
         reverse("progress:profile"),
         {"id": learner_a_progress.pk, "email": learner_a_progress.email, "name": "Mallory", "why": "hijack",
-         "reminder_frequency": "off", "reminder_inactivity_days": 7, "reminder_hour": 9, "timezone": "UTC"},
+         "reminder_frequency": "off", "reminder_inactivity_days": 7, "reminder_weekday": 0, "reminder_hour": 9,
+         "timezone": "UTC"},
     )
     learner_a_progress.refresh_from_db()
     other_learner.refresh_from_db()
