@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from capstones.models import CapstoneBrief
 
 from .models import Resource, Stage
+from .outline import outline
 
 
 def stage_overview() -> QuerySet[Stage]:
@@ -26,7 +27,8 @@ def stage_detail(slug: str) -> Stage:
         Prefetch("capstone", queryset=briefs),
     )
     stage = get_object_or_404(queryset, slug=slug)
-    # The neighbours for "previous / next stage" links.
-    stage.previous_stage = Stage.objects.filter(order__lt=stage.order).order_by("-order").only("slug", "title").first()
-    stage.next_stage = Stage.objects.filter(order__gt=stage.order).order_by("order").only("slug", "title").first()
+    # The neighbours for "previous / next stage" links, from the cached outline.
+    stages = outline().stages
+    stage.previous_stage = next((s for s in reversed(stages) if s.order < stage.order), None)
+    stage.next_stage = next((s for s in stages if s.order > stage.order), None)
     return stage

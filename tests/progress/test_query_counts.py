@@ -23,8 +23,8 @@ STATUSES = ["done", "skipped", "in_progress", "not_started"]
 # dashboard: progress rows, activity per day, capstone submissions (the outline of stages,
 # resources and briefs is cached for everyone, see stages.outline);
 # overview: stages with counts, resources, progress rows;
-# stage: stage, resources, capstone, previous, next, progress rows.
-MAX_QUERIES = {"dashboard": 4, "overview": 4, "stage": 7}
+# stage: stage, resources, capstone, progress rows (previous and next stage come from the outline).
+MAX_QUERIES = {"dashboard": 4, "overview": 4, "stage": 5}
 
 
 def touch_everything(user):

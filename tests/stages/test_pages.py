@@ -86,3 +86,23 @@ def test_num_queries_of_capstone_page_does_not_grow_with_ideas(client, db):
             client.get(capstone_stage.get_absolute_url())
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_stage_page_links_to_the_previous_and_next_stage(client, db):
+    first, middle, last = build_curriculum(3, 1)
+    html = client.get(middle.get_absolute_url()).content.decode()
+    assert f'<a href="{first.get_absolute_url()}">← {first.title}</a>' in html
+    assert f'<a href="{last.get_absolute_url()}">{last.title} →</a>' in html
+    first_html = client.get(first.get_absolute_url()).content.decode()
+    assert "←" not in first_html and f"{middle.title} →" in first_html
+    assert "→</a>" not in client.get(last.get_absolute_url()).content.decode()
+
+
+def test_a_stage_added_between_two_others_becomes_their_neighbour(client, db):
+    first, second = build_curriculum(2, 1)
+    client.get(first.get_absolute_url())  # the outline is now cached
+    second.order = first.order + 2
+    second.save()
+    inserted = Stage.objects.create(order=first.order + 1, slug="inserted", title="Inserted stage")
+    html = client.get(first.get_absolute_url()).content.decode()
+    assert f'<a href="{inserted.get_absolute_url()}">{inserted.title} →</a>' in html
