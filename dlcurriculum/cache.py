@@ -4,6 +4,13 @@ django-redis can ignore connection errors, but then ``add()`` answers None, and
 allauth's rate limiter, which locks with ``add()``, refuses every login ("429")
 until Redis is back. Falling back to process memory keeps pages working and rate
 limits roughly in force (per process) during an outage.
+
+Redis that was only unreachable (a network partition, not a restart) comes back
+with the values it had. A key written or deleted meanwhile went to process memory
+only, so Redis would serve its old value again: a session signed out during the
+outage would be signed in again, an invalidated cached read would come back. So
+every key a process touched while Redis was away is deleted from Redis, by that
+process, before it uses Redis again.
 """
 
 import logging
@@ -19,6 +26,12 @@ logger = logging.getLogger(__name__)
 # After a failure, Redis is not asked again for this long: a blackholed host would
 # otherwise cost a connect timeout on every cache call.
 RETRY_AFTER_SECONDS = 5.0
+# Keys remembered for deletion once Redis is back; beyond this, the oldest are forgotten
+# (their entries expire on their own timeouts).
+MAX_STALE_KEYS = 100_000
+
+# Methods that change a key; their keys must not outlive the outage in Redis.
+_WRITES = frozenset({"add", "set", "touch", "delete", "incr", "set_many", "delete_many"})
 
 
 class ResilientRedisCache(BaseCache):
@@ -28,15 +41,41 @@ class ResilientRedisCache(BaseCache):
         self._redis = RedisCache(server, {**params, "OPTIONS": options})
         self._memory = LocMemCache(f"fallback-{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._down_until = 0.0
+        # (key, version) pairs written or deleted in memory while Redis was away; dict keeps insertion order.
+        self._stale: dict[tuple, None] = {}
 
     def _call(self, method: str, *args, **kwargs):
         if time.monotonic() >= self._down_until:
             try:
+                self._drop_stale_keys()
                 return getattr(self._redis, method)(*args, **kwargs)
             except (RedisError, OSError) as exc:
                 self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
                 logger.warning("Redis cache unavailable (%s); using process memory for %ss", exc, RETRY_AFTER_SECONDS)
+        if method in _WRITES:
+            self._remember_stale(method, args, kwargs)
         return getattr(self._memory, method)(*args, **kwargs)
+
+    def _remember_stale(self, method: str, args: tuple, kwargs: dict) -> None:
+        keys = args[0] if method in ("set_many", "delete_many") else [args[0]]
+        version = kwargs.get("version")
+        for key in keys:
+            self._stale.pop((key, version), None)
+            self._stale[(key, version)] = None
+        while len(self._stale) > MAX_STALE_KEYS:
+            del self._stale[next(iter(self._stale))]
+
+    def _drop_stale_keys(self) -> None:
+        """Delete from Redis what this process changed while it could not reach it (raises if still away)."""
+        while self._stale:
+            batch = list(self._stale)[:500]
+            by_version: dict = {}
+            for key, version in batch:
+                by_version.setdefault(version, []).append(key)
+            for version, keys in by_version.items():
+                self._redis.delete_many(keys, version=version)
+            for pair in batch:
+                self._stale.pop(pair, None)
 
     def add(self, key, value, timeout=None, version=None):
         kwargs = {"version": version} if timeout is None else {"timeout": timeout, "version": version}
