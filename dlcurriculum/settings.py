@@ -315,7 +315,10 @@ UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default
 CELERY_BEAT_SCHEDULE["mail-send-reminders"] = {"task": "mail.send_reminders", "schedule": crontab(minute=0)}
 # Records of sent and failed e-mails (addresses included) are kept this long.
 SENT_EMAIL_RETENTION_DAYS = env.int("SENT_EMAIL_RETENTION_DAYS", default=365)
-CELERY_BEAT_SCHEDULE["mail-prune-sent-emails"] = {"task": "mail.prune_sent_emails", "schedule": crontab(minute=45, hour=4)}
+CELERY_BEAT_SCHEDULE["mail-prune-sent-emails"] = {
+    "task": "mail.prune_sent_emails",
+    "schedule": crontab(minute=45, hour=4),
+}
 
 # --- Health checks (issue 7) -----------------------------------------------------
 # /healthz and /readyz answer whatever the Host header says: probes use the container's address.

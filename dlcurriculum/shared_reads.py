@@ -1,4 +1,4 @@
-"""Reads that every signed-in page shares and that only admins change: cached until they do.
+"""Reads that many requests share and that only admins change: cached until they do.
 
 The curriculum's outline is read by every dashboard, yet changes only when an admin
 edits it or ``load_curriculum`` runs, both through model saves and deletes. A

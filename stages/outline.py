@@ -1,5 +1,6 @@
-"""The curriculum's outline for pages that show every stage and resource at once
-(the dashboard): titles and order, without the long texts, shared by all learners."""
+"""The curriculum's outline: stages and resources with their titles and order, without
+the long texts. Shared by every dashboard, the stage pages' previous/next links and the
+reminder digests."""
 
 from dataclasses import dataclass
 

@@ -71,10 +71,11 @@ def due_period(
 
     Weekly: one reminder per ISO week of the learner's calendar, at the first
     slot on or after their chosen weekday that a run sees (a day of failed runs
-    is caught up the next day, within the same week). Inactivity: the n-th reminder of an inactive
-    stretch is due at the first slot at least n × interval after the last
-    activity; after ``max_inactivity_reminders`` unanswered ones we let them go
-    until they come back (coming back starts a new stretch).
+    is caught up the next day, within the same week). Inactivity: the n-th
+    reminder of an inactive stretch is due at the first slot at least
+    n × interval after the last activity; after ``max_inactivity_reminders``
+    unanswered ones we let them go until they come back (coming back starts a
+    new stretch).
     """
     if prefs.frequency == OFF:
         return None

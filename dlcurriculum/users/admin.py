@@ -13,7 +13,18 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("name", "why")}),
-        ("Reminders", {"fields": ("reminder_frequency", "reminder_inactivity_days", "reminder_weekday", "reminder_hour", "timezone")}),
+        (
+            "Reminders",
+            {
+                "fields": (
+                    "reminder_frequency",
+                    "reminder_inactivity_days",
+                    "reminder_weekday",
+                    "reminder_hour",
+                    "timezone",
+                )
+            },
+        ),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )

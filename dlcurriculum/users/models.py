@@ -86,7 +86,7 @@ class User(AbstractUser):
         "day of the weekly reminder",
         choices=Weekday.choices,
         default=Weekday.MONDAY,
-        help_text="Weekly reminders go out on this day, or the first day after it that a run sees.",
+        help_text="Weekly reminders go out on this day, at the preferred hour.",
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='reminder_weekday',
-            field=models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0, help_text='Weekly reminders go out on this day, or the first day after it that a run sees.', verbose_name='day of the weekly reminder'),
+            field=models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0, help_text='Weekly reminders go out on this day, at the preferred hour.', verbose_name='day of the weekly reminder'),
         ),
         migrations.AddConstraint(
             model_name='user',
