@@ -25,6 +25,7 @@ REDIRECT = "redirect"
 # url name -> expected outcome of a GET per role (in ROLES order).
 GET_RULES = {
     "home": [OK] * 5,
+    "robots_txt": [OK] * 5,
     "healthz": [OK] * 5,
     "readyz": [OK] * 5,
     "stages:overview": [OK] * 5,

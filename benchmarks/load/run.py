@@ -45,7 +45,7 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 HOST = "127.0.0.1"
 # The order pages are driven in at each level, and the page compared with /healthz.
-PAGES = ["healthz", "signed_in_floor", "stage", "dashboard", "review_queue", "progress_update"]
+PAGES = ["healthz", "robots_txt", "signed_in_floor", "stage", "dashboard", "review_queue", "progress_update"]
 RATIO_TARGET = 0.5
 
 
@@ -339,6 +339,12 @@ def report(results: list[dict], levels: list[int], workers: int) -> str:
                 f"{compared} / healthz throughput at {users} users: {ratio:.2f} "
                 f"(target >= {RATIO_TARGET}: {verdict})"
             )
+    # What the rest of the middleware costs: robots.txt is a trivial view behind all of it.
+    for users in levels:
+        trivial, health = by_key.get(("robots_txt", users)), by_key.get(("healthz", users))
+        if trivial and health and health["rps"]:
+            lines.append(f"robots_txt (every middleware, no session) / healthz at {users} users: "
+                         f"{trivial['rps'] / health['rps']:.2f}")
     # What no signed-in page can beat: the ratio of the cheapest signed-in response, and how
     # close the dashboard comes to it.
     for users in levels:

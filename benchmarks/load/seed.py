@@ -316,6 +316,8 @@ def build_plan(resources: list[Resource], learner_pool: list[User], mentors: lis
     notes: list[str] = []
     pages: dict[str, dict | None] = {
         "healthz": {"as": "anonymous", "requests": [get(reverse("healthz"))]},
+        # A trivial view behind every middleware (no session, no database).
+        "robots_txt": {"as": "anonymous", "requests": [get(reverse("robots_txt"))]},
         "stage": {"as": "learner", "requests": [get(s.get_absolute_url()) for s in Stage.objects.order_by("order")]},
     }
     # The cheapest response a signed-in learner gets: a GET of a progress form's URL answers
