@@ -56,10 +56,6 @@ class StageLine:
     in_progress: int = 0
 
     @property
-    def finished(self) -> bool:
-        return self.total > 0 and self.done + self.skipped == self.total
-
-    @property
     def text(self) -> str:
         if self.total == 0:
             return "a project, no resources to track"

@@ -1,11 +1,9 @@
-import threading
-
 import pytest
-from django.db import connections
 
 from capstones import services
 from capstones.models import Submission
 from tests import factories
+from tests.concurrency import run_at_once
 
 from .notebook_builders import as_bytes, good_notebook
 
@@ -18,27 +16,17 @@ def test_two_mentors_claiming_at_once_exactly_one_wins(brief):
         repository_url="", write_up="w", notebook_bytes=as_bytes(good_notebook()), filename="n.ipynb",
     )
     mentors = [factories.MentorFactory(), factories.MentorFactory()]
-    start = threading.Barrier(2)
-    outcomes: dict = {}
 
-    def attempt(mentor):
-        try:
-            submission = Submission.objects.get(pk=iteration.submission_id)
-            start.wait(timeout=10)
-            services.claim(submission, mentor=mentor)
-            outcomes[mentor.pk] = "won"
-        except services.TransitionError as exc:
-            outcomes[mentor.pk] = f"lost: {exc}"
-        except Exception as exc:
-            outcomes[mentor.pk] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
+    def claim(mentor):
+        services.claim(Submission.objects.get(pk=iteration.submission_id), mentor=mentor)
 
-    threads = [threading.Thread(target=attempt, args=(m,)) for m in mentors]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    def outcome(exc) -> str:
+        if exc is None:
+            return "won"
+        return f"lost: {exc}" if isinstance(exc, services.TransitionError) else f"error: {exc!r}"
+
+    raised = run_at_once(claim, [(m,) for m in mentors])
+    outcomes = {m.pk: outcome(exc) for m, exc in zip(mentors, raised, strict=True)}
 
     assert sorted(o.split(":")[0] for o in outcomes.values()) == ["lost", "won"], outcomes
     winner = next(pk for pk, o in outcomes.items() if o == "won")

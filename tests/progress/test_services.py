@@ -1,13 +1,11 @@
 """Writes: status transitions, notes, the activity they log, and the upsert under concurrency."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from progress import services
 from progress.models import Activity, ResourceProgress, Status
 from tests import factories
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -78,24 +76,7 @@ def test_concurrent_double_clicks_create_one_row_and_one_activity():
     """Several threads (own DB connections) set the same status at the same moment."""
     learner = factories.UserFactory()
     resource = factories.ResourceFactory()
-    threads_count = 6
-    barrier = threading.Barrier(threads_count)
-    errors = []
-
-    def click():
-        try:
-            barrier.wait(timeout=10)
-            services.set_status(learner, resource, Status.DONE)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(threads_count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    errors = [e for e in run_at_once(services.set_status, [(learner, resource, Status.DONE)] * 6) if e]
     assert errors == []
     assert ResourceProgress.objects.filter(user=learner, resource=resource).count() == 1
     assert Activity.objects.filter(user=learner, resource=resource).count() == 1
