@@ -28,10 +28,10 @@ def _user_tz(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def _resource_infos(queryset) -> list[core.ResourceInfo]:
+def _resource_infos(resources) -> list[core.ResourceInfo]:
     return [
-        core.ResourceInfo(id=r[0], stage_id=r[1], order=r[2], created_at=r[3], optional=r[4])
-        for r in queryset.values_list("id", "stage_id", "order", "created_at", "optional")
+        core.ResourceInfo(id=r.pk, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
+        for r in resources
     ]
 
 
@@ -51,8 +51,8 @@ def _infos(rows: list[ResourceProgress]) -> list[core.ProgressInfo]:
 
 
 def stage_completion(user, stage_id: int) -> core.StageCompletion:
-    """One stage's completion for ``user`` (2 queries)."""
-    resources = _resource_infos(Resource.objects.filter(stage_id=stage_id))
+    """One stage's completion for ``user`` (1 query; the resources come from the cached outline)."""
+    resources = _resource_infos(r for r in outline().resources if r.stage_id == stage_id)
     rows = _progress_rows(user, resource__stage_id=stage_id)
     return core.stage_completions([stage_id], resources, _infos(rows))[stage_id]
 
@@ -63,10 +63,7 @@ def attach_stage_progress(user, stage: Stage) -> None:
     ``resource.progress_status``, ``resource.progress_note``, ``resource.is_new``. 1 query."""
     resources = list(stage.resources.all())
     rows = _progress_rows(user, resource__stage_id=stage.pk)
-    infos = [
-        core.ResourceInfo(id=r.pk, stage_id=stage.pk, order=r.order, created_at=r.created_at, optional=r.optional)
-        for r in resources
-    ]
+    infos = _resource_infos(resources)
     stage.completion = core.stage_completions([stage.pk], infos, _infos(rows))[stage.pk]
     by_resource = {row.resource_id: row for row in rows}
     for resource in resources:
@@ -80,8 +77,9 @@ def attach_stage_progress(user, stage: Stage) -> None:
 
 
 def attach_overview_progress(user, stages) -> None:
-    """Set ``stage.completion`` on each stage of ``stages.selectors.stage_overview`` (2 queries)."""
-    resources = _resource_infos(Resource.objects.all())
+    """Set ``stage.completion`` on each stage of ``stages.selectors.stage_overview`` (1 query;
+    the resources come from the cached outline)."""
+    resources = _resource_infos(outline().resources)
     rows = _progress_rows(user)
     stages = list(stages)
     completions = core.stage_completions([s.pk for s in stages], resources, _infos(rows))
@@ -151,10 +149,7 @@ def dashboard(user) -> Dashboard:
     the curriculum's outline and capstone briefs are not cached."""
     curriculum = outline()
     stages, resources = curriculum.stages, curriculum.resources
-    infos = [
-        core.ResourceInfo(id=r.pk, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
-        for r in resources
-    ]
+    infos = _resource_infos(resources)
     rows = _progress_rows(user)
     completions = core.stage_completions([s.pk for s in stages], infos, _infos(rows))
     summaries = [StageSummary(stage=s, completion=completions[s.pk]) for s in stages]

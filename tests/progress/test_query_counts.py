@@ -22,9 +22,9 @@ STATUSES = ["done", "skipped", "in_progress", "not_started"]
 # the warm-up), then the page's own reads:
 # dashboard: progress rows, activity per day, capstone submissions (the outline of stages,
 # resources and briefs is cached for everyone, see stages.outline);
-# overview: stages with counts, resources, progress rows;
+# overview: stages with counts, progress rows (resources from the outline);
 # stage: stage, resources, capstone, progress rows (previous and next stage come from the outline).
-MAX_QUERIES = {"dashboard": 4, "overview": 4, "stage": 5}
+MAX_QUERIES = {"dashboard": 4, "overview": 3, "stage": 5}
 
 
 def touch_everything(user):
