@@ -72,8 +72,12 @@ class SubmissionAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "mentor" in self.fields:
-            self.fields["mentor"].queryset = User.objects.filter(Q(groups__name=MENTORS_GROUP) | Q(is_staff=True)).distinct()
-            self.fields["mentor"].help_text = "Choose a mentor to assign the submission to them (it becomes 'in review')."
+            self.fields["mentor"].queryset = User.objects.filter(
+                Q(groups__name=MENTORS_GROUP) | Q(is_staff=True)
+            ).distinct()
+            self.fields[
+                "mentor"
+            ].help_text = "Choose a mentor to assign the submission to them (it becomes 'in review')."
 
 
 @admin.register(Submission)
@@ -83,10 +87,30 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_filter = ["status", "brief", "is_public"]
     list_select_related = ["learner", "brief", "mentor"]
     search_fields = ["title", "learner__email", "learner__name", "own_problem"]
-    readonly_fields = ["learner", "brief", "status", "claimed_at", "waiting_since", "approved_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "learner",
+        "brief",
+        "status",
+        "claimed_at",
+        "waiting_since",
+        "approved_at",
+        "created_at",
+        "updated_at",
+    ]
     fields = [
-        "learner", "brief", "title", "idea", "own_problem", "status", "mentor", "claimed_at", "waiting_since",
-        "approved_at", "is_public", "created_at", "updated_at",
+        "learner",
+        "brief",
+        "title",
+        "idea",
+        "own_problem",
+        "status",
+        "mentor",
+        "claimed_at",
+        "waiting_since",
+        "approved_at",
+        "is_public",
+        "created_at",
+        "updated_at",
     ]
     inlines = [IterationInline]
     actions = ["release_claims"]
@@ -126,8 +150,15 @@ class IterationAdmin(admin.ModelAdmin):
     list_select_related = ["submission"]
     search_fields = ["submission__title", "submission__learner__email", "original_name", "sha256"]
     readonly_fields = [
-        "submission", "number", "notebook_download", "original_name", "size", "sha256", "repository_url",
-        "write_up", "created_at",
+        "submission",
+        "number",
+        "notebook_download",
+        "original_name",
+        "size",
+        "sha256",
+        "repository_url",
+        "write_up",
+        "created_at",
     ]
     exclude = ["notebook"]
 

@@ -19,11 +19,14 @@ class SubmissionForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".ipynb,application/x-ipynb+json,application/json"}),
     )
     repository_url = forms.CharField(
-        max_length=500, required=False, label="Public repository URL (optional)",
+        max_length=500,
+        required=False,
+        label="Public repository URL (optional)",
         validators=[URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")],
     )
     write_up = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
         help_text="What you built, what you learned, what you would do next (Markdown).",
     )
 
@@ -36,8 +39,9 @@ class SubmissionForm(forms.Form):
     def clean_notebook(self):
         upload = self.cleaned_data["notebook"]
         if not upload.name.lower().endswith(".ipynb"):
-            raise forms.ValidationError("Upload the notebook's .ipynb file (this file is named %(name)s).",
-                                        params={"name": upload.name})
+            raise forms.ValidationError(
+                "Upload the notebook's .ipynb file (this file is named %(name)s).", params={"name": upload.name}
+            )
         limit = settings.CAPSTONE_MAX_NOTEBOOK_BYTES
         if upload.size > limit:
             # Checked before reading: a huge file is never loaded into memory.
@@ -66,7 +70,9 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, cells: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = [("", "General (whole notebook)")] + [(i, f"Cell {i}") for i in range(1, cells + 1)]
+        self.fields["cell"].choices = [("", "General (whole notebook)")] + [
+            (i, f"Cell {i}") for i in range(1, cells + 1)
+        ]
 
 
 class DecisionForm(CommentForm):

@@ -78,20 +78,26 @@ class Submission(models.Model):
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
         APPROVED = "approved", "Approved"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capstone_submissions"
-    )
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capstone_submissions")
     brief = models.ForeignKey(CapstoneBrief, on_delete=models.PROTECT, related_name="submissions")
     title = models.CharField(max_length=200)
     idea = models.ForeignKey(
         # PROTECT: the problem a learner chose must not silently vanish from their submission.
-        ProjectIdea, on_delete=models.PROTECT, null=True, blank=True, related_name="submissions",
+        ProjectIdea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
         help_text="One of the brief's project ideas, or empty for the learner's own problem.",
     )
     own_problem = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
     mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="capstone_reviews",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="capstone_reviews",
         help_text="The mentor reviewing (or who last reviewed) this submission.",
     )
     claimed_at = models.DateTimeField(
@@ -253,7 +259,9 @@ class Comment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(cell__isnull=True) | Q(cell__gte=1), name="capstones_comment_cell_positive"),
+            models.CheckConstraint(
+                condition=Q(cell__isnull=True) | Q(cell__gte=1), name="capstones_comment_cell_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,9 +30,31 @@ DEFAULT_ALLOWED = frozenset({"torch", "tensorflow", "mxnet"})
 # Import names of deep learning frameworks worth naming in a report.
 KNOWN_FRAMEWORKS = frozenset(
     {
-        "torch", "tensorflow", "mxnet", "jax", "flax", "haiku", "optax", "keras", "fastai",
-        "pytorch_lightning", "lightning", "paddle", "chainer", "theano", "cntk", "caffe", "caffe2",
-        "onnx", "sklearn", "xgboost", "lightgbm", "transformers", "trax", "tf_keras", "ignite",
+        "torch",
+        "tensorflow",
+        "mxnet",
+        "jax",
+        "flax",
+        "haiku",
+        "optax",
+        "keras",
+        "fastai",
+        "pytorch_lightning",
+        "lightning",
+        "paddle",
+        "chainer",
+        "theano",
+        "cntk",
+        "caffe",
+        "caffe2",
+        "onnx",
+        "sklearn",
+        "xgboost",
+        "lightgbm",
+        "transformers",
+        "trax",
+        "tf_keras",
+        "ignite",
     }
 )
 
@@ -236,7 +258,9 @@ def analyse(
     if counts["code"] and executed < counts["code"]:
         notes.append(f"{counts['code'] - executed} of {counts['code']} code cells were not executed (no outputs).")
     for position in unparsable:
-        notes.append(f"Cell {position} is not valid Python even after IPython's magics are expanded; checked line by line.")
+        notes.append(
+            f"Cell {position} is not valid Python even after IPython's magics are expanded; checked line by line."
+        )
 
     if findings:
         verdict = Verdict.BREAKS_RULES
@@ -444,8 +468,10 @@ class _CellScanner:
         if name in ("__import__", "import_module") and strings:
             self._module(strings[0], line, "dynamic import")
         elif name == "getattr" and len(node.args) >= 2 and strings:
-            base = self._resolve(node.args[0]) if isinstance(node.args[0], ast.Attribute) else (
-                self.aliases.get(node.args[0].id) if isinstance(node.args[0], ast.Name) else None
+            base = (
+                self._resolve(node.args[0])
+                if isinstance(node.args[0], ast.Attribute)
+                else (self.aliases.get(node.args[0].id) if isinstance(node.args[0], ast.Name) else None)
             )
             if base:
                 library = self._forbidden_in(f"{base}.{strings[0]}")
@@ -466,7 +492,9 @@ class _CellScanner:
             words = list(strings)
             for arg in node.args:
                 if isinstance(arg, (ast.List, ast.Tuple)):
-                    words.append(" ".join(e.value for e in arg.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)))
+                    words.append(
+                        " ".join(e.value for e in arg.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+                    )
             for command in words:
                 for piece in re.split(r"&&|;|\|", command):
                     match = _INSTALL.match(piece.strip())
@@ -481,15 +509,66 @@ DEFAULT_MAX_IMAGE_BYTES = 3 * 1024 * 1024
 # The whole notebook's outputs may total this many times the per-output limit.
 OUTPUT_BUDGET_FACTOR = 20
 
-_SCRIPT_MIME = re.compile(r"javascript|ecmascript|widget|vnd\.jupyter\.|vnd\.bokehjs|vnd\.plotly|vnd\.vega|x-python|vdom", re.I)
+_SCRIPT_MIME = re.compile(
+    r"javascript|ecmascript|widget|vnd\.jupyter\.|vnd\.bokehjs|vnd\.plotly|vnd\.vega|x-python|vdom", re.I
+)
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$", re.I)
 
 _ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary",
-    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+    "var",
 }
 _ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
@@ -573,8 +652,12 @@ def safe_notebook(
             budget -= _output_size(output)
             if budget < 0:
                 kept.append(
-                    {"output_type": "stream", "name": "stdout", "text": "… outputs truncated: the notebook's outputs "
-                     "are too large to show in full; download the notebook to see them."}
+                    {
+                        "output_type": "stream",
+                        "name": "stdout",
+                        "text": "… outputs truncated: the notebook's outputs "
+                        "are too large to show in full; download the notebook to see them.",
+                    }
                 )
                 break
             kept.append(output)

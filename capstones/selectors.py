@@ -49,9 +49,7 @@ def visible_submission(user, pk: int) -> Submission:
 
 
 def _latest(field: str):
-    return Subquery(
-        Iteration.objects.filter(submission=OuterRef("pk")).order_by("-number").values(field)[:1]
-    )
+    return Subquery(Iteration.objects.filter(submission=OuterRef("pk")).order_by("-number").values(field)[:1])
 
 
 def review_queue() -> QuerySet[Submission]:
@@ -227,15 +225,27 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
         if submission is None:
             result.append(
                 CapstoneStatus(
-                    brief.key, brief.title, brief.stage_slug, "not_started", "Not submitted yet", 0, "",
+                    brief.key,
+                    brief.title,
+                    brief.stage_slug,
+                    "not_started",
+                    "Not submitted yet",
+                    0,
+                    "",
                     brief.submit_url,
                 )
             )
         else:
             result.append(
                 CapstoneStatus(
-                    brief.key, brief.title, brief.stage_slug, submission.status, submission.get_status_display(),
-                    submission.latest_number or 0, submission.latest_verdict or "", submission.get_absolute_url(),
+                    brief.key,
+                    brief.title,
+                    brief.stage_slug,
+                    submission.status,
+                    submission.get_status_display(),
+                    submission.latest_number or 0,
+                    submission.latest_verdict or "",
+                    submission.get_absolute_url(),
                 )
             )
     return result

@@ -185,7 +185,11 @@ def submit_iteration(
     submission = Submission.objects.select_for_update().filter(learner=learner, brief=brief).first()
     if submission is None:
         submission = Submission.objects.create(
-            learner=learner, brief=brief, title=title, idea=idea, own_problem="" if idea else own_problem,
+            learner=learner,
+            brief=brief,
+            title=title,
+            idea=idea,
+            own_problem="" if idea else own_problem,
             waiting_since=now,
         )
     else:
@@ -229,7 +233,9 @@ def run_analysis(iteration_id: int) -> Report | None:
     try:
         notebook = notebooks.load_notebook(data, max_bytes=settings.CAPSTONE_MAX_NOTEBOOK_BYTES)
     except notebooks.NotebookError as exc:
-        Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=str(exc), finished_at=timezone.now())
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
         return Report.objects.get(pk=report.pk)
     forbidden = set(brief.forbidden_frameworks.values_list("module", flat=True)) or notebooks.DEFAULT_FORBIDDEN
     allowed = set(brief.allowed_frameworks.values_list("module", flat=True))
@@ -238,7 +244,7 @@ def run_analysis(iteration_id: int) -> Report | None:
         html = notebooks.render_document(
             notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
         )
-    except Exception as exc:  # noqa: BLE001 - pure code on a given file: retrying would fail the same way
+    except Exception as exc:
         logger.exception("Analysis of iteration %s failed", iteration_id)
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.FAILED,
@@ -359,7 +365,9 @@ def sweep(now: datetime | None = None) -> dict:
     cutoff = now - timedelta(minutes=settings.CAPSTONE_SWEEP_AFTER_MINUTES)
     tasks = _tasks()
     stale_reports = list(
-        Report.objects.filter(status=Report.Status.PENDING, enqueued_at__lt=cutoff).values_list("iteration_id", flat=True)
+        Report.objects.filter(status=Report.Status.PENDING, enqueued_at__lt=cutoff).values_list(
+            "iteration_id", flat=True
+        )
     )
     for iteration_id in stale_reports:
         Report.objects.filter(iteration_id=iteration_id).update(enqueued_at=now)

@@ -144,7 +144,7 @@ def iteration_notebook(request, pk, number):
 def _rendered_or_apology(iteration) -> str:
     try:
         return services.rendered_notebook(iteration)
-    except Exception:  # noqa: BLE001 - a notebook the renderer chokes on must not break the page
+    except Exception:
         logger.exception("Rendering iteration %s failed", iteration.pk)
         return CANNOT_RENDER
 
@@ -167,7 +167,9 @@ def notebook_response(html: str) -> HttpResponse:
 @login_required
 def iteration_download(request, pk, number):
     iteration = selectors.iteration_for_file(request.user, pk, number)
-    filename = iteration.original_name if iteration.original_name.endswith(".ipynb") else f"{iteration.original_name}.ipynb"
+    filename = (
+        iteration.original_name if iteration.original_name.endswith(".ipynb") else f"{iteration.original_name}.ipynb"
+    )
     response = FileResponse(
         iteration.notebook.open("rb"), as_attachment=True, filename=filename, content_type="application/x-ipynb+json"
     )
@@ -180,7 +182,7 @@ def iteration_download(request, pk, number):
 def comment(request, pk, number):
     submission = selectors.visible_submission(request.user, pk)
     iteration, _ = selectors.iteration_page(submission, number)
-    cells = (getattr(iteration, "report", None) and iteration.report.data or {}).get("cells", 0)
+    cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
     form = CommentForm(request.POST, cells=cells)
     if form.is_valid():
         services.add_comment(
@@ -188,7 +190,9 @@ def comment(request, pk, number):
         )
         messages.success(request, "Comment added.")
     else:
-        messages.error(request, "The comment was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request, "The comment was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs)
+        )
     return redirect(iteration.get_absolute_url())
 
 
@@ -211,7 +215,10 @@ def queue(request):
     return render(
         request,
         "capstones/queue.html",
-        {"page": selectors.queue_page(request.user, request.GET.get("page")), "idle_days": settings.CAPSTONE_CLAIM_IDLE_DAYS},
+        {
+            "page": selectors.queue_page(request.user, request.GET.get("page")),
+            "idle_days": settings.CAPSTONE_CLAIM_IDLE_DAYS,
+        },
     )
 
 
@@ -245,7 +252,7 @@ def release(request, pk):
 def decide(request, pk):
     submission = selectors.visible_submission(request.user, pk)
     iteration, _ = selectors.iteration_page(submission, None)
-    cells = (getattr(iteration, "report", None) and iteration.report.data or {}).get("cells", 0)
+    cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
     form = DecisionForm(request.POST, cells=cells)
     if not form.is_valid():
         messages.error(request, "Choose a decision and write your feedback.")

@@ -263,4 +263,3 @@ def export_data(user) -> dict:
         "progress": progress,
         "activity": activity,
     }
-

@@ -36,7 +36,11 @@ class StageAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for inline_form in formset.forms:
-            if isinstance(inline_form.instance, Resource) and "url" in inline_form.changed_data and inline_form.instance.pk:
+            if (
+                isinstance(inline_form.instance, Resource)
+                and "url" in inline_form.changed_data
+                and inline_form.instance.pk
+            ):
                 link_services.reset_link_status(inline_form.instance)
 
     @admin.display(ordering="resource_total", description="resources")
@@ -146,7 +150,9 @@ class ResourceAdmin(admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         enqueue_on_commit(check_links, ids)
         self.message_user(
-            request, f"Checking {len(ids)} link(s) in the background; reload in a minute for the results.", messages.INFO
+            request,
+            f"Checking {len(ids)} link(s) in the background; reload in a minute for the results.",
+            messages.INFO,
         )
 
     @admin.action(description="Clear the broken-link flag (the link works)", permissions=["change"])

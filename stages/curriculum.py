@@ -14,7 +14,16 @@ from urllib.parse import urlsplit
 import yaml
 
 RESOURCE_KINDS = {
-    "course", "book", "video", "playlist", "paper", "article", "talk", "repository", "docs", "notebooks",
+    "course",
+    "book",
+    "video",
+    "playlist",
+    "paper",
+    "article",
+    "talk",
+    "repository",
+    "docs",
+    "notebooks",
 }
 COSTS = {"free", "paid", "unknown"}
 SLUG_RE = re.compile(r"^[-a-z0-9_]+$")
@@ -224,7 +233,9 @@ def parse(text: str) -> Curriculum:
             ideas = []
             for k, idea in enumerate(cr.items("ideas")):
                 ir = _Reader(idea, f"{where} > capstone > ideas{_label(k, idea, 'title')}")
-                ideas.append(IdeaData(order=k + 1, title=ir.text("title", max_length=200), url=ir.url("url", required=False)))
+                ideas.append(
+                    IdeaData(order=k + 1, title=ir.text("title", max_length=200), url=ir.url("url", required=False))
+                )
             if len({idea.title for idea in ideas}) != len(ideas):
                 cr.fail("two project ideas have the same title")
             capstone = CapstoneData(

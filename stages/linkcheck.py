@@ -151,14 +151,23 @@ class _Resolver(AbstractResolver):
                 raise PrivateAddressError(f"{host} resolves to non-public address {refused[0]}")
         return addresses
 
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
         results: list[ResolveResult] = []
         for address in await self.addresses(host, port):
             fam = socket.AF_INET6 if ":" in address else socket.AF_INET
             if family not in (socket.AF_UNSPEC, fam):
                 continue
             results.append(
-                {"hostname": host, "host": address, "port": port, "family": fam, "proto": 0, "flags": socket.AI_NUMERICHOST}
+                {
+                    "hostname": host,
+                    "host": address,
+                    "port": port,
+                    "family": fam,
+                    "proto": 0,
+                    "flags": socket.AI_NUMERICHOST,
+                }
             )
         if not results:
             raise socket.gaierror(socket.EAI_NONAME, f"no address for {host} in the wanted family")
@@ -445,7 +454,9 @@ class _Checker:
                 if not location:
                     raise _Verdict(Status.BROKEN, "redirect without a Location", answer.status)
                 if len(hops) >= config.max_redirects:
-                    raise _Verdict(Status.BROKEN, f"too many redirects (more than {config.max_redirects})", answer.status)
+                    raise _Verdict(
+                        Status.BROKEN, f"too many redirects (more than {config.max_redirects})", answer.status
+                    )
                 target = urljoin(current, location.strip())
                 target = target.split("#", 1)[0] or target
                 # One revisit is allowed: a site may set a cookie and send us back.
@@ -587,7 +598,6 @@ def run_checks(urls: Iterable[str], config: CheckerConfig | None = None, **kwarg
     """Blocking wrapper for code outside an event loop (management command, Celery task)."""
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(check_urls(urls, config, **kwargs))
-
 
 
 def main(argv: list[str] | None = None) -> int:

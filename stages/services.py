@@ -73,7 +73,9 @@ class _Loader:
     def frameworks(self, frameworks):
         by_module = {}
         for fw in frameworks:
-            obj = self._upsert(Framework, "framework", fw.module, {"module": fw.module}, {"name": fw.name, "url": fw.url})
+            obj = self._upsert(
+                Framework, "framework", fw.module, {"module": fw.module}, {"name": fw.name, "url": fw.url}
+            )
             if obj is not None:
                 by_module[fw.module] = obj
         # Briefs may refer to frameworks the file defines but an admin deleted.

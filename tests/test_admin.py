@@ -53,18 +53,32 @@ def test_admin_can_swap_two_resource_positions_in_one_save(client, curriculum, s
     resources = list(stage.resources.order_by("order"))
     url = reverse("admin:stages_stage_change", args=[stage.pk])
     data = {
-        "order": stage.order, "slug": stage.slug, "title": stage.title, "summary": stage.summary, "body": stage.body,
-        "resources-TOTAL_FORMS": len(resources), "resources-INITIAL_FORMS": len(resources),
-        "resources-MIN_NUM_FORMS": 0, "resources-MAX_NUM_FORMS": 1000,
+        "order": stage.order,
+        "slug": stage.slug,
+        "title": stage.title,
+        "summary": stage.summary,
+        "body": stage.body,
+        "resources-TOTAL_FORMS": len(resources),
+        "resources-INITIAL_FORMS": len(resources),
+        "resources-MIN_NUM_FORMS": 0,
+        "resources-MAX_NUM_FORMS": 1000,
     }
     for i, r in enumerate(resources):
         order = {0: 2, 1: 1}.get(i, r.order)
-        data.update({
-            f"resources-{i}-id": r.pk, f"resources-{i}-stage": stage.pk, f"resources-{i}-order": order,
-            f"resources-{i}-title": r.title, f"resources-{i}-url": r.url, f"resources-{i}-kind": r.kind,
-            f"resources-{i}-authors": r.authors, f"resources-{i}-cost": r.cost, f"resources-{i}-key": r.key,
-            f"resources-{i}-optional": "on" if r.optional else "",
-        })
+        data.update(
+            {
+                f"resources-{i}-id": r.pk,
+                f"resources-{i}-stage": stage.pk,
+                f"resources-{i}-order": order,
+                f"resources-{i}-title": r.title,
+                f"resources-{i}-url": r.url,
+                f"resources-{i}-kind": r.kind,
+                f"resources-{i}-authors": r.authors,
+                f"resources-{i}-cost": r.cost,
+                f"resources-{i}-key": r.key,
+                f"resources-{i}-optional": "on" if r.optional else "",
+            }
+        )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert [r.pk for r in stage.resources.order_by("order")][:2] == [resources[1].pk, resources[0].pk]
@@ -78,9 +92,16 @@ def test_edit_in_admin_shows_on_the_stage_page(client, curriculum, staff):
     response = client.post(
         reverse("admin:stages_resource_change", args=[resource.pk]),
         {
-            "stage": resource.stage_id, "order": resource.order, "key": resource.key,
-            "title": "D2L notebooks, renamed", "url": resource.url, "kind": resource.kind,
-            "authors": resource.authors, "description": "", "optional": "on", "cost": resource.cost,
+            "stage": resource.stage_id,
+            "order": resource.order,
+            "key": resource.key,
+            "title": "D2L notebooks, renamed",
+            "url": resource.url,
+            "kind": resource.kind,
+            "authors": resource.authors,
+            "description": "",
+            "optional": "on",
+            "cost": resource.cost,
         },
     )
     assert response.status_code == 302

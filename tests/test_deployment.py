@@ -23,7 +23,11 @@ def _production_env(**extra):
 def test_production_settings_pass_check_deploy_with_no_warnings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -42,7 +46,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_demo_accounts_are_refused_with_debug_off():
     result = subprocess.run(
         [sys.executable, "manage.py", "create_demo_accounts"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "local mode" in result.stderr
@@ -52,7 +60,11 @@ def test_compose_file_is_valid_and_runs_the_whole_stack():
     compose = shutil.which("docker-compose")
     assert compose, "docker-compose (Debian package) is needed to validate the compose file"
     result = subprocess.run(
-        [compose, "config"], cwd=ROOT, env={**os.environ, "SECRET_KEY": "x" * 60}, capture_output=True, text=True,
+        [compose, "config"],
+        cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": "x" * 60},
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr

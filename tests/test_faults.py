@@ -73,9 +73,23 @@ def gunicorn_factory(transactional_db, curriculum, production_static_root):
         env.pop("REDIS_URL", None)
         env.update(extra_env)
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "dlcurriculum.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "1"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "dlcurriculum.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         processes.append(process)
         base = f"http://127.0.0.1:{port}"
@@ -122,7 +136,8 @@ def private_redis():
     port = _free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

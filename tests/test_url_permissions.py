@@ -93,8 +93,14 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     def submit(brief):
         with django_capture_on_commit_callbacks(execute=True):
             return capstone_services.submit_iteration(
-                learner=a, brief=brief, title="A's capstone", idea=brief.ideas.first(), own_problem="",
-                repository_url="", write_up="Write-up.", notebook_bytes=as_bytes(good_notebook()),
+                learner=a,
+                brief=brief,
+                title="A's capstone",
+                idea=brief.ideas.first(),
+                own_problem="",
+                repository_url="",
+                write_up="Write-up.",
+                notebook_bytes=as_bytes(good_notebook()),
                 filename="a.ipynb",
             ).submission
 
@@ -106,12 +112,21 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     portfolio = capstone_services.update_portfolio(a, is_public=True, headline="A's work")
     private = submit(second)
     return {
-        **people, "resource": resource, "public": public, "private": private, "portfolio": portfolio,
+        **people,
+        "resource": resource,
+        "public": public,
+        "private": private,
+        "portfolio": portfolio,
     }
 
 
-SUBMISSION_URLS = {"capstones:submission", "capstones:claim", "capstones:release", "capstones:decide",
-                   "capstones:visibility"}
+SUBMISSION_URLS = {
+    "capstones:submission",
+    "capstones:claim",
+    "capstones:release",
+    "capstones:decide",
+    "capstones:visibility",
+}
 ITERATION_URLS = {"capstones:iteration", "capstones:notebook", "capstones:download", "capstones:comment"}
 
 
@@ -201,8 +216,17 @@ def test_nobody_else_can_change_learner_as_submission(client, world, name, data,
         ("progress:set_status", {"status": "skipped"}),
         ("progress:save_note", {"note": "overwritten by B"}),
         ("progress:why", {"why": "B's why"}),
-        ("progress:profile", {"why": "B's why", "reminder_frequency": "off", "reminder_inactivity_days": 3,
-                              "reminder_weekday": 2, "reminder_hour": 3, "timezone": "UTC"}),
+        (
+            "progress:profile",
+            {
+                "why": "B's why",
+                "reminder_frequency": "off",
+                "reminder_inactivity_days": 3,
+                "reminder_weekday": 2,
+                "reminder_hour": 3,
+                "timezone": "UTC",
+            },
+        ),
         ("progress:delete_account", {"confirm": "on"}),
     ],
 )

@@ -80,9 +80,28 @@ def _start_worker(broker: str) -> subprocess.Popen:
         "LINKCHECK_TOTAL_TIMEOUT": "90",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dlcurriculum", "worker", "-P", "prefork", "-c", "1", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-l", "warning"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "dlcurriculum",
+            "worker",
+            "-P",
+            "prefork",
+            "-c",
+            "1",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 

@@ -114,13 +114,32 @@ def run_ours(url_file: Path, args, *, via_django: bool) -> tuple[float, dict[str
     env = {**os.environ, "LINKCHECK_ALLOW_PRIVATE_ADDRESSES": "true", "LOG_LEVEL": "WARNING"}
     env.pop("DATABASE_URL", None)
     options = [
-        "--concurrency", str(args.concurrency), "--per-host", str(args.per_host), "--per-host-interval", "0",
-        "--timeout", str(args.timeout), "--connect-timeout", str(args.timeout), "--read-timeout", str(args.timeout),
-        "--max-redirects", str(args.max_redirects),
+        "--concurrency",
+        str(args.concurrency),
+        "--per-host",
+        str(args.per_host),
+        "--per-host-interval",
+        "0",
+        "--timeout",
+        str(args.timeout),
+        "--connect-timeout",
+        str(args.timeout),
+        "--read-timeout",
+        str(args.timeout),
+        "--max-redirects",
+        str(args.max_redirects),
     ]
     if via_django:
-        command = [sys.executable, str(ROOT / "manage.py"), "check_links", "--url-file", str(url_file), "--json",
-                   "--no-progress", *options]
+        command = [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "check_links",
+            "--url-file",
+            str(url_file),
+            "--json",
+            "--no-progress",
+            *options,
+        ]
     else:
         command = [sys.executable, "-m", "stages.linkcheck", str(url_file), "--allow-private-addresses", *options]
     start = time.perf_counter()
@@ -132,9 +151,21 @@ def run_ours(url_file: Path, args, *, via_django: bool) -> tuple[float, dict[str
 def run_lychee(lychee: str, url_file: Path, args, *, tuned: bool) -> tuple[float, Counter]:
     """lychee with our concurrency, timeouts and redirect limit; ``tuned`` also drops its retries and host interval."""
     command = [
-        lychee, "--no-progress", "--format", "json", "--max-concurrency", str(args.concurrency),
-        "--host-concurrency", str(args.per_host), "--timeout", str(args.timeout),
-        "--max-redirects", str(args.max_redirects), "--user-agent", "lychee-benchmark", str(url_file),
+        lychee,
+        "--no-progress",
+        "--format",
+        "json",
+        "--max-concurrency",
+        str(args.concurrency),
+        "--host-concurrency",
+        str(args.per_host),
+        "--timeout",
+        str(args.timeout),
+        "--max-redirects",
+        str(args.max_redirects),
+        "--user-agent",
+        "lychee-benchmark",
+        str(url_file),
     ]
     if tuned:
         command[1:1] = ["--max-retries", "0", "--host-request-interval", "0ms"]
@@ -208,8 +239,10 @@ def main() -> int:
     ours, theirs = statistics.median(ours_times), statistics.median(lychee_times)
     via_django = statistics.median(django_times)
     tuned = statistics.median(tuned_times)
-    print(f"farm: {len(hosts)} hosts, {args.urls} URLs, concurrency {args.concurrency} global / {args.per_host} per host, "
-          f"timeout {args.timeout}s, median of {args.rounds} rounds")
+    print(
+        f"farm: {len(hosts)} hosts, {args.urls} URLs, concurrency {args.concurrency} global / {args.per_host} per host, "
+        f"timeout {args.timeout}s, median of {args.rounds} rounds"
+    )
     print(f"intended: {dict(Counter(expected.values()))}")
     print(f"{'':<13}{'wall s':>8}{'URLs/s':>9}")
     rows = [
@@ -224,11 +257,15 @@ def main() -> int:
     print(f"ratio ours/lychee:       {ours / theirs:.2f}x (target <= 0.8x); via manage.py {via_django / theirs:.2f}x")
     print(f"ratio ours/lychee-tuned: {ours / tuned:.2f}x; via manage.py {via_django / tuned:.2f}x")
     print(f"ratio ours/floor:        {ours / floor:.2f}x (target <= 1.5x); via manage.py {via_django / floor:.2f}x")
-    print("ours = python -m stages.linkcheck; ours+django = manage.py check_links --url-file --json (adds Django startup)")
+    print(
+        "ours = python -m stages.linkcheck; ours+django = manage.py check_links --url-file --json (adds Django startup)"
+    )
     print("lychee = its defaults (3 retries, adaptive 50 ms per-host interval); lychee-tuned = no retries, no interval")
     print(f"lychee summary: {dict(lychee_summary)}")
-    print(f"ours classified as intended: {len(classified) * len(expected) - len(wrong)}/{len(classified) * len(expected)}"
-          f" (all {len(classified)} runs)")
+    print(
+        f"ours classified as intended: {len(classified) * len(expected) - len(wrong)}/{len(classified) * len(expected)}"
+        f" (all {len(classified)} runs)"
+    )
     for url, want, got in wrong[:10]:
         print(f"  {url}: wanted {want}, got {got}")
     return 0 if not wrong else 1

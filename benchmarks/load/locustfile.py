@@ -46,8 +46,13 @@ class PageVisitor(FastHttpUser):
     def visit(self):
         req = next(self.requests)
         with self.client.request(
-            req["method"], req["path"], name=PAGE_NAME, data=req["data"], headers={**self.headers, **req["headers"]},
-            allow_redirects=False, catch_response=True,
+            req["method"],
+            req["path"],
+            name=PAGE_NAME,
+            data=req["data"],
+            headers={**self.headers, **req["headers"]},
+            allow_redirects=False,
+            catch_response=True,
         ) as response:
             location = response.headers.get("Location") or ""
             if response.status_code not in req["ok"]:

@@ -243,7 +243,8 @@ def check_login_form(base: str, plan: dict) -> None:
         data={"login": email, "password": plan["password"], "csrfmiddlewaretoken": token},
         # Set by hand: the cookie is Secure and this is plain HTTP.
         headers={"Cookie": f"{plan['csrf_cookie']}={token}"},
-        allow_redirects=False, timeout=10,
+        allow_redirects=False,
+        timeout=10,
     )
     if response.status_code != 302 or plan["session_cookie"] not in response.cookies:
         raise SystemExit(f"Logging in through the form failed: HTTP {response.status_code}")
@@ -262,8 +263,12 @@ def check_pages(base: str, plan: dict, pages: list[str], log: Path) -> None:
             }
         req = spec["requests"][0]
         response = requests.request(
-            req["method"], base + req["path"], data=req["data"], headers={**headers, **req["headers"]},
-            allow_redirects=False, timeout=30,
+            req["method"],
+            base + req["path"],
+            data=req["data"],
+            headers={**headers, **req["headers"]},
+            allow_redirects=False,
+            timeout=30,
         )
         if response.status_code not in req["ok"] or plan["login_path"] in response.headers.get("Location", ""):
             raise SystemExit(
@@ -290,7 +295,14 @@ def drive(base: str, plan_path: Path, page: str, users: int, duration: int, work
     if row is None:
         log = tail(workdir / f"{page}-{users}.log", 5)
         return {
-            "page": page, "users": users, "requests": 0, "errors": 1, "rps": 0.0, "p50": "-", "p95": "-", "p99": "-",
+            "page": page,
+            "users": users,
+            "requests": 0,
+            "errors": 1,
+            "rps": 0.0,
+            "p50": "-",
+            "p95": "-",
+            "p99": "-",
             "failures": [f"no request completed within {duration}s; locust said: {log}"],
         }
     return {
@@ -336,15 +348,16 @@ def report(results: list[dict], levels: list[int], workers: int) -> str:
             ratio = page["rps"] / health["rps"]
             verdict = "ok" if ratio >= RATIO_TARGET else "BELOW TARGET"
             lines.append(
-                f"{compared} / healthz throughput at {users} users: {ratio:.2f} "
-                f"(target >= {RATIO_TARGET}: {verdict})"
+                f"{compared} / healthz throughput at {users} users: {ratio:.2f} (target >= {RATIO_TARGET}: {verdict})"
             )
     # What the rest of the middleware costs: robots.txt is a trivial view behind all of it.
     for users in levels:
         trivial, health = by_key.get(("robots_txt", users)), by_key.get(("healthz", users))
         if trivial and health and health["rps"]:
-            lines.append(f"robots_txt (every middleware, no session) / healthz at {users} users: "
-                         f"{trivial['rps'] / health['rps']:.2f}")
+            lines.append(
+                f"robots_txt (every middleware, no session) / healthz at {users} users: "
+                f"{trivial['rps'] / health['rps']:.2f}"
+            )
     # What no signed-in page can beat: the ratio of the cheapest signed-in response, and how
     # close the dashboard comes to it.
     for users in levels:

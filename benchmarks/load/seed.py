@@ -153,7 +153,7 @@ def seed_progress(rng: random.Random, learners: list[User], resources: list[Reso
             roll = rng.random()
             if at_frontier and roll < 0.6:
                 status = Status.IN_PROGRESS
-            elif resource.optional and roll < 0.4 or roll < 0.08:
+            elif (resource.optional and roll < 0.4) or roll < 0.08:
                 status = Status.SKIPPED
             else:
                 status = Status.DONE
@@ -168,8 +168,12 @@ def seed_progress(rng: random.Random, learners: list[User], resources: list[Reso
             note = "Took notes on paper; revisit the backprop part." if rng.random() < 0.1 else ""
             progress_rows.append(
                 ResourceProgress(
-                    user_id=learner.pk, resource_id=resource.pk, status=status, note=note,
-                    created_at=history[0][1] if history else moment, updated_at=moment,
+                    user_id=learner.pk,
+                    resource_id=resource.pk,
+                    status=status,
+                    note=note,
+                    created_at=history[0][1] if history else moment,
+                    updated_at=moment,
                 )
             )
     with explicit_timestamps(ResourceProgress, Activity), transaction.atomic():
@@ -213,9 +217,14 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
             mentor = rng.choice(mentors) if status != Submission.Status.WAITING else None
             submissions.append(
                 Submission(
-                    learner_id=learner.pk, brief=brief, title=f"{brief.title} by learner {learner.pk}",
-                    idea=idea, own_problem="" if idea else "My own data set",
-                    status=status, mentor=mentor, waiting_since=submitted,
+                    learner_id=learner.pk,
+                    brief=brief,
+                    title=f"{brief.title} by learner {learner.pk}",
+                    idea=idea,
+                    own_problem="" if idea else "My own data set",
+                    status=status,
+                    mentor=mentor,
+                    waiting_since=submitted,
                     claimed_at=submitted + timedelta(hours=rng.uniform(1, 40)) if mentor else None,
                     approved_at=now if status == Submission.Status.APPROVED else None,
                     is_public=status == Submission.Status.APPROVED and rng.random() < 0.5,
@@ -227,8 +236,14 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
         Submission.objects.bulk_create(submissions, batch_size=BATCH)
         iterations = [
             Iteration(
-                submission=sub, number=n, notebook=notebook_name, original_name="capstone.ipynb", size=len(notebook),
-                sha256="0" * 64, write_up="What I did and why.", created_at=sub.waiting_since,
+                submission=sub,
+                number=n,
+                notebook=notebook_name,
+                original_name="capstone.ipynb",
+                size=len(notebook),
+                sha256="0" * 64,
+                write_up="What I did and why.",
+                created_at=sub.waiting_since,
             )
             for sub, count in zip(submissions, plans)
             for n in range(1, count + 1)

@@ -93,7 +93,13 @@ def create_database(pg: str, name: str) -> None:
 
 
 ZONES = [
-    "UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
 ]
 
 
@@ -122,13 +128,22 @@ def seed(n: int, rng: random.Random) -> dict:
         zone = rng.choice(ZONES)
         roll = rng.random()
         kind = (
-            "off" if roll < 0.05 else "unverified" if roll < 0.08 else "finished" if roll < 0.10
-            else "recently active" if roll < 0.20 else "due"
+            "off"
+            if roll < 0.05
+            else "unverified"
+            if roll < 0.08
+            else "finished"
+            if roll < 0.10
+            else "recently active"
+            if roll < 0.20
+            else "due"
         )
         kinds[kind] = kinds.get(kind, 0) + 1
         days = rng.randint(1, 14)
-        last_active = now - timedelta(hours=rng.randint(1, 20)) if kind == "recently active" else (
-            now - timedelta(days=days, hours=rng.randint(1, 24 * 40))
+        last_active = (
+            now - timedelta(hours=rng.randint(1, 20))
+            if kind == "recently active"
+            else (now - timedelta(days=days, hours=rng.randint(1, 24 * 40)))
         )
         touched = len(core) if kind == "finished" else rng.randint(0, len(core) - 1)
         specs.append((kind, last_active, touched))
@@ -178,8 +193,11 @@ def floor_seconds(count: int) -> float:
     messages = []
     for i in range(count):
         copy = template.__class__(
-            subject=template.subject, body=template.body, from_email=template.from_email,
-            to=[f"learner{i}@bench.example"], headers=dict(template.extra_headers),
+            subject=template.subject,
+            body=template.body,
+            from_email=template.from_email,
+            to=[f"learner{i}@bench.example"],
+            headers=dict(template.extra_headers),
         )
         copy.alternatives = list(template.alternatives)
         messages.append(copy)

@@ -6,54 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('stages', '0001_initial'),
+        ("stages", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('module', models.CharField(help_text='Top-level import name, e.g. torch, tensorflow, keras.', max_length=80, unique=True)),
-                ('url', models.URLField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True)),
+                (
+                    "module",
+                    models.CharField(
+                        help_text="Top-level import name, e.g. torch, tensorflow, keras.", max_length=80, unique=True
+                    ),
+                ),
+                ("url", models.URLField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CapstoneBrief',
+            name="CapstoneBrief",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('focus', models.CharField(max_length=200)),
-                ('rules', models.TextField(help_text='The rules in prose (Markdown).')),
-                ('stage', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='capstone', to='stages.stage')),
-                ('allowed_frameworks', models.ManyToManyField(blank=True, related_name='allowed_in', to='capstones.framework')),
-                ('forbidden_frameworks', models.ManyToManyField(blank=True, related_name='forbidden_in', to='capstones.framework')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("focus", models.CharField(max_length=200)),
+                ("rules", models.TextField(help_text="The rules in prose (Markdown).")),
+                (
+                    "stage",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="capstone", to="stages.stage"
+                    ),
+                ),
+                (
+                    "allowed_frameworks",
+                    models.ManyToManyField(blank=True, related_name="allowed_in", to="capstones.framework"),
+                ),
+                (
+                    "forbidden_frameworks",
+                    models.ManyToManyField(blank=True, related_name="forbidden_in", to="capstones.framework"),
+                ),
             ],
             options={
-                'ordering': ['stage__order'],
+                "ordering": ["stage__order"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectIdea',
+            name="ProjectIdea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('brief', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ideas', to='capstones.capstonebrief')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ideas", to="capstones.capstonebrief"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['brief', 'order'],
-                'constraints': [models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('brief', 'order'), name='capstones_idea_unique_order'), models.UniqueConstraint(fields=('brief', 'title'), name='capstones_idea_unique_title'), models.CheckConstraint(condition=models.Q(('url', ''), ('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='capstones_idea_url_http')],
+                "ordering": ["brief", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                        fields=("brief", "order"),
+                        name="capstones_idea_unique_order",
+                    ),
+                    models.UniqueConstraint(fields=("brief", "title"), name="capstones_idea_unique_title"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("url", ""),
+                            ("url__startswith", "http://"),
+                            ("url__startswith", "https://"),
+                            _connector="OR",
+                        ),
+                        name="capstones_idea_url_http",
+                    ),
+                ],
             },
         ),
     ]

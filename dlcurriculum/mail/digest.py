@@ -93,7 +93,9 @@ def build_digest(curriculum: Curriculum, statuses: Mapping[int, str], last_visit
         for r in curriculum.resources
     ]
     # The pages' "new since you started the stage" is not used here, so any row date will do.
-    rows = [core.ProgressInfo(resource_id=rid, status=status, created_at=last_visit) for rid, status in statuses.items()]
+    rows = [
+        core.ProgressInfo(resource_id=rid, status=status, created_at=last_visit) for rid, status in statuses.items()
+    ]
     stage_order = [s.id for s in curriculum.stages]
     completions = core.stage_completions(stage_order, infos, rows)
     lines = []

@@ -23,9 +23,7 @@ def create_verified_user(email: str, password: str, *, name: str = "", role: str
     user.save()
     if role == "mentor":
         user.groups.add(Group.objects.get_or_create(name=MENTORS_GROUP)[0])
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
 

@@ -6,18 +6,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('progress', '0001_initial'),
-        ('users', '0002_mentors_group'),
+        ("progress", "0001_initial"),
+        ("users", "0002_mentors_group"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WhyPromptDismissal',
+            name="WhyPromptDismissal",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='why_prompt_dismissal', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('dismissed_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="why_prompt_dismissal",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("dismissed_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
     ]

@@ -6,62 +6,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SeededKey',
+            name="SeededKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=32)),
-                ('key', models.CharField(max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("model", models.CharField(max_length=32)),
+                ("key", models.CharField(max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('model', 'key'), name='stages_seededkey_unique')],
+                "constraints": [models.UniqueConstraint(fields=("model", "key"), name="stages_seededkey_unique")],
             },
         ),
         migrations.CreateModel(
-            name='Stage',
+            name="Stage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(help_text='Position in the curriculum, from 1.', unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.CharField(help_text='One or two sentences for the overview.', max_length=500)),
-                ('body', models.TextField(blank=True, help_text="The stage's text (Markdown).")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(help_text="Position in the curriculum, from 1.", unique=True),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.CharField(help_text="One or two sentences for the overview.", max_length=500)),
+                ("body", models.TextField(blank=True, help_text="The stage's text (Markdown).")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['order'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='stages_stage_order_positive')],
+                "ordering": ["order"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("order__gte", 1)), name="stages_stage_order_positive")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('key', models.SlugField(help_text='Stable identifier; the curriculum file refers to resources by it.', max_length=80, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('url', models.URLField(max_length=1000)),
-                ('kind', models.CharField(choices=[('course', 'Course'), ('book', 'Book'), ('video', 'Video'), ('playlist', 'Playlist'), ('paper', 'Paper'), ('article', 'Article'), ('talk', 'Talk'), ('repository', 'Repository'), ('docs', 'Docs'), ('notebooks', 'Notebooks')], max_length=16)),
-                ('authors', models.CharField(blank=True, max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('optional', models.BooleanField(default=False, help_text="Recommended in the text but not on the stage's core resource list.")),
-                ('cost', models.CharField(choices=[('free', 'Free'), ('paid', 'Paid'), ('unknown', 'Unknown')], default='unknown', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resources', to='stages.stage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField()),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Stable identifier; the curriculum file refers to resources by it.",
+                        max_length=80,
+                        unique=True,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("url", models.URLField(max_length=1000)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("course", "Course"),
+                            ("book", "Book"),
+                            ("video", "Video"),
+                            ("playlist", "Playlist"),
+                            ("paper", "Paper"),
+                            ("article", "Article"),
+                            ("talk", "Talk"),
+                            ("repository", "Repository"),
+                            ("docs", "Docs"),
+                            ("notebooks", "Notebooks"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("authors", models.CharField(blank=True, max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "optional",
+                    models.BooleanField(
+                        default=False, help_text="Recommended in the text but not on the stage's core resource list."
+                    ),
+                ),
+                (
+                    "cost",
+                    models.CharField(
+                        choices=[("free", "Free"), ("paid", "Paid"), ("unknown", "Unknown")],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="resources", to="stages.stage"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stage__order', 'order'],
-                'constraints': [models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('stage', 'order'), name='stages_resource_unique_order_in_stage'), models.UniqueConstraint(fields=('stage', 'url'), name='stages_resource_unique_url_in_stage'), models.CheckConstraint(condition=models.Q(('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='stages_resource_url_http'), models.CheckConstraint(condition=models.Q(('order__gte', 1)), name='stages_resource_order_positive')],
+                "ordering": ["stage__order", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                        fields=("stage", "order"),
+                        name="stages_resource_unique_order_in_stage",
+                    ),
+                    models.UniqueConstraint(fields=("stage", "url"), name="stages_resource_unique_url_in_stage"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("url__startswith", "http://"), ("url__startswith", "https://"), _connector="OR"
+                        ),
+                        name="stages_resource_url_http",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("order__gte", 1)), name="stages_resource_order_positive"
+                    ),
+                ],
             },
         ),
     ]

@@ -5,49 +5,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stages', '0001_initial'),
+        ("stages", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkStatus',
+            name="LinkStatus",
             fields=[
-                ('resource', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='link_status', serialize=False, to='stages.resource')),
-                ('url', models.URLField(help_text='The URL these results are about.', max_length=1000)),
-                ('status', models.CharField(choices=[('unchecked', 'Not checked yet'), ('ok', 'OK'), ('redirected', 'Redirected'), ('broken', 'Broken'), ('unverifiable', 'Unverifiable (site refuses robots)'), ('timeout', 'Timed out'), ('server_error', 'Server error'), ('invalid', 'Invalid URL')], default='unchecked', max_length=16)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('detail', models.CharField(blank=True, max_length=500)),
-                ('last_checked', models.DateTimeField(blank=True, null=True)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('suggested_url', models.URLField(blank=True, help_text='Where a permanent redirect points.', max_length=1000)),
-                ('flagged', models.BooleanField(default=False, help_text='Broken or timed out several checks in a row.')),
-                ('flagged_at', models.DateTimeField(blank=True, null=True)),
-                ('admins_notified_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "resource",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="link_status",
+                        serialize=False,
+                        to="stages.resource",
+                    ),
+                ),
+                ("url", models.URLField(help_text="The URL these results are about.", max_length=1000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "Not checked yet"),
+                            ("ok", "OK"),
+                            ("redirected", "Redirected"),
+                            ("broken", "Broken"),
+                            ("unverifiable", "Unverifiable (site refuses robots)"),
+                            ("timeout", "Timed out"),
+                            ("server_error", "Server error"),
+                            ("invalid", "Invalid URL"),
+                        ],
+                        default="unchecked",
+                        max_length=16,
+                    ),
+                ),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("detail", models.CharField(blank=True, max_length=500)),
+                ("last_checked", models.DateTimeField(blank=True, null=True)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                (
+                    "suggested_url",
+                    models.URLField(blank=True, help_text="Where a permanent redirect points.", max_length=1000),
+                ),
+                (
+                    "flagged",
+                    models.BooleanField(default=False, help_text="Broken or timed out several checks in a row."),
+                ),
+                ("flagged_at", models.DateTimeField(blank=True, null=True)),
+                ("admins_notified_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name_plural': 'link statuses',
-                'indexes': [models.Index(fields=['flagged', 'admins_notified_at'], name='stages_linkstatus_flag_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('flagged', False), ('flagged_at__isnull', False), _connector='OR'), name='stages_linkstatus_flagged_has_time')],
+                "verbose_name_plural": "link statuses",
+                "indexes": [models.Index(fields=["flagged", "admins_notified_at"], name="stages_linkstatus_flag_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("flagged", False), ("flagged_at__isnull", False), _connector="OR"),
+                        name="stages_linkstatus_flagged_has_time",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LinkCheck',
+            name="LinkCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=1000)),
-                ('checked_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('unchecked', 'Not checked yet'), ('ok', 'OK'), ('redirected', 'Redirected'), ('broken', 'Broken'), ('unverifiable', 'Unverifiable (site refuses robots)'), ('timeout', 'Timed out'), ('server_error', 'Server error'), ('invalid', 'Invalid URL')], max_length=16)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('final_url', models.URLField(blank=True, max_length=1000)),
-                ('detail', models.CharField(blank=True, max_length=500)),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='link_checks', to='stages.resource')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=1000)),
+                ("checked_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "Not checked yet"),
+                            ("ok", "OK"),
+                            ("redirected", "Redirected"),
+                            ("broken", "Broken"),
+                            ("unverifiable", "Unverifiable (site refuses robots)"),
+                            ("timeout", "Timed out"),
+                            ("server_error", "Server error"),
+                            ("invalid", "Invalid URL"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("final_url", models.URLField(blank=True, max_length=1000)),
+                ("detail", models.CharField(blank=True, max_length=500)),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="link_checks", to="stages.resource"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-checked_at'],
-                'indexes': [models.Index(fields=['resource', '-checked_at'], name='stages_linkcheck_history_idx')],
-                'constraints': [models.UniqueConstraint(fields=('resource', 'checked_at'), name='stages_linkcheck_unique_per_time')],
+                "ordering": ["-checked_at"],
+                "indexes": [models.Index(fields=["resource", "-checked_at"], name="stages_linkcheck_history_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("resource", "checked_at"), name="stages_linkcheck_unique_per_time")
+                ],
             },
         ),
     ]

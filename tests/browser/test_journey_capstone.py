@@ -16,11 +16,11 @@ from capstones.models import Iteration, Review, Submission
 from tests import factories
 
 from .capstone_steps import (  # noqa: F401 - fixtures
+    _tasks_in_live_server,
     media_in_tmp,
     notebook,
     sign_in,
     submit_first_iteration,
-    _tasks_in_live_server,
     write_notebook,
 )
 
@@ -93,7 +93,9 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     learner_page = new_page(javascript=javascript)
     sign_in(learner_page, live_server, learner)
     submit_first_iteration(
-        learner_page, live_server, write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"),
+        learner_page,
+        live_server,
+        write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"),
         title="Digits with a CNN",
     )
     expect(learner_page.get_by_text("Iteration 1 submitted. Its automatic check is below.")).to_be_visible()
@@ -185,7 +187,9 @@ def test_both_decisions_are_emailed_to_the_learner_with_the_feedback(
     learner_page = new_page(javascript=javascript)
     sign_in(learner_page, live_server, learner)
     submit_first_iteration(
-        learner_page, live_server, write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"),
+        learner_page,
+        live_server,
+        write_notebook(tmp_path, torch_notebook(1), "digits.ipynb"),
         title="Digits with a CNN",
     )
     mentor_page = new_page(javascript=javascript)

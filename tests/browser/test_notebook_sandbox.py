@@ -16,11 +16,11 @@ from capstones.models import CapstoneBrief, Submission
 from tests import factories
 
 from .capstone_steps import (  # noqa: F401 - fixtures
+    _tasks_in_live_server,
     media_in_tmp,
     notebook,
     sign_in,
     submit_first_iteration,
-    _tasks_in_live_server,
     write_notebook,
 )
 
@@ -45,8 +45,10 @@ def hostile_notebook():
                 new_output("display_data", data={"text/html": IMG + "<p>Output two is shown.</p>"}),
                 new_output("display_data", data={"text/html": SVG_SCRIPT + "<p>Output three is shown.</p>"}),
                 new_output("display_data", data={"image/svg+xml": SVG_ONLOAD, "text/plain": "<svg>"}),
-                new_output("display_data", data={"application/javascript": MARK.format("js-mime"),
-                                                 "text/plain": "JavaScript output"}),
+                new_output(
+                    "display_data",
+                    data={"application/javascript": MARK.format("js-mime"), "text/plain": "JavaScript output"},
+                ),
                 new_output("execute_result", data={"text/html": IMG.replace("img'", "result'")}, execution_count=1),
             ],
         ),
@@ -91,8 +93,9 @@ def test_notebook_outputs_cannot_run_script_on_the_submission_page(live_server, 
     page = new_page()
     dialogs = watch_dialogs(page)
     sign_in(page, live_server, learner)
-    submit_first_iteration(page, live_server, write_notebook(tmp_path, hostile_notebook(), "hostile.ipynb"),
-                           title="Hostile")
+    submit_first_iteration(
+        page, live_server, write_notebook(tmp_path, hostile_notebook(), "hostile.ipynb"), title="Hostile"
+    )
 
     frame = page.locator("iframe.notebook-frame")
     assert frame.get_attribute("sandbox") == ""
@@ -107,8 +110,9 @@ def test_notebook_opened_directly_cannot_run_script_in_the_app_origin(live_serve
     page = new_page()
     dialogs = watch_dialogs(page)
     sign_in(page, live_server, learner)
-    submit_first_iteration(page, live_server, write_notebook(tmp_path, hostile_notebook(), "hostile.ipynb"),
-                           title="Hostile")
+    submit_first_iteration(
+        page, live_server, write_notebook(tmp_path, hostile_notebook(), "hostile.ipynb"), title="Hostile"
+    )
     frame_src = page.locator("iframe.notebook-frame").get_attribute("src")
 
     response = page.goto(live_server.url + frame_src)
@@ -124,9 +128,15 @@ def test_public_portfolio_notebook_cannot_run_script(live_server, new_page, lear
     mentor = factories.MentorFactory()
     brief = CapstoneBrief.objects.get(key="capstone-1")
     iteration = services.submit_iteration(
-        learner=learner, brief=brief, title="Hostile", idea=brief.ideas.first(), own_problem="",
-        repository_url="", write_up="Write-up.", notebook_bytes=write_notebook(
-            tmp_path, hostile_notebook(), "hostile.ipynb").read_bytes(), filename="hostile.ipynb",
+        learner=learner,
+        brief=brief,
+        title="Hostile",
+        idea=brief.ideas.first(),
+        own_problem="",
+        repository_url="",
+        write_up="Write-up.",
+        notebook_bytes=write_notebook(tmp_path, hostile_notebook(), "hostile.ipynb").read_bytes(),
+        filename="hostile.ipynb",
     )
     submission = Submission.objects.get(pk=iteration.submission_id)
     services.claim(submission, mentor=mentor)

@@ -62,6 +62,6 @@ def claimed(submission, mentor):
 
 
 def upload(nb=None, name="notebook.ipynb", data=None):
-    return SimpleUploadedFile(name, data if data is not None else as_bytes(nb or good_notebook()),
-                              content_type="application/x-ipynb+json")
-
+    return SimpleUploadedFile(
+        name, data if data is not None else as_bytes(nb or good_notebook()), content_type="application/x-ipynb+json"
+    )

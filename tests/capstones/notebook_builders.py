@@ -26,8 +26,10 @@ def notebook(*cells):
 def good_notebook():
     """Torch, prose before every code cell, executed: the analysis passes."""
     return notebook(
-        md(), code("import torch\nfrom torch import nn"),
-        md(), code("model = nn.Linear(3, 1)\nprint(model)"),
+        md(),
+        code("import torch\nfrom torch import nn"),
+        md(),
+        code("model = nn.Linear(3, 1)\nprint(model)"),
     )
 
 

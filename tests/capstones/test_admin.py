@@ -31,9 +31,15 @@ def test_admin_iteration_page_links_the_protected_download(admin_client, submiss
 def test_admin_assigns_a_mentor(admin_client, submission, mentor):
     url = reverse("admin:capstones_submission_change", args=[submission.pk])
     data = {
-        "title": submission.title, "idea": submission.idea_id, "own_problem": "", "mentor": mentor.pk,
-        "iterations-TOTAL_FORMS": "1", "iterations-INITIAL_FORMS": "1", "iterations-MIN_NUM_FORMS": "0",
-        "iterations-MAX_NUM_FORMS": "1000", "iterations-0-id": submission.iterations.get().pk,
+        "title": submission.title,
+        "idea": submission.idea_id,
+        "own_problem": "",
+        "mentor": mentor.pk,
+        "iterations-TOTAL_FORMS": "1",
+        "iterations-INITIAL_FORMS": "1",
+        "iterations-MIN_NUM_FORMS": "0",
+        "iterations-MAX_NUM_FORMS": "1000",
+        "iterations-0-id": submission.iterations.get().pk,
         "iterations-0-submission": submission.pk,
     }
     response = admin_client.post(url, data)

@@ -10,8 +10,15 @@ from .notebook_builders import as_bytes, good_notebook
 def submit_without_running_jobs(learner, brief):
     """As if the broker was down: the after-commit enqueue never reaches a worker."""
     return services.submit_iteration(
-        learner=learner, brief=brief, title="T", idea=brief.ideas.first(), own_problem="",
-        repository_url="", write_up="w", notebook_bytes=as_bytes(good_notebook()), filename="n.ipynb",
+        learner=learner,
+        brief=brief,
+        title="T",
+        idea=brief.ideas.first(),
+        own_problem="",
+        repository_url="",
+        write_up="w",
+        notebook_bytes=as_bytes(good_notebook()),
+        filename="n.ipynb",
     )
 
 
@@ -71,8 +78,14 @@ def test_a_notebook_that_breaks_the_renderer_fails_the_report_not_the_request(
     with django_capture_on_commit_callbacks(execute=True):
         response = learner_client.post(
             reverse("capstones:submit", kwargs={"key": brief.key}),
-            {"title": "T", "idea": brief.ideas.first().pk, "own_problem": "", "repository_url": "",
-             "write_up": "W", "notebook": upload()},
+            {
+                "title": "T",
+                "idea": brief.ideas.first().pk,
+                "own_problem": "",
+                "repository_url": "",
+                "write_up": "W",
+                "notebook": upload(),
+            },
         )
     assert response.status_code == 302
     report = Report.objects.get(iteration__submission__learner=learner)

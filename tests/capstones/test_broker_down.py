@@ -29,8 +29,14 @@ def test_submission_succeeds_and_report_waits_for_the_sweep_when_broker_is_down(
     with django_capture_on_commit_callbacks(execute=True):
         response = learner_client.post(
             reverse("capstones:submit", kwargs={"key": brief.key}),
-            {"title": "T", "idea": brief.ideas.first().pk, "own_problem": "", "repository_url": "",
-             "write_up": "W", "notebook": upload()},
+            {
+                "title": "T",
+                "idea": brief.ideas.first().pk,
+                "own_problem": "",
+                "repository_url": "",
+                "write_up": "W",
+                "notebook": upload(),
+            },
         )
     assert response.status_code == 302
     submission = Submission.objects.get(learner=learner)

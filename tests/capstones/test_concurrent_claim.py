@@ -12,8 +12,15 @@ from .notebook_builders import as_bytes, good_notebook
 def test_two_mentors_claiming_at_once_exactly_one_wins(brief):
     learner = factories.UserFactory()
     iteration = services.submit_iteration(
-        learner=learner, brief=brief, title="Race", idea=brief.ideas.first(), own_problem="",
-        repository_url="", write_up="w", notebook_bytes=as_bytes(good_notebook()), filename="n.ipynb",
+        learner=learner,
+        brief=brief,
+        title="Race",
+        idea=brief.ideas.first(),
+        own_problem="",
+        repository_url="",
+        write_up="w",
+        notebook_bytes=as_bytes(good_notebook()),
+        filename="n.ipynb",
     )
     mentors = [factories.MentorFactory(), factories.MentorFactory()]
 

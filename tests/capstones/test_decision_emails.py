@@ -41,7 +41,9 @@ def test_decision_email_is_never_sent_twice(claimed, mentor, mailoutbox, django_
     assert len(mailoutbox) == 1
 
 
-def test_sweep_sends_a_decision_email_that_was_never_enqueued(claimed, mentor, mailoutbox, django_capture_on_commit_callbacks):
+def test_sweep_sends_a_decision_email_that_was_never_enqueued(
+    claimed, mentor, mailoutbox, django_capture_on_commit_callbacks
+):
     services.decide(claimed, mentor=mentor, decision="approved", feedback="")  # on-commit work dropped: broker down
     assert mailoutbox == []
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=30)):

@@ -34,9 +34,7 @@ def test_from_tensorflow_keras_import_layers_is_found():
 
 
 def test_attribute_use_through_module_alias_is_found():
-    assert violations("import tensorflow as tf\n\nlayer = tf.keras.layers.Dense(10)") == [
-        ("keras", 1, 3, "attribute")
-    ]
+    assert violations("import tensorflow as tf\n\nlayer = tf.keras.layers.Dense(10)") == [("keras", 1, 3, "attribute")]
 
 
 def test_attribute_use_via_getattr_is_found():
@@ -82,7 +80,9 @@ def test_import_in_cell_that_is_not_python_is_still_found():
 
 
 def test_mention_in_markdown_is_not_a_violation():
-    nb = notebook(md("We do not `import keras` here: `from fastai.vision.all import *` is forbidden."), code("import torch"))
+    nb = notebook(
+        md("We do not `import keras` here: `from fastai.vision.all import *` is forbidden."), code("import torch")
+    )
     assert analyse(nb).violations == []
 
 

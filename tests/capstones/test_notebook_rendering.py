@@ -93,7 +93,9 @@ def test_huge_html_output_is_truncated_as_text():
 def test_document_has_no_script_at_all():
     nasty = notebook(
         md("<script>a()</script><svg><script>b()</script></svg>"),
-        output_cell({"text/html": "<img src=x onerror=c()><a href=javascript:d()>e</a>", "application/javascript": "f()"}),
+        output_cell(
+            {"text/html": "<img src=x onerror=c()><a href=javascript:d()>e</a>", "application/javascript": "f()"}
+        ),
     )
     doc = render_document(nasty).lower()
     assert "<script" not in doc
@@ -122,7 +124,9 @@ def test_raw_cell_is_shown_as_text_not_html():
 
 
 def test_many_large_outputs_stop_at_the_notebook_budget():
-    cells = [code("print(i)", outputs=[{"output_type": "stream", "name": "stdout", "text": "q" * 900}]) for _ in range(60)]
+    cells = [
+        code("print(i)", outputs=[{"output_type": "stream", "name": "stdout", "text": "q" * 900}]) for _ in range(60)
+    ]
     html = render_body(notebook(*cells), max_output_chars=1000, max_image_bytes=0)
     assert "outputs are too large to show in full" in html
     assert html.count("q" * 900) == 22  # 22 * 900 fits in 20 * 1000, the 23rd does not

@@ -47,13 +47,13 @@ def urls(submission, slug="nope"):
 # A's submission waits in the queue: mentors may look before claiming.
 WAITING_GET = {
     #                    anonymous learner_a learner_b mentor admin
-    "mine":               (LOGIN, 200, 200, 200, 200),
-    "submit":             (LOGIN, 200, 200, 200, 200),
-    "queue":              (LOGIN, 403, 403, 200, 200),
-    "submission":         (LOGIN, 200, 404, 200, 200),
-    "iteration":          (LOGIN, 200, 404, 200, 200),
-    "notebook":           (LOGIN, 200, 404, 200, 200),
-    "download":           (LOGIN, 200, 404, 200, 200),
+    "mine": (LOGIN, 200, 200, 200, 200),
+    "submit": (LOGIN, 200, 200, 200, 200),
+    "queue": (LOGIN, 403, 403, 200, 200),
+    "submission": (LOGIN, 200, 404, 200, 200),
+    "iteration": (LOGIN, 200, 404, 200, 200),
+    "notebook": (LOGIN, 200, 404, 200, 200),
+    "download": (LOGIN, 200, 404, 200, 200),
     "portfolio_settings": (LOGIN, 200, 200, 200, 200),
 }
 
@@ -68,8 +68,8 @@ def test_get_while_waiting(as_role, submission, page, role):
 # Claimed by another mentor: only A, that mentor and admins see it.
 CLAIMED_BY_OTHER_GET = {
     "submission": (LOGIN, 200, 404, 404, 200),
-    "notebook":   (LOGIN, 200, 404, 404, 200),
-    "download":   (LOGIN, 200, 404, 404, 200),
+    "notebook": (LOGIN, 200, 404, 404, 200),
+    "download": (LOGIN, 200, 404, 404, 200),
 }
 
 
@@ -105,8 +105,8 @@ def test_stored_notebook_is_not_reachable_as_a_media_url(as_role, submission, se
 
 # POSTs on A's waiting submission.
 WAITING_POST = {
-    "claim":      (LOGIN, 403, 403, 302, 302),
-    "comment":    (LOGIN, 302, 404, 403, 302),
+    "claim": (LOGIN, 403, 403, 302, 302),
+    "comment": (LOGIN, 302, 404, 403, 302),
     "visibility": (LOGIN, 302, 404, 404, 404),
 }
 
@@ -132,7 +132,7 @@ def test_post_while_waiting(as_role, submission, action, role):
 # POSTs once `mentor` has claimed it.
 CLAIMED_POST = {
     "release": (LOGIN, 403, 403, 302, 302),
-    "decide":  (LOGIN, 403, 403, 302, 403),
+    "decide": (LOGIN, 403, 403, 302, 403),
     "comment": (LOGIN, 302, 404, 302, 302),
 }
 

@@ -81,7 +81,9 @@ def test_learner_shows_approved_capstone_via_visibility_toggle(learner_client, a
 
 
 def test_unapproved_capstone_cannot_be_shown(learner_client, submission):
-    response = learner_client.post(reverse("capstones:visibility", kwargs={"pk": submission.pk}), {"public": "1"}, follow=True)
+    response = learner_client.post(
+        reverse("capstones:visibility", kwargs={"pk": submission.pk}), {"public": "1"}, follow=True
+    )
     submission.refresh_from_db()
     assert submission.is_public is False
     assert "Only an approved capstone" in response.text

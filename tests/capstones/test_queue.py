@@ -64,8 +64,15 @@ def test_losing_a_claim_race_shows_a_message(mentor_client, submission):
 def fill_queue(brief, count):
     for i in range(count):
         iteration = services.submit_iteration(
-            learner=factories.UserFactory(), brief=brief, title=f"S{i}", idea=brief.ideas.first(), own_problem="",
-            repository_url="", write_up="w", notebook_bytes=b"{}", filename="n.ipynb",
+            learner=factories.UserFactory(),
+            brief=brief,
+            title=f"S{i}",
+            idea=brief.ideas.first(),
+            own_problem="",
+            repository_url="",
+            write_up="w",
+            notebook_bytes=b"{}",
+            filename="n.ipynb",
         )
         if i % 2:
             services.claim(iteration.submission, mentor=factories.MentorFactory())

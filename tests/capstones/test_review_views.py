@@ -25,7 +25,9 @@ def test_mentor_decision_through_the_page_emails_the_learner(
 
 
 def test_decision_without_feedback_is_refused(mentor_client, claimed, mailoutbox):
-    response = mentor_client.post(reverse("capstones:decide", kwargs={"pk": claimed.pk}), {"decision": "approved"}, follow=True)
+    response = mentor_client.post(
+        reverse("capstones:decide", kwargs={"pk": claimed.pk}), {"decision": "approved"}, follow=True
+    )
     assert "write your feedback" in response.text
     claimed.refresh_from_db()
     assert claimed.status == Submission.Status.IN_REVIEW
@@ -51,7 +53,9 @@ def test_comment_on_a_cell_that_does_not_exist_is_refused(mentor_client, claimed
 
 
 def test_learner_replies_in_the_conversation(learner_client, claimed):
-    learner_client.post(reverse("capstones:comment", kwargs={"pk": claimed.pk, "number": 1}), {"body": "Thanks, fixing it."})
+    learner_client.post(
+        reverse("capstones:comment", kwargs={"pk": claimed.pk, "number": 1}), {"body": "Thanks, fixing it."}
+    )
     assert "Thanks, fixing it." in learner_client.get(claimed.get_absolute_url()).text
 
 

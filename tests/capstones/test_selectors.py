@@ -13,7 +13,12 @@ def test_status_lists_every_capstone_not_started(learner, brief):
 def test_status_reflects_the_submission(claimed, learner, mentor):
     services.decide(claimed, mentor=mentor, decision="approved", feedback="")
     status = capstone_status_for(learner)[0]
-    assert (status.status, status.status_label, status.iterations, status.verdict) == ("approved", "Approved", 1, "pass")
+    assert (status.status, status.status_label, status.iterations, status.verdict) == (
+        "approved",
+        "Approved",
+        1,
+        "pass",
+    )
     assert status.url == claimed.get_absolute_url()
 
 

@@ -169,8 +169,13 @@ def test_database_refuses_two_iterations_with_one_number(submission):
     first = submission.iterations.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         Iteration.objects.create(
-            submission=submission, number=1, notebook=first.notebook.name, original_name="x.ipynb", size=1,
-            sha256="0" * 64, write_up="x",
+            submission=submission,
+            number=1,
+            notebook=first.notebook.name,
+            original_name="x.ipynb",
+            size=1,
+            sha256="0" * 64,
+            write_up="x",
         )
 
 

@@ -83,7 +83,9 @@ def test_uploaded_notebook_is_stored_through_the_storage_api(
     ],
     ids=["not-json", "not-notebook", "old-format", "empty", "invalid"],
 )
-def test_bad_upload_is_refused_with_a_clear_message_keeping_typed_fields(learner_client, brief, submit_url, data, message):
+def test_bad_upload_is_refused_with_a_clear_message_keeping_typed_fields(
+    learner_client, brief, submit_url, data, message
+):
     response = learner_client.post(submit_url, form_data(brief, notebook=upload(data=data)))
     assert response.status_code == 200
     assert message in response.text

@@ -9,6 +9,7 @@ from capstones.models import Report, Submission
 
 from .conftest import upload
 
+
 @pytest.fixture
 def celery_app(project_celery_app):
     return project_celery_app
@@ -23,8 +24,12 @@ def test_real_worker_runs_the_analysis_of_a_real_submission(
     response = client.post(
         reverse("capstones:submit", kwargs={"key": brief.key}),
         {
-            "title": "Digits", "idea": brief.ideas.first().pk, "own_problem": "", "repository_url": "",
-            "write_up": "Write-up.", "notebook": upload(),
+            "title": "Digits",
+            "idea": brief.ideas.first().pk,
+            "own_problem": "",
+            "repository_url": "",
+            "write_up": "Write-up.",
+            "notebook": upload(),
         },
     )
     assert response.status_code == 302

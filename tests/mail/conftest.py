@@ -133,4 +133,3 @@ def celery_config():
         "task_acks_late": True,
         "broker_connection_retry_on_startup": True,
     }
-

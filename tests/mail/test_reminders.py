@@ -269,9 +269,7 @@ def _queries_for_one_pass(n_learners, touched_per_learner, curriculum, make_lear
     return len(queries)
 
 
-def test_queries_per_batch_do_not_grow_with_learners_or_history(
-    small_curriculum, make_learner, frozen_now, mailoutbox
-):
+def test_queries_per_batch_do_not_grow_with_learners_or_history(small_curriculum, make_learner, frozen_now, mailoutbox):
     few = _queries_for_one_pass(3, 1, small_curriculum, make_learner)
     User.objects.all().delete()  # same curriculum, a new and larger set of learners
     many = _queries_for_one_pass(30, 5, small_curriculum, make_learner)

@@ -38,7 +38,7 @@ def test_delivered_reminder_is_a_multipart_message_with_rfc8058_headers(
 ):
     make_learner()
     run_reminder_pass()
-    (_, message), = smtp_server.received
+    ((_, message),) = smtp_server.received
     assert message.get_content_type() == "multipart/alternative"
     assert [part.get_content_type() for part in message.get_payload()] == ["text/plain", "text/html"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -95,9 +95,7 @@ def test_admin_can_send_a_permanently_failed_reminder_again(
     run_reminder_pass()
     smtp_server.reject_rcpt = None  # the address was fixed at the provider
     reminder = Reminder.objects.get()
-    admin_client.post(
-        "/admin/mail/reminder/", {"action": "retry_now", "_selected_action": [reminder.pk]}, follow=True
-    )
+    admin_client.post("/admin/mail/reminder/", {"action": "retry_now", "_selected_action": [reminder.pk]}, follow=True)
     time_machine.move_to(NOW + timedelta(minutes=5), tick=False)
     run_reminder_pass()
     assert smtp_server.recipients() == [learner.email]

@@ -10,7 +10,6 @@ from dlcurriculum.mail.models import Reminder
 from dlcurriculum.mail.tasks import send_reminders
 
 
-
 def test_reminders_are_scheduled_every_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["mail-send-reminders"]
     assert entry["task"] == send_reminders.name

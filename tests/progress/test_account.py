@@ -13,8 +13,15 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
-PROFILE = {"name": "Ada", "why": "Robots", "reminder_frequency": "weekly", "reminder_inactivity_days": 7,
-           "reminder_weekday": 4, "reminder_hour": 8, "timezone": "Europe/Berlin"}
+PROFILE = {
+    "name": "Ada",
+    "why": "Robots",
+    "reminder_frequency": "weekly",
+    "reminder_inactivity_days": 7,
+    "reminder_weekday": 4,
+    "reminder_hour": 8,
+    "timezone": "Europe/Berlin",
+}
 
 
 # --- Profile -------------------------------------------------------------------
@@ -24,8 +31,13 @@ def test_profile_saves_why_and_reminder_preferences(learner_client, learner):
     response = learner_client.post(reverse("progress:profile"), PROFILE)
     assert response.status_code == 302
     learner.refresh_from_db()
-    assert (learner.why, learner.reminder_frequency, learner.reminder_weekday, learner.reminder_hour,
-            learner.timezone) == ("Robots", "weekly", 4, 8, "Europe/Berlin")
+    assert (
+        learner.why,
+        learner.reminder_frequency,
+        learner.reminder_weekday,
+        learner.reminder_hour,
+        learner.timezone,
+    ) == ("Robots", "weekly", 4, 8, "Europe/Berlin")
 
 
 def test_profile_refuses_an_unknown_time_zone_with_a_message_and_keeps_the_input(learner_client, learner):
@@ -134,11 +146,15 @@ def test_deleting_an_account_removes_the_learners_rows(learner_client, learner, 
 def test_deleting_an_account_keeps_everyone_elses_rows_and_the_curriculum(
     learner_client, learner, other_learner, two_learners_with_history
 ):
-    before = (ResourceProgress.objects.filter(user=other_learner).count(),
-              Activity.objects.filter(user=other_learner).count())
+    before = (
+        ResourceProgress.objects.filter(user=other_learner).count(),
+        Activity.objects.filter(user=other_learner).count(),
+    )
     learner_client.post(reverse("progress:delete_account"), {"email": learner.email})
-    after = (ResourceProgress.objects.filter(user=other_learner).count(),
-             Activity.objects.filter(user=other_learner).count())
+    after = (
+        ResourceProgress.objects.filter(user=other_learner).count(),
+        Activity.objects.filter(user=other_learner).count(),
+    )
     assert after == before
     assert EmailAddress.objects.filter(user=other_learner).exists()
     assert Resource.objects.filter(pk=two_learners_with_history.pk).exists()

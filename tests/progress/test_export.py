@@ -48,13 +48,20 @@ def test_json_export_is_a_download_with_every_progress_row_and_note(learner_clie
 def test_json_export_contains_the_profile(learner_client, history):
     profile = json.loads(learner_client.get(reverse("progress:export_json")).content)["profile"]
     assert (profile["email"], profile["why"], profile["timezone"]) == (
-        history.email, "=To understand transformers", "Asia/Tokyo")
+        history.email,
+        "=To understand transformers",
+        "Asia/Tokyo",
+    )
 
 
 def test_json_export_contains_every_activity_entry_in_order(learner_client, history):
     activity = json.loads(learner_client.get(reverse("progress:export_json")).content)["activity"]
     assert [(a["resource_key"], a["status"]) for a in activity] == [
-        ("first", "in_progress"), ("first", "done"), ("first", ""), ("second", "skipped")]
+        ("first", "in_progress"),
+        ("first", "done"),
+        ("first", ""),
+        ("second", "skipped"),
+    ]
 
 
 def test_csv_export_progress_round_trips_notes_with_commas_quotes_and_newlines(learner_client, history):

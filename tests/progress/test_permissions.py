@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 SECRET_NOTE = "A's private note: struggling with eigenvalues"
 
-GET_PAGES = ["progress:dashboard", "progress:profile", "progress:why", "progress:export_json",
-             "progress:export_csv", "progress:delete_account"]
+GET_PAGES = [
+    "progress:dashboard",
+    "progress:profile",
+    "progress:why",
+    "progress:export_json",
+    "progress:export_csv",
+    "progress:delete_account",
+]
 
 
 @pytest.fixture
@@ -95,9 +101,17 @@ def test_learner_b_exports_only_bs_data_even_with_a_user_parameter(client_b, lea
 def test_learner_b_cannot_edit_as_profile_by_posting_an_id(client_b, learner_a_progress, other_learner):
     client_b.post(
         reverse("progress:profile"),
-        {"id": learner_a_progress.pk, "email": learner_a_progress.email, "name": "Mallory", "why": "hijack",
-         "reminder_frequency": "off", "reminder_inactivity_days": 7, "reminder_weekday": 0, "reminder_hour": 9,
-         "timezone": "UTC"},
+        {
+            "id": learner_a_progress.pk,
+            "email": learner_a_progress.email,
+            "name": "Mallory",
+            "why": "hijack",
+            "reminder_frequency": "off",
+            "reminder_inactivity_days": 7,
+            "reminder_weekday": 0,
+            "reminder_hour": 9,
+            "timezone": "UTC",
+        },
     )
     learner_a_progress.refresh_from_db()
     other_learner.refresh_from_db()

@@ -124,9 +124,7 @@ def test_too_long_note_without_javascript_shows_the_text_again_with_a_message(le
     assert not ResourceProgress.objects.filter(user=learner).exists()
 
 
-def test_new_resource_is_flagged_on_the_stage_page_for_a_learner_who_started_the_stage(
-    learner_client, learner, stage
-):
+def test_new_resource_is_flagged_on_the_stage_page_for_a_learner_who_started_the_stage(learner_client, learner, stage):
     services.set_status(learner, first_resource(stage), Status.DONE)
     added = factories.ResourceFactory(stage=stage, order=4, title="Freshly added")
     html = learner_client.get(stage.get_absolute_url()).content.decode()
@@ -146,7 +144,5 @@ def test_plain_form_unknown_status_shows_a_message_and_a_way_back(learner_client
 
 def test_fetch_note_save_answers_json_with_the_saved_note(learner_client, learner, stage):
     resource = first_resource(stage)
-    data = learner_client.post(
-        reverse("progress:save_note", args=[resource.pk]), {"note": "  tricky  "}, **JSON
-    ).json()
+    data = learner_client.post(reverse("progress:save_note", args=[resource.pk]), {"note": "  tricky  "}, **JSON).json()
     assert (data["note"], data["status"], data["changed"]) == ("tricky", "not_started", True)

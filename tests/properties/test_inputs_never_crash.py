@@ -30,9 +30,13 @@ def test_curriculum_parser_rejects_garbage_with_a_curriculum_error(text):
 
 
 @FAST
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
-                    max_leaves=30))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+        max_leaves=30,
+    )
+)
 def test_curriculum_parser_rejects_any_structure_with_a_curriculum_error(data):
     import yaml
 
@@ -92,10 +96,16 @@ def test_capstone_submission_form_answers_any_input_without_a_server_error(
 
     settings.MEDIA_ROOT = tmp_path
     url = reverse("capstones:submit", kwargs={"key": "capstone-1"})
-    response = learner_client.post(url, {
-        "title": title, "write_up": write_up, "repository_url": repository_url, "own_problem": own_problem,
-        "notebook": SimpleUploadedFile("n.ipynb", notebook, content_type="application/x-ipynb+json"),
-    })
+    response = learner_client.post(
+        url,
+        {
+            "title": title,
+            "write_up": write_up,
+            "repository_url": repository_url,
+            "own_problem": own_problem,
+            "notebook": SimpleUploadedFile("n.ipynb", notebook, content_type="application/x-ipynb+json"),
+        },
+    )
     assert response.status_code in (200, 302)
     if response.status_code == 200 and title.strip() and "\x00" not in title:
         # A rejected submission keeps what the learner typed.

@@ -35,17 +35,28 @@ def test_any_json_is_loaded_or_refused_with_a_notebook_error(value):
         assert str(exc)
 
 
-cell_sources = st.text(max_size=300) | st.sampled_from([
-    "%pip install fastai", "!pip install keras", "import tensorflow.keras as K", "from fastai.vision.all import *",
-    "%%bash\npip install keras", "def f(:\n  pass", "x = '''", "import torch\n%matplotlib inline",
-])
+cell_sources = st.text(max_size=300) | st.sampled_from(
+    [
+        "%pip install fastai",
+        "!pip install keras",
+        "import tensorflow.keras as K",
+        "from fastai.vision.all import *",
+        "%%bash\npip install keras",
+        "def f(:\n  pass",
+        "x = '''",
+        "import torch\n%matplotlib inline",
+    ]
+)
 
 
 @FAST
 @given(st.lists(st.tuples(st.sampled_from(["code", "markdown", "raw"]), cell_sources), max_size=8))
 def test_analysis_and_rendering_of_any_cells_never_crash(cells):
-    makers = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
-              "raw": nbformat.v4.new_raw_cell}
+    makers = {
+        "code": nbformat.v4.new_code_cell,
+        "markdown": nbformat.v4.new_markdown_cell,
+        "raw": nbformat.v4.new_raw_cell,
+    }
     nb = nbformat.v4.new_notebook(cells=[makers[kind](source) for kind, source in cells])
     try:
         loaded = notebooks.load_notebook(nbformat.writes(nb).encode())

@@ -204,7 +204,9 @@ class LinkServer:
 
     def _run(self):
         asyncio.set_event_loop(self._loop)
-        self._runner = web.AppRunner(_app(self.state, self.shared), shutdown_timeout=0.1, handle_signals=False, access_log=None)
+        self._runner = web.AppRunner(
+            _app(self.state, self.shared), shutdown_timeout=0.1, handle_signals=False, access_log=None
+        )
         self._loop.run_until_complete(self._runner.setup())
         site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self.ssl_context)
         self._loop.run_until_complete(site.start())
@@ -240,8 +242,22 @@ def self_signed_context(directory) -> ssl.SSLContext:
     """A server TLS context with a throwaway self-signed certificate no client trusts."""
     key, cert = directory / "key.pem", directory / "cert.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
         check=True,
         capture_output=True,
     )

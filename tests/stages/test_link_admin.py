@@ -21,8 +21,14 @@ def admin_client_(client, staff):
 def flag(resource, status=LinkState.BROKEN, **kwargs):
     from django.utils import timezone
 
-    defaults = {"url": resource.url, "status": status, "consecutive_failures": 2, "flagged": True,
-                "flagged_at": timezone.now(), "last_checked": timezone.now()}
+    defaults = {
+        "url": resource.url,
+        "status": status,
+        "consecutive_failures": 2,
+        "flagged": True,
+        "flagged_at": timezone.now(),
+        "last_checked": timezone.now(),
+    }
     return LinkStatus.objects.create(resource=resource, **{**defaults, **kwargs})
 
 
@@ -44,8 +50,14 @@ def test_changelist_shows_link_columns(admin_client_):
     resource = ResourceFactory()
     flag(resource, suggested_url="https://example.com/new-place")
     html = admin_client_.get(reverse(CHANGELIST)).content.decode()
-    for text in ["link status", "last checked", "failures in a row", "suggested new url", "broken (flagged)",
-                 "https://example.com/new-place"]:
+    for text in [
+        "link status",
+        "last checked",
+        "failures in a row",
+        "suggested new url",
+        "broken (flagged)",
+        "https://example.com/new-place",
+    ]:
         assert text in html.lower()
 
 
@@ -148,8 +160,14 @@ def test_change_page_shows_only_the_latest_checks_newest_first(admin_client_):
     resource = ResourceFactory()
     start = timezone.now() - timedelta(days=100)
     LinkCheck.objects.bulk_create(
-        LinkCheck(resource=resource, url=resource.url, checked_at=start + timedelta(days=i), status=LinkState.OK,
-                  http_status=200, detail=f"run-{i:03d}")
+        LinkCheck(
+            resource=resource,
+            url=resource.url,
+            checked_at=start + timedelta(days=i),
+            status=LinkState.OK,
+            http_status=200,
+            detail=f"run-{i:03d}",
+        )
         for i in range(stages_admin.RECENT_CHECKS_SHOWN + 15)
     )
     html = admin_client_.get(reverse("admin:stages_resource_change", args=[resource.pk])).content.decode()

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 def flag(resource):
     now = timezone.now()
     return LinkStatus.objects.create(
-        resource=resource, url=resource.url, status=LinkState.BROKEN, consecutive_failures=2, flagged=True,
-        flagged_at=now, last_checked=now,
+        resource=resource,
+        url=resource.url,
+        status=LinkState.BROKEN,
+        consecutive_failures=2,
+        flagged=True,
+        flagged_at=now,
+        last_checked=now,
     )
 
 

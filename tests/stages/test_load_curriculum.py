@@ -124,7 +124,7 @@ def test_a_new_seed_resource_is_appended_when_an_admin_took_its_position(curricu
     count = stage.resources.count()
     text = cur.DEFAULT_PATH.read_text().replace(
         "    resources:\n      - key: fastai-practical-deep-learning",
-        "    resources:\n      - key: brand-new\n        title: New\n        url: \"https://example.com/new\"\n"
+        '    resources:\n      - key: brand-new\n        title: New\n        url: "https://example.com/new"\n'
         "        kind: article\n      - key: fastai-practical-deep-learning",
         1,
     )
@@ -139,7 +139,11 @@ def test_a_new_seed_resource_is_appended_when_an_admin_took_its_position(curricu
 @pytest.mark.parametrize(
     ("replace", "by", "message"),
     [
-        ('url: "https://course.fast.ai/"', 'url: "ftp://course.fast.ai/"', "fastai-practical-deep-learning): 'url' 'ftp://course.fast.ai/' is not an http(s) URL"),
+        (
+            'url: "https://course.fast.ai/"',
+            'url: "ftp://course.fast.ai/"',
+            "fastai-practical-deep-learning): 'url' 'ftp://course.fast.ai/' is not an http(s) URL",
+        ),
         ("kind: playlist", "kind: podcast", "isikdogan-crash-course): 'kind' 'podcast' is not one of"),
         ("slug: deep-dive", "slug: capstone-1", "slug 'capstone-1' is used twice"),
         ("forbidden: [fastai, keras]", "forbidden: [fastai, jax]", "framework 'jax' is not defined"),

@@ -66,7 +66,9 @@ def test_password_reset_email_link_sets_a_new_password(client, learner, mailoutb
     reset_path = _link_in(mailoutbox[0])
     response = client.get(reset_path, follow=True)
     form_path = response.redirect_chain[-1][0] if response.redirect_chain else reset_path
-    response = client.post(form_path, {"password1": "a brand new passphrase 42", "password2": "a brand new passphrase 42"})
+    response = client.post(
+        form_path, {"password1": "a brand new passphrase 42", "password2": "a brand new passphrase 42"}
+    )
     assert response.status_code == 302
     learner.refresh_from_db()
     assert learner.check_password("a brand new passphrase 42")

@@ -14,11 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("path", help="The .ipynb file.")
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
         parser.add_argument(
-            "--forbidden", default=",".join(sorted(notebooks.DEFAULT_FORBIDDEN)),
+            "--forbidden",
+            default=",".join(sorted(notebooks.DEFAULT_FORBIDDEN)),
             help="Comma-separated import names that are forbidden (default: %(default)s).",
         )
         parser.add_argument(
-            "--allowed", default=",".join(sorted(notebooks.DEFAULT_ALLOWED)),
+            "--allowed",
+            default=",".join(sorted(notebooks.DEFAULT_ALLOWED)),
             help="Comma-separated import names of allowed frameworks (default: %(default)s).",
         )
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,46 +15,95 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=80)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed permanently'), ('cancelled', 'Cancelled')], default='pending', max_length=16)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('not_before', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claim', models.UUIDField(blank=True, editable=False, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", models.CharField(max_length=80)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed permanently"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("not_before", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claim", models.UUIDField(blank=True, editable=False, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['user', 'status', 'not_before'], name='mail_reminder_due_idx'), models.Index(fields=['claim'], name='mail_reminder_claim_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'period'), name='mail_reminder_once_per_learner_period'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'sent', 'failed', 'cancelled'])), name='mail_reminder_status_valid')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["user", "status", "not_before"], name="mail_reminder_due_idx"),
+                    models.Index(fields=["claim"], name="mail_reminder_claim_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "period"), name="mail_reminder_once_per_learner_period"),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "sent", "failed", "cancelled"])),
+                        name="mail_reminder_status_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SentEmail',
+            name="SentEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to', models.CharField(help_text='Recipients, comma-separated.', max_length=1000)),
-                ('template', models.CharField(max_length=100)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('subject', models.CharField(blank=True, max_length=300)),
-                ('key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed permanently')], default='queued', max_length=16)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sent_emails', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("to", models.CharField(help_text="Recipients, comma-separated.", max_length=1000)),
+                ("template", models.CharField(max_length=100)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("subject", models.CharField(blank=True, max_length=300)),
+                ("key", models.CharField(blank=True, max_length=200, null=True, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed permanently")],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sent_emails",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'e-mail',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['status', '-created_at'], name='mail_sentemail_status_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sent', 'failed'])), name='mail_sentemail_status_valid')],
+                "verbose_name": "e-mail",
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["status", "-created_at"], name="mail_sentemail_status_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["queued", "sent", "failed"])),
+                        name="mail_sentemail_status_valid",
+                    )
+                ],
             },
         ),
     ]

@@ -3,45 +3,137 @@
 import django.core.validators
 import django.db.models.functions.text
 import django.utils.timezone
-import dlcurriculum.users.models
 from django.db import migrations, models
+
+import dlcurriculum.users.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='display name')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
-                ('why', models.TextField(blank=True, help_text='Your goal. Keep it in mind when motivation runs low.', max_length=2000, verbose_name='why I am learning deep learning')),
-                ('reminder_frequency', models.CharField(choices=[('off', 'Off'), ('weekly', 'Weekly'), ('inactivity', 'After some days without activity')], default='inactivity', max_length=16)),
-                ('reminder_inactivity_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)])),
-                ('reminder_hour', models.PositiveSmallIntegerField(default=18, validators=[django.core.validators.MaxValueValidator(23)], verbose_name='preferred hour (local time)')),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[dlcurriculum.users.models.validate_timezone])),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="display name")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="e-mail address")),
+                (
+                    "why",
+                    models.TextField(
+                        blank=True,
+                        help_text="Your goal. Keep it in mind when motivation runs low.",
+                        max_length=2000,
+                        verbose_name="why I am learning deep learning",
+                    ),
+                ),
+                (
+                    "reminder_frequency",
+                    models.CharField(
+                        choices=[
+                            ("off", "Off"),
+                            ("weekly", "Weekly"),
+                            ("inactivity", "After some days without activity"),
+                        ],
+                        default="inactivity",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "reminder_inactivity_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                    ),
+                ),
+                (
+                    "reminder_hour",
+                    models.PositiveSmallIntegerField(
+                        default=18,
+                        validators=[django.core.validators.MaxValueValidator(23)],
+                        verbose_name="preferred hour (local time)",
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC", max_length=64, validators=[dlcurriculum.users.models.validate_timezone]
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['email'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='users_user_email_ci_unique'), models.CheckConstraint(condition=models.Q(('reminder_hour__lte', 23)), name='users_user_reminder_hour_valid'), models.CheckConstraint(condition=models.Q(('reminder_inactivity_days__gte', 1), ('reminder_inactivity_days__lte', 90)), name='users_user_reminder_days_valid')],
+                "ordering": ["email"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"), name="users_user_email_ci_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reminder_hour__lte", 23)), name="users_user_reminder_hour_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reminder_inactivity_days__gte", 1), ("reminder_inactivity_days__lte", 90)),
+                        name="users_user_reminder_days_valid",
+                    ),
+                ],
             },
             managers=[
-                ('objects', dlcurriculum.users.models.UserManager()),
+                ("objects", dlcurriculum.users.models.UserManager()),
             ],
         ),
     ]

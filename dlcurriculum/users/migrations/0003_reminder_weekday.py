@@ -4,20 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('users', '0002_mentors_group'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("users", "0002_mentors_group"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='reminder_weekday',
-            field=models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0, help_text='Weekly reminders go out on this day, at the preferred hour.', verbose_name='day of the weekly reminder'),
+            model_name="user",
+            name="reminder_weekday",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (0, "Monday"),
+                    (1, "Tuesday"),
+                    (2, "Wednesday"),
+                    (3, "Thursday"),
+                    (4, "Friday"),
+                    (5, "Saturday"),
+                    (6, "Sunday"),
+                ],
+                default=0,
+                help_text="Weekly reminders go out on this day, at the preferred hour.",
+                verbose_name="day of the weekly reminder",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('reminder_weekday__lte', 6)), name='users_user_reminder_weekday_valid'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reminder_weekday__lte", 6)), name="users_user_reminder_weekday_valid"
+            ),
         ),
     ]

@@ -43,7 +43,9 @@ class Command(BaseCommand):
             raise CommandError("--json needs --url-file (the database run prints a summary table).")
         for name in ("concurrency", "per_host", "max_redirects"):
             if options[name] is not None and options[name] < (0 if name == "max_redirects" else 1):
-                raise CommandError(f"--{name.replace('_', '-')} must be at least {0 if name == 'max_redirects' else 1}.")
+                raise CommandError(
+                    f"--{name.replace('_', '-')} must be at least {0 if name == 'max_redirects' else 1}."
+                )
         config = link_services.checker_config(
             concurrency=options["concurrency"],
             per_host_concurrency=options["per_host"],
@@ -101,7 +103,9 @@ class Command(BaseCommand):
             self.stdout.write("Links that need a look:")
             for status in needing_a_look:
                 flag = " [flagged]" if status.flagged else ""
-                self.stdout.write(f"  {status.status:<12} {status.url}  ({status.resource.title}){flag} {status.detail}")
+                self.stdout.write(
+                    f"  {status.status:<12} {status.url}  ({status.resource.title}){flag} {status.detail}"
+                )
         if summary.skipped:
             self.stdout.write(f"{summary.skipped} result(s) not recorded: another run or an admin edit came first.")
         if summary.newly_flagged:
