@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from dlcurriculum.tasks import enqueue_on_commit
 
-from . import link_selectors, link_services
+from . import curriculum_export, link_selectors, link_services
 from .models import LinkState, LinkStatus, Resource, SeededKey, Stage
 from .tasks import check_links
 
@@ -46,6 +47,20 @@ class StageAdmin(admin.ModelAdmin):
     @admin.display(ordering="resource_total", description="resources")
     def resource_count(self, obj):
         return obj.resource_total
+
+    change_list_template = "admin/stages/stage/change_list.html"
+
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view), name="stages_stage_export_curriculum")
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The current curriculum as the file `load_curriculum` reads, to review, version or move elsewhere."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(curriculum_export.export_text(), content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="curriculum.yaml"'
+        return response
 
 
 class LinkStateFilter(admin.SimpleListFilter):
