@@ -1,9 +1,7 @@
 """The curriculum as it is in the database, in the curriculum file's terms (the reverse of the loader)."""
 
-from capstones.models import CapstoneBrief, Framework
-
 from . import curriculum as cur
-from .models import Stage
+from .models import CapstoneBrief, Framework, Stage
 
 
 def current_curriculum() -> cur.Curriculum:

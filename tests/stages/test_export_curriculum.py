@@ -4,10 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from capstones.models import CapstoneBrief, Framework, ProjectIdea
 from stages import curriculum as cur
 from stages.curriculum_export import current_curriculum, export_text
-from stages.models import Resource, SeededKey, Stage
+from stages.models import CapstoneBrief, Framework, ProjectIdea, Resource, SeededKey, Stage
 from stages.services import load_curriculum
 from tests.factories import build_curriculum
 
