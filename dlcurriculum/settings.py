@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "adminsortable2",
+    "reversion",
     "dlcurriculum.users",
     "dlcurriculum.mail",
     "stages",

@@ -1,3 +1,4 @@
+from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
@@ -5,25 +6,38 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
 
 from dlcurriculum.tasks import enqueue_on_commit
 
-from . import curriculum_export, link_selectors, link_services
+from . import curriculum_export, history, link_selectors, link_services
+from .admin_preview import MarkdownPreviewMixin
 from .models import CapstoneBrief, Framework, LinkState, LinkStatus, ProjectIdea, Resource, SeededKey, Stage
 from .tasks import check_links
 
+# Before any VersionAdmin below registers the models itself (with followed inlines, whose revert deletes).
+history.register()
 
-class ResourceInline(admin.TabularInline):
+
+class ResourceInline(SortableInlineAdminMixin, admin.TabularInline):
+    """Drag to reorder; the rest of a resource's fields are on its own page (the change link)."""
+
     model = Resource
     extra = 0
-    fields = ["order", "title", "url", "kind", "authors", "optional", "cost", "key"]
+    fields = ["order", "title", "url", "kind", "optional", "key"]
     prepopulated_fields = {"key": ["title"]}
     ordering = ["order"]
     show_change_link = True
 
 
+class _VersionedStageAdmin(VersionAdmin):
+    # The sortable mixin wraps whatever change list this names (export and "recover deleted" links).
+    change_list_template = "admin/stages/stage/change_list.html"
+
+
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(SortableAdminMixin, MarkdownPreviewMixin, _VersionedStageAdmin):
+    markdown_fields = ["body"]
     list_display = ["order", "title", "slug", "resource_count", "updated_at"]
     list_display_links = ["title"]
     search_fields = ["title", "summary", "body"]
@@ -47,8 +61,6 @@ class StageAdmin(admin.ModelAdmin):
     @admin.display(ordering="resource_total", description="resources")
     def resource_count(self, obj):
         return obj.resource_total
-
-    change_list_template = "admin/stages/stage/change_list.html"
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view), name="stages_stage_export_curriculum")
@@ -85,7 +97,8 @@ RECENT_CHECKS_SHOWN = 20
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(VersionAdmin):
+    change_list_template = "admin/stages/resource/change_list.html"
     list_display = [
         "title",
         "stage",
@@ -205,7 +218,7 @@ class SeededKeyAdmin(admin.ModelAdmin):
     search_fields = ["key"]
 
 
-class ProjectIdeaInline(admin.TabularInline):
+class ProjectIdeaInline(SortableInlineAdminMixin, admin.TabularInline):
     model = ProjectIdea
     extra = 0
     fields = ["order", "title", "url"]
@@ -213,7 +226,8 @@ class ProjectIdeaInline(admin.TabularInline):
 
 
 @admin.register(CapstoneBrief)
-class CapstoneBriefAdmin(admin.ModelAdmin):
+class CapstoneBriefAdmin(SortableAdminBase, MarkdownPreviewMixin, VersionAdmin):
+    markdown_fields = ["rules"]
     list_display = ["title", "stage", "focus"]
     list_select_related = ["stage"]
     search_fields = ["title", "focus", "rules"]
@@ -223,13 +237,13 @@ class CapstoneBriefAdmin(admin.ModelAdmin):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(VersionAdmin):
     list_display = ["name", "module", "url"]
     search_fields = ["name", "module"]
 
 
 @admin.register(ProjectIdea)
-class ProjectIdeaAdmin(admin.ModelAdmin):
+class ProjectIdeaAdmin(VersionAdmin):
     list_display = ["title", "brief", "order", "url"]
     list_filter = ["brief"]
     list_select_related = ["brief"]
