@@ -1,6 +1,8 @@
-from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
+from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableTabularInline
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -19,12 +21,23 @@ from .tasks import check_links
 history.register()
 
 
-class ResourceInline(SortableInlineAdminMixin, admin.TabularInline):
+class ResourceInline(SortableTabularInline):
     """Drag to reorder; the rest of a resource's fields are on its own page (the change link)."""
 
     model = Resource
     extra = 0
+
+    class Media:
+        js = ["stages/admin_sortable_keys.js"]
+        css = {"all": ["stages/admin_preview.css"]}
+
     fields = ["order", "title", "url", "kind", "optional", "key"]
+    # Plain inputs of a set size: the admin's URL widget ("Currently: ... Change:") doubles each row's width.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+        models.SlugField: {"widget": forms.TextInput(attrs={"size": 14})},
+        models.URLField: {"widget": forms.URLInput(attrs={"size": 26})},
+    }
     prepopulated_fields = {"key": ["title"]}
     ordering = ["order"]
     show_change_link = True
@@ -218,7 +231,10 @@ class SeededKeyAdmin(admin.ModelAdmin):
     search_fields = ["key"]
 
 
-class ProjectIdeaInline(SortableInlineAdminMixin, admin.TabularInline):
+class ProjectIdeaInline(SortableTabularInline):
+    class Media:
+        js = ["stages/admin_sortable_keys.js"]
+
     model = ProjectIdea
     extra = 0
     fields = ["order", "title", "url"]

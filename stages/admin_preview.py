@@ -32,10 +32,11 @@ class MarkdownPreviewWidget(forms.Textarea):
         textarea = super().render(name, value, attrs, renderer)
         field_id = (attrs or {}).get("id", f"id_{name}")
         return format_html(
-            '{}<div class="markdown-preview-tools"><button type="button" class="button markdown-preview-button" '
+            '<div class="markdown-field">{}<div class="markdown-preview-tools">'
+            '<button type="button" class="button markdown-preview-button" '
             'data-preview-url="{}" data-source="{}">Update preview</button></div>'
             '<div class="markdown-preview" id="{}_preview" aria-live="polite" aria-label="Preview as learners see it">'
-            "{}</div>",
+            "{}</div></div>",
             textarea,
             self.preview_url,
             field_id,
