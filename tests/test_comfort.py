@@ -27,20 +27,20 @@ def test_times_read_as_a_person_says_them(delta, expected):
 
 
 def test_navigation_marks_the_current_page(learner_client):
-    page = learner_client.get(reverse("progress:dashboard")).content.decode()
-    assert f'href="{reverse("progress:dashboard")}" aria-current="page"' in page
+    page = learner_client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("dashboard")}" aria-current="page"' in page
     assert f'href="{reverse("stages:overview")}" aria-current' not in page
 
 
 def test_flash_messages_are_a_live_region_around_a_plain_list(learner_client, settings):
     from django.contrib.messages.storage.cookie import CookieStorage
 
-    response = learner_client.get(reverse("progress:dashboard"))
+    response = learner_client.get(reverse("dashboard"))
     storage = CookieStorage(response.wsgi_request)
     storage.add(constants.SUCCESS, "Saved.")
     storage.update(response)
     learner_client.cookies.update(response.cookies)
-    page = learner_client.get(reverse("progress:dashboard")).content.decode()
+    page = learner_client.get(reverse("dashboard")).content.decode()
     region = page.split('role="status" aria-live="polite"', 1)[1].split("</div>", 1)[0]
     assert '<ul class="messages">' in region
     assert "Saved." in region

@@ -55,12 +55,12 @@ def test_signing_in_lands_on_the_dashboard(client, learner):
     learner.save(update_fields=["why"])
     response = client.post(reverse("account_login"), {"login": learner.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("progress:dashboard")
+    assert response.url == reverse("dashboard")
 
 
 def test_the_why_prompt_after_the_first_sign_in_leads_on_to_the_dashboard(client, learner):
     response = client.post(reverse("account_login"), {"login": learner.email, "password": PASSWORD})
-    assert response.url == f"{reverse('progress:why')}?{urlencode({'next': reverse('progress:dashboard')})}"
+    assert response.url == f"{reverse('users:why')}?{urlencode({'next': reverse('dashboard')})}"
 
 
 def test_sign_in_and_sign_up_pages_use_the_same_words_as_the_navigation(client, db):
@@ -72,6 +72,6 @@ def test_sign_in_and_sign_up_pages_use_the_same_words_as_the_navigation(client, 
 
 
 def test_profile_links_to_password_and_email_change(learner_client):
-    page = learner_client.get(reverse("progress:profile")).content.decode()
+    page = learner_client.get(reverse("users:profile")).content.decode()
     assert reverse("account_change_password") in page
     assert reverse("account_email") in page
