@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class UsersConfig(AppConfig):
     name = "dlcurriculum.users"
     label = "users"
     verbose_name = "Users"
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "dlcurriculum.users.admin_site.AdminSite"
