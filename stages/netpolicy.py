@@ -3,8 +3,8 @@
 A link must not point the checker at the internal network (SSRF). Two questions:
 
 - ``address_refusal``: may the checker connect to this IP address? IPv6 forms
-  that carry an IPv4 address (NAT64, 6to4, Teredo, IPv4-mapped and
-  -compatible) are judged by the IPv4 address inside them, because a gateway
+  that carry an IPv4 address (NAT64, 6to4, Teredo, IPv4-mapped, -translated
+  and -compatible) are judged by the IPv4 address inside them, because a gateway
   or the kernel turns them into exactly that IPv4 connection.
 - ``host_refusal``: is the host name itself unacceptable whatever it resolves
   to (too long, an IPv4 address in a non-standard spelling, mixed scripts)?
@@ -28,6 +28,8 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 _SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+# SIIT "IPv4-translated" addresses (RFC 2765): a translator turns them into IPv4.
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
 
 # DNS limits (RFC 1035): longer names cannot resolve; refusing them early keeps
 # hostile input from reaching the resolver or the IDNA codec at all.
@@ -59,6 +61,8 @@ def _embedded(ip: ipaddress.IPv6Address) -> tuple[str, list[ipaddress.IPv4Addres
         return "IPv4-mapped", [ip.ipv4_mapped]
     if ip in _NAT64:
         return "NAT64", [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    if ip in _IPV4_TRANSLATED:
+        return "IPv4-translated", [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
     if ip.sixtofour is not None:
         return "6to4", [ip.sixtofour]
     if ip.teredo is not None:

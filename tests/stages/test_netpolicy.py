@@ -26,6 +26,7 @@ from stages.netpolicy import address_refusal, host_refusal, legacy_ipv4
         # IPv4-mapped and IPv4-compatible.
         ("::ffff:127.0.0.1", "IPv4-mapped form of 127.0.0.1, loopback"),
         ("::ffff:a9fe:a9fe", "IPv4-mapped form of 169.254.169.254, link-local"),
+        ("::ffff:0:127.0.0.1", "IPv4-translated form of 127.0.0.1, loopback"),
         ("::127.0.0.1", "IPv4-compatible form of 127.0.0.1, loopback"),
         ("::10.1.2.3", "IPv4-compatible form of 10.1.2.3, private"),
         # Plain IPv6 ranges.
