@@ -10,20 +10,32 @@ from html.parser import HTMLParser
 
 __all__ = ["remote_resources"]
 
-# Cheap first pass: HTML without any of these loads nothing, and the full parse is skipped
-# (reminders are rendered tens of thousands of times a run). Text escaped by the templates
-# ("&lt;img") never matches a tag here; a match only means "look closer".
-_SUSPECT = re.compile(
-    r"<\s*(?:img|image|link|script|iframe|frame|object|embed|video|audio|source|track|input|svg|style|base|meta"
-    r"[^>]*http-equiv)\b|\b(?:src|srcset|background|poster|data|lowsrc|dynsrc|xlink:href)\s*=|url\s*\(|@import",
-    re.IGNORECASE,
-)
 # Elements whose whole purpose is to load or embed something.
 _LOADING_TAGS = frozenset(
-    {"script", "iframe", "frame", "object", "embed", "video", "audio", "source", "track", "link", "base", "image"}
+    {
+        "applet", "audio", "base", "bgsound", "embed", "frame", "iframe", "image", "img", "input", "link",
+        "object", "portal", "script", "source", "svg", "track", "video",
+    }
+)  # fmt: skip
+_URL_ATTRIBUTES = frozenset(
+    {"src", "srcset", "background", "poster", "data", "lowsrc", "dynsrc", "xlink:href", "manifest", "href"}
 )
-_URL_ATTRIBUTES = frozenset({"src", "srcset", "background", "poster", "data", "lowsrc", "dynsrc", "xlink:href"})
-_CSS_URL = re.compile(r"url\s*\(\s*['\"]?\s*([^'\")\s]*)|@import", re.IGNORECASE)
+# Cheap first pass, plain substring tests on the lower-cased HTML: without any of these
+# nothing can load, and the full parse is skipped (reminders are built tens of thousands of
+# times a run). Text the templates escaped ("&lt;img") contains no "<img"; a hit only means
+# "look closer".
+_MARKERS = (
+    *(f"<{tag}" for tag in _LOADING_TAGS),
+    "background",
+    "style",
+    "url(",
+    "@import",
+    "http-equiv",
+    "manifest",
+)
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)")
+# CSS that can fetch without a plain url(...): escapes (u\72l(...)), image-set("..."), @import.
+_CSS_SUSPECT = ("\\", "@import", "image-set", "image(", "src(")
 
 
 def _is_local(url: str) -> bool:
@@ -32,10 +44,10 @@ def _is_local(url: str) -> bool:
 
 
 def _css_is_remote(css: str) -> bool:
-    for match in _CSS_URL.finditer(css):
-        if match.group(0).lower() == "@import" or not _is_local(match.group(1) or ""):
-            return True
-    return False
+    css = css.lower()
+    if any(marker in css for marker in _CSS_SUSPECT):
+        return True
+    return any(not _is_local(match.group(1)) for match in _CSS_URL.finditer(css))
 
 
 class _Finder(HTMLParser):
@@ -46,12 +58,12 @@ class _Finder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = {name: value or "" for name, value in attrs}
-        if tag in _LOADING_TAGS:
+        if tag in _LOADING_TAGS and not (tag == "img" and _is_local(values.get("src", ""))):
             self.found.append(f"<{tag}>")
         elif tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
             self.found.append("<meta http-equiv=refresh>")
         for name, value in values.items():
-            if name in _URL_ATTRIBUTES and not _is_local(value):
+            if name in _URL_ATTRIBUTES and not _is_local(value) and (name != "href" or tag in _LOADING_TAGS):
                 self.found.append(f"<{tag} {name}={value[:80]}>")
             elif name == "style" and _css_is_remote(value):
                 self.found.append(f"<{tag} style=…url()>")
@@ -70,7 +82,8 @@ class _Finder(HTMLParser):
 
 def remote_resources(html: str) -> list[str]:
     """What in ``html`` would be fetched from elsewhere when the message is opened (empty: nothing)."""
-    if not _SUSPECT.search(html):
+    lowered = html.lower()
+    if not any(marker in lowered for marker in _MARKERS):
         return []
     finder = _Finder()
     finder.feed(html)

@@ -21,6 +21,10 @@ from dlcurriculum.mail.remote import remote_resources
         '<svg><image href="https://tracker.example/p.png"/></svg>',
         '<meta http-equiv="refresh" content="0;url=https://tracker.example/">',
         '<script src="https://tracker.example/t.js"></script>',
+        '<p style="background: u\\72l(https://tracker.example/p.gif)">escaped url()</p>',
+        "<p style=\"background-image: image-set('https://tracker.example/p.gif' 1x)\">image-set</p>",
+        '<img src="cid:logo" srcset="https://tracker.example/p.gif 2x">',
+        '<html manifest="https://tracker.example/app.manifest"><p>x</p></html>',
     ],
 )
 def test_remote_resource_is_found(html):
