@@ -17,6 +17,12 @@ def signed_in(client) -> bool:
     return client.get(reverse("admin:index")).status_code == 200
 
 
+def test_admin_sign_in_page_shows_its_form(client, db):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200
+    assert 'name="username"' in response.text
+
+
 def test_admin_sign_in_still_works(client, staff):
     response = admin_sign_in(client, staff.email, PASSWORD)
     assert response.status_code == 302
