@@ -31,7 +31,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_ACCOUNTS_ALLOWED = DEBUG
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with its sign-in under the rate limits (dlcurriculum.users.admin_site).
+    "dlcurriculum.users.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -166,6 +167,17 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[dlcurriculum] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_ADAPTER = "dlcurriculum.users.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "dlcurriculum.users.forms.ResetPasswordForm"}
+# Rate limits count per client address. Behind reverse proxies that each append the address
+# they saw to X-Forwarded-For, set how many there are: the client is that many entries from
+# the right (the entries further left are whatever the client sent). 0: the header is ignored
+# and the peer address counts, as anyone can send the header. Or name a header that the one
+# trusted proxy sets to the client's address (X-Real-IP, CF-Connecting-IP); it wins when set.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("ALLAUTH_TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),
     "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),

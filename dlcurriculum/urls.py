@@ -4,9 +4,6 @@ from django.urls import include, path, re_path
 from . import health
 from .pages import views
 
-admin.site.site_header = "dlcurriculum administration"
-admin.site.site_title = "dlcurriculum admin"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

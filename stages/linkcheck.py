@@ -17,7 +17,6 @@ import dataclasses
 import email.utils
 import enum
 import heapq
-import ipaddress
 import itertools
 import re
 import socket
@@ -29,6 +28,8 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
+
+from stages import netpolicy
 
 __all__ = [
     "CheckerConfig",
@@ -113,13 +114,6 @@ class PrivateAddressError(OSError):
     """The host resolves to an address the checker must not reach."""
 
 
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
 async def _system_lookup(host: str, port: int) -> list[str]:
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -146,9 +140,10 @@ class _Resolver(AbstractResolver):
         if not addresses:
             raise socket.gaierror(socket.EAI_NONAME, "no address")
         if not self._allow_private:
-            refused = [a for a in addresses if not _is_public(a)]
-            if refused:
-                raise PrivateAddressError(f"{host} resolves to non-public address {refused[0]}")
+            for address in addresses:
+                reason = netpolicy.address_refusal(address)
+                if reason is not None:
+                    raise PrivateAddressError(f"{host} resolves to non-public address {address} ({reason})")
         return addresses
 
     async def resolve(
@@ -307,15 +302,15 @@ class _Checker:
             raise _Verdict(Status.INVALID, "no host in the URL")
         if _WHITESPACE.search(url):
             raise _Verdict(Status.INVALID, "whitespace in the URL")
+        reason = netpolicy.url_refusal(parts)
+        if reason is not None:
+            raise _Verdict(Status.INVALID, reason)
         if self.config.allow_private_addresses:
             return
-        try:
-            literal = ipaddress.ip_address(host)
-        except ValueError:
-            literal = None
-        if literal is not None:
-            if not _is_public(host):
-                raise _Verdict(Status.INVALID, f"non-public address {host} refused")
+        if netpolicy.is_ip_literal(host):
+            reason = netpolicy.address_refusal(host)
+            if reason is not None:
+                raise _Verdict(Status.INVALID, f"non-public address {host} refused ({reason})")
             return
         try:
             await self.resolver.addresses(host, port or (443 if parts.scheme == "https" else 80))

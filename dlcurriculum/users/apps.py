@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class UsersConfig(AppConfig):
@@ -8,3 +9,8 @@ class UsersConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the receivers
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "dlcurriculum.users.admin_site.AdminSite"

@@ -235,6 +235,47 @@ def test_host_resolving_to_a_private_address_is_refused(address):
     assert address in result.detail
 
 
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("64:ff9b::a9fe:a9fe", "NAT64 form of 169.254.169.254"),
+        ("64:ff9b:1::a9fe:a9fe", "local-use NAT64"),
+        ("2002:7f00:1::", "6to4 form of 127.0.0.1"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo form of 192.0.2.45"),
+        ("::ffff:7f00:1", "IPv4-mapped form of 127.0.0.1"),
+        ("::127.0.0.1", "IPv4-compatible form of 127.0.0.1"),
+        ("fec0::1", "site-local"),
+    ],
+)
+def test_ipv6_forms_wrapping_private_ipv4_are_refused_as_literals_and_as_dns_answers(address, reason):
+    async def wrapped(host, port):
+        return [address]
+
+    strict = CheckerConfig(**{**FAST.__dict__, "allow_private_addresses": False})
+    literal = check(f"http://[{address}]/latest/meta-data/", strict)
+    resolved = check("http://metadata.example.org/latest/meta-data/", strict, lookup=wrapped)
+    assert (literal.status, resolved.status) == (Status.INVALID, Status.INVALID)
+    assert reason in literal.detail
+    assert reason in resolved.detail
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://example.com@127.0.0.1/", "user name"),
+        ("http://127.0.0.1\\@example.com/", "user name"),
+        ("http://2130706433/", "non-standard spelling"),
+        ("http://0x7f.1/", "non-standard spelling"),
+        ("http://\u0430pple.com/", "look-alike"),
+    ],
+)
+def test_hostile_urls_are_refused_even_when_private_addresses_are_allowed(web, url, reason):
+    result = check(url)
+    assert result.status == Status.INVALID
+    assert reason in result.detail
+    assert web.state.requests == []
+
+
 def test_private_addresses_are_checked_when_the_setting_allows_them(web):
     assert check(web.url("/ok")).status == Status.OK
 
