@@ -8,9 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
+
+from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 
 from . import notebooks, selectors, services
 from .forms import CommentForm, DecisionForm, PortfolioForm, SubmissionForm
@@ -23,7 +26,7 @@ NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-in
 
 
 def mentor_required(view):
-    @login_required
+    @login_required_keeping_text
     def wrapped(request, *args, **kwargs):
         if not services.is_mentor(request.user):
             raise PermissionDenied("Mentors only.")
@@ -46,7 +49,7 @@ def my_submissions(request):
     )
 
 
-@login_required
+@login_required_keeping_text
 def submit(request, key):
     brief = get_object_or_404(CapstoneBrief.objects.select_related("stage"), key=key)
     existing = Submission.objects.filter(learner=request.user, brief=brief).first()
@@ -72,6 +75,7 @@ def submit(request, key):
             except services.TransitionError as exc:
                 form.add_error(None, str(exc))
             else:
+                mark_saved(request, f"submit:{brief.key}")
                 # The check runs after commit: in-process it has already finished, with a broker it may not have.
                 if selectors.report_finished(iteration.pk):
                     messages.success(request, f"Iteration {iteration.number} submitted. Its automatic check is below.")
@@ -177,8 +181,22 @@ def iteration_download(request, pk, number):
     return response
 
 
+def _iteration_page(request, pk, number):
+    return reverse("capstones:iteration", kwargs={"pk": pk, "number": number})
+
+
+def _submission_page(request, pk):
+    return reverse("capstones:submission", kwargs={"pk": pk})
+
+
+def _not_saved(request, *, heading, error, form, action, back_url):
+    """Without JavaScript, a rejected post shows its form again with the text in it."""
+    context = {"heading": heading, "error": error, "form": form, "action": action, "back_url": back_url}
+    return render(request, "capstones/not_saved.html", context, status=400)
+
+
 @require_POST
-@login_required
+@login_required_keeping_text(form_page=_iteration_page)
 def comment(request, pk, number):
     submission = selectors.visible_submission(request.user, pk)
     iteration, _ = selectors.iteration_page(submission, number)
@@ -188,16 +206,21 @@ def comment(request, pk, number):
         services.add_comment(
             iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data["cell"]
         )
+        mark_saved(request, f"comment:{iteration.pk}")
         messages.success(request, "Comment added.")
-    else:
-        messages.error(
-            request, "The comment was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs)
-        )
-    return redirect(iteration.get_absolute_url())
+        return redirect(iteration.get_absolute_url())
+    return _not_saved(
+        request,
+        heading="The comment was not saved",
+        error="; ".join(e for errs in form.errors.values() for e in errs),
+        form=form,
+        action=request.path,
+        back_url=iteration.get_absolute_url(),
+    )
 
 
 @require_POST
-@login_required
+@login_required_keeping_text(form_page=_submission_page)
 def visibility(request, pk):
     submission = get_object_or_404(Submission, pk=pk, learner=request.user)
     try:
@@ -248,6 +271,7 @@ def release(request, pk):
 
 
 @require_POST
+@login_required_keeping_text(form_page=_submission_page)
 @mentor_required
 def decide(request, pk):
     submission = selectors.visible_submission(request.user, pk)
@@ -255,8 +279,14 @@ def decide(request, pk):
     cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
     form = DecisionForm(request.POST, cells=cells)
     if not form.is_valid():
-        messages.error(request, "Choose a decision and write your feedback.")
-        return redirect(submission)
+        return _not_saved(
+            request,
+            heading="The decision was not sent",
+            error="Choose a decision and write your feedback.",
+            form=form,
+            action=request.path,
+            back_url=submission.get_absolute_url(),
+        )
     try:
         services.decide(
             submission,
@@ -268,6 +298,7 @@ def decide(request, pk):
     except services.TransitionError as exc:
         messages.error(request, str(exc))
     else:
+        mark_saved(request, f"decision:{submission.pk}")
         messages.success(request, "Decision saved; the learner is notified by e-mail.")
     return redirect(submission)
 
@@ -275,13 +306,14 @@ def decide(request, pk):
 # --------------------------------------------------------------------------- portfolio
 
 
-@login_required
+@login_required_keeping_text
 def portfolio_settings(request):
     portfolio = services.portfolio_for(request.user)
     if request.method == "POST":
         form = PortfolioForm(request.POST)
         if form.is_valid():
             services.update_portfolio(request.user, **form.cleaned_data)
+            mark_saved(request, "portfolio")
             messages.success(request, "Portfolio settings saved.")
             return redirect("capstones:portfolio_settings")
     else:

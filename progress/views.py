@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages.models import Resource
 
 from . import export, selectors, services
@@ -56,7 +57,12 @@ def _bad_input(request, resource, message: str, *, form=None, status=400):
     return render(request, "progress/resource_form_error.html", context, status=status)
 
 
-@login_required
+def _resource_page(request, resource_id: int) -> str:
+    resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
+    return _resource_url(resource)
+
+
+@login_required_keeping_text(form_page=_resource_page)
 @require_http_methods(["GET", "POST"])
 def set_status(request, resource_id: int):
     # Rows are always the signed-in learner's: the URL names a resource, never a row.
@@ -77,7 +83,7 @@ def set_status(request, resource_id: int):
     return redirect(_resource_url(resource))
 
 
-@login_required
+@login_required_keeping_text(form_page=_resource_page)
 @require_http_methods(["GET", "POST"])
 def save_note(request, resource_id: int):
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
@@ -87,6 +93,7 @@ def save_note(request, resource_id: int):
     if not form.is_valid():
         return _bad_input(request, resource, " ".join(form.errors["note"]), form=form)
     row, changed = services.save_note(request.user, resource, form.cleaned_data["note"])
+    mark_saved(request, f"note:{resource.pk}")
     message = f"Note on “{resource.title}” saved." if row.note else f"Note on “{resource.title}” removed."
     if _wants_json(request):
         return _progress_json(request, resource, status=row.status, note=row.note, changed=changed, message=message)
@@ -107,7 +114,7 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def why(request):
     next_url = _safe_next(request, reverse("progress:dashboard"))
@@ -119,6 +126,7 @@ def why(request):
         form = WhyForm(request.POST)
         if form.is_valid():
             services.save_why(request.user, form.cleaned_data["why"])
+            mark_saved(request, "why")
             messages.success(request, "Thanks. Your why is on your dashboard.")
             return redirect(next_url)
     else:
@@ -126,13 +134,14 @@ def why(request):
     return render(request, "progress/why.html", {"form": form, "next": next_url})
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def profile(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
             form.save()
+            mark_saved(request, "profile")
             messages.success(request, "Profile saved.")
             return redirect("progress:profile")
     else:
@@ -169,7 +178,7 @@ def export_csv(request):
     )
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
     user = request.user
