@@ -1,0 +1,74 @@
+"""A person's e-mail records for the account export, and their erasure.
+
+Records of sent e-mails keep the recipient's address (``SentEmail.to``), also
+after ``user`` is set to NULL by the account's deletion: erasing the account
+deletes the records sent to the person and takes their address out of records
+sent to several people (admin summaries), error messages included.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.db.models import Q
+
+from .models import Reminder, SentEmail
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def export_rows(user) -> dict[str, list[dict]]:
+    """Sections: emails (sent to the person) and reminders (2 queries)."""
+    return {
+        "emails": [
+            {
+                "to": record.to,
+                "template": record.template,
+                "reason": record.reason,
+                "subject": record.subject,
+                "status": record.status,
+                "created_at": _iso(record.created_at),
+                "sent_at": _iso(record.sent_at),
+            }
+            for record in _records_of(user).order_by("created_at", "pk")
+        ],
+        "reminders": [
+            {
+                "period": reminder.period,
+                "status": reminder.status,
+                "created_at": _iso(reminder.created_at),
+                "sent_at": _iso(reminder.sent_at),
+            }
+            for reminder in Reminder.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+    }
+
+
+def _records_of(user):
+    return SentEmail.objects.filter(Q(user=user) | Q(to__icontains=user.email))
+
+
+def _recipients(to: str) -> list[str]:
+    return [address.strip() for address in to.split(",") if address.strip()]
+
+
+@transaction.atomic
+def erase(user) -> None:
+    """Delete the records of e-mails to the person; remove their address from shared ones.
+
+    Reminders go with the account (CASCADE).
+    """
+    address = user.email.lower()
+    pattern = re.compile(re.escape(user.email), re.IGNORECASE)
+    for record in _records_of(user).select_for_update():
+        others = [a for a in _recipients(record.to) if a.lower() != address]
+        if record.user_id == user.pk or not others:
+            record.delete()
+            continue
+        record.to = ", ".join(others)
+        record.subject = pattern.sub("(deleted account)", record.subject)
+        record.last_error = pattern.sub("(deleted account)", record.last_error)
+        record.save(update_fields=["to", "subject", "last_error"])
