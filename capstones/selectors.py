@@ -12,8 +12,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from dlcurriculum.shared_reads import SharedRead
+from stages.models import CapstoneBrief
 
-from .models import CapstoneBrief, Comment, Iteration, Portfolio, Report, Review, Submission
+from .models import Comment, Iteration, Portfolio, Report, Review, Submission
 from .services import claim_is_stale
 
 Status = Submission.Status
@@ -202,7 +203,7 @@ def _brief_summaries() -> list[BriefSummary]:
 
 # Shared by every dashboard; admins change briefs and stage slugs.
 BRIEF_OUTLINE = SharedRead(
-    "capstone-brief-outline:v1", _brief_summaries, models=["capstones.CapstoneBrief", "stages.Stage"]
+    "capstone-brief-outline:v1", _brief_summaries, models=["stages.CapstoneBrief", "stages.Stage"]
 )
 
 

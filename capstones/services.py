@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from dlcurriculum.mail.services import send_templated
 from dlcurriculum.tasks import enqueue_on_commit
+from stages.models import CapstoneBrief, ProjectIdea
 
 from . import notebooks
-from .models import CapstoneBrief, Comment, Iteration, Portfolio, ProjectIdea, Report, Review, Submission
+from .models import Comment, Iteration, Portfolio, Report, Review, Submission
 
 logger = logging.getLogger(__name__)
 

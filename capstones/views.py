@@ -14,10 +14,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
+from stages.models import CapstoneBrief
 
 from . import notebooks, selectors, services
 from .forms import CommentForm, DecisionForm, PortfolioForm, SubmissionForm
-from .models import CapstoneBrief, Submission
+from .models import Submission
 
 logger = logging.getLogger(__name__)
 

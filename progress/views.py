@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
+from stages import views as stage_views
 from stages.models import Resource
 
 from . import export, selectors, services
@@ -99,6 +100,21 @@ def save_note(request, resource_id: int):
         return _progress_json(request, resource, status=row.status, note=row.note, changed=changed, message=message)
     messages.success(request, message)
     return redirect(_resource_url(resource))
+
+
+def stage_overview(request):
+    response = stage_views.overview(request)
+    if request.user.is_authenticated:
+        selectors.attach_overview_progress(request.user, response.context_data["stages"])
+    return response
+
+
+def stage_detail(request, slug):
+    response = stage_views.detail(request, slug)
+    if request.user.is_authenticated:
+        selectors.attach_stage_progress(request.user, response.context_data["stage"])
+        response.context_data["progress_status_choices"] = Status.choices
+    return response
 
 
 @login_required

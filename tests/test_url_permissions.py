@@ -86,7 +86,7 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     progress_services.set_status(a, resource, "done")
     progress_services.save_note(a, resource, "learner A's private note")
 
-    from capstones.models import CapstoneBrief
+    from stages.models import CapstoneBrief
 
     first, second = CapstoneBrief.objects.order_by("stage__order")
 

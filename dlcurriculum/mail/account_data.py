@@ -13,7 +13,7 @@ import re
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Reminder, SentEmail
+from .models import SentEmail
 
 
 def _iso(value):
@@ -21,7 +21,7 @@ def _iso(value):
 
 
 def export_rows(user) -> dict[str, list[dict]]:
-    """Sections: emails (sent to the person) and reminders (2 queries)."""
+    """Section emails: what was sent to the person (1 query)."""
     return {
         "emails": [
             {
@@ -34,15 +34,6 @@ def export_rows(user) -> dict[str, list[dict]]:
                 "sent_at": _iso(record.sent_at),
             }
             for record in _records_of(user).order_by("created_at", "pk")
-        ],
-        "reminders": [
-            {
-                "period": reminder.period,
-                "status": reminder.status,
-                "created_at": _iso(reminder.created_at),
-                "sent_at": _iso(reminder.sent_at),
-            }
-            for reminder in Reminder.objects.filter(user=user).order_by("created_at", "pk")
         ],
     }
 
@@ -57,10 +48,7 @@ def _recipients(to: str) -> list[str]:
 
 @transaction.atomic
 def erase(user) -> None:
-    """Delete the records of e-mails to the person; remove their address from shared ones.
-
-    Reminders go with the account (CASCADE).
-    """
+    """Delete the records of e-mails to the person; remove their address from shared ones."""
     address = user.email.lower()
     pattern = re.compile(re.escape(user.email), re.IGNORECASE)
     for record in _records_of(user).select_for_update():

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from dlcurriculum.mail.models import Reminder
-from dlcurriculum.mail.tasks import send_reminders
+from progress.models import Reminder
+from progress.tasks import send_reminders
 
 
 def test_reminders_are_scheduled_every_hour():

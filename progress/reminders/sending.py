@@ -29,13 +29,16 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from dlcurriculum.mail.delivery import BatchSender, Delivery, Outcome
+from dlcurriculum.mail.models import SentEmail
+from dlcurriculum.mail.services import build_message
+from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
+from progress.models import Reminder
+
 from . import selectors
-from .delivery import BatchSender, Delivery, Outcome
 from .digest import Curriculum, Digest, build_digest
-from .models import Reminder, SentEmail
 from .schedule import due_period
-from .services import build_message
-from .unsubscribe import preferences_url, unsubscribe_headers, unsubscribe_url
+from .services import preferences_url
 
 TEMPLATE = "reminder"
 

@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from dlcurriculum.mail.models import Reminder, SentEmail
+from dlcurriculum.mail.models import SentEmail
+from progress.models import Reminder
 
 pytestmark = pytest.mark.django_db
 

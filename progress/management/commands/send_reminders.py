@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dlcurriculum.mail.reminders import PassResult, run_reminder_pass
+from progress.reminders.sending import PassResult, run_reminder_pass
 
 
 class Command(BaseCommand):

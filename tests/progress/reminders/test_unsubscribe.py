@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from dlcurriculum.mail.models import Reminder
-from dlcurriculum.mail.reminders import run_reminder_pass
 from dlcurriculum.mail.unsubscribe import make_token
+from progress.models import Reminder
+from progress.reminders.sending import run_reminder_pass
 
 from .conftest import NOW
 

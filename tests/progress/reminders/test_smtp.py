@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from dlcurriculum.mail.models import Reminder, SentEmail
-from dlcurriculum.mail.reminders import run_reminder_pass
+from dlcurriculum.mail.models import SentEmail
+from progress.models import Reminder
+from progress.reminders.sending import run_reminder_pass
 
 from .conftest import NOW
 
@@ -55,7 +56,7 @@ def test_address_refused_by_the_server_is_a_permanent_failure_visible_in_admin(
     reminder = Reminder.objects.get()
     assert (result.failed, reminder.status, reminder.attempts) == (1, "failed", 1)
     assert "No such user" in reminder.last_error
-    page = admin_client.get("/admin/mail/reminder/?status__exact=failed")
+    page = admin_client.get("/admin/progress/reminder/?status__exact=failed")
     assert b"gone@example.com" in page.content and b"No such user" in page.content
     assert SentEmail.objects.get().status == "failed"
 
@@ -95,7 +96,9 @@ def test_admin_can_send_a_permanently_failed_reminder_again(
     run_reminder_pass()
     smtp_server.reject_rcpt = None  # the address was fixed at the provider
     reminder = Reminder.objects.get()
-    admin_client.post("/admin/mail/reminder/", {"action": "retry_now", "_selected_action": [reminder.pk]}, follow=True)
+    admin_client.post(
+        "/admin/progress/reminder/", {"action": "retry_now", "_selected_action": [reminder.pk]}, follow=True
+    )
     time_machine.move_to(NOW + timedelta(minutes=5), tick=False)
     run_reminder_pass()
     assert smtp_server.recipients() == [learner.email]

@@ -2,11 +2,11 @@
 
 import pytest
 
-from dlcurriculum.mail.digest import build_digest
-from dlcurriculum.mail.selectors import curriculum_snapshot
 from progress import selectors as progress_selectors
 from progress import services
 from progress.models import ResourceProgress
+from progress.reminders.digest import build_digest
+from progress.reminders.selectors import curriculum_snapshot
 from stages.models import Resource
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
-from progress.models import Activity, ResourceProgress
+from progress.models import Activity, Reminder, ResourceProgress
 from stages.outline import outline
 
 from .digest import Curriculum, ResourceInfo, StageInfo
-from .models import Reminder
 from .schedule import OFF, Preferences
 
 

@@ -5,8 +5,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import unsubscribe as links
-from .services import stop_reminders
+from dlcurriculum.mail import unsubscribe as links
+
+from .services import preferences_url, stop_reminders
 
 
 def _mask(email: str) -> str:
@@ -30,7 +31,7 @@ def unsubscribe(request, token: str):
     user = get_user_model().objects.filter(pk=user_id).only("email", "reminder_frequency").first()
     if user is None:
         return render(request, "mail/unsubscribe/invalid.html", {"expired": False, "gone": True}, status=404)
-    context = {"email": _mask(user.email), "preferences_url": links.preferences_url()}
+    context = {"email": _mask(user.email), "preferences_url": preferences_url()}
     if request.method == "POST":
         stop_reminders(user)
         return render(request, "mail/unsubscribe/done.html", context)

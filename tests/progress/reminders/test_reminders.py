@@ -11,10 +11,10 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dlcurriculum.mail.models import Reminder, SentEmail
-from dlcurriculum.mail.reminders import run_reminder_pass
+from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.users.models import User
-from progress.models import Activity, ResourceProgress
+from progress.models import Activity, Reminder, ResourceProgress
+from progress.reminders.sending import run_reminder_pass
 from stages.models import Resource
 from tests import factories
 

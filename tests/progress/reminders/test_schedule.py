@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from dlcurriculum.mail.schedule import Preferences, due_period
+from progress.reminders.schedule import Preferences, due_period
 
 LAST_ACTIVE = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from dlcurriculum.mail.digest import Curriculum, ResourceInfo, StageInfo, build_digest
+from progress.reminders.digest import Curriculum, ResourceInfo, StageInfo, build_digest
 
 OLD = datetime(2026, 1, 1, tzinfo=UTC)
 LAST_VISIT = datetime(2026, 6, 1, tzinfo=UTC)

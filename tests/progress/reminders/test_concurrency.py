@@ -5,8 +5,8 @@ from functools import partial
 import pytest
 from django.db import connection
 
-from dlcurriculum.mail.models import Reminder
-from dlcurriculum.mail.reminders import run_reminder_pass
+from progress.models import Reminder
+from progress.reminders.sending import run_reminder_pass
 from tests.concurrency import run_at_once
 
 from .conftest import NOW
