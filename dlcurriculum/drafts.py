@@ -25,6 +25,8 @@ MAX_FIELDS = 12
 MAX_CHARS = 25_000
 # Never shown back, even to their owner: the page may be read over a shoulder or cached.
 SECRET_MARKERS = ("password", "csrf", "token", "secret", "key", "otp", "code")
+# Hidden fields of our forms, not typed by anyone.
+NOT_TYPED = {"next", "skip"}
 
 
 def mark_saved(request, key: str) -> None:
@@ -47,7 +49,7 @@ def posted_text(request) -> list[tuple[str, str]]:
     """The text fields of a POST, without secrets, bounded in number and length."""
     fields = []
     for name, values in request.POST.lists():
-        if any(marker in name.lower() for marker in SECRET_MARKERS):
+        if name in NOT_TYPED or any(marker in name.lower() for marker in SECRET_MARKERS):
             continue
         value = "\n".join(v for v in values if v.strip())
         if not value.strip():
