@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("stages/", include("progress.stage_urls")),
     path("me/", include("progress.urls")),
+    path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("capstones.urls")),
     path("mail/", include("progress.reminders.urls")),
     # Admin bookmarks of the models that moved to another app keep working.

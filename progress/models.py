@@ -50,18 +50,6 @@ class Activity(models.Model):
         return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
 
 
-class WhyPromptDismissal(models.Model):
-    """The learner answered or skipped the first sign-in "why" prompt: don't ask again."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="why_prompt_dismissal"
-    )
-    dismissed_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.user_id} dismissed the why prompt"
-
-
 class Reminder(models.Model):
     """One reminder for one learner and one period ("weekly:2026-W48", "inactive:<since>:<n>").
 

@@ -86,7 +86,7 @@ def test_csrf_failure_of_a_script_request_answers_json(csrf_client, resource):
 
 @pytest.mark.django_db
 def test_post_after_the_session_ended_shows_the_text_and_a_sign_in_link_back_to_the_form(client):
-    response = client.post(reverse("progress:why"), {"why": "To build a model for my thesis."})
+    response = client.post(reverse("users:why"), {"why": "To build a model for my thesis."})
     assert response.status_code == 401
     assert "Your session has ended: nothing was saved" in response.text
     assert "To build a model for my thesis." in response.text
@@ -144,8 +144,8 @@ def test_a_refused_note_is_not_announced_as_saved(learner_client, resource):
 def test_every_long_text_form_keeps_a_draft_keyed_by_its_object(learner_client, resource):
     stage_page = learner_client.get(resource.stage.get_absolute_url())
     assert f'data-draft="note:{resource.pk}"' in stage_page.text
-    assert 'data-draft="why"' in learner_client.get(reverse("progress:why")).text
-    assert 'data-draft="profile"' in learner_client.get(reverse("progress:profile")).text
+    assert 'data-draft="why"' in learner_client.get(reverse("users:why")).text
+    assert 'data-draft="profile"' in learner_client.get(reverse("users:profile")).text
     assert 'data-draft="portfolio"' in learner_client.get(reverse("capstones:portfolio_settings")).text
 
 

@@ -11,12 +11,15 @@ BEFORE = [
     ("capstones", "0002_submissions_review_portfolio"),
     ("progress", "0002_why_prompt_dismissal"),
     ("mail", "0001_initial"),
+    ("users", "0003_reminder_weekday"),
 ]
 AFTER = [
     ("stages", "0003_capstone_content_from_capstones"),
     ("capstones", "0003_capstone_content_to_stages"),
     ("progress", "0003_reminder_from_mail"),
     ("mail", "0002_reminder_to_progress"),
+    ("users", "0004_why_prompt_dismissal_from_progress"),
+    ("progress", "0004_why_prompt_dismissal_to_users"),
 ]
 
 
@@ -28,7 +31,7 @@ def _migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_moving_briefs_frameworks_ideas_and_reminders_keeps_every_row():
+def test_moving_briefs_frameworks_ideas_reminders_and_why_dismissals_keeps_every_row():
     old = _migrate(BEFORE)
     Stage = old.get_model("stages", "Stage")
     learner = UserFactory(email="kept@example.com")  # the users app is not part of the move
@@ -41,6 +44,7 @@ def test_moving_briefs_frameworks_ideas_and_reminders_keeps_every_row():
     idea = old.get_model("capstones", "ProjectIdea").objects.create(brief=brief, order=1, title="Digits")
     old.get_model("capstones", "Submission").objects.create(learner_id=learner.pk, brief=brief, idea=idea, title="Mine")
     old.get_model("mail", "Reminder").objects.create(user_id=learner.pk, period="weekly:2026-W48")
+    old.get_model("progress", "WhyPromptDismissal").objects.create(user_id=learner.pk)
 
     new = _migrate(AFTER)
 
@@ -50,3 +54,4 @@ def test_moving_briefs_frameworks_ideas_and_reminders_keeps_every_row():
     submission = new.get_model("capstones", "Submission").objects.get(title="Mine")
     assert (submission.brief_id, submission.idea.title) == (brief.pk, "Digits")
     assert new.get_model("progress", "Reminder").objects.get(user__email="kept@example.com").period == "weekly:2026-W48"
+    assert new.get_model("users", "WhyPromptDismissal").objects.filter(user_id=learner.pk).exists()

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 def preferences_url() -> str:
     """Where a learner changes reminder settings: the profile page."""
-    return settings.SITE_URL + reverse("progress:profile")
+    return settings.SITE_URL + reverse("users:profile")
 
 
 def stop_reminders(user) -> None:

@@ -7,12 +7,12 @@ from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from .selectors import should_ask_why
+from .services import should_ask_why
 
 
-@receiver(user_logged_in, dispatch_uid="progress_ask_why_after_login")
+@receiver(user_logged_in, dispatch_uid="users_ask_why_after_login")
 def ask_why_after_login(sender, request, user, response=None, **kwargs):
     # allauth passes the redirect it is about to return; point it at the prompt,
     # which then continues to where the learner was going.
     if isinstance(response, HttpResponseRedirect) and should_ask_why(user):
-        response["Location"] = f"{reverse('progress:why')}?{urlencode({'next': response['Location']})}"
+        response["Location"] = f"{reverse('users:why')}?{urlencode({'next': response['Location']})}"

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from dlcurriculum.users.export import spreadsheet_safe
 from progress import services
-from progress.export import spreadsheet_safe
 from progress.models import Activity, ResourceProgress, Status
 from tests import factories
 
@@ -37,7 +37,7 @@ def read_csv(archive, name):
 
 
 def test_json_export_is_a_download_with_every_progress_row_and_note(learner_client, history):
-    response = learner_client.get(reverse("progress:export_json"))
+    response = learner_client.get(reverse("users:export_json"))
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
     rows = {(r["resource_key"], r["status"], r["note"]) for r in data["progress"]}
@@ -46,7 +46,7 @@ def test_json_export_is_a_download_with_every_progress_row_and_note(learner_clie
 
 
 def test_json_export_contains_the_profile(learner_client, history):
-    profile = json.loads(learner_client.get(reverse("progress:export_json")).content)["profile"]
+    profile = json.loads(learner_client.get(reverse("users:export_json")).content)["profile"]
     assert (profile["email"], profile["why"], profile["timezone"]) == (
         history.email,
         "=To understand transformers",
@@ -55,7 +55,7 @@ def test_json_export_contains_the_profile(learner_client, history):
 
 
 def test_json_export_contains_every_activity_entry_in_order(learner_client, history):
-    activity = json.loads(learner_client.get(reverse("progress:export_json")).content)["activity"]
+    activity = json.loads(learner_client.get(reverse("users:export_json")).content)["activity"]
     assert [(a["resource_key"], a["status"]) for a in activity] == [
         ("first", "in_progress"),
         ("first", "done"),
@@ -65,7 +65,7 @@ def test_json_export_contains_every_activity_entry_in_order(learner_client, hist
 
 
 def test_csv_export_progress_round_trips_notes_with_commas_quotes_and_newlines(learner_client, history):
-    archive = zipfile.ZipFile(io.BytesIO(learner_client.get(reverse("progress:export_csv")).content))
+    archive = zipfile.ZipFile(io.BytesIO(learner_client.get(reverse("users:export_csv")).content))
     rows = read_csv(archive, "progress.csv")
     expected = {
         (row.resource.key, row.resource.title, row.status, row.note)
@@ -75,14 +75,14 @@ def test_csv_export_progress_round_trips_notes_with_commas_quotes_and_newlines(l
 
 
 def test_csv_export_has_profile_and_activity_files(learner_client, history):
-    archive = zipfile.ZipFile(io.BytesIO(learner_client.get(reverse("progress:export_csv")).content))
+    archive = zipfile.ZipFile(io.BytesIO(learner_client.get(reverse("users:export_csv")).content))
     assert sorted(archive.namelist()) == ["activity.csv", "profile.csv", "progress.csv"]
     assert len(read_csv(archive, "activity.csv")) == Activity.objects.filter(user=history).count()
     assert read_csv(archive, "profile.csv")[0]["email"] == history.email
 
 
 def test_csv_export_defuses_spreadsheet_formulas(learner_client, history):
-    archive = zipfile.ZipFile(io.BytesIO(learner_client.get(reverse("progress:export_csv")).content))
+    archive = zipfile.ZipFile(io.BytesIO(learner_client.get(reverse("users:export_csv")).content))
     assert read_csv(archive, "profile.csv")[0]["why"] == "'=To understand transformers"
 
 
@@ -93,10 +93,10 @@ def test_spreadsheet_safe_prefixes_only_formula_starts(text, expected):
 
 def test_export_leaves_out_other_learners_data(learner_client, history, other_learner):
     services.save_note(other_learner, factories.ResourceFactory(), "someone else's")
-    assert "someone else" not in learner_client.get(reverse("progress:export_json")).content.decode()
+    assert "someone else" not in learner_client.get(reverse("users:export_json")).content.decode()
 
 
 def test_export_keeps_activity_of_a_deleted_resource(learner_client, history):
     ResourceProgress.objects.get(user=history, resource__key="second").resource.delete()
-    activity = json.loads(learner_client.get(reverse("progress:export_json")).content)["activity"]
+    activity = json.loads(learner_client.get(reverse("users:export_json")).content)["activity"]
     assert activity[-1] == {**activity[-1], "resource_key": "", "status": "skipped"}

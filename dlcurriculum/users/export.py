@@ -1,4 +1,4 @@
-"""Serialise a learner's export (from ``selectors.export_data``) as JSON or as a zip of CSV files."""
+"""Serialise a user's export (from ``lifecycle.export_user``) as JSON or as a zip of CSV files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 
-from .selectors import ACTIVITY_FIELDS, PROFILE_FIELDS, PROGRESS_FIELDS
+from . import lifecycle
 
 # Spreadsheets run cells starting with these as formulas (CSV injection):
 # such cells get a leading apostrophe, which spreadsheets show as text.
@@ -34,10 +34,11 @@ def _csv(fields, rows) -> bytes:
 
 
 def to_csv_zip(data: dict) -> bytes:
-    """profile.csv (one row), progress.csv (one row per resource), activity.csv (one row per change)."""
+    """One CSV file per table: profile.csv (one row), then each app's tables
+    (progress.csv: one row per resource, activity.csv: one row per change, ...)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("profile.csv", _csv(PROFILE_FIELDS, [data["profile"]]))
-        archive.writestr("progress.csv", _csv(PROGRESS_FIELDS, data["progress"]))
-        archive.writestr("activity.csv", _csv(ACTIVITY_FIELDS, data["activity"]))
+        for name, fields in lifecycle.table_columns().items():
+            rows = [data[name]] if name == "profile" else data.get(name, [])
+            archive.writestr(f"{name}.csv", _csv(fields, rows))
     return out.getvalue()

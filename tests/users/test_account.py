@@ -5,8 +5,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from dlcurriculum.users import services as account_services
+from dlcurriculum.users.models import WhyPromptDismissal
 from progress import services
-from progress.models import Activity, ResourceProgress, Status, WhyPromptDismissal
+from progress.models import Activity, ResourceProgress, Status
 from stages.models import Resource
 from tests import factories
 
@@ -28,7 +30,7 @@ PROFILE = {
 
 
 def test_profile_saves_why_and_reminder_preferences(learner_client, learner):
-    response = learner_client.post(reverse("progress:profile"), PROFILE)
+    response = learner_client.post(reverse("users:profile"), PROFILE)
     assert response.status_code == 302
     learner.refresh_from_db()
     assert (
@@ -41,7 +43,7 @@ def test_profile_saves_why_and_reminder_preferences(learner_client, learner):
 
 
 def test_profile_refuses_an_unknown_time_zone_with_a_message_and_keeps_the_input(learner_client, learner):
-    response = learner_client.post(reverse("progress:profile"), {**PROFILE, "timezone": "Mars/Olympus"})
+    response = learner_client.post(reverse("users:profile"), {**PROFILE, "timezone": "Mars/Olympus"})
     assert response.status_code == 200
     assert "Mars/Olympus is not one of the available choices" in response.content.decode()
     assert "Robots</textarea>" in response.content.decode()
@@ -51,7 +53,7 @@ def test_profile_refuses_an_unknown_time_zone_with_a_message_and_keeps_the_input
 
 @pytest.mark.parametrize("hour", [-1, 24, "noon"])
 def test_profile_refuses_an_hour_outside_0_to_23(learner_client, learner, hour):
-    response = learner_client.post(reverse("progress:profile"), {**PROFILE, "reminder_hour": hour})
+    response = learner_client.post(reverse("users:profile"), {**PROFILE, "reminder_hour": hour})
     assert "reminder_hour" in response.context["form"].errors
     learner.refresh_from_db()
     assert learner.reminder_hour == 18
@@ -59,14 +61,14 @@ def test_profile_refuses_an_hour_outside_0_to_23(learner_client, learner, hour):
 
 @pytest.mark.parametrize("weekday", [-1, 7, "friday"])
 def test_profile_refuses_a_weekday_outside_monday_to_sunday(learner_client, learner, weekday):
-    response = learner_client.post(reverse("progress:profile"), {**PROFILE, "reminder_weekday": weekday})
+    response = learner_client.post(reverse("users:profile"), {**PROFILE, "reminder_weekday": weekday})
     assert "reminder_weekday" in response.context["form"].errors
     learner.refresh_from_db()
     assert learner.reminder_weekday == 0
 
 
 def test_profile_refuses_inactivity_days_above_90(learner_client, learner):
-    response = learner_client.post(reverse("progress:profile"), {**PROFILE, "reminder_inactivity_days": 91})
+    response = learner_client.post(reverse("users:profile"), {**PROFILE, "reminder_inactivity_days": 91})
     assert "reminder_inactivity_days" in response.context["form"].errors
 
 
@@ -81,12 +83,12 @@ def login(client, user, next_url=None):
 def test_first_sign_in_without_a_why_goes_to_the_why_prompt(client, learner):
     response = login(client, learner)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("progress:why") + "?next=")
+    assert response["Location"].startswith(reverse("users:why") + "?next=")
 
 
 def test_why_prompt_keeps_where_the_learner_was_going(client, learner):
     response = login(client, learner, next_url="/stages/")
-    assert response["Location"] == reverse("progress:why") + "?next=%2Fstages%2F"
+    assert response["Location"] == reverse("users:why") + "?next=%2Fstages%2F"
 
 
 def test_sign_in_with_a_why_goes_straight_on(client, learner):
@@ -97,25 +99,25 @@ def test_sign_in_with_a_why_goes_straight_on(client, learner):
 
 def test_skipping_the_why_prompt_stops_it_coming_back(client, learner):
     login(client, learner)
-    client.post(reverse("progress:why"), {"skip": "1", "next": "/stages/"})
+    client.post(reverse("users:why"), {"skip": "1", "next": "/stages/"})
     client.logout()
     assert login(client, learner)["Location"] == reverse("home")
 
 
 def test_answering_the_why_prompt_saves_it_and_continues(client, learner):
     login(client, learner)
-    response = client.post(reverse("progress:why"), {"why": "To build a tutor", "next": "/stages/"})
+    response = client.post(reverse("users:why"), {"why": "To build a tutor", "next": "/stages/"})
     learner.refresh_from_db()
     assert (response["Location"], learner.why) == ("/stages/", "To build a tutor")
 
 
 def test_why_prompt_does_not_redirect_to_another_site(learner_client):
-    response = learner_client.post(reverse("progress:why"), {"skip": "1", "next": "https://evil.example/"})
+    response = learner_client.post(reverse("users:why"), {"skip": "1", "next": "https://evil.example/"})
     assert response["Location"] == reverse("progress:dashboard")
 
 
 def test_empty_why_is_refused_with_a_message(learner_client, learner):
-    response = learner_client.post(reverse("progress:why"), {"why": "   "})
+    response = learner_client.post(reverse("users:why"), {"why": "   "})
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not WhyPromptDismissal.objects.filter(user=learner).exists()
@@ -130,12 +132,12 @@ def two_learners_with_history(learner, other_learner):
     for user in (learner, other_learner):
         services.set_status(user, resource, Status.DONE)
         services.save_note(user, resource, f"note of {user.email}")
-        services.dismiss_why_prompt(user)
+        account_services.dismiss_why_prompt(user)
     return resource
 
 
 def test_deleting_an_account_removes_the_learners_rows(learner_client, learner, two_learners_with_history):
-    learner_client.post(reverse("progress:delete_account"), {"email": learner.email.upper()})
+    learner_client.post(reverse("users:delete_account"), {"email": learner.email.upper()})
     assert not User.objects.filter(pk=learner.pk).exists()
     assert not ResourceProgress.objects.filter(user_id=learner.pk).exists()
     assert not Activity.objects.filter(user_id=learner.pk).exists()
@@ -150,7 +152,7 @@ def test_deleting_an_account_keeps_everyone_elses_rows_and_the_curriculum(
         ResourceProgress.objects.filter(user=other_learner).count(),
         Activity.objects.filter(user=other_learner).count(),
     )
-    learner_client.post(reverse("progress:delete_account"), {"email": learner.email})
+    learner_client.post(reverse("users:delete_account"), {"email": learner.email})
     after = (
         ResourceProgress.objects.filter(user=other_learner).count(),
         Activity.objects.filter(user=other_learner).count(),
@@ -161,18 +163,18 @@ def test_deleting_an_account_keeps_everyone_elses_rows_and_the_curriculum(
 
 
 def test_deleting_an_account_logs_out_and_goes_home(learner_client, learner):
-    response = learner_client.post(reverse("progress:delete_account"), {"email": learner.email})
+    response = learner_client.post(reverse("users:delete_account"), {"email": learner.email})
     assert response["Location"] == reverse("home")
     assert learner_client.get(reverse("progress:dashboard")).status_code == 302
 
 
 def test_deletion_with_the_wrong_confirmation_deletes_nothing_and_says_why(learner_client, learner):
-    response = learner_client.post(reverse("progress:delete_account"), {"email": "someone@else.com"})
+    response = learner_client.post(reverse("users:delete_account"), {"email": "someone@else.com"})
     assert "nothing was deleted" in response.content.decode()
     assert User.objects.filter(pk=learner.pk).exists()
 
 
 def test_deletion_page_on_get_only_asks_for_confirmation(learner_client, learner):
-    response = learner_client.get(reverse("progress:delete_account"))
+    response = learner_client.get(reverse("users:delete_account"))
     assert response.status_code == 200
     assert User.objects.filter(pk=learner.pk).exists()
