@@ -4,6 +4,9 @@ Records of sent e-mails keep the recipient's address (``SentEmail.to``), also
 after ``user`` is set to NULL by the account's deletion: erasing the account
 deletes the records sent to the person and takes their address out of records
 sent to several people (admin summaries), error messages included.
+
+Registered with the account lifecycle by the users app (the mail transport sits
+below users and imports nothing from it).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from .models import SentEmail
+
+TABLES = {"emails": ("to", "template", "reason", "subject", "status", "created_at", "sent_at")}
 
 
 def _iso(value):

@@ -81,7 +81,7 @@ def export_json(request):
 def export_csv(request):
     stamp = timezone.now().strftime("%Y%m%d")
     return _download(
-        export.to_csv_zip(lifecycle.export_user(request.user)),
+        export.to_csv_zip(lifecycle.export_user(request.user), lifecycle.export_files(request.user)),
         "application/zip",
         f"dlcurriculum-export-{stamp}-csv.zip",
     )
