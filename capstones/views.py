@@ -190,10 +190,15 @@ def _submission_page(request, pk):
     return reverse("capstones:submission", kwargs={"pk": pk})
 
 
-def _not_saved(request, *, heading, error, form, action, back_url):
-    """Without JavaScript, a rejected post shows its form again with the text in it."""
+def _not_saved(request, *, heading, error, form, action, back_url, refused=None):
+    """A rejected post shows its form again with the text in it, never drops it.
+
+    ``refused``: the exception that refused it (403 when not allowed, 409 when the
+    submission changed meanwhile); otherwise the input was invalid (400).
+    """
+    status = 400 if refused is None else 403 if isinstance(refused, PermissionDenied) else 409
     context = {"heading": heading, "error": error, "form": form, "action": action, "back_url": back_url}
-    return render(request, "capstones/not_saved.html", context, status=400)
+    return render(request, "capstones/not_saved.html", context, status=status)
 
 
 @require_POST
@@ -203,20 +208,27 @@ def comment(request, pk, number):
     iteration, _ = selectors.iteration_page(submission, number)
     cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
     form = CommentForm(request.POST, cells=cells)
+    error, refused = "; ".join(e for errs in form.errors.values() for e in errs), None
     if form.is_valid():
-        services.add_comment(
-            iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data["cell"]
-        )
-        mark_saved(request, f"comment:{iteration.pk}")
-        messages.success(request, "Comment added.")
-        return redirect(iteration.get_absolute_url())
+        try:
+            services.add_comment(
+                iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data["cell"]
+            )
+        except (services.TransitionError, PermissionDenied) as exc:
+            # E.g. the claim expired while the mentor was writing: the text is shown back.
+            error, refused = str(exc) or "You can no longer comment on this iteration.", exc
+        else:
+            mark_saved(request, f"comment:{iteration.pk}")
+            messages.success(request, "Comment added.")
+            return redirect(iteration.get_absolute_url())
     return _not_saved(
         request,
         heading="The comment was not saved",
-        error="; ".join(e for errs in form.errors.values() for e in errs),
+        error=error,
         form=form,
         action=request.path,
         back_url=iteration.get_absolute_url(),
+        refused=refused,
     )
 
 
@@ -296,11 +308,19 @@ def decide(request, pk):
             feedback=form.cleaned_data["body"],
             cell=form.cleaned_data["cell"],
         )
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        mark_saved(request, f"decision:{submission.pk}")
-        messages.success(request, "Decision saved; the learner is notified by e-mail.")
+    except (services.TransitionError, PermissionDenied) as exc:
+        # E.g. another mentor took over meanwhile: the feedback is shown back, not dropped.
+        return _not_saved(
+            request,
+            heading="The decision was not sent",
+            error=str(exc) or "You can no longer decide on this submission.",
+            form=form,
+            action=request.path,
+            back_url=submission.get_absolute_url(),
+            refused=exc,
+        )
+    mark_saved(request, f"decision:{submission.pk}")
+    messages.success(request, "Decision saved; the learner is notified by e-mail.")
     return redirect(submission)
 
 

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from progress.models import ResourceProgress, WhyPromptDismissal
+from dlcurriculum.users.models import WhyPromptDismissal
+from progress.models import ResourceProgress
 from tests import factories
 
 NOTE = "Backprop finally clicked: chain rule, one node at a time."

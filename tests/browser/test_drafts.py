@@ -8,7 +8,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from playwright.sync_api import expect
 
 from capstones.models import Iteration
-from progress.models import ResourceProgress, WhyPromptDismissal
+from dlcurriculum.users.models import WhyPromptDismissal
+from progress.models import ResourceProgress
 from tests import factories
 
 from .capstone_steps import (  # noqa: F401 - fixtures
