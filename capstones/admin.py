@@ -1,14 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from dlcurriculum.users.models import MENTORS_GROUP, User
-
-from . import services
+from . import policy, services
 from .models import Comment, Iteration, Portfolio, Report, Review, Submission
 
 
@@ -41,9 +38,7 @@ class SubmissionAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "mentor" in self.fields:
-            self.fields["mentor"].queryset = User.objects.filter(
-                Q(groups__name=MENTORS_GROUP) | Q(is_staff=True)
-            ).distinct()
+            self.fields["mentor"].queryset = policy.mentors()
             self.fields[
                 "mentor"
             ].help_text = "Choose a mentor to assign the submission to them (it becomes 'in review')."

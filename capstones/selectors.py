@@ -15,7 +15,7 @@ from dlcurriculum.shared_reads import SharedRead
 from stages.models import CapstoneBrief
 
 from .models import Comment, Iteration, Portfolio, Report, Review, Submission
-from .services import claim_is_stale
+from .policy import claim_is_stale, may_view
 
 Status = Submission.Status
 
@@ -23,25 +23,10 @@ Status = Submission.Status
 # --------------------------------------------------------------------------- permissions
 
 
-def can_view(user, submission: Submission) -> bool:
-    """The learner, admins, the mentor on it, and mentors while it is up for claiming."""
-    if not user.is_authenticated:
-        return False
-    if user.pk == submission.learner_id or user.is_staff:
-        return True
-    if not user.is_mentor:
-        return False
-    if submission.mentor_id == user.pk:
-        return True
-    if submission.status == Status.WAITING or claim_is_stale(submission):
-        return True
-    return Review.objects.filter(iteration__submission=submission, mentor=user).exists()
-
-
 def visible_submission(user, pk: int) -> Submission:
     """The submission, or 404 for anyone who may not see it (its existence is not revealed)."""
     submission = Submission.objects.select_related("brief__stage", "learner", "mentor", "idea").filter(pk=pk).first()
-    if submission is None or not can_view(user, submission):
+    if submission is None or not may_view(user, submission):
         raise Http404("No such submission.")
     return submission
 

@@ -5,12 +5,15 @@ from django.utils import timezone
 
 from stages.models import Resource
 
+from . import completion
+
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    SKIPPED = "skipped", "Skipped"
+    # The values are the Django-free completion core's: one vocabulary for both.
+    NOT_STARTED = completion.NOT_STARTED, "Not started"
+    IN_PROGRESS = completion.IN_PROGRESS, "In progress"
+    DONE = completion.DONE, "Done"
+    SKIPPED = completion.SKIPPED, "Skipped"
 
 
 class ResourceProgress(models.Model):
@@ -50,6 +53,13 @@ class Activity(models.Model):
         return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
 
 
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed permanently"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class Reminder(models.Model):
     """One reminder for one learner and one period ("weekly:2026-W48", "inactive:<since>:<n>").
 
@@ -58,11 +68,7 @@ class Reminder(models.Model):
     one that claims it while pending sends it.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed permanently"
-        CANCELLED = "cancelled", "Cancelled"
+    Status = ReminderStatus
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     period = models.CharField(max_length=80)
@@ -81,9 +87,7 @@ class Reminder(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["user", "period"], name="mail_reminder_once_per_learner_period"),
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "sent", "failed", "cancelled"]), name="mail_reminder_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=ReminderStatus.values), name="mail_reminder_status_valid"),
         ]
         indexes = [
             models.Index(fields=["user", "status", "not_before"], name="mail_reminder_due_idx"),

@@ -4,13 +4,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class SentEmailStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed permanently"
+
+
 class SentEmail(models.Model):
     """What the app e-mailed to whom and why; failures stay here for the admin to see."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed permanently"
+    Status = SentEmailStatus
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="sent_emails"
@@ -31,9 +34,7 @@ class SentEmail(models.Model):
         verbose_name = "e-mail"
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "sent", "failed"]), name="mail_sentemail_status_valid"
-            )
+            models.CheckConstraint(condition=Q(status__in=SentEmailStatus.values), name="mail_sentemail_status_valid")
         ]
         indexes = [models.Index(fields=["status", "-created_at"], name="mail_sentemail_status_idx")]
 
