@@ -12,7 +12,7 @@ from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.test.utils import isolate_apps
+from django.test.utils import CaptureQueriesContext, isolate_apps
 from django.urls import reverse
 
 from capstones import services as capstone_services
@@ -298,3 +298,30 @@ def test_a_notebook_missing_from_storage_does_not_break_the_export(client, world
     assert response.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert any(name.endswith(".missing.txt") for name in names)
+
+
+def test_the_export_takes_no_more_queries_with_more_data(
+    world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    learner = world["learner"]
+    with CaptureQueriesContext(connection) as small:
+        lifecycle.export_user(learner)
+    third = factories.CapstoneBriefFactory(key="capstone-3")
+    factories.ProjectIdeaFactory(brief=third, order=1, title="Games")
+    with django_capture_on_commit_callbacks(execute=True):
+        iteration = capstone_services.submit_iteration(
+            learner=learner,
+            brief=third,
+            title="More work",
+            idea=third.ideas.first(),
+            own_problem="",
+            repository_url="",
+            write_up="More.",
+            notebook_bytes=as_bytes(good_notebook()),
+            filename="more.ipynb",
+        )
+    capstone_services.add_comment(iteration, author=learner, body="Another comment.")
+    for resource in factories.ResourceFactory.create_batch(3):
+        progress_services.save_note(learner, resource, "More notes.")
+    with django_assert_max_num_queries(len(small)):
+        lifecycle.export_user(learner)
