@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from . import views
+from . import health
+from .pages import views
 
 admin.site.site_header = "dlcurriculum administration"
 admin.site.site_title = "dlcurriculum admin"
@@ -9,10 +10,11 @@ admin.site.site_title = "dlcurriculum admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("stages/", include("progress.stage_urls")),
+    path("me/", views.dashboard, name="dashboard"),
     path("me/", include("progress.urls")),
     path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("capstones.urls")),

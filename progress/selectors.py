@@ -114,7 +114,7 @@ class Dashboard:
     recent: list[RecentItem]
     chart: core.ActivityChart
     why: str
-    capstone_status: object = None
+    capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
 
 
 def activity_by_day(user, since: date, tz: zoneinfo.ZoneInfo) -> dict[date, int]:
@@ -135,13 +135,6 @@ def activity_chart(user, *, weeks: int = CHART_WEEKS) -> core.ActivityChart:
     today = timezone.localtime(timezone.now(), tz).date()
     daily = activity_by_day(user, core.chart_window_start(today, weeks), tz)
     return core.activity_chart(core.weekly_counts(daily, today, weeks))
-
-
-def capstone_status(user):
-    """One entry per capstone for the dashboard (a constant 2 queries)."""
-    from capstones.selectors import capstone_status_for
-
-    return capstone_status_for(user)
 
 
 def dashboard(user) -> Dashboard:
@@ -186,7 +179,6 @@ def dashboard(user) -> Dashboard:
         recent=recent,
         chart=activity_chart(user),
         why=user.why,
-        capstone_status=capstone_status(user),
     )
 
 

@@ -5,7 +5,6 @@ from . import views
 app_name = "progress"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("resources/<int:resource_id>/status/", views.set_status, name="set_status"),
     path("resources/<int:resource_id>/note/", views.save_note, name="save_note"),
 ]

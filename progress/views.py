@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages import views as stage_views
@@ -112,9 +112,3 @@ def stage_detail(request, slug):
         selectors.attach_stage_progress(request.user, response.context_data["stage"])
         response.context_data["progress_status_choices"] = Status.choices
     return response
-
-
-@login_required
-@require_GET
-def dashboard(request):
-    return render(request, "progress/dashboard.html", {"dashboard": selectors.dashboard(request.user)})

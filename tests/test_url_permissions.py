@@ -30,7 +30,7 @@ GET_RULES = {
     "readyz": [OK] * 5,
     "stages:overview": [OK] * 5,
     "stages:detail": [OK] * 5,
-    "progress:dashboard": [LOGIN, OK, OK, OK, OK],
+    "dashboard": [LOGIN, OK, OK, OK, OK],
     # A GET (e.g. after logging in with ?next=) leads back to the resource on its public stage page.
     "progress:set_status": [LOGIN] + [REDIRECT] * 4,
     "progress:save_note": [LOGIN] + [REDIRECT] * 4,

@@ -37,7 +37,7 @@ def test_progress_statuses_are_the_completion_cores():
 
 
 def test_finished_statuses_are_progress_statuses():
-    assert completion.FINISHED <= set(Status.values)
+    assert set(Status.values) >= completion.FINISHED
 
 
 def test_report_verdicts_are_the_notebook_analysis_verdicts_with_the_same_labels():

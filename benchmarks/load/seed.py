@@ -341,7 +341,7 @@ def build_plan(resources: list[Resource], learner_pool: list[User], mentors: lis
     # signed-in page can reach, side by side with /healthz.
     floor = url_or_none(PROGRESS_UPDATE_URL_NAME, notes, resource_id=resources[0].pk)
     pages["signed_in_floor"] = {"as": "learner", "requests": [{**get(floor), "ok": [302]}]} if floor else None
-    dashboard = url_or_none("progress:dashboard", notes)
+    dashboard = url_or_none("dashboard", notes)
     pages["dashboard"] = {"as": "learner", "requests": [get(dashboard)]} if dashboard else None
     queue = url_or_none("capstones:queue", notes)
     pages["review_queue"] = {"as": "mentor", "requests": [get(queue)]} if queue else None

@@ -26,7 +26,7 @@ def _safe_next(request, default: str) -> str:
 @login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def why(request):
-    next_url = _safe_next(request, reverse("progress:dashboard"))
+    next_url = _safe_next(request, reverse("dashboard"))
     if request.method == "POST":
         if "skip" in request.POST:
             services.dismiss_why_prompt(request.user)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 SECRET_NOTE = "A's private note: struggling with eigenvalues"
 
 GET_PAGES = [
-    "progress:dashboard",
+    "dashboard",
     "users:profile",
     "users:why",
     "users:export_json",
@@ -86,7 +86,7 @@ def test_learner_b_does_not_see_as_note_on_the_stage_page(client_b, learner_a_pr
 def test_learner_b_does_not_see_as_progress_on_the_dashboard_even_with_a_user_parameter(
     client_b, learner_a_progress, resource
 ):
-    html = client_b.get(reverse("progress:dashboard"), {"user": learner_a_progress.pk}).content.decode()
+    html = client_b.get(reverse("dashboard"), {"user": learner_a_progress.pk}).content.decode()
     recent = html.split('id="recent-title"')[1]
     assert "eigenvalues" not in html
     assert resource.title not in recent

@@ -113,7 +113,7 @@ def test_answering_the_why_prompt_saves_it_and_continues(client, learner):
 
 def test_why_prompt_does_not_redirect_to_another_site(learner_client):
     response = learner_client.post(reverse("users:why"), {"skip": "1", "next": "https://evil.example/"})
-    assert response["Location"] == reverse("progress:dashboard")
+    assert response["Location"] == reverse("dashboard")
 
 
 def test_empty_why_is_refused_with_a_message(learner_client, learner):
@@ -165,7 +165,7 @@ def test_deleting_an_account_keeps_everyone_elses_rows_and_the_curriculum(
 def test_deleting_an_account_logs_out_and_goes_home(learner_client, learner):
     response = learner_client.post(reverse("users:delete_account"), {"email": learner.email})
     assert response["Location"] == reverse("home")
-    assert learner_client.get(reverse("progress:dashboard")).status_code == 302
+    assert learner_client.get(reverse("dashboard")).status_code == 302
 
 
 def test_deletion_with_the_wrong_confirmation_deletes_nothing_and_says_why(learner_client, learner):

@@ -48,7 +48,7 @@ def test_removing_a_mentor_from_the_group_takes_effect_on_the_next_request(clien
 
 def test_a_session_survives_a_cache_flush(learner_client):
     cache.clear()
-    response = learner_client.get(reverse("progress:dashboard"))
+    response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
 
 

@@ -1,9 +1,11 @@
-from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from capstones.selectors import capstone_status_for
+from progress import selectors as progress_selectors
 from stages.selectors import stage_overview
 
 
@@ -25,6 +27,15 @@ def moved_admin_page(request, model, rest):
     return HttpResponseRedirect(target)
 
 
+@login_required
+@require_GET
+def dashboard(request):
+    """The learner's progress with the status of each capstone."""
+    dashboard = progress_selectors.dashboard(request.user)
+    dashboard.capstone_status = capstone_status_for(request.user)  # a constant 2 queries
+    return render(request, "progress/dashboard.html", {"dashboard": dashboard})
+
+
 ROBOTS_TXT = """\
 User-agent: *
 Allow: /capstones/p/
@@ -41,33 +52,3 @@ Disallow: /capstones/
 def robots_txt(request):
     """Search engines index the curriculum and public portfolios, nothing behind a login."""
     return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
-
-
-def healthz(request):
-    """The process is up."""
-    return JsonResponse({"status": "ok"})
-
-
-def readyz(request):
-    """The database and the broker answer."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
-        checks["database"] = f"error: {type(exc).__name__}"
-    from django.conf import settings
-
-    if settings.REDIS_URL:
-        import redis
-
-        try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5).ping()
-            checks["broker"] = "ok"
-        except redis.RedisError as exc:
-            checks["broker"] = f"error: {type(exc).__name__}"
-    else:
-        checks["broker"] = "in-process"
-    ready = all(v in ("ok", "in-process") for v in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
