@@ -13,8 +13,11 @@ COPY capstones ./capstones
 RUN pip install .
 COPY . .
 
-# collectstatic needs a SECRET_KEY but must not bake the real one into the image.
+# collectstatic runs with production settings, which refuse to load half-configured; these
+# placeholders are never connected to and no real value is baked into the image.
 RUN DEBUG=false SECRET_KEY=collectstatic-only-collectstatic-only-collectstatic-only \
+    ALLOWED_HOSTS=build.invalid DATABASE_URL=postgres://build@build.invalid/build \
+    REDIS_URL=redis://build.invalid:6379/0 EMAIL_URL=smtp://build.invalid:25 SITE_URL=https://build.invalid \
     python manage.py collectstatic --no-input \
  && mkdir -p /app/media && chown -R app /app/media
 

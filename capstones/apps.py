@@ -6,7 +6,9 @@ class CapstonesConfig(AppConfig):
     verbose_name = "Capstone projects"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import account_data, signals  # noqa: F401 - connects the receivers
+
+        account_data.register()
         from .selectors import BRIEF_OUTLINE
 
         BRIEF_OUTLINE.connect()

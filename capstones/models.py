@@ -6,6 +6,9 @@ from django.utils import timezone
 
 from stages.models import CapstoneBrief, ProjectIdea
 
+# Shown instead of the name of a mentor (or admin) who has deleted their account.
+FORMER_MENTOR = "A former mentor"
+
 
 def notebook_upload_to(instance: "Iteration", filename: str) -> str:
     # A random name: stored files are never overwritten and never guessable.
@@ -189,7 +192,10 @@ class Review(models.Model):
     Decision = ReviewDecision
 
     iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="review")
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="capstone_decisions")
+    # The learner keeps the decision when the mentor deletes their account: "a former mentor".
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="capstone_decisions"
+    )
     decision = models.CharField(max_length=20, choices=Decision.choices)
     created_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True, help_text="When the learner was e-mailed.")
@@ -205,12 +211,19 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.iteration}"
 
+    @property
+    def mentor_name(self) -> str:
+        return self.mentor.display_name if self.mentor_id else FORMER_MENTOR
+
 
 class Comment(models.Model):
     """Feedback on an iteration, general or on one cell; mentors and the learner talk here."""
 
     iteration = models.ForeignKey(Iteration, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capstone_comments")
+    # Feedback stays with the learner's submission when its author deletes their account.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="capstone_comments"
+    )
     body = models.TextField(max_length=10_000)
     cell = models.PositiveIntegerField(null=True, blank=True, help_text="1-based cell number, or empty for general.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -224,7 +237,11 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Comment by {self.author} on {self.iteration}"
+        return f"Comment by {self.author_name} on {self.iteration}"
+
+    @property
+    def author_name(self) -> str:
+        return self.author.display_name if self.author_id else FORMER_MENTOR
 
 
 class Portfolio(models.Model):

@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages.models import CapstoneBrief
 
 from . import notebooks, policy, selectors, services
@@ -25,7 +27,7 @@ NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-in
 
 
 def mentor_required(view):
-    @login_required
+    @login_required_keeping_text
     def wrapped(request, *args, **kwargs):
         if not policy.is_mentor(request.user):
             raise PermissionDenied("Mentors only.")
@@ -48,7 +50,7 @@ def my_submissions(request):
     )
 
 
-@login_required
+@login_required_keeping_text
 def submit(request, key):
     brief = get_object_or_404(CapstoneBrief.objects.select_related("stage"), key=key)
     existing = Submission.objects.filter(learner=request.user, brief=brief).first()
@@ -74,6 +76,7 @@ def submit(request, key):
             except services.TransitionError as exc:
                 form.add_error(None, str(exc))
             else:
+                mark_saved(request, f"submit:{brief.key}")
                 # The check runs after commit: in-process it has already finished, with a broker it may not have.
                 if selectors.report_finished(iteration.pk):
                     messages.success(request, f"Iteration {iteration.number} submitted. Its automatic check is below.")
@@ -180,27 +183,58 @@ def iteration_download(request, pk, number):
     return response
 
 
+def _iteration_page(request, pk, number):
+    return reverse("capstones:iteration", kwargs={"pk": pk, "number": number})
+
+
+def _submission_page(request, pk):
+    return reverse("capstones:submission", kwargs={"pk": pk})
+
+
+def _not_saved(request, *, heading, error, form, action, back_url, refused=None):
+    """A rejected post shows its form again with the text in it, never drops it.
+
+    ``refused``: the exception that refused it (403 when not allowed, 409 when the
+    submission changed meanwhile); otherwise the input was invalid (400).
+    """
+    status = 400 if refused is None else 403 if isinstance(refused, PermissionDenied) else 409
+    context = {"heading": heading, "error": error, "form": form, "action": action, "back_url": back_url}
+    return render(request, "capstones/not_saved.html", context, status=status)
+
+
 @require_POST
-@login_required
+@login_required_keeping_text(form_page=_iteration_page)
 def comment(request, pk, number):
     submission = selectors.visible_submission(request.user, pk)
     iteration, _ = selectors.iteration_page(submission, number)
     cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
     form = CommentForm(request.POST, cells=cells)
+    error, refused = "; ".join(e for errs in form.errors.values() for e in errs), None
     if form.is_valid():
-        services.add_comment(
-            iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data["cell"]
-        )
-        messages.success(request, "Comment added.")
-    else:
-        messages.error(
-            request, "The comment was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs)
-        )
-    return redirect(iteration.get_absolute_url())
+        try:
+            services.add_comment(
+                iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data["cell"]
+            )
+        except (services.TransitionError, PermissionDenied) as exc:
+            # E.g. the claim expired while the mentor was writing: the text is shown back.
+            error, refused = str(exc) or "You can no longer comment on this iteration.", exc
+        else:
+            mark_saved(request, f"comment:{iteration.pk}")
+            messages.success(request, "Comment added.")
+            return redirect(iteration.get_absolute_url())
+    return _not_saved(
+        request,
+        heading="The comment was not saved",
+        error=error,
+        form=form,
+        action=request.path,
+        back_url=iteration.get_absolute_url(),
+        refused=refused,
+    )
 
 
 @require_POST
-@login_required
+@login_required_keeping_text(form_page=_submission_page)
 def visibility(request, pk):
     submission = get_object_or_404(Submission, pk=pk, learner=request.user)
     try:
@@ -251,6 +285,7 @@ def release(request, pk):
 
 
 @require_POST
+@login_required_keeping_text(form_page=_submission_page)
 @mentor_required
 def decide(request, pk):
     submission = selectors.visible_submission(request.user, pk)
@@ -258,8 +293,14 @@ def decide(request, pk):
     cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
     form = DecisionForm(request.POST, cells=cells)
     if not form.is_valid():
-        messages.error(request, "Choose a decision and write your feedback.")
-        return redirect(submission)
+        return _not_saved(
+            request,
+            heading="The decision was not sent",
+            error="Choose a decision and write your feedback.",
+            form=form,
+            action=request.path,
+            back_url=submission.get_absolute_url(),
+        )
     try:
         services.decide(
             submission,
@@ -268,23 +309,33 @@ def decide(request, pk):
             feedback=form.cleaned_data["body"],
             cell=form.cleaned_data["cell"],
         )
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Decision saved; the learner is notified by e-mail.")
+    except (services.TransitionError, PermissionDenied) as exc:
+        # E.g. another mentor took over meanwhile: the feedback is shown back, not dropped.
+        return _not_saved(
+            request,
+            heading="The decision was not sent",
+            error=str(exc) or "You can no longer decide on this submission.",
+            form=form,
+            action=request.path,
+            back_url=submission.get_absolute_url(),
+            refused=exc,
+        )
+    mark_saved(request, f"decision:{submission.pk}")
+    messages.success(request, "Decision saved; the learner is notified by e-mail.")
     return redirect(submission)
 
 
 # --------------------------------------------------------------------------- portfolio
 
 
-@login_required
+@login_required_keeping_text
 def portfolio_settings(request):
     portfolio = services.portfolio_for(request.user)
     if request.method == "POST":
         form = PortfolioForm(request.POST)
         if form.is_valid():
             services.update_portfolio(request.user, **form.cleaned_data)
+            mark_saved(request, "portfolio")
             messages.success(request, "Portfolio settings saved.")
             return redirect("capstones:portfolio_settings")
     else:

@@ -2,7 +2,8 @@
 
 With nothing set the app runs in local mode: DEBUG on, an SQLite file, Celery
 tasks executed in-process and e-mail printed to the console. Production sets
-DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL.
+DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL and an
+https SITE_URL, and refuses to start while any of them is missing (dlcurriculum.config).
 """
 
 from pathlib import Path
@@ -11,20 +12,30 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from dlcurriculum.config import IncompleteConfiguration, production_problems
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=True)
 
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")
-else:
-    SECRET_KEY = env("SECRET_KEY", default="")
-    if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY (at least 50 characters) is required when DEBUG is off.")
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret" if DEBUG else "")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+
+if not DEBUG:
+    # Every missing production setting named in one message, before anything falls back to local mode.
+    _problems = production_problems(
+        secret_key=SECRET_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+        database_url=env.str("DATABASE_URL", default=""),
+        redis_url=env.str("REDIS_URL", default=""),
+        email_url=env.str("EMAIL_URL", default=""),
+        site_url=env.str("SITE_URL", default=""),
+    )
+    if _problems:
+        raise IncompleteConfiguration(_problems)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Demo accounts (and their printed passwords) exist only in local mode.
@@ -78,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dlcurriculum.context_processors.site",
+                "dlcurriculum.drafts.saved_drafts",
             ],
             "builtins": ["dlcurriculum.templatetags"],
         },
@@ -226,6 +238,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A post refused for its token (signed in or out in another tab) explains and shows the text back.
+CSRF_FAILURE_VIEW = "dlcurriculum.drafts.csrf_failure"
 # Every signed-in request reads its session: from the cache (Redis) first, the
 # database stays the record, so a cache flush or a Redis outage signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

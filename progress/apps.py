@@ -12,7 +12,16 @@ class ProgressConfig(AppConfig):
 
         lifecycle.register(
             "progress",
-            tables={"progress": selectors.PROGRESS_FIELDS, "activity": selectors.ACTIVITY_FIELDS},
+            tables={
+                "progress": selectors.PROGRESS_FIELDS,
+                "activity": selectors.ACTIVITY_FIELDS,
+                "reminders": selectors.REMINDER_FIELDS,
+            },
             export=selectors.export_progress,
             erase=services.erase_progress,
+            models={
+                "progress.ResourceProgress.user": (("progress",), lifecycle.ERASED),
+                "progress.Activity.user": (("activity",), lifecycle.ERASED),
+                "progress.Reminder.user": (("reminders",), lifecycle.ERASED),
+            },
         )

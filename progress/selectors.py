@@ -15,7 +15,7 @@ from stages.models import Resource, Stage
 from stages.outline import outline
 
 from . import completion as core
-from .models import Activity, ResourceProgress
+from .models import Activity, Reminder, ResourceProgress
 
 RECENT_LIMIT = 5
 CHART_WEEKS = 26
@@ -195,6 +195,7 @@ PROGRESS_FIELDS = (
     "updated_at",
 )
 ACTIVITY_FIELDS = ("created_at", "resource_key", "resource_title", "status")
+REMINDER_FIELDS = ("period", "status", "created_at", "sent_at")
 
 
 def _iso(value) -> str:
@@ -202,7 +203,7 @@ def _iso(value) -> str:
 
 
 def export_progress(user) -> dict[str, list[dict]]:
-    """The learner's progress rows and activity as plain values (2 queries)."""
+    """The learner's progress rows, activity and reminders as plain values (3 queries)."""
     progress = [
         {
             "stage": row.resource.stage.slug,
@@ -228,4 +229,13 @@ def export_progress(user) -> dict[str, list[dict]]:
         }
         for a in Activity.objects.filter(user=user).select_related("resource").order_by("created_at", "id")
     ]
-    return {"progress": progress, "activity": activity}
+    reminders = [
+        {
+            "period": r.period,
+            "status": r.status,
+            "created_at": _iso(r.created_at),
+            "sent_at": _iso(r.sent_at) if r.sent_at else None,
+        }
+        for r in Reminder.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+    return {"progress": progress, "activity": activity, "reminders": reminders}

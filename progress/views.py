@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
+from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages import views as stage_views
 from stages.models import Resource
 
@@ -53,7 +54,12 @@ def _bad_input(request, resource, message: str, *, form=None, status=400):
     return render(request, "progress/resource_form_error.html", context, status=status)
 
 
-@login_required
+def _resource_page(request, resource_id: int) -> str:
+    resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
+    return _resource_url(resource)
+
+
+@login_required_keeping_text(form_page=_resource_page)
 @require_http_methods(["GET", "POST"])
 def set_status(request, resource_id: int):
     # Rows are always the signed-in learner's: the URL names a resource, never a row.
@@ -74,7 +80,7 @@ def set_status(request, resource_id: int):
     return redirect(_resource_url(resource))
 
 
-@login_required
+@login_required_keeping_text(form_page=_resource_page)
 @require_http_methods(["GET", "POST"])
 def save_note(request, resource_id: int):
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
@@ -86,7 +92,9 @@ def save_note(request, resource_id: int):
     row, changed = services.save_note(request.user, resource, form.cleaned_data["note"])
     message = f"Note on “{resource.title}” saved." if row.note else f"Note on “{resource.title}” removed."
     if _wants_json(request):
+        # The script drops its draft itself; a mark for the next page could drop newer typing.
         return _progress_json(request, resource, status=row.status, note=row.note, changed=changed, message=message)
+    mark_saved(request, f"note:{resource.pk}")
     messages.success(request, message)
     return redirect(_resource_url(resource))
 

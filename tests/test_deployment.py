@@ -14,10 +14,35 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parent.parent
 
 
+PRODUCTION_VARIABLES = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+
+
 def _production_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="dlcurriculum.example", **extra)
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="dlcurriculum.example",
+        # Never connected to by `check`: only their presence and form are checked.
+        DATABASE_URL="postgres://dlc@db.invalid:5432/dlc",
+        REDIS_URL="redis://redis.invalid:6379/0",
+        EMAIL_URL="smtp://mail.invalid:587",
+        SITE_URL="https://dlcurriculum.example",
+    )
+    env.update(extra)
     return env
+
+
+def _manage(*args, env):
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *args],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_settings_pass_check_deploy_with_no_warnings():
@@ -36,11 +61,71 @@ def test_production_settings_pass_check_deploy_with_no_warnings():
 def test_production_refuses_to_start_without_a_secret_key():
     env = _production_env()
     env.pop("SECRET_KEY")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("variable", PRODUCTION_VARIABLES)
+def test_check_deploy_names_a_missing_production_variable(variable):
+    env = _production_env()
+    env.pop(variable)
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode == 4
+    assert f"  - {variable}" in result.stderr
+
+
+def _without_production_variables():
+    return {k: v for k, v in _production_env().items() if k not in PRODUCTION_VARIABLES}
+
+
+def test_every_missing_variable_is_named_in_one_message_without_a_traceback():
+    result = _manage("check", "--deploy", env=_without_production_variables())
+    assert result.returncode == 4
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("will not start") == 1
+    assert all(f"  - {variable}" in result.stderr for variable in PRODUCTION_VARIABLES)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["-m", "gunicorn", "dlcurriculum.wsgi:application", "--bind", "127.0.0.1:0", "--workers", "1"],
+        ["-m", "celery", "-A", "dlcurriculum", "worker", "--pool", "solo"],
+        ["-m", "celery", "-A", "dlcurriculum", "beat"],
+    ],
+    ids=["gunicorn", "celery-worker", "celery-beat"],
+)
+def test_servers_refuse_to_start_half_configured(command, tmp_path):
+    result = subprocess.run(  # noqa: S603 - fixed commands
+        [sys.executable, *command],
+        check=False,
+        cwd=ROOT,
+        env={**_without_production_variables(), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "will not start" in result.stderr
+    assert "  - DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("EMAIL_URL", "consolemail://"),
+        ("EMAIL_URL", "memorymail://"),
+        ("DATABASE_URL", "sqlite:////tmp/db.sqlite3"),
+        ("SITE_URL", "http://dlcurriculum.example"),
+        ("REDIS_URL", "memory://"),
+    ],
+)
+def test_production_refuses_local_mode_stand_ins(variable, value):
+    result = _manage("check", env=_production_env(**{variable: value}))
+    assert result.returncode == 4
+    assert f"  - {variable}" in result.stderr
 
 
 def test_demo_accounts_are_refused_with_debug_off():

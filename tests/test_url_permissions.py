@@ -152,6 +152,9 @@ def _outcome(response) -> str:
         return OK
     if response.status_code == 302 and "/accounts/login/" in response.url:
         return LOGIN
+    # A post after the session ended: a page that keeps the text and links to the sign-in.
+    if response.status_code == 401 and "/accounts/login/?next=" in response.content.decode():
+        return LOGIN
     if response.status_code == 302 and response.url.startswith("/stages/"):
         return REDIRECT
     if response.status_code in (403, 404):

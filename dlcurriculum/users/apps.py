@@ -8,7 +8,9 @@ class UsersConfig(AppConfig):
     verbose_name = "Users"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import account_data, signals  # noqa: F401 - connects the receivers
+
+        account_data.register()
 
 
 class AdminConfig(admin_apps.AdminConfig):

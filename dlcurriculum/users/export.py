@@ -33,12 +33,20 @@ def _csv(fields, rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
-def to_csv_zip(data: dict) -> bytes:
+def to_csv_zip(data: dict, files=()) -> bytes:
     """One CSV file per table: profile.csv (one row), then each app's tables
-    (progress.csv: one row per resource, activity.csv: one row per change, ...)."""
+    (progress.csv: one row per resource, activity.csv: one row per change, ...),
+    then the uploaded ``files`` ((name in the zip, FieldFile) pairs, e.g. notebooks)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, fields in lifecycle.table_columns().items():
             rows = [data[name]] if name == "profile" else data.get(name, [])
             archive.writestr(f"{name}.csv", _csv(fields, rows))
+        for name, stored in files:
+            try:
+                with stored.open("rb") as handle:
+                    archive.writestr(name, handle.read())
+            except OSError:
+                # A file lost from storage must not cost the person the rest of the export.
+                archive.writestr(f"{name}.missing.txt", "This file is missing from the app's storage.\n")
     return out.getvalue()

@@ -18,12 +18,20 @@ zip, with the columns named in ``tables`` (rows are dicts of plain values). Eras
 calls every part's ``erase`` in one transaction, then deletes the user row (whatever
 still references it cascades). A new app adds its part in its own ``ready``; nothing
 here changes.
+
+``models`` says, for every foreign key to the user (``"app_label.Model.field"``), in
+which exported tables its rows appear and how they leave with the account:
+``CASCADE`` (deleted with the user row), ``ERASED`` (deleted or scrubbed by the
+part's ``erase``) or ``KEPT`` (kept for others without the person: SET_NULL, shown
+anonymously). A test walks every model and fails for a user foreign key without
+both rules. ``files`` lists the person's uploaded files, added to the zip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,12 +54,23 @@ PROFILE_FIELDS = (
 )
 
 
+# How the rows behind a user foreign key leave with the account.
+CASCADE = "cascade"
+ERASED = "erased"
+KEPT = "kept"
+ERASE_RULES = (CASCADE, ERASED, KEPT)
+
+
 @dataclass(frozen=True)
 class Part:
     app: str
     tables: Mapping[str, Sequence[str]]
     export: Callable[[User], Mapping[str, list[dict]]] | None = None
     erase: Callable[[User], None] | None = None
+    # "app_label.Model.field" -> (exported tables, erase rule)
+    models: Mapping[str, tuple[Sequence[str], str]] = field(default_factory=dict)
+    # user -> [(name in the zip, FieldFile), ...]
+    files: Callable[[User], list[tuple[str, Any]]] | None = None
 
 
 _parts: dict[str, Part] = {}
@@ -63,6 +82,8 @@ def register(
     tables: Mapping[str, Sequence[str]] | None = None,
     export: Callable[[User], Mapping[str, list[dict]]] | None = None,
     erase: Callable[[User], None] | None = None,
+    models: Mapping[str, tuple[Sequence[str], str]] | None = None,
+    files: Callable[[User], list[tuple[str, Any]]] | None = None,
 ) -> None:
     """Add (or replace: ``ready`` may run twice in tests) ``app``'s part."""
     tables = dict(tables or {})
@@ -72,7 +93,11 @@ def register(
         raise ValueError(f"Export table names already used: {sorted(clash)}")
     if tables and export is None:
         raise ValueError("A part with tables needs an export function.")
-    _parts[app] = Part(app=app, tables=tables, export=export, erase=erase)
+    models = dict(models or {})
+    for name, (_tables, rule) in models.items():
+        if rule not in ERASE_RULES:
+            raise ValueError(f"{name}: the erase rule must be one of {ERASE_RULES}, not {rule!r}.")
+    _parts[app] = Part(app=app, tables=tables, export=export, erase=erase, models=models, files=files)
 
 
 def parts() -> list[Part]:
@@ -106,6 +131,16 @@ def table_columns() -> dict[str, Sequence[str]]:
     for part in parts():
         columns.update(part.tables)
     return columns
+
+
+def model_rules() -> dict[str, tuple[Sequence[str], str, Part]]:
+    """Every registered user foreign key: (exported tables, erase rule, the part registering it)."""
+    return {name: (tables, rule, part) for part in parts() for name, (tables, rule) in part.models.items()}
+
+
+def export_files(user: User) -> list[tuple[str, Any]]:
+    """(name in the zip, file) of everything the user uploaded."""
+    return [item for part in parts() if part.files is not None for item in part.files(user)]
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dlcurriculum.drafts import login_required_keeping_text, mark_saved
+
 from . import export, lifecycle, services
 from .forms import DeleteAccountForm, ProfileForm, WhyForm
 
@@ -21,7 +23,7 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def why(request):
     next_url = _safe_next(request, reverse("dashboard"))
@@ -33,6 +35,7 @@ def why(request):
         form = WhyForm(request.POST)
         if form.is_valid():
             services.save_why(request.user, form.cleaned_data["why"])
+            mark_saved(request, "why")
             messages.success(request, "Thanks. Your why is on your dashboard.")
             return redirect(next_url)
     else:
@@ -40,13 +43,14 @@ def why(request):
     return render(request, "users/why.html", {"form": form, "next": next_url})
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def profile(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
             form.save()
+            mark_saved(request, "profile")
             messages.success(request, "Profile saved.")
             return redirect("users:profile")
     else:
@@ -77,13 +81,13 @@ def export_json(request):
 def export_csv(request):
     stamp = timezone.now().strftime("%Y%m%d")
     return _download(
-        export.to_csv_zip(lifecycle.export_user(request.user)),
+        export.to_csv_zip(lifecycle.export_user(request.user), lifecycle.export_files(request.user)),
         "application/zip",
         f"dlcurriculum-export-{stamp}-csv.zip",
     )
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
     user = request.user

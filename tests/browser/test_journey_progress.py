@@ -85,7 +85,9 @@ def test_status_change_works_as_a_plain_form_without_javascript(live_server, new
     assert ResourceProgress.objects.get(user=learner, resource=resource).status == "skipped"
 
 
-def test_expired_session_leads_to_login_and_back_to_the_resource(live_server, new_page, learner, long_stage):
+def test_expired_session_says_so_and_leads_to_login_and_back_to_the_resource(
+    live_server, new_page, learner, long_stage
+):
     learner.why = "To understand what I use"
     learner.save()
     page = new_page()
@@ -93,7 +95,10 @@ def test_expired_session_leads_to_login_and_back_to_the_resource(live_server, ne
     page.goto(live_server.url + long_stage.get_absolute_url())
     resource = long_stage.resources.get(order=5)
     page.context.clear_cookies(name="sessionid")  # the session expired; the CSRF cookie stays
-    page.locator(f"#resource-{resource.pk}").get_by_role("button", name="Done").click()
+    item = page.locator(f"#resource-{resource.pk}")
+    item.get_by_role("button", name="Done").click()
+    expect(item.locator(".progress-message")).to_contain_text("Your session has ended, so this was not saved")
+    item.get_by_role("link", name="Sign in again").click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
     page.fill("input[name=login]", learner.email)
     page.fill("input[name=password]", PASSWORD)

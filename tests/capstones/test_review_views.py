@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from capstones import services
 from capstones.models import Submission
 
 
@@ -81,3 +82,21 @@ def test_queue_nav_link_is_shown_to_mentors(mentor_client):
 
 def test_queue_nav_link_is_hidden_from_learners(learner_client):
     assert reverse("capstones:queue") not in learner_client.get("/").text
+
+
+def test_feedback_sent_after_the_claim_was_released_is_shown_back_not_dropped(mentor_client, claimed, mentor):
+    services.release(claimed, mentor=mentor)
+    response = mentor_client.post(
+        reverse("capstones:decide", kwargs={"pk": claimed.pk}),
+        {"decision": "changes_requested", "body": "A long review I do not want to type twice."},
+    )
+    assert response.status_code in (403, 409)
+    assert "A long review I do not want to type twice.</textarea>" in response.text
+    assert 'class="site-header"' in response.text
+
+
+def test_a_comment_refused_as_too_long_is_shown_back(mentor_client, claimed):
+    body = "word " * 2001
+    response = mentor_client.post(reverse("capstones:comment", kwargs={"pk": claimed.pk, "number": 1}), {"body": body})
+    assert response.status_code == 400
+    assert body.strip() in response.text

@@ -24,8 +24,11 @@ def extra_part():
     lifecycle._parts.pop("test_app")
 
 
-def test_progress_registers_its_tables_after_the_profile():
-    assert list(lifecycle.table_columns()) == ["profile", "progress", "activity"]
+def test_the_profile_comes_first_then_each_apps_tables_in_the_order_of_installed_apps():
+    tables = list(lifecycle.table_columns())
+    assert tables[0] == "profile"
+    assert tables.index("email_addresses") < tables.index("emails") < tables.index("progress")
+    assert tables.index("progress") < tables.index("activity") < tables.index("submissions")
 
 
 def test_a_registered_apps_tables_are_in_the_export(learner, extra_part):

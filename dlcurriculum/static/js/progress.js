@@ -10,11 +10,31 @@
     return input ? input.value : "";
   }
 
-  function showMessage(container, text, isError) {
+  function showMessage(container, text, isError, link) {
     var box = container.querySelector(".progress-message");
     if (!box) return;
     box.textContent = text;
     box.classList.toggle("error", Boolean(isError));
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = link.text;
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(a);
+    }
+  }
+
+  function SessionEnded(message, loginUrl) {
+    this.message = message;
+    this.loginUrl = loginUrl;
+  }
+
+  // Sign in again, then come back to this resource, where drafts.js restores the note.
+  function loginLink(loginUrl, container) {
+    var back = window.location.pathname + "#" + (container.closest("[id]") || { id: "" }).id;
+    var url = new URL(loginUrl || "/accounts/login/", window.location.href);
+    url.searchParams.set("next", back);
+    return { href: url.pathname + url.search, text: "Sign in again" };
   }
 
   function applyResult(container, data) {
@@ -49,22 +69,29 @@
     })
       .then(function (response) {
         if (response.redirected) {
-          // Our endpoints answer fetch without redirecting: this is the login
-          // page of an expired session. Go there; signing in leads back here.
-          window.location.assign(response.url);
-          return new Promise(function () {});
+          // Our endpoints answer fetch without redirecting: this is the login page.
+          throw new SessionEnded("Your session has ended, so this was not saved. Your note is kept in this browser.");
         }
         var type = response.headers.get("Content-Type") || "";
         if (type.indexOf("application/json") === -1) {
           throw new Error("Not saved (error " + response.status + "). Reload the page and try again.");
         }
         return response.json().catch(function () { return {}; }).then(function (data) {
+          if (response.status === 401) throw new SessionEnded(data.error, data.login_url);
           if (!response.ok) throw new Error(data.error || "Not saved (error " + response.status + "). Please try again.");
           return data;
         });
       })
-      .then(function (data) { applyResult(container, data); })
+      .then(function (data) {
+        applyResult(container, data);
+        // drafts.js drops the kept draft now that the server has the note.
+        form.dispatchEvent(new CustomEvent("dlc:saved", { bubbles: true, detail: { values: { note: data.note } } }));
+      })
       .catch(function (error) {
+        if (error instanceof SessionEnded) {
+          showMessage(container, error.message, true, loginLink(error.loginUrl, container));
+          return;
+        }
         showMessage(container, error.message || "Not saved: the connection failed. Please try again.", true);
       })
       .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
