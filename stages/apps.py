@@ -6,9 +6,10 @@ class StagesConfig(AppConfig):
     verbose_name = "Curriculum stages"
 
     def ready(self):
-        from . import history
+        from . import account_data, history
         from .outline import CURRICULUM_OUTLINE
 
         CURRICULUM_OUTLINE.connect()
         # Before the admin registers: VersionAdmin would otherwise register with followed inlines.
         history.register()
+        account_data.register()

@@ -132,7 +132,7 @@ def test_the_page_after_a_saved_note_tells_the_browser_to_drop_its_draft(learner
 
 def test_a_saved_draft_is_announced_once(learner_client, resource):
     learner_client.post(reverse("progress:save_note", args=[resource.pk]), {"note": NOTE}, follow=True)
-    assert _saved_drafts(learner_client.get(reverse("progress:dashboard"))) == []
+    assert _saved_drafts(learner_client.get(reverse("dashboard"))) == []
 
 
 def test_a_refused_note_is_not_announced_as_saved(learner_client, resource):
@@ -151,6 +151,6 @@ def test_every_long_text_form_keeps_a_draft_keyed_by_its_object(learner_client, 
 
 
 def test_pages_load_the_draft_script_from_a_static_file(learner_client):
-    response = learner_client.get(reverse("progress:dashboard"))
+    response = learner_client.get(reverse("dashboard"))
     assert re.search(r'<script src="[^"]*js/drafts\.js" defer></script>', response.text)
     assert f'data-draft-user="{response.wsgi_request.user.pk}"' in response.text

@@ -147,3 +147,19 @@ def test_a_deleted_resource_can_be_restored_from_the_admin(editor, curriculum):
     recover_url = reverse("admin:stages_resource_recover", args=[deleted.pk])
     assert editor.post(recover_url, _change_form_data(editor, recover_url)).status_code == 302
     assert Resource.objects.get(pk=pk).title == title
+
+
+def test_an_admins_content_changes_are_in_their_export_and_stay_when_they_go(editor, staff, curriculum):
+    from reversion.models import Revision
+
+    from dlcurriculum.users import lifecycle
+
+    resource = Resource.objects.order_by("pk").first()
+    change_url = reverse("admin:stages_resource_change", args=[resource.pk])
+    data = _change_form_data(editor, change_url)
+    data["title"] = "Renamed by an admin"
+    editor.post(change_url, data)
+    exported = lifecycle.export_user(staff)["content_changes"]
+    assert [row["objects"] for row in exported] == [["Renamed by an admin"]]
+    staff.delete()
+    assert Revision.objects.filter(comment__icontains="title").exists()

@@ -154,6 +154,15 @@ def world(db, tasks_in_process, django_capture_on_commit_callbacks):
         action_flag=CHANGE,
         change_message="[]",
     )
+    # The admin edited the curriculum (its version history names them as the author).
+    import reversion
+
+    with reversion.create_revision():
+        stage = reviewed.brief.stage
+        stage.title = "Edited by the admin"
+        stage.save()
+        reversion.set_user(admin)
+        reversion.set_comment("Changed title.")
     SentEmail.objects.create(
         to=f"{admin.email}, other.admin@example.com",
         template="linkcheck_broken",
