@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "dlcurriculum.users.backends.SessionKeyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,10 +105,22 @@ if REDIS_URL:
             "BACKEND": "dlcurriculum.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        }
+        },
+        # Sessions: never a per-process copy. While Redis is away this alias misses and
+        # cached_db reads the database (see dlcurriculum/cache.py).
+        "sessions": {
+            "BACKEND": "dlcurriculum.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sessions",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "MEMORY_FALLBACK": False},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions"},
+    }
+SESSION_CACHE_ALIAS = "sessions"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -175,6 +188,25 @@ vars().update(env.email_url_config(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dlcurriculum <noreply@dlcurriculum.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The outbox (dlcurriculum/mail/outbox.py): failed attempts are retried after 15 s, 30 s, then every
+# EMAIL_RETRY_MAX_SECONDS, and due ones are swept every EMAIL_OUTBOX_SWEEP_SECONDS: after an SMTP or
+# broker outage, e-mails go out within two minutes. Transient failures for this long end as failed.
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=15)
+EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=60)
+EMAIL_GIVE_UP_AFTER_HOURS = env.int("EMAIL_GIVE_UP_AFTER_HOURS", default=72)
+EMAIL_OUTBOX_SWEEP_SECONDS = env.int("EMAIL_OUTBOX_SWEEP_SECONDS", default=30)
+EMAIL_OUTBOX_BATCH_SIZE = env.int("EMAIL_OUTBOX_BATCH_SIZE", default=200)
+# A sweep sends at most a batch; each message is bounded by EMAIL_TIMEOUT per server reply.
+EMAIL_OUTBOX_SWEEP_LIMIT_SECONDS = env.int("EMAIL_OUTBOX_SWEEP_LIMIT_SECONDS", default=600)
+# An attempt that died (worker killed) holds its message this long before another may send it.
+EMAIL_LEASE_SECONDS = env.int("EMAIL_LEASE_SECONDS", default=EMAIL_TIMEOUT * 3 + 30)
+CELERY_BEAT_SCHEDULE["mail-deliver-due"] = {
+    "task": "mail.deliver_due",
+    "schedule": float(EMAIL_OUTBOX_SWEEP_SECONDS),
+    # A sweep that waited in the queue behind an outage is useless once the next one is due.
+    "options": {"expires": float(EMAIL_OUTBOX_SWEEP_SECONDS)},
+}
+ACCOUNT_ADAPTER = "dlcurriculum.users.adapter.AccountAdapter"
 # Where "absolute" links in e-mails sent outside a request (reminders, reports) point.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
