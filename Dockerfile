@@ -16,8 +16,9 @@ COPY . .
 # collectstatic needs a SECRET_KEY but must not bake the real one into the image.
 RUN DEBUG=false SECRET_KEY=collectstatic-only-collectstatic-only-collectstatic-only \
     python manage.py collectstatic --no-input \
- && mkdir -p /app/media && chown -R app /app/media
+ && mkdir -p /app/media /app/beat && chown -R app /app/media /app/beat
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "dlcurriculum.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py.
+CMD ["gunicorn", "dlcurriculum.wsgi:application", "--config", "gunicorn.conf.py"]

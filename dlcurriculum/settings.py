@@ -88,6 +88,21 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A PostgreSQL that does not answer must cost a request seconds, not a worker: connecting is
+    # bounded here, a long query by the server, and a connection that stops answering by the
+    # request deadline (dlcurriculum/timeouts.py). Workers may allow longer statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3),
+            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=10_000)}",
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+    )
+# Every request has this long (seconds; 0: no deadline). Below gunicorn's --timeout (gunicorn.conf.py).
+REQUEST_TIMEOUT = env.float("REQUEST_TIMEOUT", default=15.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # SQLite cannot defer unique constraints; PostgreSQL (production, CI) enforces
@@ -131,8 +146,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A message a dead worker had taken is delivered again after this many seconds.
-CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# No task runs longer than this (tasks may set less); every job is safe to stop and run again.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 30)
+# A message a dead worker had taken is delivered again after this many seconds: longer than the
+# longest task may run (or a running task would be delivered a second time), and no longer.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": min(10, CELERY_VISIBILITY_TIMEOUT),
@@ -144,6 +163,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+# A tick missed while the broker was away is sent when it is back (see dlcurriculum/beat.py).
+CELERY_BEAT_SCHEDULER = "dlcurriculum.beat:CatchUpScheduler"
+CELERY_BEAT_MAX_INTERVAL = 30
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
@@ -355,3 +377,5 @@ CELERY_BEAT_SCHEDULE["mail-prune-sent-emails"] = {
 # --- Health checks (issue 7) -----------------------------------------------------
 # /healthz and /readyz answer whatever the Host header says: probes use the container's address.
 MIDDLEWARE.insert(0, "dlcurriculum.health.HealthCheckMiddleware")
+# Outermost, so readiness checks and every page share the request deadline.
+MIDDLEWARE.insert(0, "dlcurriculum.timeouts.RequestDeadlineMiddleware")

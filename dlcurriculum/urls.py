@@ -6,6 +6,8 @@ from . import health, views
 admin.site.site_header = "dlcurriculum administration"
 admin.site.site_title = "dlcurriculum admin"
 
+handler500 = "dlcurriculum.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
