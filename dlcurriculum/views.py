@@ -3,9 +3,9 @@ import sys
 from django import db
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views import defaults
-from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 

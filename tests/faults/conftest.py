@@ -53,7 +53,7 @@ def record_figures(request):
         path = os.environ.get("FAULTS_RESULTS")
         if not path:
             return
-        with open(path, "a", encoding="utf-8") as out:
+        with Path(path).open("a", encoding="utf-8") as out:
             out.write(json.dumps({"test": request.node.name, **figures}) + "\n")
 
     return record
@@ -125,6 +125,10 @@ class FaultProxy:
                 client, _ = server.accept()
             except OSError:
                 return
+            if server is not self._server:  # partitioned meanwhile: a closed listener may still accept once
+                client.close()
+                server.close()
+                return
             with self._lock:
                 self._sockets.append(client)
             if self.mode == "hang":
@@ -149,14 +153,20 @@ class FaultProxy:
             sink.shutdown(socket.SHUT_RDWR)
 
 
+def broker_url() -> str:
+    """The Redis database the suite may flush and run workers on (CELERY_TEST_REDIS_URL, as the worker tests)."""
+    return os.environ.get("CELERY_TEST_REDIS_URL") or os.environ["REDIS_URL"]
+
+
 @pytest.fixture
 def redis_proxy():
-    real = urllib.parse.urlparse(os.environ["REDIS_URL"])
-    proxy = FaultProxy((real.hostname, real.port or 6379))
-    proxy.url = f"redis://{proxy.address}/14"
     import redis
 
-    redis.Redis.from_url(f"redis://{real.hostname}:{real.port or 6379}/14").flushdb()
+    real = urllib.parse.urlparse(broker_url())
+    proxy = FaultProxy((real.hostname, real.port or 6379))
+    proxy.db = int(real.path.strip("/") or 0)
+    proxy.url = f"redis://{proxy.address}/{proxy.db}"
+    redis.Redis.from_url(broker_url()).flushdb()
     yield proxy
     proxy.close()
 

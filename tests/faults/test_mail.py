@@ -1,6 +1,5 @@
 """E-mail under faults, with a real worker and beat, and a real SMTP server that is down, slow or refusing."""
 
-import os
 import time
 
 import pytest
@@ -9,7 +8,7 @@ from dlcurriculum.mail import outbox
 from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.mail.services import send_templated
 
-from .conftest import Client, wait_for
+from .conftest import Client, broker_url, wait_for
 
 pytestmark = [pytest.mark.mail_queue, pytest.mark.real_password_hashing]
 
@@ -17,7 +16,10 @@ CONTEXT = {"name": "Ada", "lines": [], "next_url": "https://example.com/next", "
 
 
 def _broker() -> str:
-    return os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"
+    import redis
+
+    redis.Redis.from_url(broker_url()).flushdb()
+    return broker_url()
 
 
 def _queue() -> SentEmail:
