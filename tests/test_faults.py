@@ -15,6 +15,8 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.faults
+
 
 def _free_port() -> int:
     with socket.socket() as s:

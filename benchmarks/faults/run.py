@@ -35,7 +35,7 @@ def main() -> int:
         env = {**os.environ, "FAULTS_RESULTS": str(figures_path)}
         started = dt.datetime.now(dt.UTC)
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "tests/faults", "-m", "faults", "-q", "-p", "no:randomly"],
+            [sys.executable, "-m", "pytest", "tests", "-m", "faults", "-q", "-p", "no:randomly"],
             cwd=ROOT,
             env=env,
             capture_output=True,
