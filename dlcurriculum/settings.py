@@ -94,7 +94,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3),
-            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=10_000)}",
+            # Off in local mode (debugging, benchmarks seeding large data); migrations in production set 0.
+            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=0 if DEBUG else 10_000)}",
             "keepalives": 1,
             "keepalives_idle": 30,
             "keepalives_interval": 5,
@@ -102,7 +103,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         }
     )
 # Every request has this long (seconds; 0: no deadline). Below gunicorn's --timeout (gunicorn.conf.py).
-REQUEST_TIMEOUT = env.float("REQUEST_TIMEOUT", default=15.0)
+# Off in local mode: a breakpoint, or a test's shared connection, must not be cut.
+REQUEST_TIMEOUT = env.float("REQUEST_TIMEOUT", default=0.0 if DEBUG else 15.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # SQLite cannot defer unique constraints; PostgreSQL (production, CI) enforces
