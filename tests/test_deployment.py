@@ -165,3 +165,43 @@ def test_compose_web_healthcheck_passes_while_the_broker_is_unreachable(live_ser
     command = [part.replace("http://127.0.0.1:8000", live_server.url) for part in _compose_web_healthcheck()]
     result = subprocess.run([sys.executable, *command[1:]], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_broker_redelivers_a_task_only_after_the_longest_task_could_have_run(settings):
+    from dlcurriculum.celery_app import app
+
+    app.loader.import_default_modules()
+    limits = [settings.CELERY_TASK_TIME_LIMIT] + [
+        task.time_limit for name, task in app.tasks.items() if not name.startswith("celery.") and task.time_limit
+    ]
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > max(limits)
+
+
+def test_beat_uses_the_catch_up_scheduler_and_sweeps_the_outbox_every_half_minute(settings):
+    assert settings.CELERY_BEAT_SCHEDULER == "dlcurriculum.beat:CatchUpScheduler"
+    assert settings.CELERY_BEAT_SCHEDULE["mail-deliver-due"]["schedule"] <= 30
+
+
+def test_gunicorn_kills_a_worker_only_after_the_request_deadline_and_database_timeouts(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    env = _production_env()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dlcurriculum.settings'); django.setup();"
+            "from django.conf import settings as s; o = s.DATABASES['default'].get('OPTIONS', {});"
+            "print(s.REQUEST_TIMEOUT, o.get('connect_timeout'), o.get('options'))",
+        ],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": "postgres://u@127.0.0.1:5432/db"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    request_timeout, connect_timeout, options = result.stdout.split(maxsplit=2)
+    statement_seconds = int(options.strip().rsplit("=", 1)[1]) / 1000
+    assert int(connect_timeout) < statement_seconds < float(request_timeout) < config["timeout"]
