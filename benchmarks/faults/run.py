@@ -53,6 +53,13 @@ def main() -> int:
             f"pytest: {summary}"
         ),
         "",
+        "Before issue 19 (same scenarios, from the issue): a signed-out cookie signed in again on 30 of 30",
+        "requests after a restart (2 of 30 without, 20 of 60 during the outage); a slow SMTP server got two",
+        "copies with different Message-IDs; a 550 was retried about 72 times an hour and its record rolled",
+        "back; sign-up with SMTP down answered 500; e-mails after an SMTP outage went out 13 minutes later;",
+        "a beat tick in a Redis blip was dropped; a hung PostgreSQL made gunicorn kill every worker after",
+        "45 s, /healthz took 24 s; /readyz answered 503 while only Redis was down.",
+        "",
         "| scenario | test | figures |",
         "|---|---|---|",
     ]
