@@ -69,10 +69,10 @@ def measure(stages: int, resources_per_stage: int) -> dict[str, float]:
     client.force_login(build(stages, resources_per_stage))
     stage = Stage.objects.filter(resources__isnull=False).order_by("order").first()
     pages = {
-        "dashboard": reverse("progress:dashboard"),
+        "dashboard": reverse("dashboard"),
         "overview": reverse("stages:overview"),
         "stage page": stage.get_absolute_url(),
-        "export json": reverse("progress:export_json"),
+        "export json": reverse("users:export_json"),
     }
     return {name: median_ms(client, url) for name, url in pages.items()}
 

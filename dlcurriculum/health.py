@@ -14,10 +14,15 @@ a Redis outage shows as ``"status": "degraded"`` with a 200, and in the admin.
 from __future__ import annotations
 
 import logging
+import sys
 
+from django import db
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +79,18 @@ def readyz(request):
     """Ready while the database answers; a broker or cache outage is "degraded", still 200."""
     status = service_status()
     return JsonResponse(status, status=503 if status["status"] == "unavailable" else 200)
+
+
+def server_error(request):
+    """A database that is down or hung gets a 503 in the site's layout; anything else the usual 500.
+
+    Rendered without the request: the context processors would ask the database who is signed in.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (db.OperationalError, db.InterfaceError)):
+        html = render_to_string("503.html", {"user": AnonymousUser()})
+        return HttpResponse(html, status=503, headers={"Retry-After": "30"})
+    return defaults.server_error(request)
 
 
 HEALTH_VIEWS = {"/healthz": healthz, "/readyz": readyz}

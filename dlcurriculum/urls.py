@@ -1,12 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from . import health, views
+from . import health
+from .pages import views
 
 admin.site.site_header = "dlcurriculum administration"
 admin.site.site_title = "dlcurriculum admin"
 
-handler500 = "dlcurriculum.views.server_error"
+handler500 = "dlcurriculum.health.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,9 +15,16 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
-    path("stages/", include("stages.urls")),
+    path("stages/", include("progress.stage_urls")),
+    path("me/", views.dashboard, name="dashboard"),
     path("me/", include("progress.urls")),
+    path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("capstones.urls")),
-    path("mail/", include("dlcurriculum.mail.urls")),
+    path("mail/", include("progress.reminders.urls")),
+    # Admin bookmarks of the models that moved to another app keep working.
+    re_path(
+        r"^admin/(?P<model>mail/reminder|capstones/(?:capstonebrief|framework|projectidea))/(?P<rest>.*)$",
+        views.moved_admin_page,
+    ),
     path("admin/", admin.site.urls),
 ]

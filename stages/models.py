@@ -4,7 +4,7 @@ from django.urls import reverse
 
 
 class Stage(models.Model):
-    order = models.PositiveSmallIntegerField(unique=True, help_text="Position in the curriculum, from 1.")
+    order = models.PositiveSmallIntegerField(help_text="Position in the curriculum, from 1.")
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=500, help_text="One or two sentences for the overview.")
@@ -14,7 +14,13 @@ class Stage(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.CheckConstraint(condition=Q(order__gte=1), name="stages_stage_order_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(order__gte=1), name="stages_stage_order_positive"),
+            # Deferred so that reordering (dragging in the admin) may pass through duplicates within one save.
+            models.UniqueConstraint(
+                fields=["order"], name="stages_stage_unique_order", deferrable=models.Deferrable.DEFERRED
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
@@ -73,6 +79,67 @@ class Resource(models.Model):
                 name="stages_resource_url_http",
             ),
             models.CheckConstraint(condition=Q(order__gte=1), name="stages_resource_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Framework(models.Model):
+    """A library a capstone may or may not use, named by its import name."""
+
+    name = models.CharField(max_length=80, unique=True)
+    module = models.CharField(
+        max_length=80, unique=True, help_text="Top-level import name, e.g. torch, tensorflow, keras."
+    )
+    url = models.URLField(blank=True)
+
+    class Meta:
+        # Moved from the capstones app; the table keeps its name and rows.
+        db_table = "capstones_framework"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CapstoneBrief(models.Model):
+    """A capstone stage's brief: its rules and project ideas, as curriculum content."""
+
+    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="capstone")
+    key = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    focus = models.CharField(max_length=200)
+    rules = models.TextField(help_text="The rules in prose (Markdown).")
+    allowed_frameworks = models.ManyToManyField(Framework, related_name="allowed_in", blank=True)
+    forbidden_frameworks = models.ManyToManyField(Framework, related_name="forbidden_in", blank=True)
+
+    class Meta:
+        db_table = "capstones_capstonebrief"
+        ordering = ["stage__order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectIdea(models.Model):
+    brief = models.ForeignKey(CapstoneBrief, on_delete=models.CASCADE, related_name="ideas")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=1000, blank=True)
+
+    class Meta:
+        db_table = "capstones_projectidea"
+        ordering = ["brief", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "order"], name="capstones_idea_unique_order", deferrable=models.Deferrable.DEFERRED
+            ),
+            models.UniqueConstraint(fields=["brief", "title"], name="capstones_idea_unique_title"),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="capstones_idea_url_http",
+            ),
         ]
 
     def __str__(self) -> str:

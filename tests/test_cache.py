@@ -170,7 +170,7 @@ def test_signing_out_while_redis_is_unreachable_is_not_undone_when_it_is_back(pa
         },
     }
     client.force_login(learner)
-    dashboard = reverse("progress:dashboard")
+    dashboard = reverse("dashboard")
     assert client.get(dashboard).status_code == 200
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
 

@@ -193,6 +193,7 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
     `reached` maps a learner's id to the highest stage order they have progress in.
     """
     from capstones import models as capstones
+    from stages.models import CapstoneBrief
 
     if not hasattr(capstones, "Submission"):
         print("  NOTE: capstone submissions not seeded (capstones.Submission is not in this branch yet)")
@@ -206,7 +207,7 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
     notebook_name = default_storage.save("capstones/notebooks/bench.ipynb", ContentFile(notebook))
     now = timezone.now()
     submissions, plans = [], []
-    for brief in capstones.CapstoneBrief.objects.select_related("stage").prefetch_related("ideas"):
+    for brief in CapstoneBrief.objects.select_related("stage").prefetch_related("ideas"):
         ideas = list(brief.ideas.all())
         for learner in learners:
             if reached.get(learner.pk, 0) < brief.stage.order - 1 or rng.random() > 0.7:
@@ -340,7 +341,7 @@ def build_plan(resources: list[Resource], learner_pool: list[User], mentors: lis
     # signed-in page can reach, side by side with /healthz.
     floor = url_or_none(PROGRESS_UPDATE_URL_NAME, notes, resource_id=resources[0].pk)
     pages["signed_in_floor"] = {"as": "learner", "requests": [{**get(floor), "ok": [302]}]} if floor else None
-    dashboard = url_or_none("progress:dashboard", notes)
+    dashboard = url_or_none("dashboard", notes)
     pages["dashboard"] = {"as": "learner", "requests": [get(dashboard)]} if dashboard else None
     queue = url_or_none("capstones:queue", notes)
     pages["review_queue"] = {"as": "mentor", "requests": [get(queue)]} if queue else None

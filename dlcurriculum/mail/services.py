@@ -15,8 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import outbox
-from .models import Reminder, SentEmail
-from .schedule import OFF
+from .models import SentEmail
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +56,6 @@ def send_templated(
     """
     message = build_message(to=to, template=template, context=context, headers=headers)
     return outbox.queue(message, template=template, reason=reason, user=user, key=key)
-
-
-def stop_reminders(user) -> None:
-    """Turn reminders off (unsubscribe link). Idempotent: a second click or the one-click POST changes nothing."""
-    type(user).objects.filter(pk=user.pk).update(reminder_frequency=OFF)
-    Reminder.objects.filter(user=user, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.CANCELLED, claim=None
-    )
-    logger.info("Reminders turned off by unsubscribe link for user %s", user.pk)
 
 
 def prune_sent_emails(*, now=None) -> int:

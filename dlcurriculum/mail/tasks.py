@@ -3,7 +3,6 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from . import outbox
-from .reminders import run_reminder_pass
 from .services import prune_sent_emails
 
 # An attempt is bounded by the SMTP timeout (connect, then each reply); the limit leaves room for both.
@@ -33,16 +32,6 @@ def deliver(sent_email_id: int) -> str:
 def deliver_due() -> dict:
     """Celery beat, every EMAIL_OUTBOX_SWEEP_SECONDS: retries, and e-mails whose task never reached a worker."""
     return outbox.deliver_due()
-
-
-@shared_task(name="mail.send_reminders", autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
-def send_reminders() -> dict:
-    """The hourly pass (Celery beat). Safe to run twice at once or again after a crash."""
-    result = run_reminder_pass()
-    if result.retrying:
-        # Failed sends wait for their backoff; look again then rather than at the next hourly run.
-        send_reminders.apply_async(countdown=settings.REMINDER_RETRY_BASE_SECONDS)
-    return result.as_dict()
 
 
 @shared_task(name="mail.prune_sent_emails", autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)

@@ -66,7 +66,7 @@ def test_dashboard_survives_an_admin_deleting_a_touched_resource(learner_client,
     services.set_status(learner, deleted, Status.DONE)
     services.save_note(learner, deleted, "note on a resource that goes away")
     deleted.delete()
-    response = learner_client.get(reverse("progress:dashboard"))
+    response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert response.context["dashboard"].overall.done == 1
     assert Activity.objects.filter(user=learner, resource__isnull=True).count() == 2
@@ -75,17 +75,17 @@ def test_dashboard_survives_an_admin_deleting_a_touched_resource(learner_client,
 def test_dashboard_shows_the_learners_why(learner_client, learner):
     learner.why = "To build a model that reads medical scans"
     learner.save()
-    html = learner_client.get(reverse("progress:dashboard")).content.decode()
+    html = learner_client.get(reverse("dashboard")).content.decode()
     assert "To build a model that reads medical scans" in html
 
 
 def test_dashboard_has_a_capstone_status_area(learner_client):
-    html = learner_client.get(reverse("progress:dashboard")).content.decode()
+    html = learner_client.get(reverse("dashboard")).content.decode()
     assert 'id="capstones-title"' in html
 
 
 def test_dashboard_shows_a_progress_bar_for_every_stage(curriculum, learner_client):
-    html = learner_client.get(reverse("progress:dashboard")).content.decode()
+    html = learner_client.get(reverse("dashboard")).content.decode()
     stages_part = html.split('id="stages-title"')[1].split("</section>")[0]
     resource_stages = Stage.objects.filter(resources__optional=False).distinct().count()
     assert stages_part.count('class="progress-svg"') == resource_stages
@@ -145,6 +145,6 @@ def test_activity_chart_ignores_other_learners(learner, other_learner):
 def test_dashboard_renders_the_chart_as_inline_svg_with_one_bar_per_week(learner_client, learner):
     record(learner, factories.ResourceFactory(), datetime(2026, 11, 24, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=UTC)):
-        html = learner_client.get(reverse("progress:dashboard")).content.decode()
+        html = learner_client.get(reverse("dashboard")).content.decode()
     assert html.count('class="chart-bar') == 26
     assert 'data-week="2026-11-23" data-count="1"' in html

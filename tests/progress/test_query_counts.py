@@ -55,7 +55,7 @@ def sized(request, learner):
 
 def page_url(page):
     if page == "dashboard":
-        return reverse("progress:dashboard")
+        return reverse("dashboard")
     if page == "overview":
         return reverse("stages:overview")
     stage = Stage.objects.filter(resources__isnull=False).order_by("order").first()

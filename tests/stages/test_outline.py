@@ -32,7 +32,7 @@ def test_admin_renaming_a_resource_shows_on_the_next_dashboard(client, learner, 
     resource = factories.ResourceFactory(title="Old title")
     services.set_status(learner, resource, Status.IN_PROGRESS)
     client.force_login(learner)
-    assert "Old title" in client.get(reverse("progress:dashboard")).content.decode()
+    assert "Old title" in client.get(reverse("dashboard")).content.decode()
 
     client.force_login(staff)
     response = client.post(
@@ -45,14 +45,14 @@ def test_admin_renaming_a_resource_shows_on_the_next_dashboard(client, learner, 
     )  # fmt: skip
     assert response.status_code == 302
     client.force_login(learner)
-    html = client.get(reverse("progress:dashboard")).content.decode()
+    html = client.get(reverse("dashboard")).content.decode()
     assert "New title" in html and "Old title" not in html
 
 
 def test_adding_a_stage_shows_on_the_next_dashboard(learner_client, curriculum):
-    learner_client.get(reverse("progress:dashboard"))
+    learner_client.get(reverse("dashboard"))
     factories.StageFactory(title="Stage added by an admin", order=99)
-    assert "Stage added by an admin" in learner_client.get(reverse("progress:dashboard")).content.decode()
+    assert "Stage added by an admin" in learner_client.get(reverse("dashboard")).content.decode()
 
 
 def test_deleting_a_resource_drops_it_from_the_outline(curriculum):
@@ -63,10 +63,10 @@ def test_deleting_a_resource_drops_it_from_the_outline(curriculum):
 
 def test_renaming_a_capstone_brief_shows_on_the_next_dashboard(learner_client, db):
     brief = factories.CapstoneBriefFactory(title="Capstone I")
-    learner_client.get(reverse("progress:dashboard"))
+    learner_client.get(reverse("dashboard"))
     brief.title = "Capstone I, renamed"
     brief.save()
-    assert "Capstone I, renamed" in learner_client.get(reverse("progress:dashboard")).content.decode()
+    assert "Capstone I, renamed" in learner_client.get(reverse("dashboard")).content.decode()
 
 
 def test_a_stage_slug_change_reaches_the_cached_brief_links(db):

@@ -48,7 +48,7 @@ def test_removing_a_mentor_from_the_group_takes_effect_on_the_next_request(clien
 
 def test_a_session_survives_a_cache_flush(learner_client):
     caches["sessions"].clear()
-    response = learner_client.get(reverse("progress:dashboard"))
+    response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
 
 
@@ -63,7 +63,7 @@ def test_a_signed_in_page_reads_the_session_from_the_cache_not_the_database(lear
 def test_a_session_in_the_cache_but_gone_from_the_database_signs_nobody_in(learner_client, settings):
     from django.contrib.sessions.models import Session
 
-    dashboard = reverse("progress:dashboard")
+    dashboard = reverse("dashboard")
     assert learner_client.get(dashboard).status_code == 200  # the session is now in the cache
     Session.objects.all().delete()  # signed out while the cache could not be told
     response = learner_client.get(dashboard)
