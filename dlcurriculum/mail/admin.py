@@ -30,4 +30,3 @@ class SentEmailAdmin(admin.ModelAdmin):
     @admin.display(description="error")
     def short_error(self, obj):
         return obj.last_error[:80]
-
