@@ -19,8 +19,9 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only-collectstatic-only-collectstatic-o
     ALLOWED_HOSTS=build.invalid DATABASE_URL=postgres://build@build.invalid/build \
     REDIS_URL=redis://build.invalid:6379/0 EMAIL_URL=smtp://build.invalid:25 SITE_URL=https://build.invalid \
     python manage.py collectstatic --no-input \
- && mkdir -p /app/media && chown -R app /app/media
+ && mkdir -p /app/media /app/beat && chown -R app /app/media /app/beat
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "dlcurriculum.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py.
+CMD ["gunicorn", "dlcurriculum.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -321,7 +321,7 @@ def release_idle_claims(now: datetime | None = None) -> int:
 
 
 def notify_decision(review_id: int) -> bool:
-    """E-mail the learner about a decision, once."""
+    """Queue the e-mail telling the learner about a decision, once (the outbox sends and retries it)."""
     with transaction.atomic():
         review = (
             Review.objects.select_for_update(of=("self",))
@@ -345,6 +345,9 @@ def notify_decision(review_id: int) -> bool:
                 "feedback": list(review.iteration.comments.filter(author=review.mentor).order_by("created_at")),
                 "url": settings.SITE_URL + review.iteration.get_absolute_url(),
             },
+            reason=f"capstone decision (review {review.pk})",
+            user=submission.learner,
+            key=f"capstone-decision:{review.pk}",
         )
         Review.objects.filter(pk=review.pk).update(notified_at=timezone.now())
     return True

@@ -10,13 +10,22 @@ with the values it had. A key written or deleted meanwhile went to process memor
 only, so Redis would serve its old value again: a session signed out during the
 outage would be signed in again, an invalidated cached read would come back. So
 every key a process touched while Redis was away is deleted from Redis, by that
-process, before it uses Redis again.
+process, before it uses Redis again; and what the process kept in memory is dropped,
+so the next outage starts from nothing instead of from values written long ago.
+
+That repair list lives in one process: a process that restarts, or that never saw the
+outage, cannot repair anything. So the memory fallback is only for data where a stale
+copy is harmless (rate limits, the curriculum outline). Sessions use the ``sessions``
+alias, built with ``"MEMORY_FALLBACK": False``: while Redis is away it behaves as an
+empty cache (``cached_db`` then reads the database), and whether a session still
+exists is always checked against the database (``dlcurriculum.users.backends``).
 """
 
 import logging
 import time
 
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
@@ -38,9 +47,15 @@ class ResilientRedisCache(BaseCache):
     def __init__(self, server, params):
         super().__init__(params)
         options = {**params.get("OPTIONS", {}), "IGNORE_EXCEPTIONS": False}
+        memory_fallback = options.pop("MEMORY_FALLBACK", True)
         self._redis = RedisCache(server, {**params, "OPTIONS": options})
-        self._memory = LocMemCache(f"fallback-{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
+        if memory_fallback:
+            self._memory = LocMemCache(f"fallback-{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
+        else:
+            # Every read misses and every write is dropped: callers fall back to their own source.
+            self._memory = DummyCache(f"nofallback-{server}", {})
         self._down_until = 0.0
+        self._was_down = False
         # (key, version) pairs written or deleted in memory while Redis was away; dict keeps insertion order.
         self._stale: dict[tuple, None] = {}
 
@@ -48,9 +63,14 @@ class ResilientRedisCache(BaseCache):
         if time.monotonic() >= self._down_until:
             try:
                 self._drop_stale_keys()
-                return getattr(self._redis, method)(*args, **kwargs)
+                result = getattr(self._redis, method)(*args, **kwargs)
+                if self._was_down:
+                    self._was_down = False
+                    self._memory.clear()
+                return result
             except (RedisError, OSError) as exc:
                 self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+                self._was_down = True
                 logger.warning("Redis cache unavailable (%s); using process memory for %ss", exc, RETRY_AFTER_SECONDS)
         if method in _WRITES:
             self._remember_stale(method, args, kwargs)

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "dlcurriculum.users.backends.SessionKeyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +104,23 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A PostgreSQL that does not answer must cost a request seconds, not a worker: connecting is
+    # bounded here, a long query by the server, and a connection that stops answering by the
+    # request deadline (dlcurriculum/timeouts.py). Workers may allow longer statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3),
+            # Off in local mode (debugging, benchmarks seeding large data); migrations in production set 0.
+            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=0 if DEBUG else 10_000)}",
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+    )
+# Every request has this long (seconds; 0: no deadline). Below gunicorn's --timeout (gunicorn.conf.py).
+# Off in local mode: a breakpoint, or a test's shared connection, must not be cut.
+REQUEST_TIMEOUT = env.float("REQUEST_TIMEOUT", default=0.0 if DEBUG else 15.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # SQLite cannot defer unique constraints; PostgreSQL (production, CI) enforces
@@ -120,10 +138,22 @@ if REDIS_URL:
             "BACKEND": "dlcurriculum.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        }
+        },
+        # Sessions: never a per-process copy. While Redis is away this alias misses and
+        # cached_db reads the database (see dlcurriculum/cache.py).
+        "sessions": {
+            "BACKEND": "dlcurriculum.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sessions",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "MEMORY_FALLBACK": False},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions"},
+    }
+SESSION_CACHE_ALIAS = "sessions"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -134,8 +164,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A message a dead worker had taken is delivered again after this many seconds.
-CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# No task runs longer than this (tasks may set less); every job is safe to stop and run again.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 30)
+# A message a dead worker had taken is delivered again after this many seconds: longer than the
+# longest task may run (or a running task would be delivered a second time), and no longer.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": min(10, CELERY_VISIBILITY_TIMEOUT),
@@ -147,6 +181,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+# A tick missed while the broker was away is sent when it is back (see dlcurriculum/beat.py).
+CELERY_BEAT_SCHEDULER = "dlcurriculum.beat:CatchUpScheduler"
+CELERY_BEAT_MAX_INTERVAL = 30
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
@@ -204,6 +241,24 @@ vars().update(env.email_url_config(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dlcurriculum <noreply@dlcurriculum.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The outbox (dlcurriculum/mail/outbox.py): failed attempts are retried after 15 s, 30 s, then every
+# EMAIL_RETRY_MAX_SECONDS, and due ones are swept every EMAIL_OUTBOX_SWEEP_SECONDS: after an SMTP or
+# broker outage, e-mails go out within two minutes. Transient failures for this long end as failed.
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=15)
+EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=60)
+EMAIL_GIVE_UP_AFTER_HOURS = env.int("EMAIL_GIVE_UP_AFTER_HOURS", default=72)
+EMAIL_OUTBOX_SWEEP_SECONDS = env.int("EMAIL_OUTBOX_SWEEP_SECONDS", default=30)
+EMAIL_OUTBOX_BATCH_SIZE = env.int("EMAIL_OUTBOX_BATCH_SIZE", default=200)
+# A sweep sends at most a batch; each message is bounded by EMAIL_TIMEOUT per server reply.
+EMAIL_OUTBOX_SWEEP_LIMIT_SECONDS = env.int("EMAIL_OUTBOX_SWEEP_LIMIT_SECONDS", default=600)
+# An attempt that died (worker killed) holds its message this long before another may send it.
+EMAIL_LEASE_SECONDS = env.int("EMAIL_LEASE_SECONDS", default=EMAIL_TIMEOUT * 3 + 30)
+CELERY_BEAT_SCHEDULE["mail-deliver-due"] = {
+    "task": "mail.deliver_due",
+    "schedule": float(EMAIL_OUTBOX_SWEEP_SECONDS),
+    # A sweep that waited in the queue behind an outage is useless once the next one is due.
+    "options": {"expires": float(EMAIL_OUTBOX_SWEEP_SECONDS)},
+}
 # Where "absolute" links in e-mails sent outside a request (reminders, reports) point.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="dlcurriculum")
@@ -355,3 +410,5 @@ CELERY_BEAT_SCHEDULE["mail-prune-sent-emails"] = {
 # --- Health checks (issue 7) -----------------------------------------------------
 # /healthz and /readyz answer whatever the Host header says: probes use the container's address.
 MIDDLEWARE.insert(0, "dlcurriculum.health.HealthCheckMiddleware")
+# Outermost, so readiness checks and every page share the request deadline.
+MIDDLEWARE.insert(0, "dlcurriculum.timeouts.RequestDeadlineMiddleware")

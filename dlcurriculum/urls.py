@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from . import health
 from .pages import views
 
+handler500 = "dlcurriculum.health.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -82,6 +82,20 @@ def _fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _mail_delivered_at_once(request, monkeypatch):
+    """Queued e-mails are delivered when queued, so tests read ``mailoutbox`` right after the action.
+
+    In the app they go out after the transaction commits, from a Celery task; tests of that
+    path (the outbox itself, the fault suite) opt out with @pytest.mark.mail_queue.
+    """
+    if request.node.get_closest_marker("mail_queue"):
+        return
+    from dlcurriculum.mail import outbox
+
+    monkeypatch.setattr(outbox, "schedule_delivery", outbox.deliver)
+
+
 @pytest.fixture
 def tasks_in_process():
     """Run enqueued Celery tasks in this process, also when REDIS_URL names a broker.

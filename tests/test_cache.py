@@ -27,7 +27,14 @@ def test_allauth_rate_limit_still_limits_while_redis_is_down(client, learner, se
 
     from tests.factories import PASSWORD
 
-    settings.CACHES = {"default": {"BACKEND": "dlcurriculum.cache.ResilientRedisCache", "LOCATION": UNREACHABLE}}
+    settings.CACHES = {
+        "default": {"BACKEND": "dlcurriculum.cache.ResilientRedisCache", "LOCATION": UNREACHABLE},
+        "sessions": {
+            "BACKEND": "dlcurriculum.cache.ResilientRedisCache",
+            "LOCATION": UNREACHABLE,
+            "OPTIONS": {"MEMORY_FALLBACK": False},
+        },
+    }
     for _ in range(5):
         assert client.post(reverse("account_login"), {"login": learner.email, "password": "wrong"}).status_code == 200
     response = client.post(reverse("account_login"), {"login": learner.email, "password": PASSWORD})
@@ -147,13 +154,20 @@ def test_a_key_rewritten_while_redis_was_unreachable_is_not_served_stale_when_it
 def test_signing_out_while_redis_is_unreachable_is_not_undone_when_it_is_back(partition, client, learner, settings):
     from django.urls import reverse
 
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2}
     settings.CACHES = {
         "default": {
             "BACKEND": "dlcurriculum.cache.ResilientRedisCache",
             "LOCATION": partition.url,
             "KEY_PREFIX": "partition-session-test",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-        }
+            "OPTIONS": options,
+        },
+        "sessions": {
+            "BACKEND": "dlcurriculum.cache.ResilientRedisCache",
+            "LOCATION": partition.url,
+            "KEY_PREFIX": "partition-session-test-sessions",
+            "OPTIONS": {**options, "MEMORY_FALLBACK": False},
+        },
     }
     client.force_login(learner)
     dashboard = reverse("dashboard")
@@ -178,3 +192,21 @@ def test_keys_remembered_for_deletion_are_bounded(monkeypatch):
     for n in range(5):
         cache.set(f"key-{n}", n, 10)
     assert [key for key, _version in cache._stale] == ["key-2", "key-3", "key-4"]
+
+
+def test_a_cache_without_memory_fallback_misses_while_redis_is_unreachable():
+    cache = ResilientRedisCache(UNREACHABLE, {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "MEMORY_FALLBACK": False}})
+    cache.set("session", "signed in", 10)
+    assert cache.get("session") is None
+
+
+@pytest.mark.redis
+def test_the_memory_fallback_is_dropped_when_redis_is_back(partition):
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2}
+    cache = ResilientRedisCache(partition.url, {"KEY_PREFIX": "partition-test", "OPTIONS": options})
+    partition.cut()
+    cache.set("outline", "written during the outage", 60)
+    partition.heal()
+    _after_retry_delay()
+    assert cache.get("anything") is None  # Redis answers again
+    assert cache._memory.get("outline") is None

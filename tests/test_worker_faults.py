@@ -19,7 +19,7 @@ from tests.factories import ResourceFactory
 ROOT = Path(__file__).resolve().parent.parent
 VISIBILITY_TIMEOUT = 2
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
 class FirstRequestHangs:

@@ -20,6 +20,9 @@ class Outcome(enum.Enum):
 class Delivery:
     outcome: Outcome
     error: str = ""
+    # The conversation broke off without an answer to the message (timeout, dropped connection):
+    # the server may have accepted it, so a retry may deliver a second copy.
+    ambiguous: bool = False
 
 
 def classify(exc: BaseException) -> Outcome:
@@ -44,6 +47,11 @@ class BatchSender:
         self._needs_open = True
         self._reopened = False
         self._down: str = ""
+
+    @property
+    def down(self) -> bool:
+        """The server could not be reached (twice): the rest of the batch should wait."""
+        return bool(self._down)
 
     def __enter__(self) -> BatchSender:
         return self
@@ -79,7 +87,7 @@ class BatchSender:
             sent = self.connection.send_messages([message])
         except smtplib.SMTPServerDisconnected as exc:
             self._connection_lost(exc)
-            return Delivery(Outcome.RETRY, describe(exc))
+            return Delivery(Outcome.RETRY, describe(exc), ambiguous=True)
         except smtplib.SMTPException as exc:
             if getattr(exc, "smtp_code", None) == 421:
                 # "Service not available, closing channel": smtplib has closed the connection.
@@ -88,7 +96,7 @@ class BatchSender:
             return Delivery(classify(exc), describe(exc))
         except OSError as exc:  # reset, timeout: this connection is gone
             self._connection_lost(exc)
-            return Delivery(Outcome.RETRY, describe(exc))
+            return Delivery(Outcome.RETRY, describe(exc), ambiguous=True)
         if not sent:
             return Delivery(Outcome.PERMANENT, "The message has no recipients.")
         return Delivery(Outcome.SENT)

@@ -29,6 +29,18 @@ class SentEmail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Outbox (dlcurriculum.mail.outbox): the same Message-ID on every attempt, so a retry after an
+    # ambiguous failure is recognisably the same message.
+    message_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    # The rendered message, kept until it is sent or refused for good (it may hold a sign-in link).
+    message = models.JSONField(default=dict, blank=True, editable=False)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set while an attempt is under way; an attempt that died holds the message until then.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    maybe_delivered = models.BooleanField(
+        default=False, help_text="An attempt failed after the server may have accepted the message."
+    )
 
     class Meta:
         verbose_name = "e-mail"
@@ -36,7 +48,10 @@ class SentEmail(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=SentEmailStatus.values), name="mail_sentemail_status_valid")
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="mail_sentemail_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="mail_sentemail_status_idx"),
+            models.Index(fields=["next_attempt_at"], condition=Q(status="queued"), name="mail_sentemail_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.status})"

@@ -2,21 +2,19 @@
 
 Each message has three templates under ``templates/mail/``: ``<name>_subject.txt``,
 ``<name>.txt`` and ``<name>.html``. Every e-mail sent through ``send_templated``
-is recorded (``SentEmail``): to whom, which template, why, and how it went.
+is recorded (``SentEmail``) before it is sent: to whom, which template, why, and how it went.
 """
 
 import logging
-import smtplib
 from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .delivery import BatchSender, Outcome
+from . import outbox
 from .models import SentEmail
 from .remote import remote_resources
 
@@ -47,18 +45,6 @@ def build_message(
     return message
 
 
-class DeliveryFailed(smtplib.SMTPException):
-    """The mail server refused the message or could not be reached; ``permanent`` says whether to retry.
-
-    An ``SMTPException`` so callers that retried on SMTP errors keep doing so.
-    """
-
-    def __init__(self, record: SentEmail, permanent: bool):
-        super().__init__(record.last_error)
-        self.record = record
-        self.permanent = permanent
-
-
 def send_templated(
     *,
     to: Sequence[str],
@@ -68,48 +54,15 @@ def send_templated(
     reason: str = "",
     user=None,
     key: str | None = None,
-    connection=None,
 ) -> SentEmail:
-    """Render, send and record one e-mail.
+    """Render one e-mail and queue it in the outbox (``dlcurriculum.mail.outbox``); it goes out after commit.
 
-    ``key`` makes the call idempotent: a task retried after a crash or a failed
-    send calls again with the same key and the e-mail goes out at most once
-    (concurrent callers with one key wait for each other). Raises
-    ``DeliveryFailed`` when the server refuses or is unreachable; the failure is
-    recorded first, and ``permanent`` tells a task whether retrying can help.
+    ``key`` makes the call idempotent: a task retried after a crash calls again with the
+    same key and the e-mail is recorded, and sent, once. Nothing here talks to the mail
+    server, so a caller's transaction never waits on it or rolls back a failure record.
     """
     message = build_message(to=to, template=template, context=context, headers=headers)
-    fields = {
-        "to": ", ".join(to)[:1000],
-        "template": template,
-        "reason": (reason or template)[:200],
-        "subject": message.subject[:300],
-        "user": user,
-    }
-    with transaction.atomic():
-        if key is None:
-            record = SentEmail.objects.create(**fields)
-        else:
-            # The row lock serialises two workers sending under the same key.
-            record, _ = SentEmail.objects.select_for_update().get_or_create(key=key, defaults=fields)
-            if record.status != SentEmail.Status.QUEUED:
-                # Sent already, or failed for good: never again under this key.
-                return record
-        with BatchSender(connection) as sender:
-            delivery = sender.send(message)
-        record.attempts += 1
-        if delivery.outcome is Outcome.SENT:
-            record.status = SentEmail.Status.SENT
-            record.sent_at = timezone.now()
-            record.last_error = ""
-        else:
-            record.last_error = delivery.error
-            if delivery.outcome is Outcome.PERMANENT:
-                record.status = SentEmail.Status.FAILED
-        record.save(update_fields=["status", "sent_at", "last_error", "attempts"])
-    if delivery.outcome is not Outcome.SENT:
-        raise DeliveryFailed(record, permanent=delivery.outcome is Outcome.PERMANENT)
-    return record
+    return outbox.queue(message, template=template, reason=reason, user=user, key=key)
 
 
 def prune_sent_emails(*, now=None) -> int:

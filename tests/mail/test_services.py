@@ -1,9 +1,9 @@
-"""send_templated: the mail module other features use (capstone decisions, link reports)."""
+"""send_templated: the mail module other features use (capstone decisions, link reports); it queues in the outbox."""
 
 import pytest
 
 from dlcurriculum.mail.models import SentEmail
-from dlcurriculum.mail.services import DeliveryFailed, send_templated
+from dlcurriculum.mail.services import send_templated
 
 pytestmark = pytest.mark.django_db
 
@@ -35,24 +35,3 @@ def test_send_templated_with_a_key_sends_once_however_often_it_is_called(mailout
     for _ in range(3):
         send_templated(to=["a@example.com"], template="reminder", context=CONTEXT, key="decision:42")
     assert len(mailoutbox) == 1 and SentEmail.objects.count() == 1
-
-
-def test_send_templated_retried_after_a_server_error_delivers_once(smtp_server):
-    smtp_server.reply = "451 4.3.0 Try again later"
-    with pytest.raises(DeliveryFailed) as failure:
-        send_templated(to=["a@example.com"], template="reminder", context=CONTEXT, key="report:7")
-    assert failure.value.permanent is False
-    smtp_server.reply = None
-    send_templated(to=["a@example.com"], template="reminder", context=CONTEXT, key="report:7")
-    send_templated(to=["a@example.com"], template="reminder", context=CONTEXT, key="report:7")
-    assert smtp_server.recipients() == ["a@example.com"]
-    assert SentEmail.objects.values_list("status", "attempts").get() == ("sent", 2)
-
-
-def test_send_templated_records_a_refused_address_as_a_permanent_failure(smtp_server):
-    smtp_server.reject_rcpt = "550 5.1.1 No such user"
-    with pytest.raises(DeliveryFailed) as failure:
-        send_templated(to=["nobody@example.com"], template="reminder", context=CONTEXT)
-    assert failure.value.permanent is True
-    stored = SentEmail.objects.get()
-    assert stored.status == "failed" and "No such user" in stored.last_error

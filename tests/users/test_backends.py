@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from dlcurriculum.users.backends import AuthenticationBackend, ModelBackend
@@ -47,7 +47,7 @@ def test_removing_a_mentor_from_the_group_takes_effect_on_the_next_request(clien
 
 
 def test_a_session_survives_a_cache_flush(learner_client):
-    cache.clear()
+    caches["sessions"].clear()
     response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
 
@@ -55,6 +55,24 @@ def test_a_session_survives_a_cache_flush(learner_client):
 def test_a_signed_in_page_reads_the_session_from_the_cache_not_the_database(learner_client, django_assert_num_queries):
     url = reverse("stages:overview")
     learner_client.get(url)  # warm-up: the first read puts the session in the cache
-    with django_assert_num_queries(3) as ctx:  # user, stages with counts, progress rows
+    with django_assert_num_queries(3) as ctx:  # user (and whether the session still exists), stages, progress rows
         learner_client.get(url)
-    assert not any("django_session" in q["sql"] for q in ctx.captured_queries)
+    assert not any("session_data" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_session_in_the_cache_but_gone_from_the_database_signs_nobody_in(learner_client, settings):
+    from django.contrib.sessions.models import Session
+
+    dashboard = reverse("dashboard")
+    assert learner_client.get(dashboard).status_code == 200  # the session is now in the cache
+    Session.objects.all().delete()  # signed out while the cache could not be told
+    response = learner_client.get(dashboard)
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_signing_out_deletes_the_session_row(learner_client):
+    from django.contrib.sessions.models import Session
+
+    assert Session.objects.count() == 1
+    learner_client.post(reverse("account_logout"))
+    assert Session.objects.count() == 0
