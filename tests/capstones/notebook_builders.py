@@ -39,3 +39,11 @@ def as_bytes(nb) -> bytes:
 
 def output_cell(data: dict):
     return code("x = 1", outputs=[new_output("display_data", data=data)])
+
+
+def check(nb, **rules):
+    """The analysis with the curriculum's families (Keras also means tf.keras, tf_keras, keras_*...)."""
+    from capstones.frameworks import curriculum_families
+    from capstones.notebooks import analyse
+
+    return analyse(nb, known=curriculum_families(), **rules)
