@@ -9,7 +9,7 @@ import nbformat
 
 from .families import Family, families
 from .load import _source, load_notes
-from .names import Tracker, Use
+from .names import STAR_NAME, Tracker, Use
 from .prose import count_words
 from .rules import VIOLATION_NOTE, Facts, Rule, Verdict, check_all
 
@@ -148,14 +148,25 @@ class _Tally:
             wrapper=wrapper.pattern if wrapper else "",
         )
         self.last_cell = 0
+        self.direct: list[Finding] = []
+        self.indirect: list[Finding] = []
 
     def add(self, use: Use) -> None:
         self.use.uses += 1
         if use.cell != self.last_cell:
             self.use.cells += 1
             self.last_cell = use.cell
-        if len(self.use.places) < PLACES_SHOWN:
-            self.use.places.append(Finding(use.family.module, use.cell, use.line, use.how, use.code, use.family.label))
+        place = Finding(use.family.module, use.cell, use.line, use.how, use.code, use.family.label)
+        # A name that came in through a star import (`pd` from fastai's) says less than an import or an attribute.
+        kept = self.indirect if use.how == STAR_NAME else self.direct
+        if len(kept) < PLACES_SHOWN:
+            kept.append(place)
+
+    def result(self) -> LibraryUse:
+        self.use.places = sorted(
+            self.direct + self.indirect[: PLACES_SHOWN - len(self.direct)], key=lambda f: (f.cell, f.line)
+        )
+        return self.use
 
 
 @dataclass
@@ -223,8 +234,8 @@ def analyse(
             tally = tallies.get(key) or tallies.setdefault(key, _Tally(use.family, use.wrapper))
             tally.add(use)
 
-    libraries = [t.use for (_, wrapper), t in sorted(tallies.items()) if not wrapper]
-    attention = [t.use for (_, wrapper), t in sorted(tallies.items()) if wrapper]
+    libraries = [t.result() for (_, wrapper), t in sorted(tallies.items()) if not wrapper]
+    attention = [t.result() for (_, wrapper), t in sorted(tallies.items()) if wrapper]
     top_imports = {path.split(".")[0] for path in tracker.import_paths}
     allowed_used = sorted(f.module for f in allowed_families if any(f.matches(path) for path in tracker.import_paths))
     frameworks = sorted(

@@ -25,6 +25,7 @@ MAX_DEPTH = 64
 # `int()` refuses more digits than this (CPython's guard against quadratic conversion).
 _MAX_INT_DIGITS = 4_300
 _TOP_LEVEL_KEYS = {"cells", "metadata", "nbformat", "nbformat_minor"}
+_CELL_KEYS = {"id", "cell_type", "metadata", "source", "attachments", "outputs", "execution_count"}
 _LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -229,6 +230,7 @@ def _validate(notebook: nbformat.NotebookNode, notes: list[str]) -> None:
         extra = sorted(k for k in notebook if k not in _TOP_LEVEL_KEYS)
         for key in extra:
             del notebook[key]
+        extra_in_cells = _drop_unknown_cell_keys(notebook)
         minor = notebook.get("nbformat_minor")
         has_ids = any(isinstance(c, dict) and "id" in c for c in notebook.cells)
         if isinstance(minor, int) and minor < 5 and has_ids:
@@ -241,6 +243,7 @@ def _validate(notebook: nbformat.NotebookNode, notes: list[str]) -> None:
             _normalise_in_place(notebook, strip=True)
             error = _first_error(notebook)
     repaired = [f"extra top-level key {k!r} dropped" for k in extra]
+    repaired += [f"unknown cell key {k!r} dropped" for k in extra_in_cells]
     if error is None:
         details = f" ({'; '.join(repaired)})" if repaired else ""
         notes.append(f"The notebook did not quite follow the Jupyter notebook format and was repaired{details}.")
@@ -248,6 +251,17 @@ def _validate(notebook: nbformat.NotebookNode, notes: list[str]) -> None:
         notes.append(
             f"The notebook does not quite follow the Jupyter notebook format ({error}); it was checked anyway."
         )
+
+
+def _drop_unknown_cell_keys(notebook) -> list[str]:
+    """Keys a tool added to cells (e.g. `idx_`): Jupyter ignores them, the schema does not."""
+    dropped: set[str] = set()
+    for cell in notebook.cells:
+        if isinstance(cell, dict):
+            for key in [k for k in cell if k not in _CELL_KEYS]:
+                del cell[key]
+                dropped.add(key)
+    return sorted(dropped)[:5]
 
 
 def _normalise_in_place(notebook, *, strip: bool) -> None:

@@ -49,14 +49,24 @@ class Cell:
 
 
 def read_cell(source: str) -> Cell:
-    lines = source.split("\n")
+    # A no-break space pasted from a web page is a space to the reader (Python refuses it).
+    lines = source.replace("\u00a0", " ").split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return Cell()
+    lines = _dedent_like_ipython(lines, first)
     head = lines[first].strip()
     if head.startswith("%%"):
         return _cell_magic(lines, first, head)
     return _python_lines(lines)
+
+
+def _dedent_like_ipython(lines: list[str], first: int) -> list[str]:
+    """IPython runs a cell whose first line is indented as if every line lost that indent."""
+    indent = lines[first][: len(lines[first]) - len(lines[first].lstrip(" \t"))]
+    if not indent:
+        return lines
+    return [line[len(indent) :] if line.startswith(indent) else line for line in lines]
 
 
 def _cell_magic(lines: list[str], at: int, head: str) -> Cell:

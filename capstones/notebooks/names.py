@@ -188,7 +188,7 @@ class _CellVisit:
     # --- Python -----------------------------------------------------------------------------
     def tree(self, tree: ast.AST, *, line_offset: int = 0, flag_line: int | None = None, depth: int = 0) -> None:
         nodes = list(ast.walk(tree))
-        top_level = {id(node) for node in getattr(tree, "body", [])}
+        top_level = {id(node) for node in tree.body} if isinstance(tree, ast.Module) else set()
 
         def line_of(node) -> int:
             return flag_line or getattr(node, "lineno", 1) + line_offset
