@@ -187,6 +187,25 @@ class _Counts:
     prose_chars: int = 0
 
 
+def _read_code_cell(position: int, cell: dict, source: str, tracker: Tracker, counts: _Counts, tallies: dict) -> None:
+    if cell.get("execution_count") is not None or cell.get("outputs"):
+        counts.executed += 1
+    lines = source.count("\n") + 1
+    if lines > MAX_CELL_LINES or len(source) > MAX_CELL_CHARS or counts.code_chars > MAX_CODE_CHARS:
+        counts.too_long.append(position)
+        return
+    counts.code_chars += len(source)
+    counts.code_lines += sum(1 for ln in source.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
+    reading = tracker.read(position, source)
+    if reading.error:
+        counts.unparsable.append(position)
+        counts.errors.append(reading.error)
+    for use in reading.uses:
+        key = (use.family.module, use.wrapper.pattern if use.wrapper else "")
+        tally = tallies.get(key) or tallies.setdefault(key, _Tally(use.family, use.wrapper))
+        tally.add(use)
+
+
 def analyse(
     notebook: nbformat.NotebookNode,
     *,
@@ -225,22 +244,7 @@ def analyse(
         if not source.strip():
             continue
         counts.code += 1
-        if cell.get("execution_count") is not None or cell.get("outputs"):
-            counts.executed += 1
-        lines = source.count("\n") + 1
-        if lines > MAX_CELL_LINES or len(source) > MAX_CELL_CHARS or counts.code_chars > MAX_CODE_CHARS:
-            counts.too_long.append(position)
-            continue
-        counts.code_chars += len(source)
-        counts.code_lines += sum(1 for ln in source.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
-        reading = tracker.read(position, source)
-        if reading.error:
-            counts.unparsable.append(position)
-            counts.errors.append(reading.error)
-        for use in reading.uses:
-            key = (use.family.module, use.wrapper.pattern if use.wrapper else "")
-            tally = tallies.get(key) or tallies.setdefault(key, _Tally(use.family, use.wrapper))
-            tally.add(use)
+        _read_code_cell(position, cell, source, tracker, counts, tallies)
 
     libraries = [t.result() for (_, wrapper), t in sorted(tallies.items()) if not wrapper]
     attention = [t.result() for (_, wrapper), t in sorted(tallies.items()) if wrapper]

@@ -181,21 +181,26 @@ def _line(line: str, number: int, cell: Cell) -> str:
     if target is not None and not re.match(r"^[\w.\[\]'\", ]+$", target):
         return line
     prefix = f"{indent}{target.strip()} = " if target else indent
+    placeholder = f"{prefix}None" if target else f"{indent}pass"
     if sigil.startswith("!"):
         cell.shell.append((number, rest))
-        return f"{prefix}None" if target else f"{indent}pass"
+        return placeholder
     if sigil == "%%":
         return f"{indent}pass"  # a cell magic that is not on the first line: IPython refuses it too
+    code = _line_magic(rest, number, cell)
+    return f"{prefix}{code}" if code else placeholder
+
+
+def _line_magic(rest: str, number: int, cell: Cell) -> str:
+    """The Python code a line magic runs (empty if none); its shell commands go to the cell."""
     name, _, args = rest.partition(" ")
     if name in PYTHON_LINE_MAGICS:
-        code = _after_options(args)
-        if code:
-            return f"{prefix}{code}"
-    elif name in PACKAGE_LINE_MAGICS:
+        return _after_options(args)
+    if name in PACKAGE_LINE_MAGICS:
         cell.shell.append((number, rest))
     elif name in SHELL_LINE_MAGICS:
         cell.shell.append((number, args))
-    return f"{prefix}None" if target else f"{indent}pass"
+    return ""
 
 
 class _Scanner:
@@ -212,7 +217,7 @@ class _Scanner:
     def feed(self, line: str) -> None:
         self.continued = False
         position, end = 0, len(line)
-        while position < end:
+        while 0 <= position < end:
             if self.quote:
                 close = _find_unescaped(line, self.quote, position)
                 if close < 0:
@@ -222,24 +227,26 @@ class _Scanner:
             match = _INTERESTING.search(line, position)
             if match is None:
                 return
-            mark, position = match.group(), match.end()
-            if mark in ('"""', "'''"):
-                self.quote = mark
-            elif mark in ('"', "'"):
-                close = _find_unescaped(line, mark, position)
-                if close < 0:
-                    return  # an unclosed string: Python will say so; the next line starts afresh
-                position = close + 1
-            elif mark == "#":
-                return
-            elif mark == "\\":
-                if position >= end:
-                    self.continued = True
-                position += 1
-            elif mark in "([{":
-                self.depth += 1
-            else:
-                self.depth = max(0, self.depth - 1)
+            position = self._mark(match.group(), line, match.end())
+
+    def _mark(self, mark: str, line: str, position: int) -> int:
+        """Where to go on after one interesting character (-1: nothing more on this line)."""
+        if mark in ('"""', "'''"):
+            self.quote = mark
+        elif mark in ('"', "'"):
+            close = _find_unescaped(line, mark, position)
+            # An unclosed string: Python will say so; the next line starts afresh.
+            return -1 if close < 0 else close + 1
+        elif mark == "#":
+            return -1
+        elif mark == "\\":
+            self.continued = position >= len(line)
+            return position + 1
+        elif mark in "([{":
+            self.depth += 1
+        else:
+            self.depth = max(0, self.depth - 1)
+        return position
 
 
 def _find_unescaped(line: str, quote: str, start: int) -> int:

@@ -23,7 +23,8 @@ ATTRIBUTE, NAME, STAR_NAME, INSTALL = "attribute", "name", "name from a star imp
 
 _BUILTINS = frozenset(dir(builtins)) | {"get_ipython", "display", "In", "Out", "_", "__", "___"}
 _INSTALL = re.compile(
-    r"^\s*(?:sudo\s+)?(?:python[\d.]*\s+-m\s+)?(?:uv\s+)?(?:pip[\d.]*|conda|mamba|micromamba|poetry)"
+    r"^\s*(?:sudo\s+)?(?:(?:\S*python[\d.]*|\{[^{}]{0,100}\})\s+-m\s+)?(?:uv\s+)?"
+    r"(?:pip[\d.]*|conda|mamba|micromamba|poetry)"
     r"\s+(?:install|add)\b(?P<args>.*)$"
 )
 _SHELL_CALLS = {"system", "run", "call", "check_call", "check_output", "Popen", "getoutput", "getstatusoutput"}
@@ -32,6 +33,8 @@ MAX_REPAIRS = 40
 # Code inside exec("...") is read, but not code inside exec inside exec.
 MAX_EXEC_DEPTH = 2
 MAX_EXEC_CHARS = 100_000
+# Star imports remembered for names nobody bound (the most recent ones).
+MAX_STAR_MODULES = 20
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,13 @@ class Tracker:
             for line_offset, part in tree:
                 visit.tree(part, line_offset=line_offset)
         return reading
+
+    def star_import(self, module: str) -> None:
+        # Most recent last, each module once, a bounded list: name lookups stay cheap.
+        if module in self.star_modules:
+            self.star_modules.remove(module)
+        self.star_modules.append(module)
+        del self.star_modules[:-MAX_STAR_MODULES]
 
     # --- what a dotted path is --------------------------------------------------------------
     def judge(self, path: str) -> tuple[Family | None, Wrapper | None]:
@@ -188,45 +198,65 @@ class _CellVisit:
     # --- Python -----------------------------------------------------------------------------
     def tree(self, tree: ast.AST, *, line_offset: int = 0, flag_line: int | None = None, depth: int = 0) -> None:
         nodes = list(ast.walk(tree))
-        top_level = {id(node) for node in tree.body} if isinstance(tree, ast.Module) else set()
 
         def line_of(node) -> int:
             return flag_line or getattr(node, "lineno", 1) + line_offset
 
-        bindings = [n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign))]
-        bindings.sort(key=lambda n: (n.lineno, n.col_offset))
-        for node in bindings:
-            self.bind(node, top_level=id(node) in top_level)
+        self._bind_all(tree, nodes)
+        self._define_all(nodes)
         inner = {id(n.value) for n in nodes if isinstance(n, ast.Attribute)}
         for node in nodes:
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.tracker.defined.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.tracker.defined.add(node.name)
-            elif isinstance(node, ast.arg):
-                self.tracker.defined.add(node.arg)
-        for node in nodes:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    self.imported(alias.name, IMPORT, line_of(node))
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                star = any(alias.name == "*" for alias in node.names)
-                self.imported(node.module, STAR_IMPORT if star else IMPORT, line_of(node))
-                for alias in node.names:
-                    if alias.name != "*":
-                        self.check(f"{node.module}.{alias.name}", IMPORT, line_of(node))
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.import_statement(node, line_of(node))
             elif isinstance(node, ast.Attribute) and id(node) not in inner:
-                path = self.resolve(node)
-                if path:
-                    self.check(path, ATTRIBUTE, line_of(node))
-                else:
-                    root = _root(node)
-                    if isinstance(root, ast.Name):
-                        self.name(root.id, line_of(node))
+                self.attribute(node, line_of(node))
             elif isinstance(node, ast.Name) and id(node) not in inner and isinstance(node.ctx, ast.Load):
                 self.name(node.id, line_of(node))
             elif isinstance(node, ast.Call):
                 self.call(node, line_of(node), depth)
+
+    def _bind_all(self, tree: ast.AST, nodes: list[ast.AST]) -> None:
+        """Bindings in source order, so `K = tf.keras` sees the `tf` bound just before it."""
+        top_level = {id(node) for node in tree.body} if isinstance(tree, ast.Module) else set()
+        bindings = [n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign))]
+        bindings.sort(key=lambda n: (n.lineno, n.col_offset))
+        for node in bindings:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.bind_import(node)
+            else:
+                self.bind_assignment(node, top_level=id(node) in top_level)
+
+    def _define_all(self, nodes: list[ast.AST]) -> None:
+        defined = self.tracker.defined
+        for node in nodes:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                defined.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.arg):
+                defined.add(node.arg)
+
+    def import_statement(self, node: ast.Import | ast.ImportFrom, line: int) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.imported(alias.name, IMPORT, line)
+            return
+        if not node.module or node.level:
+            return  # a relative import names the learner's own files
+        star = any(alias.name == "*" for alias in node.names)
+        self.imported(node.module, STAR_IMPORT if star else IMPORT, line)
+        for alias in node.names:
+            if alias.name != "*":
+                self.check(f"{node.module}.{alias.name}", IMPORT, line)
+
+    def attribute(self, node: ast.Attribute, line: int) -> None:
+        path = self.resolve(node)
+        if path:
+            self.check(path, ATTRIBUTE, line)
+            return
+        root = _root(node)
+        if isinstance(root, ast.Name):
+            self.name(root.id, line)
 
     def imported(self, path: str, how: str, line: int) -> None:
         self.tracker.import_paths.add(path)
@@ -249,35 +279,33 @@ class _CellVisit:
                 self.check(f"{module}.{name}", STAR_NAME, line)
                 return
 
-    def bind(self, node: ast.AST, *, top_level: bool) -> None:
+    def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
         env = self.tracker.env
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.asname:
-                    env[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    env[top] = top
-        elif isinstance(node, ast.ImportFrom):
-            if node.level or not node.module:
-                for alias in node.names:
-                    env.pop(alias.asname or alias.name, None)
-                return
+                top = alias.name.split(".")[0]
+                env[alias.asname or top] = alias.name if alias.asname else top
+            return
+        if node.level or not node.module:
             for alias in node.names:
-                if alias.name == "*":
-                    self.tracker.star_modules.append(node.module)
-                else:
-                    env[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        else:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            path = self.resolve(node.value) if node.value is not None else None
-            for target in targets:
-                if not isinstance(target, ast.Name):
-                    continue
-                if path:
-                    env[target.id] = path
-                elif top_level:
-                    env.pop(target.id, None)  # `tf = 3` ends the alias
+                env.pop(alias.asname or alias.name, None)
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.tracker.star_import(node.module)
+            else:
+                env[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def bind_assignment(self, node: ast.Assign | ast.AnnAssign, *, top_level: bool) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        path = self.resolve(node.value) if node.value is not None else None
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            if path:
+                self.tracker.env[target.id] = path
+            elif top_level:
+                self.tracker.env.pop(target.id, None)  # `tf = 3` ends the alias
 
     def resolve(self, node: ast.AST | None) -> str | None:
         """`tf.keras.layers` -> "tensorflow.keras.layers" when `tf` names an imported module."""

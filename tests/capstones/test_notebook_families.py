@@ -76,3 +76,17 @@ def test_family_matches_children_of_its_patterns_only_at_a_dot():
     family = Family(module="keras", members=("tensorflow.keras",))
     assert family.matches("tensorflow.keras.layers.Dense")
     assert not family.matches("tensorflow.keras_fake")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "!{sys.executable} -m pip install keras",
+        "!/usr/bin/python3 -m pip install keras",
+        "!uv pip install keras",
+        "%conda install -c conda-forge keras",
+        "!pip install git+https://github.com/keras-team/keras.git",
+    ],
+)
+def test_install_forms_seen_in_real_notebooks_are_found(line):
+    assert uses(line) == [("keras", 1, 1, "install")]
