@@ -75,7 +75,7 @@ def test_pure_pytorch_d2l_style_notebook_passes():
             code("%matplotlib inline\nimport torch\nfrom torch import nn\nfrom d2l import torch as d2l"),
             md(),
             code(
-                "net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))\ntrainer = torch.optim.SGD(net.parameters(), lr=0.1)"
+                "net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))\nopt = torch.optim.SGD(net.parameters(), lr=0.1)"
             ),
         )
     )
