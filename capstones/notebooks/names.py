@@ -65,6 +65,7 @@ class Tracker:
         self.defined: set[str] = set()
         self.star_modules: list[str] = []
         self.import_paths: set[str] = set()
+        self.repair_budget = _Budget()
         self._verdicts: dict[str, tuple[Family | None, Wrapper | None]] = {}
 
     # --- one cell ---------------------------------------------------------------------------
@@ -78,7 +79,7 @@ class Tracker:
         for number, spec in cell.requirements:
             visit.packages([spec], number)
         if cell.python.strip():
-            tree, reading.error = _parse_leniently(cell.python)
+            tree, reading.error = _parse_leniently(cell.python, self.repair_budget)
             for line_offset, part in tree:
                 visit.tree(part, line_offset=line_offset)
         return reading
@@ -112,14 +113,26 @@ class Tracker:
         return verdict
 
 
-def _parse_leniently(python: str) -> tuple[list[tuple[int, ast.Module]], str]:
+@dataclass
+class _Budget:
+    """What the whole notebook may still spend on reading broken cells."""
+
+    repair_chars: int = 2_000_000  # re-parsing a cell with its broken line blanked out
+    fallback_lines: int = 10_000  # parsing the lines of a still-broken cell one by one
+
+
+def _parse_leniently(python: str, budget: _Budget) -> tuple[list[tuple[int, ast.Module]], str]:
     """The cell's syntax tree; a broken line is blanked out and the rest parsed again.
 
     Returns the trees with their line offsets and the first error (empty when the cell is valid).
+    ``budget`` is shared by the notebook's cells, so broken cells cannot add up to unbounded work.
     """
     lines = python.split("\n")
     first_error = ""
-    for _attempt in range(MAX_REPAIRS):
+    for attempt in range(MAX_REPAIRS):
+        if attempt and budget.repair_chars < len(python):
+            break
+        budget.repair_chars -= len(python) if attempt else 0
         try:
             return [(0, ast.parse("\n".join(lines)))], first_error
         except SyntaxError as exc:
@@ -138,8 +151,11 @@ def _parse_leniently(python: str) -> tuple[list[tuple[int, ast.Module]], str]:
     trees = []
     for number, line in enumerate(python.split("\n")):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped.startswith("#") or stripped == "pass":
             continue
+        if budget.fallback_lines <= 0:
+            break
+        budget.fallback_lines -= 1
         try:
             trees.append((number, ast.parse(stripped)))
         except (SyntaxError, ValueError, RecursionError, MemoryError):

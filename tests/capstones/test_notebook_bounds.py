@@ -100,3 +100,14 @@ def test_source_list_with_non_text_items_is_read():
 
 def test_good_notebook_loads_with_no_notes():
     assert load_notes(load_notebook(as_bytes(notebook(md(), code("import torch"))))) == []
+
+
+def test_broken_cells_share_a_bounded_budget_of_line_by_line_reading(monkeypatch):
+    parsed = []
+    real_parse = __import__("ast").parse
+    monkeypatch.setattr("capstones.notebooks.names.ast.parse", lambda s, *a, **k: parsed.append(s) or real_parse(s))
+    cells = [code("import torch\n" + 'print "x"\n' * 100) for _ in range(300)]
+    result = check(notebook(md(), *cells))
+    # 300 broken cells of 101 lines each would be 30,300 one-line parses; the budget stops far earlier.
+    assert len(parsed) < 20_000
+    assert result.unparsable_cells[:3] == [2, 3, 4]
