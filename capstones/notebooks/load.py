@@ -235,7 +235,8 @@ def _validate(notebook: nbformat.NotebookNode, notes: list[str]) -> None:
         has_ids = any(isinstance(c, dict) and "id" in c for c in notebook.cells)
         if isinstance(minor, int) and minor < 5 and has_ids:
             # Cell ids came with format 4.5: upgrading keeps a 4.4 file with ids valid.
-            nbformat.v4.upgrade(notebook, from_version=4, from_minor=minor)
+            with contextlib.suppress(Exception):  # odd cells (not objects) stay as they are, with a note
+                nbformat.v4.upgrade(notebook, from_version=4, from_minor=minor)
         else:
             _normalise_in_place(notebook, strip=False)
         error = _first_error(notebook)

@@ -138,3 +138,8 @@ def test_cells_that_are_not_a_list_are_refused():
 def test_multi_line_source_list_is_joined():
     loaded = load_notebook(json.dumps(raw_notebook([raw_code(["import torch\n", "x = 1"])])).encode())
     assert loaded.cells[0].source == "import torch\nx = 1"
+
+
+def test_4_4_notebook_with_ids_and_a_cell_that_is_not_an_object_is_read():
+    loaded = load_notebook(json.dumps(raw_notebook([raw_code("import torch"), 7], nbformat_minor=4)).encode())
+    assert any("checked anyway" in note for note in load_notes(loaded))
