@@ -19,6 +19,7 @@ from dlcurriculum.tasks import enqueue_on_commit
 from stages.models import CapstoneBrief, ProjectIdea
 
 from . import notebooks
+from .frameworks import brief_rules
 from .models import Comment, Iteration, Portfolio, Report, Review, Submission
 from .policy import claim_is_stale, is_mentor, is_reviewing, may_comment, may_decide
 
@@ -225,10 +226,9 @@ def run_analysis(iteration_id: int) -> Report | None:
             status=Report.Status.FAILED, error=str(exc), finished_at=timezone.now()
         )
         return Report.objects.get(pk=report.pk)
-    forbidden = set(brief.forbidden_frameworks.values_list("module", flat=True)) or notebooks.DEFAULT_FORBIDDEN
-    allowed = set(brief.allowed_frameworks.values_list("module", flat=True))
+    rules = brief_rules(brief)
     try:
-        analysis = notebooks.analyse(notebook, forbidden=forbidden, allowed=allowed)
+        analysis = notebooks.analyse(notebook, **rules)
         html = notebooks.render_document(
             notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
         )

@@ -27,6 +27,7 @@ RESOURCE_KINDS = {
 }
 COSTS = {"free", "paid", "unknown"}
 SLUG_RE = re.compile(r"^[-a-z0-9_]+$")
+PATTERN_RE = re.compile(r"^[A-Za-z0-9_*]+(?:\.[A-Za-z0-9_*]+)*$")
 
 
 class CurriculumError(ValueError):
@@ -34,10 +35,20 @@ class CurriculumError(ValueError):
 
 
 @dataclass(frozen=True)
+class WrapperData:
+    pattern: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class FrameworkData:
     name: str
     module: str
     url: str
+    # Import paths and package names that mean this library (`*` for any characters).
+    family: tuple[str, ...] = ()
+    instead: str = ""
+    wrappers: tuple[WrapperData, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,19 @@ class _Reader:
             self.fail(f"'{name}' {value!r} is not one of {', '.join(sorted(choices))}")
         return value
 
+    def pattern_text(self, name: str) -> str:
+        value = self.text(name, max_length=200)
+        if not PATTERN_RE.match(value):
+            self.fail(f"'{name}' {value!r} must be a dotted import path, with '*' for any characters")
+        return value
+
+    def patterns(self, name: str) -> tuple[str, ...]:
+        values = self.items(name)
+        for value in values:
+            if not isinstance(value, str) or not PATTERN_RE.match(value):
+                self.fail(f"'{name}' entry {value!r} must be a dotted import path, with '*' for any characters")
+        return tuple(values)
+
     def items(self, name: str) -> list:
         value = self.data.get(name, [])
         if value is None:
@@ -174,7 +198,16 @@ def parse(text: str) -> Curriculum:
     for i, item in enumerate(root.items("frameworks")):
         r = _Reader(item, f"frameworks{_label(i, item, 'module')}")
         fw = FrameworkData(
-            name=r.text("name", max_length=80), module=r.text("module", max_length=80), url=r.url("url", required=False)
+            name=r.text("name", max_length=80),
+            module=r.text("module", max_length=80),
+            url=r.url("url", required=False),
+            family=r.patterns("family"),
+            instead=r.text("instead", required=False, max_length=300),
+            wrappers=tuple(
+                WrapperData(pattern=w.pattern_text("pattern"), reason=w.text("reason", max_length=300))
+                for j, item in enumerate(r.items("wrappers"))
+                for w in [_Reader(item, f"{r.where} > wrappers[{j}]")]
+            ),
         )
         if fw.module in modules:
             r.fail(f"module {fw.module!r} is listed twice")
@@ -290,6 +323,19 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(_Block, _block_representer)
 
 
+def _framework_dict(framework: FrameworkData) -> dict:
+    data = {"name": framework.name, "module": framework.module}
+    if framework.url:
+        data["url"] = framework.url
+    if framework.family:
+        data["family"] = list(framework.family)
+    if framework.instead:
+        data["instead"] = framework.instead
+    if framework.wrappers:
+        data["wrappers"] = [{"pattern": w.pattern, "reason": w.reason} for w in framework.wrappers]
+    return data
+
+
 def _resource_dict(resource: ResourceData) -> dict:
     data = {"key": resource.key, "title": resource.title, "url": resource.url, "kind": resource.kind}
     if resource.authors:
@@ -332,9 +378,7 @@ def dump(curriculum: Curriculum) -> str:
     """
     document = {
         "version": 1,
-        "frameworks": [
-            {"name": f.name, "module": f.module, **({"url": f.url} if f.url else {})} for f in curriculum.frameworks
-        ],
+        "frameworks": [_framework_dict(f) for f in curriculum.frameworks],
         "stages": [_stage_dict(stage) for stage in curriculum.stages],
     }
     header = (

@@ -6,7 +6,17 @@ from .models import CapstoneBrief, Framework, Stage
 
 def current_curriculum() -> cur.Curriculum:
     """Everything an admin may have edited, read in a fixed number of queries."""
-    frameworks = tuple(cur.FrameworkData(f.name, f.module, f.url) for f in Framework.objects.order_by("pk"))
+    frameworks = tuple(
+        cur.FrameworkData(
+            name=f.name,
+            module=f.module,
+            url=f.url,
+            family=tuple(f.family),
+            instead=f.instead,
+            wrappers=tuple(cur.WrapperData(pattern=w["pattern"], reason=w["reason"]) for w in f.wrappers),
+        )
+        for f in Framework.objects.order_by("pk")
+    )
     briefs = {
         brief.stage_id: brief
         for brief in CapstoneBrief.objects.prefetch_related("allowed_frameworks", "forbidden_frameworks", "ideas")

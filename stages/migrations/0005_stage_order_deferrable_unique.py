@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stages", "0003_capstone_content_from_capstones"),
+        ("stages", "0004_framework_families"),
     ]
 
     operations = [
