@@ -7,6 +7,7 @@ ratio to the smallest notebook, side by side from one run (no absolute targets).
 
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,9 +49,9 @@ def main() -> None:
         rows.append(
             (
                 size,
-                best(lambda: notebooks.load_notebook(data)),
-                best(lambda: notebooks.analyse(nb)),
-                best(lambda: notebooks.render_document(nb)),
+                best(partial(notebooks.load_notebook, data)),
+                best(partial(notebooks.analyse, nb)),
+                best(partial(notebooks.render_document, nb)),
             )
         )
     base = rows[0]

@@ -33,7 +33,8 @@ class IterationInline(admin.TabularInline):
 class SubmissionAdminForm(forms.ModelForm):
     class Meta:
         model = Submission
-        fields = "__all__"
+        # What a mentor-admin may edit; SubmissionAdmin shows the rest read-only.
+        fields = ["title", "idea", "own_problem", "mentor", "is_public"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ fields (name, module, family, instead, wrappers); either becomes a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 from stages import curriculum
@@ -52,10 +53,9 @@ def known_families() -> dict[str, Family]:
     from stages.models import Framework
 
     known = dict(curriculum_families())
-    try:
+    # No database (or not migrated): the file alone.
+    with contextlib.suppress(DatabaseError):
         known.update({f.module: as_family(f) for f in Framework.objects.all() if f.family or f.wrappers})
-    except DatabaseError:
-        pass  # no database (or not migrated): the file alone
     return known
 
 

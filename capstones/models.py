@@ -99,12 +99,12 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.learner})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("capstones:submission", kwargs={"pk": self.pk})
+
     @property
     def problem(self) -> str:
         return self.idea.title if self.idea_id else self.own_problem
-
-    def get_absolute_url(self) -> str:
-        return reverse("capstones:submission", kwargs={"pk": self.pk})
 
 
 class Iteration(models.Model):

@@ -120,7 +120,7 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
     return current
 
 
-def _authorise(current: Submission, action: str, actor, mentor, now) -> None:
+def _authorise(current: Submission, action: str, actor, mentor, now) -> None:  # noqa: C901 - one refusal per rule, per action
     if action == Action.SUBMIT:
         if actor is None or actor.pk != current.learner_id:
             raise PermissionDenied("Only the learner can submit iterations.")
@@ -236,7 +236,9 @@ def run_analysis(iteration_id: int) -> Report | None:
         logger.exception("Analysis of iteration %s failed", iteration_id)
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.FAILED,
-            error=f"The automatic check failed on this notebook ({type(exc).__name__}); a mentor will review it by hand.",
+            error=(
+                f"The automatic check failed on this notebook ({type(exc).__name__}); a mentor will review it by hand."
+            ),
             finished_at=timezone.now(),
         )
         return Report.objects.get(pk=report.pk)

@@ -13,6 +13,7 @@ few kilobytes, and each distinct URL fetched once per run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import email.utils
 import enum
@@ -24,6 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -220,7 +222,7 @@ class _Answer:
     body: bytes
 
 
-class _Verdict(Exception):
+class _Verdict(Exception):  # noqa: N818 - not an error: it carries a finished result out of nested checks
     """Ends a URL's check early with a result."""
 
     def __init__(self, status: Status, detail: str, http_status: int | None = None):
@@ -289,7 +291,7 @@ class _Checker:
             host = self.hosts[key] = _Host(asyncio.Semaphore(self.config.per_host_concurrency))
         return host
 
-    async def _vet(self, url: str) -> None:
+    async def _vet(self, url: str) -> None:  # noqa: C901 - one refusal per unsafe kind of URL
         """Refuse what must not be fetched, without sending anything."""
         try:
             parts, port = self._split(url)
@@ -332,10 +334,8 @@ class _Checker:
         return self._host(f"{parts.hostname}:{port or (443 if parts.scheme == 'https' else 80)}")
 
     def expect(self, url: str, count: int = 1) -> None:
-        try:
+        with contextlib.suppress(ValueError):  # malformed: _vet reports it
             self._host_of(url).pending += count
-        except ValueError:
-            pass  # malformed: _vet reports it
 
     async def _fetch(self, method: str, url: str) -> _Answer:
         host = self._host_of(url)
@@ -409,7 +409,7 @@ class _Checker:
             elapsed=time.monotonic() - started,
         )
 
-    async def _follow(self, url: str, hops: list[tuple[str, int, str]]) -> tuple[_Answer, str]:
+    async def _follow(self, url: str, hops: list[tuple[str, int, str]]) -> tuple[_Answer, str]:  # noqa: C901 - each hop's checks in order
         config = self.config
         current = url
         visits = {url: 1}
@@ -613,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-redirects", type=int, default=defaults.max_redirects)
     parser.add_argument("--allow-private-addresses", action="store_true")
     args = parser.parse_args(argv)
-    handle = sys.stdin if args.url_file == "-" else open(args.url_file, encoding="utf-8")  # noqa: SIM115
+    handle = sys.stdin if args.url_file == "-" else Path(args.url_file).open(encoding="utf-8")  # noqa: SIM115
     with handle:
         urls = list(dict.fromkeys(line.strip() for line in handle if line.strip() and not line.startswith("#")))
     config = CheckerConfig(

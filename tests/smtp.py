@@ -21,13 +21,13 @@ class SmtpSink:
     received: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd finds the hook by this name
         if self.reject_rcpt:
             return self.reject_rcpt
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd finds the hook by this name
         self.data_count += 1
         if self.data_count == self.drop_at:
             return "421 4.3.2 Service shutting down, closing channel"

@@ -9,13 +9,13 @@ REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
 def _urls(model):
     info = (model._meta.app_label, model._meta.model_name)
-    urls = [reverse("admin:%s_%s_changelist" % info)]
+    urls = [reverse("admin:{}_{}_changelist".format(*info))]
     model_admin = admin.site._registry[model]
     if model_admin.has_add_permission.__func__ is admin.ModelAdmin.has_add_permission:
-        urls.append(reverse("admin:%s_%s_add" % info))
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
     first = model._default_manager.order_by("pk").first()
     if first is not None:
-        urls.append(reverse("admin:%s_%s_change" % info, args=[first.pk]))
+        urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
     return urls
 
 
@@ -30,11 +30,13 @@ def test_admin_pages_load_for_staff(client, curriculum, staff, model):
 def test_admin_pages_are_refused_to_learners_and_anonymous(client, curriculum, learner, model):
     for url in _urls(model):
         response = client.get(url)
-        assert response.status_code == 302 and "/admin/login/" in response.url, url
+        assert response.status_code == 302, url
+        assert "/admin/login/" in response.url, url
     client.force_login(learner)
     for url in _urls(model):
         response = client.get(url)
-        assert response.status_code == 302 and "/admin/login/" in response.url, url
+        assert response.status_code == 302, url
+        assert "/admin/login/" in response.url, url
 
 
 def test_admin_changelist_search_and_filters_work_for_resources(client, curriculum, staff):

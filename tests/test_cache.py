@@ -181,7 +181,8 @@ def test_signing_out_while_redis_is_unreachable_is_not_undone_when_it_is_back(pa
 
     client.cookies[settings.SESSION_COOKIE_NAME] = cookie  # someone who kept the old cookie
     response = client.get(dashboard)
-    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
 
 
 def test_keys_remembered_for_deletion_are_bounded(monkeypatch):

@@ -101,7 +101,7 @@ def gunicorn_factory(transactional_db, curriculum, production_static_root):
     for process in processes:
         process.terminate()
         output, _ = process.communicate(timeout=10)
-        print(output)
+        print(output)  # noqa: T201 - the server's log, shown by pytest beside a failing test
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_import_linter_contracts_are_kept():
     lint_imports = Path(sys.executable).parent / "lint-imports"
-    result = subprocess.run(  # noqa: S603 - our own tool, fixed arguments
+    result = subprocess.run(
         [str(lint_imports), "--no-cache", "--no-logo"],
         cwd=ROOT,
         capture_output=True,

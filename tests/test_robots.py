@@ -5,6 +5,8 @@ import urllib.robotparser
 import pytest
 from django.urls import reverse
 
+from tests.queries import assert_database_query_count
+
 
 @pytest.fixture
 def robots(client, db):
@@ -28,7 +30,7 @@ def test_pages_behind_a_login_are_not_crawled(robots, path):
     assert not robots.can_fetch("AnyBot", path)
 
 
-def test_robots_txt_is_cacheable_and_touches_no_database(client, db, django_assert_num_queries):
-    with django_assert_num_queries(0):
+def test_robots_txt_is_cacheable_and_touches_no_database(client, db):
+    with assert_database_query_count(0):
         response = client.get(reverse("robots_txt"))
     assert "max-age=86400" in response["Cache-Control"]

@@ -14,7 +14,7 @@ from progress import services as progress_services
 from progress.models import ResourceProgress
 from stages.models import Resource
 from tests import factories
-from tests.capstones.notebook_builders import as_bytes, good_notebook
+from tests.submitting import submit_capstone
 
 ROLES = ["anonymous", "learner_a", "learner_b", "mentor", "admin"]
 OK, LOGIN, DENIED, NOT_ALLOWED = "ok", "login", "denied", "method"
@@ -92,17 +92,7 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
 
     def submit(brief):
         with django_capture_on_commit_callbacks(execute=True):
-            return capstone_services.submit_iteration(
-                learner=a,
-                brief=brief,
-                title="A's capstone",
-                idea=brief.ideas.first(),
-                own_problem="",
-                repository_url="",
-                write_up="Write-up.",
-                notebook_bytes=as_bytes(good_notebook()),
-                filename="a.ipynb",
-            ).submission
+            return submit_capstone(a, brief, title="A's capstone").submission
 
     public = submit(first)
     public = capstone_services.claim(public, mentor=mentor)
@@ -178,8 +168,11 @@ def test_who_may_read_each_url(client, world, name):
             client.force_login(world[role])
         outcomes.append(_outcome(client.get(url)))
     expected = GET_RULES[name]
-    outcomes = [NO_GET if e == NO_GET and o in (LOGIN, DENIED, NOT_ALLOWED) else o for o, e in zip(outcomes, expected)]
-    assert dict(zip(ROLES, outcomes)) == dict(zip(ROLES, expected))
+    outcomes = [
+        NO_GET if e == NO_GET and o in (LOGIN, DENIED, NOT_ALLOWED) else o
+        for o, e in zip(outcomes, expected, strict=True)
+    ]
+    assert dict(zip(ROLES, outcomes, strict=True)) == dict(zip(ROLES, expected, strict=True))
 
 
 def _a_state(world):

@@ -8,10 +8,11 @@ import itertools
 import json
 import os
 import random
+from pathlib import Path
 
 from locust import FastHttpUser, constant, task
 
-PLAN = json.loads(open(os.environ["BENCH_PLAN"], encoding="utf-8").read())
+PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text(encoding="utf-8"))
 PAGE_NAME = os.environ["BENCH_PAGE"]
 PAGE = PLAN["pages"][PAGE_NAME]
 _next_account = itertools.count()

@@ -21,6 +21,7 @@ BENCH_REDIS_URL (default redis://127.0.0.1:6379/7).
 """
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -105,10 +106,8 @@ def main() -> int:
         if gunicorn:
             stop(gunicorn)
         drop_database()
-        try:
+        with contextlib.suppress(redis.RedisError):
             redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).flushdb()
-        except redis.RedisError:
-            pass
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -285,12 +284,15 @@ def drive(base: str, plan_path: Path, page: str, users: int, duration: int, work
         "--reset-stats", "--stop-timeout", "5", "--csv", str(prefix), "--loglevel", "ERROR",
     ]  # fmt: skip
     env = {**os.environ, "BENCH_PLAN": str(plan_path), "BENCH_PAGE": page}
-    with open(workdir / f"{page}-{users}.log", "w") as log:
+    with (workdir / f"{page}-{users}.log").open("w") as log:
         # Locust exits 1 when a request failed; the failures are counted from its CSV.
-        subprocess.run(command, cwd=HERE, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=duration + 60)
+        subprocess.run(
+            command, cwd=HERE, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=duration + 60, check=False
+        )
     row = None
-    if Path(f"{prefix}_stats.csv").exists():
-        with open(f"{prefix}_stats.csv", newline="") as f:
+    stats = Path(f"{prefix}_stats.csv")
+    if stats.exists():
+        with stats.open(newline="") as f:
             row = next((r for r in csv.DictReader(f) if r["Name"] == page), None)
     if row is None:
         log = tail(workdir / f"{page}-{users}.log", 5)
@@ -319,7 +321,7 @@ def drive(base: str, plan_path: Path, page: str, users: int, duration: int, work
 
 
 def failures(path: str) -> list[str]:
-    with open(path, newline="") as f:
+    with Path(path).open(newline="") as f:
         return [f"{r['Occurrences']}x {r['Method']} {r['Error']}" for r in csv.DictReader(f)]
 
 
@@ -330,11 +332,11 @@ def report(results: list[dict], levels: list[int], workers: int) -> str:
         "| users | page | req/s | p50 ms | p95 ms | p99 ms | requests | errors |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in results:
-        lines.append(
-            f"| {r['users']} | {r['page']} | {r['rps']:.1f} | {r['p50']} | {r['p95']} | {r['p99']} "
-            f"| {r['requests']} | {r['errors']} |"
-        )
+    lines.extend(
+        f"| {r['users']} | {r['page']} | {r['rps']:.1f} | {r['p50']} | {r['p95']} | {r['p99']} "
+        f"| {r['requests']} | {r['errors']} |"
+        for r in results
+    )
     errors = sum(r["errors"] for r in results)
     lines += ["", f"Errors: {errors} (target 0)"]
     lines += [f"  {r['page']} at {r['users']} users: {f}" for r in results for f in r["failures"]]

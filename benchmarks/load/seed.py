@@ -201,8 +201,8 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    Submission, Iteration = capstones.Submission, capstones.Iteration
-    Report, Review = capstones.Report, capstones.Review
+    from capstones.models import Iteration, Report, Review, Submission
+
     notebook = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     notebook_name = default_storage.save("capstones/notebooks/bench.ipynb", ContentFile(notebook))
     now = timezone.now()
@@ -246,7 +246,7 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
                 write_up="What I did and why.",
                 created_at=sub.waiting_since,
             )
-            for sub, count in zip(submissions, plans)
+            for sub, count in zip(submissions, plans, strict=True)
             for n in range(1, count + 1)
         ]
         Iteration.objects.bulk_create(iterations, batch_size=BATCH)
@@ -254,7 +254,7 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
             [Report(iteration=it, status="done", verdict=rng.choice(["pass", "attention"])) for it in iterations],
             batch_size=BATCH,
         )
-        last = {sub.pk: count for sub, count in zip(submissions, plans)}
+        last = {sub.pk: count for sub, count in zip(submissions, plans, strict=True)}
 
         def decision(iteration) -> str | None:
             """Earlier iterations had changes requested; the last one carries the submission's decision."""

@@ -67,7 +67,7 @@ class Sink:
         count = self._count
 
         class Handler:
-            async def handle_DATA(self, server, session, envelope):
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd finds the hook by this name
                 with count.get_lock():
                     count.value += 1
                 return "250 OK"
@@ -164,7 +164,7 @@ def seed(n: int, rng: random.Random) -> dict:
     User.objects.bulk_create(users, batch_size=2000)
     pks = list(User.objects.filter(email__endswith="@bench.example").order_by("pk").values_list("pk", flat=True))
     addresses, progress, activity = [], [], []
-    for pk, user, (kind, last_active, touched) in zip(pks, users, specs):
+    for pk, user, (kind, last_active, touched) in zip(pks, users, specs, strict=True):
         addresses.append(EmailAddress(user_id=pk, email=user.email, verified=kind != "unverified", primary=True))
         for j, resource in enumerate(core[:touched]):
             status = "skipped" if rng.random() < 0.1 else "done"

@@ -42,7 +42,7 @@ def load_notes(notebook) -> list[str]:
 def too_large_message(size: int, limit: int) -> str:
     return (
         f"The file is {_megabytes(size)}; notebooks may be at most {_megabytes(limit)}. "
-        "Clear large outputs (Edit › Clear outputs of the biggest cells) and upload it again."  # noqa: RUF001
+        "Clear large outputs (Edit › Clear outputs of the biggest cells) and upload it again."
     )
 
 

@@ -117,7 +117,7 @@ def sanitize_html(html: str) -> str:
     )
 
 
-def safe_notebook(
+def safe_notebook(  # noqa: C901 - one pass over the cells, a branch per output kind
     notebook: nbformat.NotebookNode,
     *,
     max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import smtplib
 from dataclasses import dataclass
+from typing import Self
 
 from django.core.mail import get_connection
 from django.core.mail.message import EmailMessage
@@ -53,20 +55,16 @@ class BatchSender:
         """The server could not be reached (twice): the rest of the batch should wait."""
         return bool(self._down)
 
-    def __enter__(self) -> BatchSender:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        try:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
             self.connection.close()
-        except (smtplib.SMTPException, OSError):
-            pass
 
     def _connection_lost(self, exc: BaseException) -> None:
-        try:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
             self.connection.close()
-        except (smtplib.SMTPException, OSError):
-            pass
         if self._reopened:
             self._down = describe(exc)
         else:

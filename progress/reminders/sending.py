@@ -155,7 +155,9 @@ def run_reminder_pass(
     return result
 
 
-def _run_batch(candidates, renderer: _Renderer, *, now, dry_run, connection, result: PassResult, sample_size) -> None:
+def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run stops half-way
+    candidates, renderer: _Renderer, *, now, dry_run, connection, result: PassResult, sample_size
+) -> None:
     window = timedelta(hours=settings.REMINDER_SEND_WINDOW_HOURS)
     periods = {}
     for c in candidates:

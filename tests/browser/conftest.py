@@ -72,3 +72,18 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Uploaded notebooks go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def tasks_in_live_server(tasks_in_process):
+    """Run enqueued tasks in the live server's thread, also when REDIS_URL points at a broker.
+
+    The report is then ready when the page after the upload loads. The real worker on
+    real Redis is proven in tests/capstones/test_worker.py.
+    """

@@ -7,6 +7,8 @@ import pytest
 from stages.models import Resource
 from tests.factories import PASSWORD
 
+from .steps import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -52,11 +54,7 @@ def test_admin_edits_a_resource_and_the_stage_page_shows_it(live_server, new_pag
     call_command("load_curriculum", verbosity=0)
     resource = Resource.objects.get(key="sutton-barto")
     page = new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
-    page.wait_for_load_state()
+    sign_in(page, live_server, staff)
     page.goto(f"{live_server.url}/admin/stages/resource/{resource.pk}/change/")
     page.fill("input[name=title]", "Sutton & Barto, 2nd edition")
     screenshot(page, "admin-edit")

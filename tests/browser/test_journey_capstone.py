@@ -1,7 +1,7 @@
 """A capstone from upload to public portfolio, in a real browser, with JavaScript on and off.
 
 The analysis and the decision e-mails are Celery tasks, run in-process here (see
-capstone_steps._tasks_in_live_server). The capstone pages have no script of their own:
+conftest.tasks_in_live_server). The capstone pages have no script of their own:
 every form is a plain form, so each journey runs with JavaScript on and off.
 """
 
@@ -15,16 +15,13 @@ from playwright.sync_api import expect
 from capstones.models import Iteration, Review, Submission
 from tests import factories
 
-from .capstone_steps import (  # noqa: F401 - fixtures
-    _tasks_in_live_server,
-    media_in_tmp,
-    notebook,
-    sign_in,
-    submit_first_iteration,
-    write_notebook,
-)
+from .steps import notebook, sign_in, submit_first_iteration, write_notebook
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_in_tmp", "tasks_in_live_server"),
+]
 
 PROSE = (
     "Here we explain what this step does and why the model needs it: the data, the shapes, "

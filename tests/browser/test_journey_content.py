@@ -7,7 +7,8 @@ import pytest
 from stages import curriculum as cur
 from stages.models import CapstoneBrief, Framework, ProjectIdea, Resource, SeededKey, Stage
 from stages.services import load_curriculum
-from tests.factories import PASSWORD
+
+from .steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +23,7 @@ def admin_page(browser, live_server, staff):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    sign_in(page, live_server, staff)
     yield page
     context.close()
     assert not errors, errors

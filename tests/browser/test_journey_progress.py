@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from progress.models import ResourceProgress
 from tests import factories
-from tests.factories import PASSWORD
+
+from .steps import fill_sign_in_form, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,14 +19,6 @@ def long_stage():
     for order in range(1, 13):
         factories.ResourceFactory(stage=stage, order=order, description="A resource worth reading. " * 12)
     return stage
-
-
-def sign_in(page, live_server, user):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
-    page.wait_for_load_state()
 
 
 def test_first_sign_in_asks_why_and_can_be_skipped(live_server, new_page, learner):
@@ -100,9 +93,7 @@ def test_expired_session_says_so_and_leads_to_login_and_back_to_the_resource(
     expect(item.locator(".progress-message")).to_contain_text("Your session has ended, so this was not saved")
     item.get_by_role("link", name="Sign in again").click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    page.fill("input[name=login]", learner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    fill_sign_in_form(page, learner)
     page.wait_for_url(re.compile(rf"{long_stage.get_absolute_url()}#resource-{resource.pk}$"))
     assert not ResourceProgress.objects.filter(user=learner).exists()
 

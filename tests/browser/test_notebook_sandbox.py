@@ -15,17 +15,15 @@ from capstones import services
 from capstones.models import Submission
 from stages.models import CapstoneBrief
 from tests import factories
+from tests.submitting import submit_capstone
 
-from .capstone_steps import (  # noqa: F401 - fixtures
-    _tasks_in_live_server,
-    media_in_tmp,
-    notebook,
-    sign_in,
-    submit_first_iteration,
-    write_notebook,
-)
+from .steps import notebook, sign_in, submit_first_iteration, write_notebook
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_in_tmp", "tasks_in_live_server"),
+]
 
 MARK = "document.documentElement.dataset.pwned = '{0}'; alert('{0}')"
 SCRIPT = f"<script>{MARK.format('script')}</script>"
@@ -128,17 +126,7 @@ def test_notebook_opened_directly_cannot_run_script_in_the_app_origin(live_serve
 def test_public_portfolio_notebook_cannot_run_script(live_server, new_page, learner, tmp_path):
     mentor = factories.MentorFactory()
     brief = CapstoneBrief.objects.get(key="capstone-1")
-    iteration = services.submit_iteration(
-        learner=learner,
-        brief=brief,
-        title="Hostile",
-        idea=brief.ideas.first(),
-        own_problem="",
-        repository_url="",
-        write_up="Write-up.",
-        notebook_bytes=write_notebook(tmp_path, hostile_notebook(), "hostile.ipynb").read_bytes(),
-        filename="hostile.ipynb",
-    )
+    iteration = submit_capstone(learner, brief, hostile_notebook(), title="Hostile", filename="hostile.ipynb")
     submission = Submission.objects.get(pk=iteration.submission_id)
     services.claim(submission, mentor=mentor)
     submission = services.decide(submission, mentor=mentor, decision="approved", feedback="")

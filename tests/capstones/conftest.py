@@ -1,10 +1,8 @@
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from capstones import services
 from tests import factories
-
-from .notebook_builders import as_bytes, good_notebook
+from tests.submitting import submit_capstone
 
 
 @pytest.fixture(autouse=True)
@@ -35,17 +33,7 @@ def make_submission(django_capture_on_commit_callbacks):
 
     def make(learner, brief, nb=None, *, title="Digits with a CNN", repository_url="https://example.com/repo"):
         with django_capture_on_commit_callbacks(execute=True):
-            iteration = services.submit_iteration(
-                learner=learner,
-                brief=brief,
-                title=title,
-                idea=brief.ideas.first(),
-                own_problem="",
-                repository_url=repository_url,
-                write_up="I trained a *small* CNN.",
-                notebook_bytes=as_bytes(nb or good_notebook()),
-                filename="digits.ipynb",
-            )
+            iteration = submit_capstone(learner, brief, nb, title=title, repository_url=repository_url)
         return iteration.submission
 
     return make
@@ -59,9 +47,3 @@ def submission(make_submission, learner, brief):
 @pytest.fixture
 def claimed(submission, mentor):
     return services.claim(submission, mentor=mentor)
-
-
-def upload(nb=None, name="notebook.ipynb", data=None):
-    return SimpleUploadedFile(
-        name, data if data is not None else as_bytes(nb or good_notebook()), content_type="application/x-ipynb+json"
-    )

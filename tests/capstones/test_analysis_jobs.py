@@ -3,23 +3,12 @@ from django.utils import timezone
 
 from capstones import services
 from capstones.models import Iteration, Report
-
-from .notebook_builders import as_bytes, good_notebook
+from tests.submitting import submission_form, submit_capstone
 
 
 def submit_without_running_jobs(learner, brief):
     """As if the broker was down: the after-commit enqueue never reaches a worker."""
-    return services.submit_iteration(
-        learner=learner,
-        brief=brief,
-        title="T",
-        idea=brief.ideas.first(),
-        own_problem="",
-        repository_url="",
-        write_up="w",
-        notebook_bytes=as_bytes(good_notebook()),
-        filename="n.ipynb",
-    )
+    return submit_capstone(learner, brief)
 
 
 def test_report_stays_pending_until_the_job_runs(learner, brief):
@@ -29,9 +18,11 @@ def test_report_stays_pending_until_the_job_runs(learner, brief):
 
 def test_sweep_reenqueues_a_report_that_was_never_computed(learner, brief, django_capture_on_commit_callbacks):
     iteration = submit_without_running_jobs(learner, brief)
-    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=30)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.sweep()["reports"] == 1
+    with (
+        time_machine.travel(timezone.now() + timezone.timedelta(minutes=30)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.sweep()["reports"] == 1
     assert Report.objects.get(iteration=iteration).status == Report.Status.DONE
 
 
@@ -69,24 +60,12 @@ def test_a_notebook_that_breaks_the_renderer_fails_the_report_not_the_request(
 
     from capstones import notebooks
 
-    from .conftest import upload
-
     def broken(*args, **kwargs):
         raise RecursionError("too deep")
 
     monkeypatch.setattr(notebooks, "render_document", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        response = learner_client.post(
-            reverse("capstones:submit", kwargs={"key": brief.key}),
-            {
-                "title": "T",
-                "idea": brief.ideas.first().pk,
-                "own_problem": "",
-                "repository_url": "",
-                "write_up": "W",
-                "notebook": upload(),
-            },
-        )
+        response = learner_client.post(reverse("capstones:submit", kwargs={"key": brief.key}), submission_form(brief))
     assert response.status_code == 302
     report = Report.objects.get(iteration__submission__learner=learner)
     assert report.status == Report.Status.FAILED

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from capstones.models import Report, Submission
 from dlcurriculum.celery_app import app
-
-from .conftest import upload
+from tests.submitting import submission_form
 
 
 @pytest.fixture
@@ -27,17 +26,7 @@ def test_submission_succeeds_and_report_waits_for_the_sweep_when_broker_is_down(
     broker_down, learner_client, learner, brief, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = learner_client.post(
-            reverse("capstones:submit", kwargs={"key": brief.key}),
-            {
-                "title": "T",
-                "idea": brief.ideas.first().pk,
-                "own_problem": "",
-                "repository_url": "",
-                "write_up": "W",
-                "notebook": upload(),
-            },
-        )
+        response = learner_client.post(reverse("capstones:submit", kwargs={"key": brief.key}), submission_form(brief))
     assert response.status_code == 302
     submission = Submission.objects.get(learner=learner)
     assert Report.objects.get(iteration__submission=submission).status == Report.Status.PENDING

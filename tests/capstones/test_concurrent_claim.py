@@ -4,24 +4,13 @@ from capstones import services
 from capstones.models import Submission
 from tests import factories
 from tests.concurrency import run_at_once
-
-from .notebook_builders import as_bytes, good_notebook
+from tests.submitting import submit_capstone
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_mentors_claiming_at_once_exactly_one_wins(brief):
     learner = factories.UserFactory()
-    iteration = services.submit_iteration(
-        learner=learner,
-        brief=brief,
-        title="Race",
-        idea=brief.ideas.first(),
-        own_problem="",
-        repository_url="",
-        write_up="w",
-        notebook_bytes=as_bytes(good_notebook()),
-        filename="n.ipynb",
-    )
+    iteration = submit_capstone(learner, brief, title="Race")
     mentors = [factories.MentorFactory(), factories.MentorFactory()]
 
     def claim(mentor):

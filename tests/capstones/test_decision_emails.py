@@ -46,9 +46,11 @@ def test_sweep_sends_a_decision_email_that_was_never_enqueued(
 ):
     services.decide(claimed, mentor=mentor, decision="approved", feedback="")  # on-commit work dropped: broker down
     assert mailoutbox == []
-    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=30)):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = services.sweep()
+    with (
+        time_machine.travel(timezone.now() + timezone.timedelta(minutes=30)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = services.sweep()
     assert result["reviews"] == 1
     assert len(mailoutbox) == 1
 

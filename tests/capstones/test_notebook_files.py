@@ -20,7 +20,8 @@ def test_deleting_an_account_removes_the_learners_notebook_files(
     submission, learner, django_capture_on_commit_callbacks
 ):
     paths = _notebook_paths(submission)
-    assert paths and all(_exists(p) for p in paths)
+    assert paths
+    assert all(_exists(p) for p in paths)
     with django_capture_on_commit_callbacks(execute=True):
         account_services.delete_account(learner)
     assert not any(_exists(p) for p in paths)

@@ -23,7 +23,8 @@ def test_portfolio_is_private_by_default(client, learner, approved):
 
 def test_portfolio_slug_is_not_guessable(learner, other_learner):
     slugs = {services.portfolio_for(u).slug for u in (learner, other_learner)}
-    assert len(slugs) == 2 and all(len(s) >= 16 for s in slugs)
+    assert len(slugs) == 2
+    assert all(len(s) >= 16 for s in slugs)
 
 
 def test_public_portfolio_shows_public_approved_capstone(client, learner, approved, public_portfolio):

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from capstones import services
 from tests import factories
+from tests.queries import assert_database_query_count
+from tests.submitting import submit_capstone
 
 from .notebook_builders import code, md, notebook
 
@@ -63,46 +65,28 @@ def test_losing_a_claim_race_shows_a_message(mentor_client, submission):
 
 def fill_queue(brief, count):
     for i in range(count):
-        iteration = services.submit_iteration(
-            learner=factories.UserFactory(),
-            brief=brief,
-            title=f"S{i}",
-            idea=brief.ideas.first(),
-            own_problem="",
-            repository_url="",
-            write_up="w",
-            notebook_bytes=b"{}",
-            filename="n.ipynb",
-        )
+        iteration = submit_capstone(factories.UserFactory(), brief, title=f"S{i}", notebook_bytes=b"{}")
         if i % 2:
             services.claim(iteration.submission, mentor=factories.MentorFactory())
 
 
-def test_queue_query_count_does_not_grow_with_the_queue(mentor_client, brief, django_assert_max_num_queries):
+def test_queue_query_count_does_not_grow_with_the_queue(mentor_client, brief):
     url = reverse("capstones:queue")
     fill_queue(brief, 2)
     mentor_client.get(url)  # warm-up
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as small:
+    with assert_database_query_count(3):
         assert mentor_client.get(url).status_code == 200
     fill_queue(brief, 12)
-    with django_assert_max_num_queries(len(small)):
+    with assert_database_query_count(3):
         response = mentor_client.get(url)
     assert response.text.count("<tr") == 1 + 14
 
 
-def test_submission_page_query_count_does_not_grow_with_history(
-    client, learner, brief, make_submission, django_assert_max_num_queries
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_submission_page_query_count_does_not_grow_with_history(client, learner, brief, make_submission):
     sub = make_submission(learner, brief)
     client.force_login(learner)
-    client.get(sub.get_absolute_url())
-    with CaptureQueriesContext(connection) as small:
+    client.get(sub.get_absolute_url())  # warm-up
+    with assert_database_query_count(4):
         client.get(sub.get_absolute_url())
     for _ in range(3):
         m = factories.MentorFactory()
@@ -110,7 +94,7 @@ def test_submission_page_query_count_does_not_grow_with_history(
         services.add_comment(sub.iterations.latest("number"), author=m, body="c")
         services.decide(sub, mentor=m, decision="changes_requested", feedback="f")
         make_submission(learner, brief)
-    with django_assert_max_num_queries(len(small)):
+    with assert_database_query_count(4):
         response = client.get(sub.get_absolute_url())
     assert "#4" in response.text
 

@@ -1,6 +1,7 @@
 from capstones import services
 from capstones.selectors import capstone_status_for
 from tests import factories
+from tests.queries import assert_database_query_count
 
 
 def test_status_lists_every_capstone_not_started(learner, brief):
@@ -22,10 +23,10 @@ def test_status_reflects_the_submission(claimed, learner, mentor):
     assert status.url == claimed.get_absolute_url()
 
 
-def test_status_query_count_is_fixed(learner, brief, make_submission, django_assert_num_queries):
+def test_status_query_count_is_fixed(learner, brief, make_submission):
     make_submission(learner, brief)
     factories.CapstoneBriefFactory(key="capstone-2")
-    with django_assert_num_queries(2):
+    with assert_database_query_count(2):
         capstone_status_for(learner)
 
 

@@ -66,7 +66,8 @@ def test_cannot_decide_without_claiming(submission, mentor):
 
 def test_approval_records_review_date_and_feedback(claimed, mentor):
     approved = services.decide(claimed, mentor=mentor, decision="approved", feedback="Great work.", cell=2)
-    assert approved.status == Status.APPROVED and approved.approved_at is not None
+    assert approved.status == Status.APPROVED
+    assert approved.approved_at is not None
     review = Review.objects.get(iteration__submission=approved)
     assert (review.decision, review.mentor) == ("approved", mentor)
     assert Comment.objects.get(iteration=review.iteration).cell == 2

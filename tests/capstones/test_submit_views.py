@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from capstones.models import Iteration, Submission
+from tests.submitting import submission_form, upload
 
-from .conftest import upload
 from .notebook_builders import as_bytes, code, good_notebook, md, notebook
 
 
@@ -13,16 +13,14 @@ def submit_url(brief):
 
 
 def form_data(brief, **overrides):
-    data = {
-        "title": "Digits with a CNN",
+    """The learner's own problem rather than one of the brief's ideas."""
+    own = {
         "idea": "",
         "own_problem": "Classifying bird songs",
         "repository_url": "https://example.com/me/birds",
         "write_up": "My careful write-up about birds.",
-        "notebook": upload(),
     }
-    data.update(overrides)
-    return data
+    return submission_form(brief, **{**own, **overrides})
 
 
 def post(client, url, data, django_capture_on_commit_callbacks):
@@ -137,7 +135,8 @@ def test_submit_page_redirects_while_in_review(learner_client, claimed, brief):
 
 def test_iteration_page_shows_report_and_sandboxed_frame(learner_client, submission):
     response = learner_client.get(submission.get_absolute_url())
-    assert "Pass" in response.text and "torch" in response.text
+    assert "Pass" in response.text
+    assert "torch" in response.text
     frame_src = reverse("capstones:notebook", kwargs={"pk": submission.pk, "number": 1})
     assert '<iframe class="notebook-frame" sandbox title=' in response.text
     assert frame_src in response.text

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from capstones.models import Report, Submission
-
-from .conftest import upload
+from tests.submitting import submission_form
 
 
 @pytest.fixture
@@ -21,17 +20,7 @@ def test_real_worker_runs_the_analysis_of_a_real_submission(
     worker_closes_db_connections, celery_app, celery_worker, client, learner, brief
 ):
     client.force_login(learner)
-    response = client.post(
-        reverse("capstones:submit", kwargs={"key": brief.key}),
-        {
-            "title": "Digits",
-            "idea": brief.ideas.first().pk,
-            "own_problem": "",
-            "repository_url": "",
-            "write_up": "Write-up.",
-            "notebook": upload(),
-        },
-    )
+    response = client.post(reverse("capstones:submit", kwargs={"key": brief.key}), submission_form(brief))
     assert response.status_code == 302
     submission = Submission.objects.get(learner=learner)
     deadline = time.monotonic() + 30

@@ -212,7 +212,7 @@ class Gunicorn:
 
 
 @pytest.fixture
-def gunicorn(transactional_db, curriculum, static_root, tmp_path):
+def gunicorn(transactional_db, curriculum, static_root, tmp_path):  # noqa: C901 - start/restart/stop of one fixture
     """``start(**env)`` runs the app as the container does; ``restart(server)`` replaces it (a deploy)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
@@ -320,7 +320,8 @@ class Client:
         status, headers, _ = self.get("/me/")
         if status == 200:
             return True
-        assert status == 302 and "/accounts/login/" in headers["Location"], status
+        assert status == 302, status
+        assert "/accounts/login/" in headers["Location"], status
         return False
 
 
@@ -389,13 +390,13 @@ class Smtp:
     received: list = field(default_factory=list)
     controller: Controller | None = None
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook name
         if self.refuse:
             return self.refuse
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         import asyncio
 
         self.received.append((time.monotonic(), message_from_bytes(envelope.content)))

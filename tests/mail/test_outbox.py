@@ -26,7 +26,8 @@ def test_queueing_records_the_message_with_a_message_id_before_anything_is_sent(
     record = _queue()
     assert smtp_server.received == []
     assert (record.status, record.attempts) == ("queued", 0)
-    assert record.message_id.startswith("<mail-") and record.message["to"] == ["a@example.com"]
+    assert record.message_id.startswith("<mail-")
+    assert record.message["to"] == ["a@example.com"]
 
 
 def test_delivery_sends_with_the_recorded_message_id_and_forgets_the_body(smtp_server):
@@ -76,7 +77,8 @@ def test_a_permanent_refusal_is_shown_in_the_admin(smtp_server, admin_client):
     smtp_server.reject_rcpt = "550 5.1.1 No such user"
     outbox.deliver(record.pk)
     page = admin_client.get("/admin/mail/sentemail/?status__exact=failed").content.decode()
-    assert "a@example.com" in page and "No such user" in page
+    assert "a@example.com" in page
+    assert "No such user" in page
 
 
 def test_a_server_that_answers_after_the_timeout_gets_the_same_message_id_again(smtp_server, time_machine, settings):
@@ -132,7 +134,8 @@ def test_transient_failures_end_as_failed_after_the_give_up_time(smtp_server, ti
 def test_a_second_queue_with_the_same_key_records_nothing_new():
     first = _queue(key="decision:1")
     second = _queue(key="decision:1")
-    assert first.pk == second.pk and SentEmail.objects.count() == 1
+    assert first.pk == second.pk
+    assert SentEmail.objects.count() == 1
 
 
 def test_an_attempt_that_died_holds_the_message_until_its_lease_ends(smtp_server, time_machine, settings):

@@ -34,4 +34,5 @@ def test_send_templated_keeps_its_original_call_shape(mailoutbox):
 def test_send_templated_with_a_key_sends_once_however_often_it_is_called(mailoutbox):
     for _ in range(3):
         send_templated(to=["a@example.com"], template="reminder", context=CONTEXT, key="decision:42")
-    assert len(mailoutbox) == 1 and SentEmail.objects.count() == 1
+    assert len(mailoutbox) == 1
+    assert SentEmail.objects.count() == 1

@@ -7,8 +7,8 @@ from progress import completion as core
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def res(id, stage_id=1, order=None, *, optional=False, created=T0):
-    return core.ResourceInfo(id=id, stage_id=stage_id, order=order or id, created_at=created, optional=optional)
+def res(pk, stage_id=1, order=None, *, optional=False, created=T0):
+    return core.ResourceInfo(id=pk, stage_id=stage_id, order=order or pk, created_at=created, optional=optional)
 
 
 def prog(resource_id, status, created=T0 + timedelta(days=1)):
@@ -126,4 +126,5 @@ def test_chart_scales_bars_to_the_busiest_week_and_keeps_small_weeks_visible():
     chart = core.activity_chart([(date(2026, 1, 5), 100), (date(2026, 1, 12), 1), (date(2026, 1, 19), 0)])
     heights = [bar.height for bar in chart.weeks]
     assert heights == [chart.plot_height, 2, 0]
-    assert chart.max_count == 100 and chart.total == 101
+    assert chart.max_count == 100
+    assert chart.total == 101

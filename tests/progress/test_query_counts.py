@@ -7,13 +7,12 @@ curriculum, and one about ten times larger where the learner touched everything.
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from progress.models import Activity, ResourceProgress
 from stages.models import Resource, Stage
 from tests import factories
+from tests.queries import assert_database_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ STATUSES = ["done", "skipped", "in_progress", "not_started"]
 # resources and briefs is cached for everyone, see stages.outline);
 # overview: stages with counts, progress rows (resources from the outline);
 # stage: stage, resources, capstone, progress rows (previous and next stage come from the outline).
-MAX_QUERIES = {"dashboard": 4, "overview": 3, "stage": 5}
+QUERIES = {"dashboard": 4, "overview": 3, "stage": 5}
 
 
 def touch_everything(user):
@@ -62,22 +61,17 @@ def page_url(page):
     return stage.get_absolute_url()
 
 
-def count_queries(client, url):
+def assert_page_queries(client, page):
+    url = page_url(page)
     client.get(url)  # warm-up: session, caches, lazily built state
-    with CaptureQueriesContext(connection) as ctx:
+    with assert_database_query_count(QUERIES[page]):
         response = client.get(url)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("page", ["dashboard", "overview", "stage"])
-def test_page_query_count_stays_within_its_bound_at_both_sizes(
-    learner_client, sized, page, django_assert_max_num_queries
-):
-    url = page_url(page)
-    learner_client.get(url)
-    with django_assert_max_num_queries(MAX_QUERIES[page]):
-        learner_client.get(url)
+def test_page_query_count_is_exact_at_both_sizes(learner_client, sized, page):
+    assert_page_queries(learner_client, page)
 
 
 @pytest.mark.parametrize("page", ["dashboard", "overview", "stage"])
@@ -86,7 +80,7 @@ def test_page_query_count_is_the_same_for_a_small_and_a_ten_times_larger_curricu
     small_stage = factories.StageFactory(order=1, slug="small")
     factories.ResourceFactory(stage=small_stage, order=1)
     touch_everything(learner)
-    small = count_queries(client, page_url(page))
+    assert_page_queries(client, page)
     for s in range(2, 40):
         stage = factories.StageFactory(order=s, slug=f"grow-{s}")
         for r in range(10):
@@ -94,4 +88,4 @@ def test_page_query_count_is_the_same_for_a_small_and_a_ten_times_larger_curricu
     ResourceProgress.objects.filter(user=learner).delete()
     Activity.objects.filter(user=learner).delete()
     touch_everything(learner)
-    assert count_queries(client, page_url(page)) == small
+    assert_page_queries(client, page)

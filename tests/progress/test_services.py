@@ -43,7 +43,7 @@ def test_not_started_on_an_untouched_resource_creates_no_row(learner, resource):
 
 
 def test_unknown_status_is_refused(learner, resource):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Unknown status 'finished'"):
         services.set_status(learner, resource, "finished")
 
 
@@ -60,7 +60,7 @@ def test_note_on_an_untouched_resource_keeps_it_not_started(learner, resource):
 
 
 def test_note_longer_than_the_limit_is_refused_and_nothing_is_saved(learner, resource):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at most 10000 characters"):
         services.save_note(learner, resource, "x" * 10_001)
     assert not ResourceProgress.objects.filter(user=learner).exists()
 

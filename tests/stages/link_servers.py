@@ -7,6 +7,7 @@ Each server runs its own event loop in a background thread, so both plain
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
 import ssl
 import subprocess
@@ -14,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import pytest
 from aiohttp import web
 
 
@@ -37,8 +39,12 @@ class ServerState:
         return [r for r in self.requests if r.path == path]
 
 
-def _app(state: ServerState, shared: dict | None) -> web.Application:
-    routes = web.RouteTableDef()
+STATE = web.AppKey("state", ServerState)
+routes = web.RouteTableDef()
+
+
+def _record(state: ServerState, shared: dict | None):
+    """A middleware logging every request and counting concurrent /slow ones (across servers when ``shared``)."""
 
     @web.middleware
     async def record(request: web.Request, handler):
@@ -60,132 +66,157 @@ def _app(state: ServerState, shared: dict | None) -> web.Application:
             if shared is not None:
                 shared["in_flight"] -= 1
 
-    def status(code: int, **headers):
-        async def handler(request):
-            return web.Response(status=code, text=f"status {code}", headers=headers)
+    return record
 
-        return handler
 
-    @routes.route("*", "/ok")
-    async def ok(request):
-        return web.Response(text="fine")
+def _status(code: int, **headers):
+    async def handler(request):
+        return web.Response(status=code, text=f"status {code}", headers=headers)
 
-    @routes.route("*", "/slow")
-    async def slow(request):
-        await asyncio.sleep(float(request.query.get("s", "0.15")))
-        return web.Response(text="slow but fine")
+    return handler
 
-    @routes.route("*", "/head-refused")
-    async def get_only(request):
-        if request.method == "HEAD":
-            return web.Response(status=405, headers={"Allow": "GET"})
-        return web.Response(text="GET works")
 
-    @routes.route("*", "/head-lies")
-    async def head_lies(request):
-        # Some servers answer HEAD with 404 but serve the page to GET.
-        if request.method == "HEAD":
-            return web.Response(status=404)
-        return web.Response(text="here after all")
+@routes.route("*", "/ok")
+async def ok(request):
+    return web.Response(text="fine")
 
-    @routes.route("*", "/head-drops")
-    async def head_drops(request):
-        # A server that hangs up on HEAD but serves GET.
-        if request.method == "HEAD":
-            request.transport.close()
-            raise ConnectionResetError("dropped HEAD")
-        return web.Response(text="GET is fine")
 
-    @routes.route("*", "/redirect/{code}")
-    async def redirect(request):
-        target = request.query.get("to", "/ok")
-        return web.Response(status=int(request.match_info["code"]), headers={"Location": target})
+@routes.route("*", "/slow")
+async def slow(request):
+    await asyncio.sleep(float(request.query.get("s", "0.15")))
+    return web.Response(text="slow but fine")
 
-    @routes.route("*", "/chain/{n}")
-    async def chain(request):
-        n = int(request.match_info["n"])
-        if n == 0:
-            return web.Response(text="end of chain")
-        return web.Response(status=302, headers={"Location": f"/chain/{n - 1}"})
 
-    @routes.route("*", "/loop-a")
-    async def loop_a(request):
-        return web.Response(status=302, headers={"Location": "/loop-b"})
+@routes.route("*", "/head-refused")
+async def get_only(request):
+    if request.method == "HEAD":
+        return web.Response(status=405, headers={"Allow": "GET"})
+    return web.Response(text="GET works")
 
-    @routes.route("*", "/loop-b")
-    async def loop_b(request):
-        return web.Response(status=302, headers={"Location": "/loop-a"})
 
-    @routes.route("*", "/members-only")
-    async def members_only(request):
-        return web.Response(status=302, headers={"Location": "/accounts/login/?next=/members-only"})
+@routes.route("*", "/head-lies")
+async def head_lies(request):
+    # Some servers answer HEAD with 404 but serve the page to GET.
+    if request.method == "HEAD":
+        return web.Response(status=404)
+    return web.Response(text="here after all")
 
-    @routes.route("*", "/accounts/login/")
-    async def login(request):
-        return web.Response(text="<form>please log in</form>", content_type="text/html")
 
-    @routes.route("*", "/cloudflare")
-    async def cloudflare(request):
-        body = "<html><head><title>Just a moment...</title></head><body>/cdn-cgi/challenge-platform/</body></html>"
-        return web.Response(status=403, text=body, content_type="text/html", headers={"cf-mitigated": "challenge"})
+@routes.route("*", "/head-drops")
+async def head_drops(request):
+    # A server that hangs up on HEAD but serves GET.
+    if request.method == "HEAD":
+        request.transport.close()
+        raise ConnectionResetError("dropped HEAD")
+    return web.Response(text="GET is fine")
 
-    @routes.route("*", "/retry-once/{key}")
-    async def retry_once(request):
-        key = request.match_info["key"]
-        if request.method == "GET":
-            state.hits[key] = state.hits.get(key, 0) + 1
-            if state.hits[key] == 1:
-                return web.Response(status=503, headers={"Retry-After": request.query.get("after", "1")})
-            return web.Response(text="back again")
-        return web.Response(status=503, headers={"Retry-After": "1"})
 
-    @routes.route("*", "/hang")
-    async def hang(request):
-        await asyncio.sleep(3600)
-        return web.Response(text="too late")
+@routes.route("*", "/redirect/{code}")
+async def redirect(request):
+    target = request.query.get("to", "/ok")
+    return web.Response(status=int(request.match_info["code"]), headers={"Location": target})
 
-    @routes.route("*", "/huge")
-    async def huge(request):
-        if request.method == "HEAD":
-            return web.Response(status=405)
-        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
-        await response.prepare(request)
-        chunk = b"x" * 65536
-        try:
-            for _ in range(16384):  # 1 GiB, far more than a checker should ever read
-                await response.write(chunk)
-                state.huge_bytes_sent += len(chunk)
-        except (ConnectionResetError, ConnectionError, RuntimeError):
-            pass
-        return response
 
-    @routes.route("*", "/flaky/{key}")
-    async def flaky(request):
-        # Answers what the test put in state.hits[key]: a status code (0 = 200).
-        code = state.hits.get(request.match_info["key"], 0) or 200
-        return web.Response(status=code, text=f"status {code}")
+@routes.route("*", "/chain/{n}")
+async def chain(request):
+    n = int(request.match_info["n"])
+    if n == 0:
+        return web.Response(text="end of chain")
+    return web.Response(status=302, headers={"Location": f"/chain/{n - 1}"})
 
-    fixed = {
-        "/not-found": 404,
-        "/gone": 410,
-        "/legal": 451,
-        "/unauthorized": 401,
-        "/forbidden": 403,
-        "/proxy-auth": 407,
-        "/rate-limited": 429,
-        "/linkedin": 999,
-        "/server-error": 500,
-        "/bad-gateway": 502,
-        "/unavailable": 503,
-        "/request-timeout": 408,
-    }
-    for path, code in fixed.items():
-        routes.route("*", path)(status(code))
-    routes.route("*", "/rate-limited-long")(status(429, **{"Retry-After": "3600"}))
-    routes.route("*", "/unavailable-long")(status(503, **{"Retry-After": "3600"}))
-    routes.route("*", "/not-implemented-head")(status(501))
 
-    app = web.Application(middlewares=[record])
+@routes.route("*", "/loop-a")
+async def loop_a(request):
+    return web.Response(status=302, headers={"Location": "/loop-b"})
+
+
+@routes.route("*", "/loop-b")
+async def loop_b(request):
+    return web.Response(status=302, headers={"Location": "/loop-a"})
+
+
+@routes.route("*", "/members-only")
+async def members_only(request):
+    return web.Response(status=302, headers={"Location": "/accounts/login/?next=/members-only"})
+
+
+@routes.route("*", "/accounts/login/")
+async def login(request):
+    return web.Response(text="<form>please log in</form>", content_type="text/html")
+
+
+@routes.route("*", "/cloudflare")
+async def cloudflare(request):
+    body = "<html><head><title>Just a moment...</title></head><body>/cdn-cgi/challenge-platform/</body></html>"
+    return web.Response(status=403, text=body, content_type="text/html", headers={"cf-mitigated": "challenge"})
+
+
+@routes.route("*", "/retry-once/{key}")
+async def retry_once(request):
+    key = request.match_info["key"]
+    state = request.app[STATE]
+    if request.method == "GET":
+        state.hits[key] = state.hits.get(key, 0) + 1
+        if state.hits[key] == 1:
+            return web.Response(status=503, headers={"Retry-After": request.query.get("after", "1")})
+        return web.Response(text="back again")
+    return web.Response(status=503, headers={"Retry-After": "1"})
+
+
+@routes.route("*", "/hang")
+async def hang(request):
+    await asyncio.sleep(3600)
+    return web.Response(text="too late")
+
+
+@routes.route("*", "/huge")
+async def huge(request):
+    if request.method == "HEAD":
+        return web.Response(status=405)
+    response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+    await response.prepare(request)
+    chunk = b"x" * 65536
+    state = request.app[STATE]
+    try:
+        for _ in range(16384):  # 1 GiB, far more than a checker should ever read
+            await response.write(chunk)
+            state.huge_bytes_sent += len(chunk)
+    except (ConnectionResetError, ConnectionError, RuntimeError):
+        pass
+    return response
+
+
+@routes.route("*", "/flaky/{key}")
+async def flaky(request):
+    # Answers what the test put in state.hits[key]: a status code (0 = 200).
+    code = request.app[STATE].hits.get(request.match_info["key"], 0) or 200
+    return web.Response(status=code, text=f"status {code}")
+
+
+FIXED = {
+    "/not-found": 404,
+    "/gone": 410,
+    "/legal": 451,
+    "/unauthorized": 401,
+    "/forbidden": 403,
+    "/proxy-auth": 407,
+    "/rate-limited": 429,
+    "/linkedin": 999,
+    "/server-error": 500,
+    "/bad-gateway": 502,
+    "/unavailable": 503,
+    "/request-timeout": 408,
+}
+for _path, _code in FIXED.items():
+    routes.route("*", _path)(_status(_code))
+routes.route("*", "/rate-limited-long")(_status(429, **{"Retry-After": "3600"}))
+routes.route("*", "/unavailable-long")(_status(503, **{"Retry-After": "3600"}))
+routes.route("*", "/not-implemented-head")(_status(501))
+
+
+def _app(state: ServerState, shared: dict | None) -> web.Application:
+    app = web.Application(middlewares=[_record(state, shared)])
+    app[STATE] = state
     app.add_routes(routes)
     return app
 
@@ -240,10 +271,13 @@ class LinkServer:
 
 def self_signed_context(directory) -> ssl.SSLContext:
     """A server TLS context with a throwaway self-signed certificate no client trusts."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed (needed to make a test certificate)")
     key, cert = directory / "key.pem", directory / "cert.pem"
     subprocess.run(
         [
-            "openssl",
+            openssl,
             "req",
             "-x509",
             "-newkey",

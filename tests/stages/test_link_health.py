@@ -9,6 +9,7 @@ from stages import link_services
 from stages.linkcheck import LinkResult, Status
 from stages.models import LinkCheck, LinkState, LinkStatus
 from tests.factories import AdminFactory, ResourceFactory, UserFactory
+from tests.queries import assert_database_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -131,12 +132,12 @@ def test_changed_url_starts_a_fresh_streak(fast_checks):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_recording_a_batch_takes_a_constant_number_of_queries(fast_checks, django_assert_num_queries, size):
+def test_recording_a_batch_takes_a_constant_number_of_queries(fast_checks, size):
     resources = ResourceFactory.create_batch(size)
     record(resources[0])  # warm-up: content types, first status row
     rows = [(r.pk, r.url, result(r.url)) for r in resources]
     # savepoint, insert missing statuses, lock statuses, insert history, update statuses, release
-    with django_assert_num_queries(6):
+    with assert_database_query_count(6):
         link_services.record_results(timezone.now(), rows)
 
 

@@ -56,7 +56,8 @@ def test_head_dropped_by_the_server_falls_back_to_get(web):
     assert result.status == Status.OK
     methods = [r.method for r in web.state.paths("/head-drops")]
     # aiohttp itself may retry the HEAD once on a fresh connection before we switch.
-    assert methods[-1] == "GET" and set(methods[:-1]) == {"HEAD"}
+    assert methods[-1] == "GET"
+    assert set(methods[:-1]) == {"HEAD"}
 
 
 def test_user_agent_names_the_app(web):
@@ -90,7 +91,7 @@ def test_permanent_then_temporary_redirect_suggests_the_permanent_target(web):
 # --- broken -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path,code", [("/not-found", 404), ("/gone", 410), ("/legal", 451)])
+@pytest.mark.parametrize(("path", "code"), [("/not-found", 404), ("/gone", 410), ("/legal", 451)])
 def test_not_there_4xx_is_broken(web, path, code):
     result = check(web.url(path))
     assert (result.status, result.http_status) == (Status.BROKEN, code)
@@ -133,7 +134,7 @@ def test_untrusted_certificate_is_a_tls_failure(tls_server):
 
 
 @pytest.mark.parametrize(
-    "path,code",
+    ("path", "code"),
     [("/unauthorized", 401), ("/forbidden", 403), ("/proxy-auth", 407), ("/rate-limited", 429), ("/linkedin", 999)],
 )
 def test_robot_refusals_are_unverifiable(web, path, code):
@@ -188,7 +189,7 @@ def test_http_408_is_a_timeout(web):
     assert check(web.url("/request-timeout")).status == Status.TIMEOUT
 
 
-@pytest.mark.parametrize("path,code", [("/server-error", 500), ("/bad-gateway", 502), ("/unavailable", 503)])
+@pytest.mark.parametrize(("path", "code"), [("/server-error", 500), ("/bad-gateway", 502), ("/unavailable", 503)])
 def test_5xx_is_a_server_error(web, path, code):
     result = check(web.url(path))
     assert (result.status, result.http_status) == (Status.SERVER_ERROR, code)
@@ -198,7 +199,7 @@ def test_5xx_is_a_server_error(web, path, code):
 
 
 @pytest.mark.parametrize(
-    "url,reason",
+    ("url", "reason"),
     [
         ("ftp://example.com/file", "not an http(s) URL"),
         ("mailto:someone@example.com", "not an http(s) URL"),

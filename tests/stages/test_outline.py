@@ -10,14 +10,15 @@ from progress.models import Status
 from stages.models import Resource, Stage
 from stages.outline import CURRICULUM_OUTLINE, outline
 from tests import factories
+from tests.queries import assert_database_query_count
 
 pytestmark = pytest.mark.django_db
 
 
-def test_outline_is_read_from_the_database_once_then_from_the_cache(curriculum, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_outline_is_read_from_the_database_once_then_from_the_cache(curriculum):
+    with assert_database_query_count(2):
         first = outline()
-    with django_assert_num_queries(0):
+    with assert_database_query_count(0):
         second = outline()
     assert [r.pk for r in second.resources] == [r.pk for r in first.resources] != []
 
@@ -46,7 +47,8 @@ def test_admin_renaming_a_resource_shows_on_the_next_dashboard(client, learner, 
     assert response.status_code == 302
     client.force_login(learner)
     html = client.get(reverse("dashboard")).content.decode()
-    assert "New title" in html and "Old title" not in html
+    assert "New title" in html
+    assert "Old title" not in html
 
 
 def test_adding_a_stage_shows_on_the_next_dashboard(learner_client, curriculum):

@@ -50,7 +50,8 @@ def test_password_reset_with_smtp_down_answers_normally_and_queues_the_email(
         response = client.post(reverse("account_reset_password"), {"email": learner.email})
     assert response.status_code == 302
     record = SentEmail.objects.get(to=learner.email)
-    assert record.status == "queued" and "password_reset" in record.template
+    assert record.status == "queued"
+    assert "password_reset" in record.template
 
 
 def test_the_queued_email_is_delivered_after_the_request_commits(

@@ -7,20 +7,21 @@ from django.urls import reverse
 
 from dlcurriculum.users.backends import AuthenticationBackend, ModelBackend
 from dlcurriculum.users.models import MENTORS_GROUP
+from tests.queries import assert_database_query_count
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("backend", [ModelBackend, AuthenticationBackend])
-def test_backend_loads_a_mentor_with_the_role_in_one_query(backend, mentor, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_backend_loads_a_mentor_with_the_role_in_one_query(backend, mentor):
+    with assert_database_query_count(1):
         user = backend().get_user(mentor.pk)
         assert user.is_mentor is True
 
 
 @pytest.mark.parametrize("backend", [ModelBackend, AuthenticationBackend])
-def test_backend_loads_a_learner_as_no_mentor_in_one_query(backend, learner, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_backend_loads_a_learner_as_no_mentor_in_one_query(backend, learner):
+    with assert_database_query_count(1):
         user = backend().get_user(learner.pk)
         assert user.is_mentor is False
 
@@ -52,12 +53,12 @@ def test_a_session_survives_a_cache_flush(learner_client):
     assert response.status_code == 200
 
 
-def test_a_signed_in_page_reads_the_session_from_the_cache_not_the_database(learner_client, django_assert_num_queries):
+def test_a_signed_in_page_reads_the_session_from_the_cache_not_the_database(learner_client):
     url = reverse("stages:overview")
     learner_client.get(url)  # warm-up: the first read puts the session in the cache
-    with django_assert_num_queries(3) as ctx:  # user (and whether the session still exists), stages, progress rows
+    with assert_database_query_count(3) as ctx:  # user (and whether the session still exists), stages, progress rows
         learner_client.get(url)
-    assert not any("session_data" in q["sql"] for q in ctx.captured_queries)
+    assert not any("session_data" in q["sql"] for q in ctx)
 
 
 def test_a_session_in_the_cache_but_gone_from_the_database_signs_nobody_in(learner_client, settings):
@@ -67,7 +68,8 @@ def test_a_session_in_the_cache_but_gone_from_the_database_signs_nobody_in(learn
     assert learner_client.get(dashboard).status_code == 200  # the session is now in the cache
     Session.objects.all().delete()  # signed out while the cache could not be told
     response = learner_client.get(dashboard)
-    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
 
 
 def test_signing_out_deletes_the_session_row(learner_client):

@@ -102,7 +102,7 @@ PRINT_PROXY_SETTINGS = (
 
 def _settings_in_a_fresh_process(**env):
     """The settings a new process reads from its environment (only the ALLAUTH_ variables given, if any)."""
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py, fixed arguments
+    return subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", PRINT_PROXY_SETTINGS],
         cwd=ROOT,
         env={

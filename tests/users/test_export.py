@@ -87,7 +87,7 @@ def test_csv_export_defuses_spreadsheet_formulas(learner_client, history):
     assert read_csv(archive, "profile.csv")[0]["why"] == "'=To understand transformers"
 
 
-@pytest.mark.parametrize("text, expected", [("=1+1", "'=1+1"), ("@SUM", "'@SUM"), ("plain", "plain"), ("", "")])
+@pytest.mark.parametrize(("text", "expected"), [("=1+1", "'=1+1"), ("@SUM", "'@SUM"), ("plain", "plain"), ("", "")])
 def test_spreadsheet_safe_prefixes_only_formula_starts(text, expected):
     assert spreadsheet_safe(text) == expected
 

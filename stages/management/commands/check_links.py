@@ -4,6 +4,7 @@ import gc
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -69,8 +70,7 @@ class Command(BaseCommand):
             if path == "-":
                 lines = sys.stdin.read().splitlines()
             else:
-                with open(path, encoding="utf-8") as handle:
-                    lines = handle.read().splitlines()
+                lines = Path(path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]

@@ -49,7 +49,8 @@ def test_in_progress_resource_is_still_next_up():
 
 def test_learner_with_every_core_resource_done_or_skipped_is_finished():
     digest = build_digest(curriculum(), {11: "done", 12: "skipped", 21: "done", 22: "done"}, LAST_VISIT)
-    assert digest.finished and digest.next_up is None
+    assert digest.finished
+    assert digest.next_up is None
 
 
 def test_new_resources_are_those_added_after_the_last_visit_to_started_stages():

@@ -8,8 +8,6 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.users.models import User
@@ -17,6 +15,7 @@ from progress.models import Activity, Reminder, ResourceProgress
 from progress.reminders.sending import run_reminder_pass
 from stages.models import Resource
 from tests import factories
+from tests.queries import assert_database_query_count
 
 from .conftest import NOW
 
@@ -60,7 +59,8 @@ def test_reminder_has_plain_text_and_html_versions(small_curriculum, make_learne
     run_reminder_pass()
     html, mimetype = mailoutbox[0].alternatives[0]
     assert mimetype == "text/html"
-    assert "<h2>Next up</h2>" in html and "AlphaGo learned &amp; won" in html
+    assert "<h2>Next up</h2>" in html
+    assert "AlphaGo learned &amp; won" in html
     assert "<" not in mailoutbox[0].body.split("--")[0]
 
 
@@ -69,7 +69,8 @@ def test_reminder_carries_one_click_unsubscribe_headers(small_curriculum, make_l
     run_reminder_pass()
     headers = mailoutbox[0].extra_headers
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert headers["List-Unsubscribe"].startswith("<") and "/mail/unsubscribe/" in headers["List-Unsubscribe"]
+    assert headers["List-Unsubscribe"].startswith("<")
+    assert "/mail/unsubscribe/" in headers["List-Unsubscribe"]
 
 
 def test_reminder_lists_resources_added_since_the_last_visit_to_started_stages(
@@ -86,7 +87,8 @@ def test_reminder_lists_resources_added_since_the_last_visit_to_started_stages(
     Resource.objects.filter(pk=untouched_stage_addition.pk).update(created_at=NOW - timedelta(days=2))
     run_reminder_pass()
     body = mailoutbox[0].body
-    assert "New since your last visit:" in body and "Fresh Notebook (A Practical Encounter)" in body
+    assert "New since your last visit:" in body
+    assert "Fresh Notebook (A Practical Encounter)" in body
     assert "Unseen" not in body
 
 
@@ -134,7 +136,8 @@ def test_learner_who_finished_everything_gets_no_reminder(small_curriculum, make
     learner = make_learner()
     finish_everything(learner, small_curriculum)
     result = run_reminder_pass()
-    assert mailoutbox == [] and result.finished == 1
+    assert mailoutbox == []
+    assert result.finished == 1
 
 
 def test_learner_is_reminded_at_the_preferred_hour_of_their_time_zone(
@@ -199,7 +202,8 @@ def test_every_reminder_sent_is_recorded_with_recipient_and_reason(
     record = SentEmail.objects.get()
     reminder = Reminder.objects.get()
     assert (record.to, record.user, record.template, record.status) == (learner.email, learner, "reminder", "sent")
-    assert record.reason == f"reminder {reminder.period}" and reminder.status == "sent"
+    assert record.reason == f"reminder {reminder.period}"
+    assert reminder.status == "sent"
 
 
 class CrashAfter(LocmemBackend):
@@ -255,7 +259,7 @@ def test_reminder_failing_every_attempt_is_recorded_as_failed(
     assert SentEmail.objects.get().status == "failed"
 
 
-def _queries_for_one_pass(n_learners, touched_per_learner, curriculum, make_learner):
+def _one_pass(n_learners, touched_per_learner, curriculum, make_learner):
     for _ in range(n_learners):
         learner = make_learner()
         for r in list(curriculum.resources.values())[:touched_per_learner]:
@@ -263,27 +267,24 @@ def _queries_for_one_pass(n_learners, touched_per_learner, curriculum, make_lear
             Activity.objects.create(user=learner, resource=r, status="in_progress")
     Activity.objects.update(created_at=NOW - timedelta(days=30))
     cache.clear()  # both passes read the curriculum outline from the database, not one from the cache
-    with CaptureQueriesContext(connection) as queries:
+    with assert_database_query_count(12):
         result = run_reminder_pass(batch_size=50)
-    assert result.sent == n_learners and result.batches == 1
-    return len(queries)
+    assert result.sent == n_learners
+    assert result.batches == 1
 
 
 def test_queries_per_batch_do_not_grow_with_learners_or_history(small_curriculum, make_learner, frozen_now, mailoutbox):
-    few = _queries_for_one_pass(3, 1, small_curriculum, make_learner)
+    _one_pass(3, 1, small_curriculum, make_learner)
     User.objects.all().delete()  # same curriculum, a new and larger set of learners
-    many = _queries_for_one_pass(30, 5, small_curriculum, make_learner)
-    assert few == many
+    _one_pass(30, 5, small_curriculum, make_learner)
 
 
-def test_a_batch_takes_a_fixed_number_of_queries(
-    small_curriculum, make_learner, frozen_now, mailoutbox, django_assert_num_queries
-):
+def test_a_batch_takes_a_fixed_number_of_queries(small_curriculum, make_learner, frozen_now, mailoutbox):
     for _ in range(20):
         make_learner()
     # curriculum (2) + one batch (candidates, progress, insert, claim, claimed rows, 2 writes in a savepoint
     # pair, as the test runs inside a transaction) + the empty last page.
-    with django_assert_num_queries(12):
+    with assert_database_query_count(12):
         result = run_reminder_pass(batch_size=100)
     assert result.sent == 20
 
@@ -309,10 +310,13 @@ def test_reminder_claimed_by_a_run_that_died_is_sent_once_after_its_lease(
     time_machine.move_to(NOW + lease + timedelta(minutes=1), tick=False)
     run_reminder_pass()
     run_reminder_pass()
-    assert len(mailoutbox) == 1 and Reminder.objects.get().status == "sent"
+    assert len(mailoutbox) == 1
+    assert Reminder.objects.get().status == "sent"
 
 
 def test_dry_run_sends_and_records_nothing(small_curriculum, make_learner, frozen_now, mailoutbox):
     make_learner()
     result = run_reminder_pass(dry_run=True)
-    assert result.due == 1 and mailoutbox == [] and not Reminder.objects.exists()
+    assert result.due == 1
+    assert mailoutbox == []
+    assert not Reminder.objects.exists()

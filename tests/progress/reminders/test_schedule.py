@@ -64,7 +64,7 @@ def test_preferred_hour_follows_the_end_of_daylight_saving():
     # New York leaves summer time on Sunday 1 November 2026: 09:00 local is 13:00 UTC before, 14:00 UTC after.
     p = prefs(hour=9, tz="America/New_York", days=1)
     window = timedelta(hours=1)
-    before = dict(last_active=at(2026, 10, 20, 12, 0), window=window)
+    before = {"last_active": at(2026, 10, 20, 12, 0), "window": window}
     assert due_period(p, now=at(2026, 10, 31, 13, 30), **before) is not None
     assert due_period(p, now=at(2026, 11, 2, 13, 30), **before) is None
     assert due_period(p, now=at(2026, 11, 2, 14, 30), **before) is not None

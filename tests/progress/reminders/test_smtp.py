@@ -57,7 +57,8 @@ def test_address_refused_by_the_server_is_a_permanent_failure_visible_in_admin(
     assert (result.failed, reminder.status, reminder.attempts) == (1, "failed", 1)
     assert "No such user" in reminder.last_error
     page = admin_client.get("/admin/progress/reminder/?status__exact=failed")
-    assert b"gone@example.com" in page.content and b"No such user" in page.content
+    assert b"gone@example.com" in page.content
+    assert b"No such user" in page.content
     assert SentEmail.objects.get().status == "failed"
 
 
@@ -84,7 +85,8 @@ def test_all_reminders_of_a_batch_share_one_smtp_connection(small_curriculum, ma
 
     smtp_server.handle_DATA = remember_session
     run_reminder_pass(batch_size=10)
-    assert len(smtp_server.received) == 4 and len(sessions) == 1
+    assert len(smtp_server.received) == 4
+    assert len(sessions) == 1
 
 
 def test_admin_can_send_a_permanently_failed_reminder_again(

@@ -13,7 +13,8 @@ from progress.tasks import send_reminders
 def test_reminders_are_scheduled_every_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["mail-send-reminders"]
     assert entry["task"] == send_reminders.name
-    assert entry["schedule"].minute == {0} and len(entry["schedule"].hour) == 24
+    assert entry["schedule"].minute == {0}
+    assert len(entry["schedule"].hour) == 24
 
 
 @pytest.mark.redis

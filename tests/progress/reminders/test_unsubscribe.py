@@ -33,7 +33,8 @@ def test_link_shows_a_confirmation_without_login_and_changes_nothing(client, lea
 
 def test_confirming_turns_reminders_off(client, learner):
     response = client.post(link_for(learner))
-    assert response.status_code == 200 and b"Reminders stopped" in response.content
+    assert response.status_code == 200
+    assert b"Reminders stopped" in response.content
     assert frequency_of(learner) == "off"
 
 
@@ -63,7 +64,8 @@ def garbage(learner, other):
 @pytest.mark.parametrize("tamper", [forged_for_another_learner, altered_signature, garbage])
 def test_tampered_link_is_refused_and_changes_nothing(client, learner, other_learner, tamper):
     response = client.post(f"/mail/unsubscribe/{tamper(learner, other_learner)}/")
-    assert response.status_code == 400 and b"not valid" in response.content
+    assert response.status_code == 400
+    assert b"not valid" in response.content
     assert frequency_of(learner) == frequency_of(other_learner) == "inactivity"
 
 
@@ -72,7 +74,8 @@ def test_expired_link_is_refused_with_a_way_forward(client, learner, time_machin
     link = link_for(learner)
     time_machine.move_to(NOW + timedelta(days=settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS + 1), tick=False)
     response = client.post(link)
-    assert response.status_code == 410 and b"expired" in response.content
+    assert response.status_code == 410
+    assert b"expired" in response.content
     assert frequency_of(learner) == "inactivity"
 
 
@@ -94,7 +97,8 @@ def test_unsubscribe_link_from_a_reminder_stops_the_next_ones(
     client.post(url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
     time_machine.move_to(NOW + timedelta(days=7), tick=False)
     run_reminder_pass()
-    assert len(mailoutbox) == 1 and frequency_of(learner) == "off"
+    assert len(mailoutbox) == 1
+    assert frequency_of(learner) == "off"
 
 
 def test_unsubscribing_cancels_a_reminder_waiting_for_retry(client, learner):

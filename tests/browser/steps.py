@@ -1,9 +1,8 @@
-"""Shared steps for the capstone browser tests: notebooks made with nbformat, sign-in, upload."""
+"""Steps the browser journeys share: signing in, notebooks made with nbformat, the capstone upload."""
 
 import re
 
 import nbformat
-import pytest
 from nbformat.v4 import new_notebook
 from playwright.sync_api import expect
 
@@ -12,18 +11,19 @@ from tests.factories import PASSWORD
 CAPSTONE_STAGE = "/stages/capstone-1/"
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def fill_sign_in_form(page, user):
+    """On the sign-in page: the user's e-mail and the factories' password, then submit."""
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    page.wait_for_load_state()
 
 
-@pytest.fixture(autouse=True)
-def _tasks_in_live_server(tasks_in_process):
-    """Run enqueued tasks in the live server's thread, also when REDIS_URL points at a broker.
-
-    The report is then ready when the page after the upload loads. The real worker on
-    real Redis is proven in tests/capstones/test_worker.py.
-    """
+def sign_in(page, live_server, user):
+    """Sign in through the real form; signed in once the nav offers to log out."""
+    page.goto(live_server.url + "/accounts/login/")
+    fill_sign_in_form(page, user)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def notebook(*cells) -> nbformat.NotebookNode:
@@ -36,15 +36,6 @@ def write_notebook(tmp_path, nb, name: str):
     path = tmp_path / name
     path.write_text(nbformat.writes(nb), encoding="utf-8")
     return path
-
-
-def sign_in(page, live_server, user):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
-    page.wait_for_load_state()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def submit_first_iteration(page, live_server, notebook_path, *, title: str):
