@@ -1,28 +1,56 @@
+from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableTabularInline
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, F, Q
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
 
 from dlcurriculum.tasks import enqueue_on_commit
 
-from . import link_selectors, link_services
+from . import curriculum_export, history, link_selectors, link_services
+from .admin_preview import MarkdownPreviewMixin
 from .models import CapstoneBrief, Framework, LinkState, LinkStatus, ProjectIdea, Resource, SeededKey, Stage
 from .tasks import check_links
 
+# Before any VersionAdmin below registers the models itself (with followed inlines, whose revert deletes).
+history.register()
 
-class ResourceInline(admin.TabularInline):
+
+class ResourceInline(SortableTabularInline):
+    """Drag to reorder; the rest of a resource's fields are on its own page (the change link)."""
+
     model = Resource
     extra = 0
-    fields = ["order", "title", "url", "kind", "authors", "optional", "cost", "key"]
+
+    class Media:
+        js = ["stages/admin_sortable_keys.js"]
+        css = {"all": ["stages/admin_preview.css"]}
+
+    fields = ["order", "title", "url", "kind", "optional", "key"]
+    # Plain inputs of a set size: the admin's URL widget ("Currently: ... Change:") doubles each row's width.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+        models.SlugField: {"widget": forms.TextInput(attrs={"size": 14})},
+        models.URLField: {"widget": forms.URLInput(attrs={"size": 26})},
+    }
     prepopulated_fields = {"key": ["title"]}
     ordering = ["order"]
     show_change_link = True
 
 
+class _VersionedStageAdmin(VersionAdmin):
+    # The sortable mixin wraps whatever change list this names (export and "recover deleted" links).
+    change_list_template = "admin/stages/stage/change_list.html"
+
+
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(SortableAdminMixin, MarkdownPreviewMixin, _VersionedStageAdmin):
+    markdown_fields = ["body"]
     list_display = ["order", "title", "slug", "resource_count", "updated_at"]
     list_display_links = ["title"]
     search_fields = ["title", "summary", "body"]
@@ -47,6 +75,18 @@ class StageAdmin(admin.ModelAdmin):
     def resource_count(self, obj):
         return obj.resource_total
 
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view), name="stages_stage_export_curriculum")
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The current curriculum as the file `load_curriculum` reads, to review, version or move elsewhere."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(curriculum_export.export_text(), content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="curriculum.yaml"'
+        return response
+
 
 class LinkStateFilter(admin.SimpleListFilter):
     title = "link status"
@@ -70,7 +110,8 @@ RECENT_CHECKS_SHOWN = 20
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(VersionAdmin):
+    change_list_template = "admin/stages/resource/change_list.html"
     list_display = [
         "title",
         "stage",
@@ -190,7 +231,10 @@ class SeededKeyAdmin(admin.ModelAdmin):
     search_fields = ["key"]
 
 
-class ProjectIdeaInline(admin.TabularInline):
+class ProjectIdeaInline(SortableTabularInline):
+    class Media:
+        js = ["stages/admin_sortable_keys.js"]
+
     model = ProjectIdea
     extra = 0
     fields = ["order", "title", "url"]
@@ -198,7 +242,8 @@ class ProjectIdeaInline(admin.TabularInline):
 
 
 @admin.register(CapstoneBrief)
-class CapstoneBriefAdmin(admin.ModelAdmin):
+class CapstoneBriefAdmin(SortableAdminBase, MarkdownPreviewMixin, VersionAdmin):
+    markdown_fields = ["rules"]
     list_display = ["title", "stage", "focus"]
     list_select_related = ["stage"]
     search_fields = ["title", "focus", "rules"]
@@ -208,13 +253,13 @@ class CapstoneBriefAdmin(admin.ModelAdmin):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(VersionAdmin):
     list_display = ["name", "module", "url"]
     search_fields = ["name", "module"]
 
 
 @admin.register(ProjectIdea)
-class ProjectIdeaAdmin(admin.ModelAdmin):
+class ProjectIdeaAdmin(VersionAdmin):
     list_display = ["title", "brief", "order", "url"]
     list_filter = ["brief"]
     list_select_related = ["brief"]

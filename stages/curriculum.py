@@ -173,7 +173,9 @@ def parse(text: str) -> Curriculum:
     modules: set[str] = set()
     for i, item in enumerate(root.items("frameworks")):
         r = _Reader(item, f"frameworks{_label(i, item, 'module')}")
-        fw = FrameworkData(name=r.text("name", max_length=80), module=r.text("module", max_length=80), url=r.url("url"))
+        fw = FrameworkData(
+            name=r.text("name", max_length=80), module=r.text("module", max_length=80), url=r.url("url", required=False)
+        )
         if fw.module in modules:
             r.fail(f"module {fw.module!r} is listed twice")
         modules.add(fw.module)
@@ -271,3 +273,72 @@ def read(path: Path) -> Curriculum:
 
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "curriculum.yaml"
+
+
+class _Block(str):
+    """Text written as a YAML literal block (``|``), so Markdown keeps its line breaks in the file."""
+
+
+def _block_representer(dumper: yaml.SafeDumper, value: _Block):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|" if "\n" in value else None)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Block, _block_representer)
+
+
+def _resource_dict(resource: ResourceData) -> dict:
+    data = {"key": resource.key, "title": resource.title, "url": resource.url, "kind": resource.kind}
+    if resource.authors:
+        data["authors"] = resource.authors
+    if resource.cost != "unknown":
+        data["cost"] = resource.cost
+    if resource.optional:
+        data["optional"] = True
+    if resource.description:
+        data["description"] = _Block(resource.description)
+    return data
+
+
+def _capstone_dict(capstone: CapstoneData) -> dict:
+    return {
+        "key": capstone.key,
+        "title": capstone.title,
+        "focus": capstone.focus,
+        "rules": _Block(capstone.rules + "\n"),
+        "allowed": list(capstone.allowed),
+        "forbidden": list(capstone.forbidden),
+        "ideas": [{"title": idea.title, **({"url": idea.url} if idea.url else {})} for idea in capstone.ideas],
+    }
+
+
+def _stage_dict(stage: StageData) -> dict:
+    data = {"slug": stage.slug, "order": stage.order, "title": stage.title, "summary": stage.summary}
+    if stage.body:
+        data["body"] = _Block(stage.body + "\n")
+    data["resources"] = [_resource_dict(r) for r in stage.resources]
+    if stage.capstone:
+        data["capstone"] = _capstone_dict(stage.capstone)
+    return data
+
+
+def dump(curriculum: Curriculum) -> str:
+    """The curriculum in the file format `parse` reads: ``parse(dump(c)) == c``.
+
+    Resources and ideas are written in their order (the file gives order by position).
+    """
+    document = {
+        "version": 1,
+        "frameworks": [
+            {"name": f.name, "module": f.module, **({"url": f.url} if f.url else {})} for f in curriculum.frameworks
+        ],
+        "stages": [_stage_dict(stage) for stage in curriculum.stages],
+    }
+    header = (
+        '# "Learning Deep Learning" by Philipp Muens (2019), as data: written by `manage.py export_curriculum`.\n'
+        "# Loaded by `python manage.py load_curriculum`. Keys are stable identifiers.\n"
+    )
+    return header + yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)

@@ -22,4 +22,5 @@ def link_report() -> dict:
         "total": total,
         "flagged_count": current.filter(flagged=True).count(),
         "statuses": attention,
+        "unchecked_count": counts[LinkState.UNCHECKED],
     }

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 
 class Stage(models.Model):
-    order = models.PositiveSmallIntegerField(unique=True, help_text="Position in the curriculum, from 1.")
+    order = models.PositiveSmallIntegerField(help_text="Position in the curriculum, from 1.")
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=500, help_text="One or two sentences for the overview.")
@@ -14,7 +14,13 @@ class Stage(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.CheckConstraint(condition=Q(order__gte=1), name="stages_stage_order_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(order__gte=1), name="stages_stage_order_positive"),
+            # Deferred so that reordering (dragging in the admin) may pass through duplicates within one save.
+            models.UniqueConstraint(
+                fields=["order"], name="stages_stage_unique_order", deferrable=models.Deferrable.DEFERRED
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import reversion
 from django.db import transaction
 from django.db.models import Max
 
@@ -133,7 +134,8 @@ class _Loader:
 
 def load_curriculum(curriculum: cur.Curriculum, *, update: bool = False) -> LoadReport:
     """Load ``curriculum`` into the database in one transaction; idempotent."""
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment("Loaded from the curriculum file.")
         loader = _Loader(update=update)
         frameworks = loader.frameworks(curriculum.frameworks)
         for stage_data in curriculum.stages:

@@ -114,6 +114,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def get_full_name(self) -> str:
+        # AbstractUser's joins first and last name, which this model does not have ("None None").
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@", 1)[0]

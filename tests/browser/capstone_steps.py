@@ -44,7 +44,7 @@ def sign_in(page, live_server, user):
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
     page.wait_for_load_state()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def submit_first_iteration(page, live_server, notebook_path, *, title: str):

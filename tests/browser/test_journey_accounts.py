@@ -37,7 +37,7 @@ def test_visitor_signs_up_verifies_by_email_and_browses_the_curriculum(
     page.goto(live_server.url + _verification_path(mailoutbox))
     page.get_by_role("button", name=re.compile("Confirm", re.I)).click()
     page.wait_for_load_state()
-    assert page.get_by_role("button", name="Log out").is_visible()
+    assert page.get_by_role("button", name="Sign out").is_visible()
 
     page.goto(live_server.url + "/stages/")
     screenshot(page, "overview")

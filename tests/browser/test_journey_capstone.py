@@ -168,7 +168,7 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     expect(visitor.get_by_role("heading", name="Ada Learner's deep learning portfolio")).to_be_visible()
     expect(visitor.get_by_role("heading", name="Digits with a CNN")).to_be_visible()
     expect(visitor.get_by_text("Now with a justified learning rate.")).to_be_visible()
-    expect(visitor.get_by_role("link", name="Log in")).to_be_visible()
+    expect(visitor.get_by_role("link", name="Sign in")).to_be_visible()
     expect(
         visitor.frame_locator("iframe.notebook-frame").get_by_role("heading", name=re.compile("version 2"))
     ).to_be_visible()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from stages.models import LinkState, LinkStatus
 from tests.factories import ResourceFactory, StageFactory, UserFactory
@@ -176,3 +177,27 @@ def test_change_page_shows_only_the_latest_checks_newest_first(admin_client_):
     assert f"run-{oldest_shown:03d}" in html
     assert f"run-{oldest_shown - 1:03d}" not in html
     assert html.index(f"run-{newest:03d}") < html.index(f"run-{oldest_shown:03d}")
+
+
+def _checked_ok(resource):
+    LinkStatus.objects.create(resource=resource, url=resource.url, status=LinkState.OK, last_checked=timezone.now())
+
+
+def test_link_report_says_when_no_link_was_ever_checked(admin_client_):
+    ResourceFactory.create_batch(2)
+    html = admin_client_.get(reverse(REPORT)).content.decode()
+    assert "No link has been checked yet" in html
+    assert "Every" not in html
+
+
+def test_link_report_counts_the_links_not_checked_yet_beside_the_good_ones(admin_client_):
+    _checked_ok(ResourceFactory())
+    ResourceFactory()
+    html = admin_client_.get(reverse(REPORT)).content.decode()
+    assert "Every checked link works; 1 link has not been checked yet." in html
+
+
+def test_link_report_says_every_link_works_only_when_all_were_checked(admin_client_):
+    for resource in ResourceFactory.create_batch(2):
+        _checked_ok(resource)
+    assert "<p>Every link works.</p>" in admin_client_.get(reverse(REPORT)).content.decode()

@@ -94,14 +94,14 @@ def test_why_prompt_keeps_where_the_learner_was_going(client, learner):
 def test_sign_in_with_a_why_goes_straight_on(client, learner):
     learner.why = "Because"
     learner.save()
-    assert login(client, learner)["Location"] == reverse("home")
+    assert login(client, learner)["Location"] == reverse("dashboard")
 
 
 def test_skipping_the_why_prompt_stops_it_coming_back(client, learner):
     login(client, learner)
     client.post(reverse("users:why"), {"skip": "1", "next": "/stages/"})
     client.logout()
-    assert login(client, learner)["Location"] == reverse("home")
+    assert login(client, learner)["Location"] == reverse("dashboard")
 
 
 def test_answering_the_why_prompt_saves_it_and_continues(client, learner):

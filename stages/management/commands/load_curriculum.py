@@ -1,8 +1,9 @@
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from stages import curriculum
+from stages import curriculum, history
 from stages.services import load_curriculum
 
 
@@ -24,6 +25,10 @@ class Command(BaseCommand):
         except curriculum.CurriculumError as exc:
             raise CommandError(f"{options['file']}: {exc}. Nothing was changed.") from exc
         report = load_curriculum(data, update=options["update"])
+        # Content that predates its history (or was made outside the admin) gets a first version, so that
+        # its first edit in the admin can be reverted.
+        for model in history.VERSIONED:
+            call_command("createinitialrevisions", model._meta.label, comment="First recorded state.", verbosity=0)
         for line in report.lines():
             self.stdout.write(f"  {line}")
         verdict = "Curriculum loaded." if report.changed() else "Curriculum already up to date; nothing changed."

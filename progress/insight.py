@@ -1,0 +1,235 @@
+"""How learners use the curriculum, for the people who maintain it.
+
+Every figure comes from a fixed number of grouped queries, whatever the number of learners;
+medians are taken in Python over one row per learner and resource (or stage), which the
+database has already reduced.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from stages.models import LinkStatus, Resource, Stage
+
+from .models import Activity, ResourceProgress, Status
+
+CACHE_KEY = "progress:insight:v1"
+CACHE_SECONDS = 300
+# A learner whose last change is older than this has stopped, for "where learners stop".
+STALL_AFTER = timedelta(days=30)
+# A learner with a change more recent than this is active, for "who a broken link affects".
+ACTIVE_WITHIN = timedelta(days=30)
+
+
+@dataclass
+class ResourceUse:
+    resource_id: int
+    title: str
+    optional: bool
+    started: int = 0
+    finished: int = 0
+    skipped: int = 0
+    median_days_to_finish: float | None = None
+    stalled_here: int = 0
+
+
+@dataclass
+class StageUse:
+    stage_id: int
+    title: str
+    order: int
+    resources: list[ResourceUse] = field(default_factory=list)
+    finished_by: int = 0
+    median_days: float | None = None
+    stalled: int = 0
+
+
+@dataclass
+class BrokenLinkReach:
+    resource_id: int
+    title: str
+    stage_title: str
+    url: str
+    learners_ahead: int
+
+
+@dataclass
+class Insight:
+    stages: list[StageUse]
+    broken_links: list[BrokenLinkReach]
+    active_learners: int
+    stalled_learners: int
+    most_skipped: list[ResourceUse]
+    computed_at: object
+
+
+def insight(*, use_cache: bool = True) -> Insight:
+    """The insight page's figures, cached briefly: they are read by a few admins and cost a few scans."""
+    if use_cache:
+        cached = cache.get(CACHE_KEY)
+        if cached is not None:
+            return cached
+    result = _compute(now=timezone.now())
+    cache.set(CACHE_KEY, result, CACHE_SECONDS)
+    return result
+
+
+def _days(delta: timedelta) -> float:
+    return delta.total_seconds() / 86400
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def _compute(*, now) -> Insight:
+    stages = list(Stage.objects.order_by("order").values("pk", "title", "order"))
+    resources = list(Resource.objects.order_by("stage__order", "order").values("pk", "title", "optional", "stage_id"))
+    uses = {r["pk"]: ResourceUse(r["pk"], r["title"], r["optional"]) for r in resources}
+    learners = get_user_model().objects.filter(is_staff=False)
+
+    _count_statuses(uses)
+    _median_days_to_finish(uses)
+    stalled_learners = _count_stalls(uses, learners, now=now)
+
+    stage_uses = {s["pk"]: StageUse(s["pk"], s["title"], s["order"]) for s in stages}
+    for resource in resources:
+        stage_uses[resource["stage_id"]].resources.append(uses[resource["pk"]])
+    _stage_durations(stage_uses)
+    for stage in stage_uses.values():
+        stage.stalled = sum(r.stalled_here for r in stage.resources)
+
+    active = learners.filter(activities__created_at__gte=now - ACTIVE_WITHIN).distinct()
+    active_count = active.count()
+    return Insight(
+        stages=list(stage_uses.values()),
+        broken_links=_broken_link_reach(active, active_count),
+        active_learners=active_count,
+        stalled_learners=stalled_learners,
+        most_skipped=sorted((u for u in uses.values() if u.skipped), key=lambda u: -u.skipped)[:10],
+        computed_at=now,
+    )
+
+
+def _count_statuses(uses: dict[int, ResourceUse]) -> None:
+    """Started / finished / skipped per resource: one grouped query."""
+    counts = ResourceProgress.objects.values("resource_id").annotate(
+        started=Count("pk", filter=Q(status__in=[Status.IN_PROGRESS, Status.DONE])),
+        finished=Count("pk", filter=Q(status=Status.DONE)),
+        skipped=Count("pk", filter=Q(status=Status.SKIPPED)),
+    )
+    for row in counts.order_by():
+        if use := uses.get(row["resource_id"]):
+            use.started, use.finished, use.skipped = row["started"], row["finished"], row["skipped"]
+
+
+def _median_days_to_finish(uses: dict[int, ResourceUse]) -> None:
+    """Time from the first "in progress" to the first "done", per learner and resource."""
+    spans = (
+        Activity.objects.filter(resource__isnull=False)
+        .values("user_id", "resource_id")
+        .annotate(
+            began=Min("created_at", filter=Q(status=Status.IN_PROGRESS)),
+            ended=Min("created_at", filter=Q(status=Status.DONE)),
+        )
+        .filter(began__isnull=False, ended__isnull=False, ended__gte=F("began"))
+        .order_by()
+    )
+    durations: dict[int, list[float]] = {}
+    for row in spans:
+        durations.setdefault(row["resource_id"], []).append(_days(row["ended"] - row["began"]))
+    for resource_id, values in durations.items():
+        if resource_id in uses:
+            uses[resource_id].median_days_to_finish = _median(values)
+
+
+def _count_stalls(uses: dict[int, ResourceUse], learners, *, now) -> int:
+    """Where learners stop: the last resource touched by each learner inactive for a month."""
+    latest = Activity.objects.filter(user=OuterRef("pk"), resource__isnull=False).order_by("-created_at")
+    rows = (
+        learners.annotate(last_at=Subquery(latest.values("created_at")[:1]))
+        .annotate(last_resource=Subquery(latest.values("resource_id")[:1]))
+        .filter(last_at__lt=now - STALL_AFTER)
+        .values("last_resource")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    stalled = 0
+    for row in rows:
+        stalled += row["n"]
+        if row["last_resource"] in uses:
+            uses[row["last_resource"]].stalled_here = row["n"]
+    return stalled
+
+
+def _stage_durations(stage_uses: dict[int, StageUse]) -> None:
+    """Who finished each stage (every required resource done or skipped) and how long it took them:
+    from their first change in the stage to their last "done" or "skipped" of a required resource."""
+    required_per_stage = {
+        row["stage_id"]: row["n"]
+        for row in Resource.objects.filter(optional=False).values("stage_id").annotate(n=Count("pk")).order_by()
+    }
+    finished_rows = (
+        ResourceProgress.objects.filter(status__in=[Status.DONE, Status.SKIPPED], resource__optional=False)
+        .values("user_id", stage_id=F("resource__stage_id"))
+        .annotate(n=Count("resource_id", distinct=True))
+        .order_by()
+    )
+    finished = {(r["user_id"], r["stage_id"]) for r in finished_rows if r["n"] == required_per_stage.get(r["stage_id"])}
+    spans = (
+        Activity.objects.filter(resource__isnull=False)
+        .values("user_id", stage_id=F("resource__stage_id"))
+        .annotate(
+            began=Min("created_at"),
+            ended=Max("created_at", filter=Q(status__in=[Status.DONE, Status.SKIPPED], resource__optional=False)),
+        )
+        .order_by()
+    )
+    days: dict[int, list[float]] = {}
+    for row in spans:
+        if (row["user_id"], row["stage_id"]) in finished and row["ended"] is not None:
+            days.setdefault(row["stage_id"], []).append(_days(row["ended"] - row["began"]))
+    for _, stage_id in finished:
+        if stage_id in stage_uses:
+            stage_uses[stage_id].finished_by += 1
+    for stage_id, values in days.items():
+        if stage_id in stage_uses:
+            stage_uses[stage_id].median_days = _median(values)
+
+
+def _broken_link_reach(active, active_count: int) -> list[BrokenLinkReach]:
+    """Flagged links, and how many active learners still have them ahead (neither done nor skipped)."""
+    flagged = list(
+        LinkStatus.objects.filter(flagged=True, url=F("resource__url"))
+        .values("resource_id", "url", "resource__title", "resource__stage__title")
+        .order_by("resource__stage__order", "resource__order")
+    )
+    if not flagged:
+        return []
+    behind = {
+        row["resource_id"]: row["n"]
+        for row in ResourceProgress.objects.filter(
+            resource_id__in=[f["resource_id"] for f in flagged],
+            status__in=[Status.DONE, Status.SKIPPED],
+            user__in=active,
+        )
+        .values("resource_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .order_by()
+    }
+    reach = [
+        BrokenLinkReach(
+            f["resource_id"],
+            f["resource__title"],
+            f["resource__stage__title"],
+            f["url"],
+            active_count - behind.get(f["resource_id"], 0),
+        )
+        for f in flagged
+    ]
+    return sorted(reach, key=lambda b: -b.learners_ahead)

@@ -1,0 +1,62 @@
+"""The curriculum as it is in the database, in the curriculum file's terms (the reverse of the loader)."""
+
+from . import curriculum as cur
+from .models import CapstoneBrief, Framework, Stage
+
+
+def current_curriculum() -> cur.Curriculum:
+    """Everything an admin may have edited, read in a fixed number of queries."""
+    frameworks = tuple(cur.FrameworkData(f.name, f.module, f.url) for f in Framework.objects.order_by("pk"))
+    briefs = {
+        brief.stage_id: brief
+        for brief in CapstoneBrief.objects.prefetch_related("allowed_frameworks", "forbidden_frameworks", "ideas")
+    }
+    stages = []
+    for stage in Stage.objects.prefetch_related("resources").order_by("order"):
+        resources = tuple(
+            cur.ResourceData(
+                key=r.key,
+                order=position,
+                title=r.title,
+                url=r.url,
+                kind=r.kind,
+                authors=r.authors,
+                description=r.description.strip(),
+                optional=r.optional,
+                cost=r.cost,
+            )
+            for position, r in enumerate(sorted(stage.resources.all(), key=lambda r: r.order), start=1)
+        )
+        stages.append(
+            cur.StageData(
+                slug=stage.slug,
+                order=stage.order,
+                title=stage.title,
+                summary=stage.summary,
+                body=stage.body.strip(),
+                resources=resources,
+                capstone=_capstone(briefs.get(stage.pk)),
+            )
+        )
+    return cur.Curriculum(frameworks=frameworks, stages=tuple(stages))
+
+
+def _capstone(brief) -> cur.CapstoneData | None:
+    if brief is None:
+        return None
+    return cur.CapstoneData(
+        key=brief.key,
+        title=brief.title,
+        focus=brief.focus,
+        rules=brief.rules.strip(),
+        allowed=tuple(f.module for f in sorted(brief.allowed_frameworks.all(), key=lambda f: f.pk)),
+        forbidden=tuple(f.module for f in sorted(brief.forbidden_frameworks.all(), key=lambda f: f.pk)),
+        ideas=tuple(
+            cur.IdeaData(order=position, title=idea.title, url=idea.url)
+            for position, idea in enumerate(sorted(brief.ideas.all(), key=lambda i: i.order), start=1)
+        ),
+    )
+
+
+def export_text() -> str:
+    return cur.dump(current_curriculum())

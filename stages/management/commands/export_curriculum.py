@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from stages.curriculum_export import export_text
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the curriculum as it is in the database (admins' edits included) in the format load_curriculum "
+        "reads: to review changes, keep them in version control, or move them to another installation."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", type=Path, help="File to write; standard output when omitted.")
+
+    def handle(self, *args, **options):
+        text = export_text()
+        if options["output"]:
+            options["output"].write_text(text, encoding="utf-8")
+            self.stderr.write(self.style.SUCCESS(f"Curriculum written to {options['output']}."))
+        else:
+            self.stdout.write(text, ending="")
