@@ -15,7 +15,7 @@ from dlcurriculum.shared_reads import SharedRead
 from stages.models import CapstoneBrief
 
 from .models import Comment, Iteration, Portfolio, Report, Review, Submission
-from .policy import claim_is_stale, may_view
+from .policy import claim_is_stale, is_reviewing, may_claim, may_view
 
 Status = Submission.Status
 
@@ -65,9 +65,9 @@ def queue_page(user, page_number=None) -> Page:
     rows = page.object_list = list(page.object_list)
     for row in rows:
         stale = claim_is_stale(row, now)
-        row.mine = row.status == Status.IN_REVIEW and row.mentor_id == user.pk and not stale
+        row.mine = is_reviewing(user, row) and not stale
         row.taken = row.status == Status.IN_REVIEW and not stale and not row.mine
-        row.available = (row.status == Status.WAITING or stale) and row.learner_id != user.pk
+        row.available = may_claim(user, row, now)
         row.verdict_label = Report.Verdict(row.latest_verdict).label if row.latest_verdict else "Report pending"
     return page
 
