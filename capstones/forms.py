@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, URLValidator
 
 from . import notebooks
 from .models import Review
@@ -66,13 +66,28 @@ class SubmissionForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
-    cell = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="On cell")
+    # A number, not a list of every cell: the page must not grow with the notebook.
+    cell = forms.IntegerField(required=False, min_value=1, label="On cell")
 
     def __init__(self, *args, cells: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = [("", "General (whole notebook)")] + [
-            (i, f"Cell {i}") for i in range(1, cells + 1)
-        ]
+        if cells:
+            self.fields["cell"].max_value = cells
+            self.fields["cell"].validators.append(MaxValueValidator(cells))
+            self.fields["cell"].widget.attrs["max"] = cells
+            self.fields["cell"].help_text = f"A cell number from 1 to {cells}; empty for the whole notebook."
+        else:
+            # The cells are counted by the automatic check: until then, comments are on the whole notebook.
+            del self.fields["cell"]
+
+
+class ReviewRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the automatic check wrong?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        help_text="A mentor reads this before reviewing your notebook.",
+    )
 
 
 class DecisionForm(CommentForm):

@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from capstones import services
+from capstones.models import Submission
 from tests import factories
 
 from .notebook_builders import as_bytes, good_notebook
@@ -46,7 +47,8 @@ def make_submission(django_capture_on_commit_callbacks):
                 notebook_bytes=as_bytes(nb or good_notebook()),
                 filename="digits.ipynb",
             )
-        return iteration.submission
+        # Re-read: the check that ran after commit has moved the submission on.
+        return Submission.objects.get(pk=iteration.submission_id)
 
     return make
 
