@@ -130,14 +130,8 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         )
     _authorise(current, action, actor, mentor, now)
 
-    changes: dict = {"status": target, "updated_at": now}
-    if action == Action.SUBMIT:
-        # A fix uploaded while still waiting keeps its place in the queue once its check passes.
-        keeps_place = current.status in (Status.WAITING, Status.CHECKING)
-        changes.update(mentor=None, claimed_at=None, waiting_since=current.waiting_since if keeps_place else now)
-    elif action == Action.ASK_REVIEW:
-        changes.update(waiting_since=now)
-    elif action == Action.CLAIM:
+    changes: dict = {"status": target, "updated_at": now, **_queue_changes(current, action, now)}
+    if action == Action.CLAIM:
         changes.update(mentor=mentor or actor, claimed_at=now)
     elif action == Action.RELEASE:
         changes.update(mentor=None, claimed_at=None)
@@ -162,13 +156,13 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
     return current
 
 
+_LEARNER_ACTIONS = (Action.SUBMIT, Action.ASK_REVIEW)
+_SYSTEM_ACTIONS = (Action.CHECK_PASSED, Action.CHECK_FAILED)
+
+
 def _authorise(current: Submission, action: str, actor, mentor, now) -> None:
-    if action in (Action.SUBMIT, Action.ASK_REVIEW):
-        if actor is None or actor.pk != current.learner_id:
-            raise PermissionDenied("Only the learner can submit iterations or ask for a review.")
-    elif action in (Action.CHECK_PASSED, Action.CHECK_FAILED):
-        if actor is not None:
-            raise PermissionDenied("Only the automatic check moves a submission out of checking.")
+    if action in _LEARNER_ACTIONS or action in _SYSTEM_ACTIONS:
+        _authorise_learner_or_system(current, action, actor)
     elif action == Action.CLAIM:
         if not is_mentor(actor):
             raise PermissionDenied("Only mentors can claim submissions.")
@@ -190,6 +184,25 @@ def _authorise(current: Submission, action: str, actor, mentor, now) -> None:
     else:
         if actor is None or actor.pk != current.mentor_id:
             raise PermissionDenied("Only the mentor who claimed this submission can decide on it.")
+
+
+def _queue_changes(current: Submission, action: str, now) -> dict:
+    """Where an upload or a review request puts the submission in the queue."""
+    if action == Action.SUBMIT:
+        # A fix uploaded while still waiting keeps its place in the queue once its check passes.
+        keeps_place = current.status in (Status.WAITING, Status.CHECKING)
+        return {"mentor": None, "claimed_at": None, "waiting_since": current.waiting_since if keeps_place else now}
+    if action == Action.ASK_REVIEW:
+        return {"waiting_since": now}
+    return {}
+
+
+def _authorise_learner_or_system(current: Submission, action: str, actor) -> None:
+    if action in _SYSTEM_ACTIONS:
+        if actor is not None:
+            raise PermissionDenied("Only the automatic check moves a submission out of checking.")
+    elif actor is None or actor.pk != current.learner_id:
+        raise PermissionDenied("Only the learner can submit iterations or ask for a review.")
 
 
 def _tasks():
@@ -327,9 +340,10 @@ def _analyse(iteration_id: int, attempt: int) -> Report:
         return finish_analysis(iteration_id, error=str(exc))
     except Exception as exc:
         logger.exception("Analysis of iteration %s failed", iteration_id)
+        name = type(exc).__name__
         return finish_analysis(
             iteration_id,
-            error=f"The automatic check failed on this notebook ({type(exc).__name__}); a mentor will review it by hand.",
+            error=f"The automatic check failed on this notebook ({name}); a mentor will review it by hand.",
         )
     return finish_analysis(iteration_id, verdict=analysis.verdict, data=_storable(analysis.to_dict()))
 

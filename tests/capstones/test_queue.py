@@ -23,9 +23,12 @@ def test_queue_lists_oldest_first(mentor_client, make_submission, brief):
     assert text.index(older.title) < text.index(newer.title)
 
 
-def test_queue_shows_the_reports_verdict(mentor_client, make_submission, brief):
-    make_submission(factories.UserFactory(), brief, notebook(md(), code("import torch\nimport keras")))
-    assert "Breaks the rules" in mentor_client.get(reverse("capstones:queue")).text
+def test_queue_shows_the_reports_verdict_in_words(mentor_client, make_submission, brief):
+    learner = factories.UserFactory()
+    broken = make_submission(learner, brief, notebook(md(), code("import torch\nimport keras")))
+    services.ask_for_review(broken, learner=learner, reason="keras is only mentioned")
+    text = mentor_client.get(reverse("capstones:queue")).text
+    assert "Breaks the rules" in text
 
 
 def test_claimed_submission_shows_as_taken_to_other_mentors(mentor_client, submission):
@@ -74,6 +77,7 @@ def fill_queue(brief, count):
             notebook_bytes=b"{}",
             filename="n.ipynb",
         )
+        services.finish_analysis(iteration.pk, verdict="pass", data={})
         if i % 2:
             services.claim(iteration.submission, mentor=factories.MentorFactory())
 
