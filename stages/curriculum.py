@@ -27,6 +27,7 @@ RESOURCE_KINDS = {
 }
 COSTS = {"free", "paid", "unknown"}
 SLUG_RE = re.compile(r"^[-a-z0-9_]+$")
+PATTERN_RE = re.compile(r"^[A-Za-z0-9_*]+(?:\.[A-Za-z0-9_*]+)*$")
 
 
 class CurriculumError(ValueError):
@@ -34,10 +35,20 @@ class CurriculumError(ValueError):
 
 
 @dataclass(frozen=True)
+class WrapperData:
+    pattern: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class FrameworkData:
     name: str
     module: str
     url: str
+    # Import paths and package names that mean this library (`*` for any characters).
+    family: tuple[str, ...] = ()
+    instead: str = ""
+    wrappers: tuple[WrapperData, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,19 @@ class _Reader:
             self.fail(f"'{name}' {value!r} is not one of {', '.join(sorted(choices))}")
         return value
 
+    def pattern_text(self, name: str) -> str:
+        value = self.text(name, max_length=200)
+        if not PATTERN_RE.match(value):
+            self.fail(f"'{name}' {value!r} must be a dotted import path, with '*' for any characters")
+        return value
+
+    def patterns(self, name: str) -> tuple[str, ...]:
+        values = self.items(name)
+        for value in values:
+            if not isinstance(value, str) or not PATTERN_RE.match(value):
+                self.fail(f"'{name}' entry {value!r} must be a dotted import path, with '*' for any characters")
+        return tuple(values)
+
     def items(self, name: str) -> list:
         value = self.data.get(name, [])
         if value is None:
@@ -173,7 +197,18 @@ def parse(text: str) -> Curriculum:
     modules: set[str] = set()
     for i, item in enumerate(root.items("frameworks")):
         r = _Reader(item, f"frameworks{_label(i, item, 'module')}")
-        fw = FrameworkData(name=r.text("name", max_length=80), module=r.text("module", max_length=80), url=r.url("url"))
+        fw = FrameworkData(
+            name=r.text("name", max_length=80),
+            module=r.text("module", max_length=80),
+            url=r.url("url"),
+            family=r.patterns("family"),
+            instead=r.text("instead", required=False, max_length=300),
+            wrappers=tuple(
+                WrapperData(pattern=w.pattern_text("pattern"), reason=w.text("reason", max_length=300))
+                for j, item in enumerate(r.items("wrappers"))
+                for w in [_Reader(item, f"{r.where} > wrappers[{j}]")]
+            ),
+        )
         if fw.module in modules:
             r.fail(f"module {fw.module!r} is listed twice")
         modules.add(fw.module)

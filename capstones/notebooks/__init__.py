@@ -20,11 +20,13 @@ from .analysis import (
     VIOLATION_NOTE,
     Analysis,
     Finding,
+    LibraryUse,
     Verdict,
     analyse,
     notes_besides_violations,
 )
-from .load import DEFAULT_MAX_BYTES, NotebookError, load_notebook
+from .families import Family, Wrapper
+from .load import DEFAULT_MAX_BYTES, MAX_CELLS, NotebookError, load_notebook, load_notes, too_large_message
 from .render import (
     DEFAULT_MAX_IMAGE_BYTES,
     DEFAULT_MAX_OUTPUT_CHARS,
@@ -42,18 +44,24 @@ __all__ = [
     "DEFAULT_MAX_IMAGE_BYTES",
     "DEFAULT_MAX_OUTPUT_CHARS",
     "KNOWN_FRAMEWORKS",
+    "MAX_CELLS",
     "MIN_WORDS_PER_CODE_CELL",
     "OUTPUT_BUDGET_FACTOR",
     "VIOLATION_NOTE",
     "Analysis",
+    "Family",
     "Finding",
+    "LibraryUse",
     "NotebookError",
     "Verdict",
+    "Wrapper",
     "analyse",
     "load_notebook",
+    "load_notes",
     "notes_besides_violations",
     "render_body",
     "render_document",
     "safe_notebook",
     "sanitize_html",
+    "too_large_message",
 ]

@@ -39,3 +39,43 @@ def as_bytes(nb) -> bytes:
 
 def output_cell(data: dict):
     return code("x = 1", outputs=[new_output("display_data", data=data)])
+
+
+def check(nb, **rules):
+    """The analysis with the curriculum's families (Keras also means tf.keras, tf_keras, keras_*...)."""
+    from capstones.frameworks import curriculum_families
+    from capstones.notebooks import analyse
+
+    rules.setdefault("known", curriculum_families())
+    return analyse(nb, **rules)
+
+
+def uses(*sources, **rules):
+    """(library, cell, line, how) of every listed place, for a notebook of code cells (None = markdown)."""
+    nb = notebook(*(md() if s is None else code(s) for s in sources))
+    return [(f.library, f.cell, f.line, f.how) for f in check(nb, **rules).violations]
+
+
+def raw_notebook(cells=None, **top) -> dict:
+    """A notebook as plain JSON data, for shapes nbformat's builders refuse to make."""
+    data = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": cells if cells is not None else [raw_code("import torch")],
+    }
+    data.update(top)
+    return data
+
+
+def raw_code(source: str, **extra) -> dict:
+    cell = {"cell_type": "code", "id": f"c{abs(hash(source)) % 10**8}", "metadata": {}, "source": source}
+    cell.update({"execution_count": 1, "outputs": []})
+    cell.update(extra)
+    return cell
+
+
+def raw_markdown(source: str, **extra) -> dict:
+    cell = {"cell_type": "markdown", "id": f"m{abs(hash(source)) % 10**8}", "metadata": {}, "source": source}
+    cell.update(extra)
+    return cell

@@ -19,7 +19,8 @@ def test_command_prints_verdict_and_violations(tmp_path):
     path.write_bytes(as_bytes(notebook(md(), code("import torch\n!pip install keras"))))
     out = run(path)
     assert "Verdict: Breaks the rules" in out
-    assert "FORBIDDEN keras (install) in cell 2, line 2: !pip install keras" in out
+    assert "FORBIDDEN Keras: used in 1 cells (1 places)" in out
+    assert "cell 2, line 2 (install): !pip install keras" in out
 
 
 def test_command_json_output(tmp_path):

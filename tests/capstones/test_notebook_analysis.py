@@ -1,17 +1,17 @@
 import pytest
 
-from capstones.notebooks import Verdict, analyse
+from capstones.notebooks import Verdict
 
-from .notebook_builders import code, good_notebook, md, notebook
+from .notebook_builders import check, code, good_notebook, md, notebook
 
 
 def violations(*sources):
     nb = notebook(*(md() if s is None else code(s) for s in sources))
-    return [(f.library, f.cell, f.line, f.how) for f in analyse(nb).violations]
+    return [(f.library, f.cell, f.line, f.how) for f in check(nb).violations]
 
 
 def test_clean_torch_notebook_passes():
-    result = analyse(good_notebook())
+    result = check(good_notebook())
     assert result.verdict == Verdict.PASS
     assert result.frameworks == ["torch"]
     assert result.violations == []
@@ -74,7 +74,7 @@ def test_import_after_a_line_magic_is_found():
 
 
 def test_import_in_cell_that_is_not_python_is_still_found():
-    result = analyse(notebook(code("def broken(:\nimport keras")))
+    result = check(notebook(code("def broken(:\nimport keras")))
     assert [(f.library, f.line) for f in result.violations] == [("keras", 2)]
     assert result.unparsable_cells == [1]
 
@@ -83,7 +83,7 @@ def test_mention_in_markdown_is_not_a_violation():
     nb = notebook(
         md("We do not `import keras` here: `from fastai.vision.all import *` is forbidden."), code("import torch")
     )
-    assert analyse(nb).violations == []
+    assert check(nb).violations == []
 
 
 def test_mention_in_a_string_is_not_a_violation():
@@ -107,48 +107,48 @@ def test_pip_install_of_allowed_packages_is_not_a_violation():
 
 
 def test_frameworks_used_are_listed():
-    result = analyse(notebook(code("import torch\nimport jax.numpy as jnp\nimport mxnet as mx\nimport numpy")))
+    result = check(notebook(code("import torch\nimport jax.numpy as jnp\nimport mxnet as mx\nimport numpy")))
     assert result.frameworks == ["jax", "mxnet", "torch"]
     assert "numpy" in result.imports
 
 
 def test_forbidden_library_makes_the_verdict_break_the_rules():
-    assert analyse(notebook(md(), code("import torch\nimport keras"))).verdict == Verdict.BREAKS_RULES
+    assert check(notebook(md(), code("import torch\nimport keras"))).verdict == Verdict.BREAKS_RULES
 
 
 def test_notebook_without_markdown_needs_attention():
-    result = analyse(notebook(code("import torch")))
+    result = check(notebook(code("import torch")))
     assert result.verdict == Verdict.ATTENTION
     assert any("no prose" in n.lower() for n in result.notes)
 
 
 def test_little_prose_needs_attention():
-    result = analyse(notebook(md("Setup."), code("import torch"), code("x = 1"), code("y = 2")))
+    result = check(notebook(md("Setup."), code("import torch"), code("x = 1"), code("y = 2")))
     assert result.verdict == Verdict.ATTENTION
     assert result.markdown_words == 1
 
 
 def test_unexecuted_code_needs_attention():
-    result = analyse(notebook(md(), code("import torch", executed=False)))
+    result = check(notebook(md(), code("import torch", executed=False)))
     assert result.executed is False
     assert result.verdict == Verdict.ATTENTION
 
 
 def test_no_allowed_framework_needs_attention():
-    result = analyse(notebook(md(), code("import numpy as np")))
+    result = check(notebook(md(), code("import numpy as np")))
     assert result.verdict == Verdict.ATTENTION
     assert any("No allowed framework" in n for n in result.notes)
 
 
 def test_cell_counts_and_prose_measures():
-    result = analyse(notebook(md("one two three"), md("four"), code("import torch\n\n# c\nx = 1"), code("")))
+    result = check(notebook(md("one two three"), md("four"), code("import torch\n\n# c\nx = 1"), code("")))
     assert (result.cells, result.markdown_cells, result.code_cells) == (4, 2, 1)
     assert (result.markdown_words, result.code_lines) == (4, 2)
     assert result.prose_share == pytest.approx(0.67)
 
 
 def test_custom_forbidden_list_is_used():
-    result = analyse(notebook(md(), code("import torch\nimport sklearn")), forbidden={"sklearn"})
+    result = check(notebook(md(), code("import torch\nimport sklearn")), forbidden={"sklearn"})
     assert [f.library for f in result.violations] == ["sklearn"]
 
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from capstones.notebooks import NotebookError, load_notebook
+from capstones.notebooks import NotebookError, load_notebook, load_notes
 
 from .notebook_builders import as_bytes, good_notebook
 
@@ -33,17 +33,31 @@ def test_json_list_is_not_a_notebook():
     assert "not a Jupyter notebook" in error_for(b"[1, 2, 3]")
 
 
-def test_old_format_is_rejected_with_upgrade_advice():
-    old = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}
-    message = error_for(json.dumps(old).encode())
-    assert "old format version 3" in message
-    assert "upgrade" in message
+def test_old_format_3_is_upgraded_and_noted():
+    old = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {},
+        "worksheets": [
+            {"cells": [{"cell_type": "code", "input": "import torch", "outputs": [], "language": "python"}]}
+        ],
+    }
+    notebook = load_notebook(json.dumps(old).encode())
+    assert notebook.cells[0].source == "import torch"
+    assert any("old format version 3" in note for note in load_notes(notebook))
 
 
-def test_notebook_failing_schema_validation_is_rejected():
+def test_newer_format_than_4_is_rejected():
+    newer = {"nbformat": 5, "nbformat_minor": 0, "metadata": {}, "cells": []}
+    assert "newer than this site understands" in error_for(json.dumps(newer).encode())
+
+
+def test_notebook_failing_schema_validation_is_loaded_with_a_note():
     broken = json.loads(as_bytes(good_notebook()))
     broken["cells"][0]["cell_type"] = "spreadsheet"
-    assert "does not follow the Jupyter notebook format" in error_for(json.dumps(broken).encode())
+    notebook = load_notebook(json.dumps(broken).encode())
+    assert len(notebook.cells) == 4
+    assert any("does not quite follow the Jupyter notebook format (at cells/0" in n for n in load_notes(notebook))
 
 
 def test_notebook_without_cells_is_empty():
