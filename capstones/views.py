@@ -55,7 +55,9 @@ def submit(request, key):
         messages.info(request, services._REFUSALS[(services.Action.SUBMIT, existing.status)])
         return redirect(existing)
     if request.method == "POST":
-        form = SubmissionForm(request.POST, request.FILES, brief=brief)
+        form = SubmissionForm(
+            request.POST, request.FILES, brief=brief, refused_uploads=getattr(request, "refused_uploads", None)
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -247,6 +247,13 @@ LOGGING = {
 
 # --- Capstones: submissions, automatic checks, mentor review --------------------
 CAPSTONE_MAX_NOTEBOOK_BYTES = env.int("CAPSTONE_MAX_NOTEBOOK_BYTES", default=20 * 1024 * 1024)
+# The largest file any upload may carry, enforced while the body streams (dlcurriculum.uploads).
+FILE_UPLOAD_MAX_BYTES = CAPSTONE_MAX_NOTEBOOK_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "dlcurriculum.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Outputs longer than this (characters) are cut short in the rendering, with a note.
 CAPSTONE_MAX_OUTPUT_CHARS = env.int("CAPSTONE_MAX_OUTPUT_CHARS", default=50_000)
 # A mentor's claim with no activity for this many days returns the submission to the queue.
