@@ -63,7 +63,7 @@ class SubmissionForm(forms.Form):
             notebooks.load_notebook(data, max_bytes=limit)
         except notebooks.NotebookError as exc:
             raise forms.ValidationError(str(exc)) from None
-        except Exception as exc:  # noqa: BLE001 - no upload may end in a server error
+        except Exception as exc:  # no upload may end in a server error
             logger.warning("Unexpected error reading an uploaded notebook", exc_info=True)
             raise forms.ValidationError(
                 f"The file could not be read as a notebook ({type(exc).__name__}). "
@@ -79,7 +79,7 @@ class SubmissionForm(forms.Form):
             self.add_error(
                 "notebook",
                 f"The file is larger than {limit / 1048576:.0f} MB, the most a notebook may be, so it was not "
-                "uploaded. Clear large outputs (Edit › Clear outputs of the biggest cells), save, and upload it "
+                "uploaded. Clear large outputs (Edit, Clear outputs of the biggest cells), save, and upload it "
                 "again; everything else you typed is kept.",
             )
         cleaned = super().clean()

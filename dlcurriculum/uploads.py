@@ -15,7 +15,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpl
 
 
 class LimitedUploadHandler(FileUploadHandler):
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803 - Django's name
         self.limit = settings.FILE_UPLOAD_MAX_BYTES
         self.refused: dict[str, int] = {}
         if self.request is not None:
@@ -23,7 +23,6 @@ class LimitedUploadHandler(FileUploadHandler):
         # Every non-file field together is capped by DATA_UPLOAD_MAX_MEMORY_SIZE.
         self.hopeless = content_length > self.limit + (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) + 64 * 1024
         self.declared = content_length
-        return None
 
     def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
         super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
@@ -33,12 +32,12 @@ class LimitedUploadHandler(FileUploadHandler):
             raise StopUpload(connection_reset=True)
         if content_length is not None and content_length > self.limit:
             self.refused[field_name] = content_length
-            raise SkipFile()
+            raise SkipFile
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > self.limit:
             self.refused[self.field_name] = start + len(raw_data)
-            raise SkipFile()
+            raise SkipFile
         return raw_data
 
     def file_complete(self, file_size):

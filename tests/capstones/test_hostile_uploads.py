@@ -183,7 +183,7 @@ def test_a_file_over_the_limit_stops_being_stored_at_the_limit(learner_client, s
         return original(self, raw_data, start)
 
     monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", counting)
-    response, body = streamed_upload(learner_client, submit_url, 4 * 1024 * 1024)
+    response, _body = streamed_upload(learner_client, submit_url, 4 * 1024 * 1024)
     assert max(stored, default=0) <= 3 * 1024 * 1024
     assert response.status_code == 200
     assert "larger than 3 MB" in response.content.decode()
