@@ -230,3 +230,14 @@ def test_a_failed_rendering_frame_gives_the_reason_and_is_not_retried(learner_cl
         response = learner_client.get(url)
         assert "cannot be shown here (KeyError)" in response.text
         assert "refresh" not in response.text
+
+
+def test_worker_children_have_a_memory_ceiling():
+    from dlcurriculum.celery_app import app
+
+    assert app.conf.worker_max_memory_per_child > 0
+
+
+def test_notebook_tasks_have_soft_and_hard_time_limits(settings):
+    for task in (tasks.analyse_iteration, tasks.render_iteration):
+        assert 0 < task.soft_time_limit < task.time_limit
