@@ -38,7 +38,7 @@ def _start_worker(broker: str, media_root) -> subprocess.Popen:
     }
     command = [sys.executable, "-m", "celery", "-A", "dlcurriculum", "worker", "-P", "prefork", "-c", "1"]
     command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "warning"]
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
