@@ -4,62 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from stages.models import Stage
-
-
-class Framework(models.Model):
-    """A library a capstone may or may not use, named by its import name."""
-
-    name = models.CharField(max_length=80, unique=True)
-    module = models.CharField(
-        max_length=80, unique=True, help_text="Top-level import name, e.g. torch, tensorflow, keras."
-    )
-    url = models.URLField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CapstoneBrief(models.Model):
-    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="capstone")
-    key = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    focus = models.CharField(max_length=200)
-    rules = models.TextField(help_text="The rules in prose (Markdown).")
-    allowed_frameworks = models.ManyToManyField(Framework, related_name="allowed_in", blank=True)
-    forbidden_frameworks = models.ManyToManyField(Framework, related_name="forbidden_in", blank=True)
-
-    class Meta:
-        ordering = ["stage__order"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class ProjectIdea(models.Model):
-    brief = models.ForeignKey(CapstoneBrief, on_delete=models.CASCADE, related_name="ideas")
-    order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    url = models.URLField(max_length=1000, blank=True)
-
-    class Meta:
-        ordering = ["brief", "order"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["brief", "order"], name="capstones_idea_unique_order", deferrable=models.Deferrable.DEFERRED
-            ),
-            models.UniqueConstraint(fields=["brief", "title"], name="capstones_idea_unique_title"),
-            models.CheckConstraint(
-                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
-                name="capstones_idea_url_http",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
+from stages.models import CapstoneBrief, ProjectIdea
 
 
 def notebook_upload_to(instance: "Iteration", filename: str) -> str:
@@ -69,17 +14,20 @@ def notebook_upload_to(instance: "Iteration", filename: str) -> str:
     return f"capstones/notebooks/{uuid.uuid4().hex}.ipynb"
 
 
+class SubmissionStatus(models.TextChoices):
+    # The automatic check runs before a mentor spends time on an iteration.
+    CHECKING = "checking", "Automatic check running"
+    RULES_BROKEN = "rules_broken", "Breaks the rules: change needed"
+    WAITING = "waiting", "Waiting for review"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
 class Submission(models.Model):
     """A learner's work on one capstone; every upload is an Iteration of it."""
 
-    class Status(models.TextChoices):
-        # The automatic check runs before a mentor spends time on an iteration.
-        CHECKING = "checking", "Automatic check running"
-        RULES_BROKEN = "rules_broken", "Breaks the rules: change needed"
-        WAITING = "waiting", "Waiting for review"
-        IN_REVIEW = "in_review", "In review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
+    Status = SubmissionStatus
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capstone_submissions")
     brief = models.ForeignKey(CapstoneBrief, on_delete=models.PROTECT, related_name="submissions")
@@ -121,26 +69,28 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["learner", "brief"], name="capstones_submission_one_per_brief"),
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["checking", "rules_broken", "waiting", "in_review", "changes_requested", "approved"]
-                ),
+                condition=Q(status__in=SubmissionStatus.values),
                 name="capstones_submission_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="in_review") | Q(mentor__isnull=False, claimed_at__isnull=False),
+                condition=~Q(status=SubmissionStatus.IN_REVIEW) | Q(mentor__isnull=False, claimed_at__isnull=False),
                 name="capstones_submission_review_has_mentor",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["checking", "rules_broken", "waiting"])
+                condition=~Q(
+                    status__in=[SubmissionStatus.CHECKING, SubmissionStatus.RULES_BROKEN, SubmissionStatus.WAITING]
+                )
                 | Q(mentor__isnull=True, claimed_at__isnull=True),
                 name="capstones_submission_waiting_unclaimed",
             ),
             models.CheckConstraint(
-                condition=Q(status="approved", approved_at__isnull=False) | Q(~Q(status="approved"), approved_at=None),
+                condition=Q(status=SubmissionStatus.APPROVED, approved_at__isnull=False)
+                | Q(~Q(status=SubmissionStatus.APPROVED), approved_at=None),
                 name="capstones_submission_approved_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(is_public=False) | Q(status="approved"), name="capstones_submission_public_if_approved"
+                condition=Q(is_public=False) | Q(status=SubmissionStatus.APPROVED),
+                name="capstones_submission_public_if_approved",
             ),
             models.CheckConstraint(
                 condition=Q(idea__isnull=False, own_problem="") | Q(idea__isnull=True) & ~Q(own_problem=""),
@@ -199,18 +149,24 @@ class Iteration(models.Model):
         return reverse("capstones:iteration", kwargs={"pk": self.submission_id, "number": self.number})
 
 
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", "Check running"
+    DONE = "done", "Checked"
+    FAILED = "failed", "Not checked automatically"
+
+
+class ReportVerdict(models.TextChoices):
+    PASS = "pass", "Pass"
+    ATTENTION = "attention", "Needs attention"
+    BREAKS_RULES = "breaks_rules", "Breaks the rules"
+
+
 class Report(models.Model):
     """The automatic pre-review of an iteration, computed by a Celery job (see dlcurriculum.leases)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Check running"
-        DONE = "done", "Checked"
-        FAILED = "failed", "Not checked automatically"
+    Status = ReportStatus
 
-    class Verdict(models.TextChoices):
-        PASS = "pass", "Pass"
-        ATTENTION = "attention", "Needs attention"
-        BREAKS_RULES = "breaks_rules", "Breaks the rules"
+    Verdict = ReportVerdict
 
     iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="report")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -226,11 +182,9 @@ class Report(models.Model):
 
     class Meta:
         constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="capstones_report_status_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "done", "failed"]), name="capstones_report_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status="done") & ~Q(verdict="") | ~Q(status="done") & Q(verdict=""),
+                condition=Q(status=ReportStatus.DONE) & ~Q(verdict="") | ~Q(status=ReportStatus.DONE) & Q(verdict=""),
                 name="capstones_report_verdict_when_done",
             ),
             models.CheckConstraint(
@@ -244,13 +198,16 @@ class Report(models.Model):
         return f"Report for {self.iteration}"
 
 
+class RenderingStatus(models.TextChoices):
+    PENDING = "pending", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Cannot be shown"
+
+
 class Rendering(models.Model):
     """The sanitised HTML of an iteration's notebook, made once by a Celery job, never in a request."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Cannot be shown"
+    Status = RenderingStatus
 
     iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="rendering")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -264,7 +221,7 @@ class Rendering(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "done", "failed"]), name="capstones_rendering_status_valid"
+                condition=Q(status__in=RenderingStatus.values), name="capstones_rendering_status_valid"
             ),
             models.CheckConstraint(condition=Q(status="done") | Q(html=""), name="capstones_rendering_html_when_done"),
             models.CheckConstraint(
@@ -278,12 +235,15 @@ class Rendering(models.Model):
         return f"Rendering of {self.iteration}"
 
 
+class ReviewDecision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
 class Review(models.Model):
     """A mentor's decision on one iteration."""
 
-    class Decision(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    Decision = ReviewDecision
 
     iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="review")
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="capstone_decisions")
@@ -295,7 +255,7 @@ class Review(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(decision__in=["approved", "changes_requested"]), name="capstones_review_decision_valid"
+                condition=Q(decision__in=ReviewDecision.values), name="capstones_review_decision_valid"
             ),
         ]
 

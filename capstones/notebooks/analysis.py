@@ -50,8 +50,11 @@ KNOWN_FRAMEWORKS = frozenset(
 # Below this many markdown words per code cell the prose probably does not explain every step.
 MIN_WORDS_PER_CODE_CELL = 15
 # Cells longer than this are not read (a mentor looks instead): the work per notebook stays bounded.
-MAX_CELL_LINES = 5_000
-MAX_CELL_CHARS = 300_000
+MAX_CELL_LINES = 20_000
+MAX_CELL_CHARS = 500_000
+# Budgets for the whole notebook: past them code is not read (and says so), prose is not counted further.
+MAX_CODE_CHARS = 2_000_000
+MAX_PROSE_CHARS = 5_000_000
 # How many places a report lists per library (the counts cover all of them).
 PLACES_SHOWN = 5
 # How many cell numbers a note lists before "and N more".
@@ -180,6 +183,8 @@ class _Counts:
     unparsable: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     too_long: list[int] = field(default_factory=list)
+    code_chars: int = 0
+    prose_chars: int = 0
 
 
 def analyse(
@@ -210,7 +215,9 @@ def analyse(
         kind = cell.get("cell_type")
         if kind == "markdown":
             counts.markdown += 1
-            counts.words += count_words(source[:MAX_CELL_CHARS])
+            if counts.prose_chars < MAX_PROSE_CHARS:
+                counts.prose_chars += min(len(source), MAX_CELL_CHARS)
+                counts.words += count_words(source[:MAX_CELL_CHARS])
             continue
         if kind != "code":
             counts.raw += 1
@@ -221,9 +228,10 @@ def analyse(
         if cell.get("execution_count") is not None or cell.get("outputs"):
             counts.executed += 1
         lines = source.count("\n") + 1
-        if lines > MAX_CELL_LINES or len(source) > MAX_CELL_CHARS:
+        if lines > MAX_CELL_LINES or len(source) > MAX_CELL_CHARS or counts.code_chars > MAX_CODE_CHARS:
             counts.too_long.append(position)
             continue
+        counts.code_chars += len(source)
         counts.code_lines += sum(1 for ln in source.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
         reading = tracker.read(position, source)
         if reading.error:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-_FENCED_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.S | re.M)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w=.+-]+)*,[^\s)\"'>]*", re.I)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_DATA_URI = re.compile(r"data:[\w.+-]{1,100}/[\w.+-]{1,100}(?:;[\w=.+-]{1,100})*,[^\s)\"'>]*", re.I)
+_URL_PART = r"\([^()\[\]\s]{0,2000}(?:\s+\"[^\"\n]{0,300}\")?\)"
 # Images (badges are images inside links): nothing of them is prose, not even the alt text.
-_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,5000}\)|!\[[^\]\n]{0,500}\]\[[^\]\n]{0,500}\]")
-_HTML_IMAGE_LIKE = re.compile(r"<(?:img|svg|video|audio|iframe|object|embed|source|picture)\b[^>]*>", re.I)
-_SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\](?:" + _URL_PART + r"|\[[^\[\]\n]{0,500}\])")
+_HTML_IMAGE_LIKE = re.compile(r"<(?:img|svg|video|audio|iframe|object|embed|source|picture)\b[^<>]*>", re.I)
+_HIDDEN_START = re.compile(r"<!--|<(script|style)\b[^<>]*>", re.I)
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
-_LINK = re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,5000}\)")
+_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]" + _URL_PART)
 _LINK_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]{1,500}\]:[ \t]*\S+.*$", re.M)
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|mailto:\S+", re.I)
 _ENTITY = re.compile(r"&#?\w{1,10};")
@@ -27,12 +27,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 
 
 def human_text(markdown: str) -> str:
-    text = _FENCED_CODE.sub(" ", markdown)
-    text = _HTML_COMMENT.sub(" ", text)
-    text = _DATA_URI.sub(" ", text)
+    text = _without_hidden(_without_fenced_code(markdown))
+    text = _DATA_URI.sub("", text)
     text = _IMAGE.sub(" ", text)
     text = _HTML_IMAGE_LIKE.sub(" ", text)
-    text = _SCRIPT_STYLE.sub(" ", text)
     text = _HTML_TAG.sub(" ", text)
     text = _LINK_DEFINITION.sub(" ", text)
     text = _LINK.sub(r" \1 ", text)
@@ -46,3 +44,35 @@ def count_words(markdown: str) -> int:
     if cjk:
         text = _CJK.sub(" ", text)
     return cjk + len(_WORD.findall(text))
+
+
+def _without_fenced_code(markdown: str) -> str:
+    kept, fence = [], ""
+    for line in markdown.split("\n"):
+        match = _FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = ""
+        elif match:
+            fence = match.group(1)
+        else:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _without_hidden(text: str) -> str:
+    """Drop comments, scripts and styles; an unclosed one hides the rest, as in a browser."""
+    kept, position = [], 0
+    lowered = text.lower()
+    while True:
+        match = _HIDDEN_START.search(text, position)
+        if match is None:
+            kept.append(text[position:])
+            break
+        kept.append(text[position : match.start()])
+        close = "-->" if match.group(0) == "<!--" else f"</{match.group(1)}"
+        end = lowered.find(close, match.end())
+        if end < 0:
+            break
+        position = end + len(close)
+    return " ".join(kept)

@@ -1,5 +1,7 @@
 """Small builders for notebooks used across the capstone tests."""
 
+import itertools
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -68,14 +70,21 @@ def raw_notebook(cells=None, **top) -> dict:
     return data
 
 
+_ids = itertools.count(1)
+
+
+def _next_id(prefix: str) -> str:
+    return f"{prefix}{next(_ids)}"
+
+
 def raw_code(source: str, **extra) -> dict:
-    cell = {"cell_type": "code", "id": f"c{abs(hash(source)) % 10**8}", "metadata": {}, "source": source}
+    cell = {"cell_type": "code", "id": _next_id("c"), "metadata": {}, "source": source}
     cell.update({"execution_count": 1, "outputs": []})
     cell.update(extra)
     return cell
 
 
 def raw_markdown(source: str, **extra) -> dict:
-    cell = {"cell_type": "markdown", "id": f"m{abs(hash(source)) % 10**8}", "metadata": {}, "source": source}
+    cell = {"cell_type": "markdown", "id": _next_id("m"), "metadata": {}, "source": source}
     cell.update(extra)
     return cell

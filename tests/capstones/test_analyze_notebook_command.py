@@ -42,3 +42,49 @@ def test_command_reports_a_bad_file(tmp_path):
 def test_command_reports_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         run(tmp_path / "missing.ipynb")
+
+
+def test_command_lists_the_rules_it_checked(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(as_bytes(good_notebook()))
+    out = run(path)
+    assert "Rules checked:" in out
+    assert "[Met] No forbidden library is used: Fastai (fastai, fastai2, fastbook); Keras (" in out
+
+
+def test_command_uses_the_curriculum_families_by_default(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(as_bytes(notebook(md(), code("import tensorflow as tf"), code("m = tf.keras.Model()"))))
+    data = json.loads(run(path, "--json"))
+    assert [(u["library"], u["cells"]) for u in data["libraries"]] == [("keras", 1)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"nbformat": 4, "metadata": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_000 + b', "cells": []}', "nested"),
+        (b"", "empty"),
+        (b"\x00" * 100, "not valid JSON"),
+        (b'{"nbformat": 4, "cells": {"a": 1}}', "no list of cells"),
+    ],
+)
+def test_command_answers_hostile_files_with_a_message(tmp_path, content, message):
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run(path)
+
+
+def test_command_refuses_a_file_over_the_limit_without_reading_it(tmp_path, settings):
+    settings.CAPSTONE_MAX_NOTEBOOK_BYTES = 1000
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(b" " * 2000)
+    with pytest.raises(CommandError, match="notebooks may be at most"):
+        run(path)
+
+
+def test_command_json_on_a_lone_surrogate_is_valid_json(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    text = json.dumps(json.loads(as_bytes(good_notebook()))).replace("import torch", "import torch  # \\ud800")
+    path.write_text(text)
+    assert json.loads(run(path, "--json"))["verdict"] == "pass"

@@ -95,7 +95,7 @@ def test_mention_in_a_comment_is_not_a_violation():
 
 
 def test_lookalike_module_names_are_not_violations():
-    assert violations("import kerasish\nfrom mylib import keras_utils\nimport fastaiх") == []
+    assert violations("import kerasish\nfrom mylib import keras_utils\nimport fastaiх") == []  # noqa: RUF001 - a Cyrillic look-alike on purpose
 
 
 def test_attribute_named_keras_on_a_plain_variable_is_not_a_violation():

@@ -4,7 +4,7 @@ import pytest
 
 from capstones.notebooks import NotebookError, load_notebook, load_notes
 
-from .notebook_builders import as_bytes, good_notebook
+from .notebook_builders import as_bytes, good_notebook, raw_code, raw_markdown, raw_notebook
 
 
 def error_for(data: bytes, **kwargs) -> str:
@@ -79,3 +79,62 @@ def test_empty_file_is_rejected():
 def test_file_over_the_size_limit_is_rejected_with_both_sizes():
     message = error_for(b"{" + b" " * (3 * 1024 * 1024) + b"}", max_bytes=2 * 1024 * 1024)
     assert "The file is 3.0 MB; notebooks may be at most 2.0 MB" in message
+
+
+def test_extra_top_level_key_is_dropped_with_a_note():
+    loaded = load_notebook(json.dumps(raw_notebook(colab={"name": "x"})).encode())
+    assert "colab" not in loaded
+    assert any("extra top-level key 'colab' dropped" in note for note in load_notes(loaded))
+
+
+def test_cell_ids_in_a_4_4_notebook_are_accepted_by_upgrading_it():
+    loaded = load_notebook(json.dumps(raw_notebook(nbformat_minor=4)).encode())
+    assert loaded.nbformat_minor == 5
+    assert any("repaired" in note for note in load_notes(loaded))
+
+
+def test_missing_cell_ids_in_a_4_5_notebook_are_added():
+    cell = raw_code("import torch")
+    del cell["id"]
+    loaded = load_notebook(json.dumps(raw_notebook([cell])).encode())
+    assert loaded.cells[0].id
+
+
+def test_unknown_cell_key_is_dropped_with_a_note():
+    loaded = load_notebook(json.dumps(raw_notebook([raw_code("import torch", idx_=0)])).encode())
+    assert "idx_" not in loaded.cells[0]
+    assert any("unknown cell key 'idx_'" in note for note in load_notes(loaded))
+
+
+def test_pasted_image_attachment_is_accepted():
+    image = raw_markdown("![image.png](attachment:image.png)", attachments={"image.png": {"image/png": "iVBORw0K"}})
+    loaded = load_notebook(json.dumps(raw_notebook([image, raw_code("import torch")])).encode())
+    assert load_notes(loaded) == []
+    assert loaded.cells[0].attachments["image.png"]["image/png"] == "iVBORw0K"
+
+
+def test_attachment_on_a_code_cell_is_a_note_not_a_refusal():
+    cell = raw_code("import torch", attachments={"a.png": {"image/png": "iVBORw0K"}})
+    loaded = load_notebook(json.dumps(raw_notebook([cell])).encode())
+    assert any("checked anyway" in note for note in load_notes(loaded))
+
+
+def test_notebook_that_loads_writes_nothing_to_stderr(capfd):
+    cell = raw_code("import torch", attachments={"a.png": {"image/png": "iVBORw0K"}})
+    load_notebook(json.dumps(raw_notebook([cell], extra={"x": 1}, nbformat_minor=4)).encode())
+    assert capfd.readouterr().err == ""
+
+
+def test_notebook_that_loads_logs_nothing(caplog):
+    cell = raw_code("import torch", attachments={"a.png": {"image/png": "iVBORw0K"}})
+    load_notebook(json.dumps(raw_notebook([cell])).encode())
+    assert caplog.records == []
+
+
+def test_cells_that_are_not_a_list_are_refused():
+    assert "no list of cells" in error_for(json.dumps(raw_notebook({"a": 1})).encode())
+
+
+def test_multi_line_source_list_is_joined():
+    loaded = load_notebook(json.dumps(raw_notebook([raw_code(["import torch\n", "x = 1"])])).encode())
+    assert loaded.cells[0].source == "import torch\nx = 1"
