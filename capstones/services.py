@@ -21,6 +21,7 @@ from dlcurriculum.tasks import enqueue_on_commit
 from stages.models import CapstoneBrief, ProjectIdea
 
 from . import notebooks
+from .frameworks import brief_rules
 from .models import Comment, Iteration, Portfolio, Rendering, Report, Review, Submission
 from .policy import claim_is_stale, is_mentor, is_reviewing, may_comment, may_decide
 
@@ -308,9 +309,7 @@ def _analyse(iteration_id: int, attempt: int) -> Report:
     brief = iteration.submission.brief
     try:
         notebook = _read_notebook(iteration)
-        forbidden = set(brief.forbidden_frameworks.values_list("module", flat=True)) or notebooks.DEFAULT_FORBIDDEN
-        allowed = set(brief.allowed_frameworks.values_list("module", flat=True))
-        analysis = notebooks.analyse(notebook, forbidden=forbidden, allowed=allowed)
+        analysis = notebooks.analyse(notebook, **brief_rules(brief))
     except _LIMIT_ERRORS:
         logger.warning("Analysis of iteration %s hit a limit", iteration_id)
         return finish_analysis(iteration_id, error=TOO_LARGE_TO_CHECK)

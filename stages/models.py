@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -87,6 +88,22 @@ class Framework(models.Model):
         max_length=80, unique=True, help_text="Top-level import name, e.g. torch, tensorflow, keras."
     )
     url = models.URLField(blank=True)
+    # The notebook check's data: what else means this library, what to use instead, what builds its models.
+    family = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Import paths and package names that mean this library, "*" for any characters, '
+        'e.g. ["keras", "keras_*", "tf_keras", "tensorflow.keras"]. The module itself always counts.',
+    )
+    instead = models.CharField(
+        max_length=300, blank=True, help_text="What a learner should use instead, at the low level."
+    )
+    wrappers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Entry points of other libraries known to build this library's models, reported as needing "
+        'a look: [{"pattern": "tensorflow_hub.KerasLayer", "reason": "..."}].',
+    )
 
     class Meta:
         # Moved from the capstones app; the table keeps its name and rows.
@@ -95,6 +112,23 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        # JSON shapes differ between databases' check constraints: the same rules as the curriculum file, here.
+        from .curriculum import PATTERN_RE
+
+        if not isinstance(self.family, list) or not all(
+            isinstance(p, str) and PATTERN_RE.match(p) for p in self.family
+        ):
+            raise ValidationError({"family": 'A list of dotted import paths, "*" for any characters.'})
+        if not isinstance(self.wrappers, list) or not all(
+            isinstance(w, dict)
+            and isinstance(w.get("pattern"), str)
+            and PATTERN_RE.match(w["pattern"])
+            and isinstance(w.get("reason", ""), str)
+            for w in self.wrappers
+        ):
+            raise ValidationError({"wrappers": 'A list of {"pattern": "dotted.path", "reason": "why"} entries.'})
 
 
 class CapstoneBrief(models.Model):

@@ -72,7 +72,17 @@ class _Loader:
         by_module = {}
         for fw in frameworks:
             obj = self._upsert(
-                Framework, "framework", fw.module, {"module": fw.module}, {"name": fw.name, "url": fw.url}
+                Framework,
+                "framework",
+                fw.module,
+                {"module": fw.module},
+                {
+                    "name": fw.name,
+                    "url": fw.url,
+                    "family": list(fw.family),
+                    "instead": fw.instead,
+                    "wrappers": [{"pattern": w.pattern, "reason": w.reason} for w in fw.wrappers],
+                },
             )
             if obj is not None:
                 by_module[fw.module] = obj

@@ -3,7 +3,12 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from stages.models import Framework
+
 from .notebook_builders import as_bytes, code, good_notebook, md, notebook
+
+# The command reads the frameworks an admin may have edited.
+pytestmark = pytest.mark.django_db
 
 
 def run(path, *args):
@@ -88,3 +93,10 @@ def test_command_json_on_a_lone_surrogate_is_valid_json(tmp_path):
     text = json.dumps(json.loads(as_bytes(good_notebook()))).replace("import torch", "import torch  # \\ud800")
     path.write_text(text)
     assert json.loads(run(path, "--json"))["verdict"] == "pass"
+
+
+def test_command_uses_a_family_an_admin_edited(tmp_path):
+    Framework.objects.create(name="Keras", module="keras", family=["keras", "mykeras"])
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(as_bytes(notebook(md(), code("import mykeras"))))
+    assert [u["library"] for u in json.loads(run(path, "--json"))["libraries"]] == ["keras"]

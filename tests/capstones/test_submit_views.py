@@ -77,12 +77,11 @@ def test_uploaded_notebook_is_stored_through_the_storage_api(
     [
         (b"not json at all", "not valid JSON"),
         (b'{"a": 1}', "not a Jupyter notebook"),
-        # Loaded leniently (upgraded, repaired): what is left has no content.
-        (b'{"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "metadata": {}}', "empty"),
+        (b'{"nbformat": 5, "nbformat_minor": 0, "cells": [], "metadata": {}}', "newer than this site understands"),
         (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}', "empty"),
-        (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "x"}]}', "empty"),
+        (b'{"nbformat": 4, "metadata": ' + b'{"a": ' * 5000 + b"1" + b"}" * 5000 + b', "cells": []}', "nested"),
     ],
-    ids=["not-json", "not-notebook", "old-format", "empty", "invalid"],
+    ids=["not-json", "not-notebook", "newer-format", "empty", "nested-too-deep"],
 )
 def test_bad_upload_is_refused_with_a_clear_message_keeping_typed_fields(
     learner_client, brief, submit_url, data, message

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from stages import curriculum as cur
@@ -148,6 +149,8 @@ def test_a_new_seed_resource_is_appended_when_an_admin_took_its_position(curricu
         ("forbidden: [fastai, keras]", "forbidden: [fastai, jax]", "framework 'jax' is not defined"),
         ("    order: 3\n", "    order: three\n", "'order' must be a whole number"),
         ("title: A Practical Encounter", "title: [A, list]", "'title' must be text"),
+        ('family: [keras, "keras_*"', 'family: ["keras nlp", "keras_*"', "'family' entry 'keras nlp' must be a dotted"),
+        ("pattern: tensorflow_hub.KerasLayer", "pattern: hub/KerasLayer", "wrappers[0]: 'pattern' 'hub/KerasLayer'"),
     ],
 )
 def test_an_invalid_file_names_the_entry_and_changes_nothing(curriculum, tmp_path, replace, by, message):
@@ -169,3 +172,22 @@ def test_malformed_yaml_is_reported_not_raised(db, tmp_path):
     with pytest.raises(CommandError, match="not valid YAML"):
         call_command("load_curriculum", "--file", str(path), verbosity=0)
     assert Stage.objects.count() == 0
+
+
+def test_frameworks_are_loaded_with_their_family_alternative_and_wrappers(curriculum):
+    keras = Framework.objects.get(module="keras")
+    assert {"tf_keras", "keras_*", "tensorflow.keras"} <= set(keras.family)
+    assert "tf.GradientTape" in keras.instead
+    assert "tensorflow_hub.KerasLayer" in [w["pattern"] for w in keras.wrappers]
+
+
+def test_framework_family_that_is_not_a_list_of_paths_is_refused(db):
+    framework = Framework(name="Keras", module="keras", family="keras, tf_keras")
+    with pytest.raises(ValidationError, match="dotted import paths"):
+        framework.full_clean()
+
+
+def test_framework_wrapper_without_a_pattern_is_refused(db):
+    framework = Framework(name="Keras", module="keras", wrappers=[{"reason": "why"}])
+    with pytest.raises(ValidationError, match="pattern"):
+        framework.full_clean()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from capstones import notebooks
-from capstones.frameworks import curriculum_families, curriculum_rules
+from capstones.frameworks import curriculum_rules, known_families
 
 
 def _modules(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 notebook,
                 forbidden=_modules(options["forbidden"], forbidden),
                 allowed=_modules(options["allowed"], allowed),
-                known=curriculum_families(),
+                known=known_families(),
             )
         except notebooks.NotebookError as exc:
             raise CommandError(str(exc)) from None
