@@ -215,3 +215,18 @@ def test_ansi_colour_codes_in_a_traceback_are_removed():
     html = render_body(notebook(code("raise", outputs=[error])))
     assert "ValueError: bad" in html
     assert "\x1b" not in html
+
+
+def test_code_is_coloured_and_escaped():
+    html = render_body(notebook(code("import torch  # the framework\nx = '<script>alert(1)</script>' + 42")))
+    assert '<span class="k">import</span>' in html
+    assert '<span class="c1"># the framework</span>' in html
+    assert "&lt;script&gt;" in html
+    assert "<script" not in html
+
+
+def test_unclosed_strings_in_code_are_shown_whole():
+    source = 'a = """never closed\nb = "also open\nc = 1'
+    html = render_body(notebook(code(source)))
+    assert "never closed" in html
+    assert "c = 1" in html
