@@ -117,12 +117,12 @@ def main() -> None:
         data = build(int(mb * 1024 * 1024))
         nb = notebooks.load_notebook(data)
         size = len(data)
-        load = best(lambda: notebooks.load_notebook(data))
-        analyse = best(lambda: notebooks.analyse(nb))
-        render = best(lambda: notebooks.render_document(nb))
+        load = best(lambda data=data: notebooks.load_notebook(data))
+        analyse = best(lambda nb=nb: notebooks.analyse(nb))
+        render = best(lambda nb=nb: notebooks.render_document(nb))
         html = notebooks.render_document(nb)
-        check_memory = peak(lambda: notebooks.analyse(notebooks.load_notebook(data)))
-        render_memory = peak(lambda: notebooks.render_document(notebooks.load_notebook(data)))
+        check_memory = peak(lambda data=data: notebooks.analyse(notebooks.load_notebook(data)))
+        render_memory = peak(lambda data=data: notebooks.render_document(notebooks.load_notebook(data)))
         rows.append((size, len(nb.cells), load, analyse, render, check_memory, render_memory, len(html)))
     base = rows[0]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; best of {REPEAT}; memory: tracemalloc peak")
@@ -134,8 +134,8 @@ def main() -> None:
         print(
             f"{size / 1048576:5.1f} {cells:5d} | {load:7.3f} {load / base[2]:5.1f} | {analyse:9.3f} "
             f"{analyse / base[3]:5.1f} | {render:8.3f} {render / base[4]:5.1f} | "
-            f"{check_mem / 1048576:7.1f} MB {check_mem / size:4.1f}x | {render_mem / 1048576:6.1f} MB {render_mem / size:4.1f}x"
-            f" | {html / 1048576:7.1f}"
+            f"{check_mem / 1048576:7.1f} MB {check_mem / size:4.1f}x | "
+            f"{render_mem / 1048576:6.1f} MB {render_mem / size:4.1f}x | {html / 1048576:7.1f}"
         )
 
 

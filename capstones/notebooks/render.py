@@ -355,6 +355,11 @@ def _output_html(output, *, max_output_chars: int, max_image_bytes: int) -> tupl
     data = output.get("data") if kind in ("display_data", "execute_result") else None
     if not isinstance(data, dict):
         return "", 0
+    return _rich_output_html(data, max_output_chars=max_output_chars, max_image_bytes=max_image_bytes)
+
+
+def _rich_output_html(data: dict, *, max_output_chars: int, max_image_bytes: int) -> tuple[str, int]:
+    """The best representation of a display output that can be shown safely (script MIME types never are)."""
     for mime in _PRIORITY:
         if mime not in data:
             continue
