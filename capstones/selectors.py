@@ -86,7 +86,9 @@ def learner_submissions(user) -> QuerySet[Submission]:
 def iteration_page(submission: Submission, number: int | None) -> tuple[Iteration, list[Iteration]]:
     """One iteration with its report, review and conversation, and the list of all iterations."""
     iterations = list(
-        submission.iterations.select_related("report", "review__mentor")
+        # The rendering's state, not its HTML: the page shows whether the notebook is ready.
+        submission.iterations.select_related("report", "rendering", "review__mentor")
+        .defer("rendering__html")
         .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
         .order_by("number")
     )

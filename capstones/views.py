@@ -135,6 +135,8 @@ def iteration_detail(request, pk, number=None):
         ),
         "claim_expires": selectors.claim_expiry(submission),
         "checking": report is not None and report.status == Report.Status.PENDING,
+        "rendering_pending": getattr(iteration, "rendering", None) is not None
+        and iteration.rendering.status == Rendering.Status.PENDING,
         "review_request_form": ReviewRequestForm()
         if is_latest and policy.may_ask_for_review(user, submission)
         else None,

@@ -1,14 +1,16 @@
-// Progressive enhancement for an iteration page whose automatic check or rendering is still
-// running: without JavaScript the page tells the reader to reload (and the notebook frame reloads
-// itself); with it, the page asks the status endpoint every few seconds and reloads once the
-// work is done, unless the reader has started typing in one of its forms.
+// Progressive enhancement for an iteration page whose automatic check or notebook rendering is
+// still running. Without JavaScript the page reloads itself now and then (<noscript> refresh);
+// with it, the page asks the status endpoint every few seconds: a finished rendering reloads just
+// the notebook frame, a finished check reloads the page, unless the reader has started typing in
+// one of its forms (then a note says the report is ready).
 (function () {
   "use strict";
 
   var root = document.querySelector("[data-status-url]");
   if (!root || !window.fetch) return;
   var url = root.getAttribute("data-status-url");
-  var waitFor = root.getAttribute("data-waiting-for");
+  var report = root.getAttribute("data-report");
+  var rendering = root.getAttribute("data-rendering");
   var delay = 2000;
   var attempts = 0;
 
@@ -20,8 +22,9 @@
     return false;
   }
 
-  function finished(data) {
-    return data[waitFor] && data[waitFor] !== "pending";
+  function reloadFrame() {
+    var frame = document.querySelector("iframe.notebook-frame");
+    if (frame) frame.src = frame.getAttribute("src");
   }
 
   function poll() {
@@ -32,16 +35,21 @@
         return response.json();
       })
       .then(function (data) {
-        if (finished(data)) {
+        if (rendering === "pending" && data.rendering !== "pending") {
+          rendering = data.rendering;
+          reloadFrame();
+        }
+        if (report === "pending" && data.report !== "pending") {
+          report = data.report;
           if (typing()) {
             var note = document.getElementById("status-ready");
             if (note) note.hidden = false;
           } else {
             window.location.reload();
+            return;
           }
-          return;
         }
-        schedule();
+        if (report === "pending" || rendering === "pending") schedule();
       })
       .catch(schedule);
   }
