@@ -185,7 +185,8 @@ def _stored_rendering(iteration) -> str:
         return rendering.html
     if rendering is not None and rendering.status == Rendering.Status.FAILED:
         return _notice(escape(rendering.error) + " Download the notebook to read it in Jupyter.")
-    # Works without script: the sandboxed document reloads itself until the rendering is ready.
+    # The iteration page reloads this frame once the rendering is stored (its status script, or its
+    # own refresh without script); the frame's refresh helps where a browser lets a sandbox refresh.
     return _notice(
         "The notebook is being prepared for display; it appears here in a moment.", refresh=NOTEBOOK_REFRESH_SECONDS
     )
