@@ -27,7 +27,7 @@ class IterationInline(admin.TabularInline):
         return report.get_verdict_display() if report and report.verdict else "pending"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("report").defer("rendered_html")
+        return super().get_queryset(request).select_related("report")
 
 
 class SubmissionAdminForm(forms.ModelForm):
@@ -139,7 +139,7 @@ class IterationAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">Download {}</a>', url, obj.original_name)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("rendered_html")
+        return super().get_queryset(request)
 
 
 @admin.register(Report)

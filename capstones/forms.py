@@ -1,9 +1,13 @@
+import logging
+
 from django import forms
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, URLValidator
 
 from . import notebooks
 from .models import Review
+
+logger = logging.getLogger(__name__)
 
 
 class SubmissionForm(forms.Form):
@@ -30,8 +34,13 @@ class SubmissionForm(forms.Form):
         help_text="What you built, what you learned, what you would do next (Markdown).",
     )
 
-    def __init__(self, *args, brief, **kwargs):
+    # The file last: browsers send fields in this order, so an upload stopped at the size limit
+    # while it streams (dlcurriculum.uploads) has already delivered everything the learner typed.
+    field_order = ["title", "idea", "own_problem", "repository_url", "write_up", "notebook"]
+
+    def __init__(self, *args, brief, refused_uploads=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.refused_size = (refused_uploads or {}).get("notebook")
         self.fields["idea"].queryset = brief.ideas.order_by("order")
         limit_mb = settings.CAPSTONE_MAX_NOTEBOOK_BYTES / (1024 * 1024)
         self.fields["notebook"].help_text = f"At most {limit_mb:.0f} MB. Save it in Jupyter first."
@@ -54,10 +63,25 @@ class SubmissionForm(forms.Form):
             notebooks.load_notebook(data, max_bytes=limit)
         except notebooks.NotebookError as exc:
             raise forms.ValidationError(str(exc)) from None
+        except Exception as exc:  # no upload may end in a server error
+            logger.warning("Unexpected error reading an uploaded notebook", exc_info=True)
+            raise forms.ValidationError(
+                f"The file could not be read as a notebook ({type(exc).__name__}). "
+                "Open it in Jupyter, save it again and upload the saved .ipynb."
+            ) from None
         self.notebook_bytes = data
         return upload
 
     def clean(self):
+        if self.refused_size:
+            limit = settings.CAPSTONE_MAX_NOTEBOOK_BYTES
+            self.errors.pop("notebook", None)
+            self.add_error(
+                "notebook",
+                f"The file is larger than {limit / 1048576:.0f} MB, the most a notebook may be, so it was not "
+                "uploaded. Clear large outputs (Edit, Clear outputs of the biggest cells), save, and upload it "
+                "again; everything else you typed is kept.",
+            )
         cleaned = super().clean()
         if not cleaned.get("idea") and not (cleaned.get("own_problem") or "").strip():
             self.add_error("own_problem", "Choose one of the project ideas or describe your own problem.")
@@ -66,13 +90,28 @@ class SubmissionForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
-    cell = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="On cell")
+    # A number, not a list of every cell: the page must not grow with the notebook.
+    cell = forms.IntegerField(required=False, min_value=1, label="On cell")
 
     def __init__(self, *args, cells: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = [("", "General (whole notebook)")] + [
-            (i, f"Cell {i}") for i in range(1, cells + 1)
-        ]
+        if cells:
+            self.fields["cell"].max_value = cells
+            self.fields["cell"].validators.append(MaxValueValidator(cells))
+            self.fields["cell"].widget.attrs["max"] = cells
+            self.fields["cell"].help_text = f"A cell number from 1 to {cells}; empty for the whole notebook."
+        else:
+            # The cells are counted by the automatic check: until then, comments are on the whole notebook.
+            del self.fields["cell"]
+
+
+class ReviewRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the automatic check wrong?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        help_text="A mentor reads this before reviewing your notebook.",
+    )
 
 
 class DecisionForm(CommentForm):

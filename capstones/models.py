@@ -18,6 +18,9 @@ def notebook_upload_to(instance: "Iteration", filename: str) -> str:
 
 
 class SubmissionStatus(models.TextChoices):
+    # The automatic check runs before a mentor spends time on an iteration.
+    CHECKING = "checking", "Automatic check running"
+    RULES_BROKEN = "rules_broken", "Breaks the rules: change needed"
     WAITING = "waiting", "Waiting for review"
     IN_REVIEW = "in_review", "In review"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
@@ -42,7 +45,7 @@ class Submission(models.Model):
         help_text="One of the brief's project ideas, or empty for the learner's own problem.",
     )
     own_problem = models.CharField(max_length=300, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKING)
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -77,7 +80,10 @@ class Submission(models.Model):
                 name="capstones_submission_review_has_mentor",
             ),
             models.CheckConstraint(
-                condition=~Q(status=SubmissionStatus.WAITING) | Q(mentor__isnull=True, claimed_at__isnull=True),
+                condition=~Q(
+                    status__in=[SubmissionStatus.CHECKING, SubmissionStatus.RULES_BROKEN, SubmissionStatus.WAITING]
+                )
+                | Q(mentor__isnull=True, claimed_at__isnull=True),
                 name="capstones_submission_waiting_unclaimed",
             ),
             models.CheckConstraint(
@@ -118,7 +124,11 @@ class Iteration(models.Model):
     sha256 = models.CharField(max_length=64)
     repository_url = models.URLField(max_length=500, blank=True)
     write_up = models.TextField(max_length=20_000)
-    rendered_html = models.TextField(blank=True, editable=False, help_text="Cache of the sanitised rendering.")
+    review_reason = models.TextField(
+        max_length=2_000,
+        blank=True,
+        help_text="Why the learner asks for a human review although the automatic check found rule breaks.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -133,6 +143,7 @@ class Iteration(models.Model):
                 name="capstones_iteration_repo_http",
             ),
         ]
+        indexes = [models.Index(fields=["submission", "-number"], name="capstones_iteration_latest_idx")]
 
     def __str__(self) -> str:
         return f"{self.submission.title} #{self.number}"
@@ -142,9 +153,9 @@ class Iteration(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", "Check running"
+    DONE = "done", "Checked"
+    FAILED = "failed", "Not checked automatically"
 
 
 class ReportVerdict(models.TextChoices):
@@ -154,7 +165,7 @@ class ReportVerdict(models.TextChoices):
 
 
 class Report(models.Model):
-    """The automatic pre-review of an iteration, computed by a Celery job."""
+    """The automatic pre-review of an iteration, computed by a Celery job (see dlcurriculum.leases)."""
 
     Status = ReportStatus
 
@@ -167,18 +178,64 @@ class Report(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a worker starts the check; the sweep leaves it alone until then."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="capstones_report_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DONE) & ~Q(verdict="") | ~Q(status=ReportStatus.DONE) & Q(verdict=""),
+                name="capstones_report_verdict_when_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="failed") & ~Q(error="") | ~Q(status="failed") & Q(error=""),
+                name="capstones_report_error_when_failed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "enqueued_at"], name="capstones_report_sweep_idx")]
+
+    def __str__(self) -> str:
+        return f"Report for {self.iteration}"
+
+
+class RenderingStatus(models.TextChoices):
+    PENDING = "pending", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Cannot be shown"
+
+
+class Rendering(models.Model):
+    """The sanitised HTML of an iteration's notebook, made once by a Celery job, never in a request."""
+
+    Status = RenderingStatus
+
+    iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="rendering")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    html = models.TextField(blank=True, editable=False)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(status=ReportStatus.DONE) & ~Q(verdict="") | ~Q(status=ReportStatus.DONE) & Q(verdict=""),
-                name="capstones_report_verdict_when_done",
+                condition=Q(status__in=RenderingStatus.values), name="capstones_rendering_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(status="done") | Q(html=""), name="capstones_rendering_html_when_done"),
+            models.CheckConstraint(
+                condition=Q(status="failed") & ~Q(error="") | ~Q(status="failed") & Q(error=""),
+                name="capstones_rendering_error_when_failed",
             ),
         ]
+        indexes = [models.Index(fields=["status", "enqueued_at"], name="capstones_rendering_sweep_idx")]
 
     def __str__(self) -> str:
-        return f"Report for {self.iteration}"
+        return f"Rendering of {self.iteration}"
 
 
 class ReviewDecision(models.TextChoices):

@@ -71,6 +71,11 @@ def may_claim(user, submission: Submission, now: datetime | None = None) -> bool
     )
 
 
+def may_ask_for_review(user, submission: Submission) -> bool:
+    """Only the learner, and only when the automatic check kept the submission from the mentors."""
+    return bool(user and user.pk == submission.learner_id and submission.status == Status.RULES_BROKEN)
+
+
 def may_comment(user, submission: Submission, *, on_latest_iteration: bool) -> bool:
     """The learner, the reviewing mentor and admins, on the latest iteration only
     (older iterations are history: feedback on them would go unseen)."""

@@ -14,10 +14,11 @@ from django.utils import timezone
 from dlcurriculum.shared_reads import SharedRead
 from stages.models import CapstoneBrief
 
-from .models import Comment, Iteration, Portfolio, Report, Review, Submission
+from .models import Comment, Iteration, Portfolio, Rendering, Report, Review, Submission
 from .policy import claim_is_stale, is_reviewing, may_claim, may_view
 
 Status = Submission.Status
+_VERDICT_LABELS = dict(Report.Verdict.choices)
 
 
 # --------------------------------------------------------------------------- permissions
@@ -47,6 +48,7 @@ def review_queue() -> QuerySet[Submission]:
             latest_number=_latest("number"),
             latest_verdict=_latest("report__verdict"),
             latest_report_status=_latest("report__status"),
+            latest_review_reason=_latest("review_reason"),
         )
         .order_by("waiting_since", "pk")
     )
@@ -68,7 +70,7 @@ def queue_page(user, page_number=None) -> Page:
         row.mine = is_reviewing(user, row) and not stale
         row.taken = row.status == Status.IN_REVIEW and not stale and not row.mine
         row.available = may_claim(user, row, now)
-        row.verdict_label = Report.Verdict(row.latest_verdict).label if row.latest_verdict else "Report pending"
+        row.verdict_label = _VERDICT_LABELS.get(row.latest_verdict, row.latest_verdict) or "Check running"
     return page
 
 
@@ -84,9 +86,10 @@ def learner_submissions(user) -> QuerySet[Submission]:
 def iteration_page(submission: Submission, number: int | None) -> tuple[Iteration, list[Iteration]]:
     """One iteration with its report, review and conversation, and the list of all iterations."""
     iterations = list(
-        submission.iterations.select_related("report", "review__mentor")
+        # The rendering's state, not its HTML: the page shows whether the notebook is ready.
+        submission.iterations.select_related("report", "rendering", "review__mentor")
+        .defer("rendering__html")
         .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
-        .defer("rendered_html")
         .order_by("number")
     )
     if not iterations:
@@ -97,6 +100,33 @@ def iteration_page(submission: Submission, number: int | None) -> tuple[Iteratio
         if iteration.number == number:
             return iteration, iterations
     raise Http404("No such iteration.")
+
+
+def report_cells(report: Report | None) -> int:
+    """How many cells the automatic check counted (0 until it is done)."""
+    if report is None or not isinstance(report.data, dict):
+        return 0
+    cells = report.data.get("cells", 0)
+    return cells if isinstance(cells, int) and cells > 0 else 0
+
+
+def rendering_of(iteration: Iteration) -> Rendering | None:
+    return Rendering.objects.filter(iteration=iteration).first()
+
+
+def job_status(iteration: Iteration) -> dict:
+    """The state of an iteration's automatic check and rendering, in one query."""
+    row = (
+        Iteration.objects.filter(pk=iteration.pk)
+        .values("report__status", "report__verdict", "rendering__status", "submission__status")
+        .first()
+    ) or {}
+    return {
+        "report": row.get("report__status") or Report.Status.PENDING,
+        "verdict": row.get("report__verdict") or "",
+        "rendering": row.get("rendering__status") or Rendering.Status.PENDING,
+        "submission": row.get("submission__status") or "",
+    }
 
 
 def report_finished(iteration_id: int) -> bool:
@@ -163,6 +193,7 @@ class CapstoneStatus:
     status_label: str
     iterations: int
     verdict: str  # latest report verdict, "" while pending or not started
+    verdict_label: str  # the verdict in words, from Report.Verdict
     url: str  # where the learner goes next: the submission, or the submit form
 
 
@@ -218,6 +249,7 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
                     "Not submitted yet",
                     0,
                     "",
+                    "",
                     brief.submit_url,
                 )
             )
@@ -231,6 +263,7 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
                     submission.get_status_display(),
                     submission.latest_number or 0,
                     submission.latest_verdict or "",
+                    _VERDICT_LABELS.get(submission.latest_verdict or "", submission.latest_verdict or ""),
                     submission.get_absolute_url(),
                 )
             )

@@ -7,6 +7,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -14,13 +15,14 @@ from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dlcurriculum.leases import Lease
 from dlcurriculum.mail.services import send_templated
 from dlcurriculum.tasks import enqueue_on_commit
 from stages.models import CapstoneBrief, ProjectIdea
 
 from . import notebooks
 from .frameworks import brief_rules
-from .models import Comment, Iteration, Portfolio, Report, Review, Submission
+from .models import Comment, Iteration, Portfolio, Rendering, Report, Review, Submission
 from .policy import claim_is_stale, is_mentor, is_reviewing, may_comment, may_decide
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,11 @@ Status = Submission.Status
 
 class Action:
     SUBMIT = "submit"
+    # Taken by the system when the automatic check of the latest iteration finishes.
+    CHECK_PASSED = "check_passed"
+    CHECK_FAILED = "check_failed"
+    # The learner believes the check is wrong and asks a mentor anyway, with a reason.
+    ASK_REVIEW = "ask_review"
     CLAIM = "claim"
     RELEASE = "release"
     APPROVE = "approve"
@@ -38,7 +45,13 @@ class Action:
 
 # action -> (statuses it may start from, status it leads to). None: no submission yet.
 TRANSITIONS: dict[str, tuple[frozenset, str]] = {
-    Action.SUBMIT: (frozenset({None, Status.WAITING, Status.CHANGES_REQUESTED}), Status.WAITING),
+    Action.SUBMIT: (
+        frozenset({None, Status.CHECKING, Status.RULES_BROKEN, Status.WAITING, Status.CHANGES_REQUESTED}),
+        Status.CHECKING,
+    ),
+    Action.CHECK_PASSED: (frozenset({Status.CHECKING}), Status.WAITING),
+    Action.CHECK_FAILED: (frozenset({Status.CHECKING}), Status.RULES_BROKEN),
+    Action.ASK_REVIEW: (frozenset({Status.RULES_BROKEN}), Status.WAITING),
     Action.CLAIM: (frozenset({Status.WAITING, Status.IN_REVIEW}), Status.IN_REVIEW),
     Action.RELEASE: (frozenset({Status.IN_REVIEW}), Status.WAITING),
     Action.APPROVE: (frozenset({Status.IN_REVIEW}), Status.APPROVED),
@@ -51,6 +64,13 @@ _REFUSALS = {
     (Action.CLAIM, Status.IN_REVIEW): "Another mentor has already claimed this submission.",
     (Action.CLAIM, Status.APPROVED): "This submission is already approved.",
     (Action.CLAIM, Status.CHANGES_REQUESTED): "This submission waits for the learner's next iteration.",
+    (Action.CLAIM, Status.CHECKING): "The automatic check of this submission is still running.",
+    (Action.CLAIM, Status.RULES_BROKEN): (
+        "The automatic check found rule breaks and the learner has not asked for a review."
+    ),
+    (Action.ASK_REVIEW, Status.CHECKING): "The automatic check is still running; wait for its report.",
+    (Action.ASK_REVIEW, Status.WAITING): "This submission is already waiting for a mentor.",
+    (Action.ASK_REVIEW, Status.IN_REVIEW): "A mentor is already reviewing this submission.",
 }
 
 
@@ -90,12 +110,8 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         )
     _authorise(current, action, actor, mentor, now)
 
-    changes: dict = {"status": target, "updated_at": now}
-    if action == Action.SUBMIT:
-        # A fix uploaded while still waiting keeps its place in the queue.
-        waiting_since = current.waiting_since if current.status == Status.WAITING else now
-        changes.update(mentor=None, claimed_at=None, waiting_since=waiting_since)
-    elif action == Action.CLAIM:
+    changes: dict = {"status": target, "updated_at": now, **_queue_changes(current, action, now)}
+    if action == Action.CLAIM:
         changes.update(mentor=mentor or actor, claimed_at=now)
     elif action == Action.RELEASE:
         changes.update(mentor=None, claimed_at=None)
@@ -120,10 +136,13 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
     return current
 
 
+_LEARNER_ACTIONS = (Action.SUBMIT, Action.ASK_REVIEW)
+_SYSTEM_ACTIONS = (Action.CHECK_PASSED, Action.CHECK_FAILED)
+
+
 def _authorise(current: Submission, action: str, actor, mentor, now) -> None:  # noqa: C901 - one refusal per rule, per action
-    if action == Action.SUBMIT:
-        if actor is None or actor.pk != current.learner_id:
-            raise PermissionDenied("Only the learner can submit iterations.")
+    if action in _LEARNER_ACTIONS or action in _SYSTEM_ACTIONS:
+        _authorise_learner_or_system(current, action, actor)
     elif action == Action.CLAIM:
         if not is_mentor(actor):
             raise PermissionDenied("Only mentors can claim submissions.")
@@ -144,6 +163,25 @@ def _authorise(current: Submission, action: str, actor, mentor, now) -> None:  #
             raise PermissionDenied("Only the mentor who claimed it can release it.")
     elif not may_decide(actor, current):
         raise PermissionDenied("Only the mentor who claimed this submission can decide on it.")
+
+
+def _queue_changes(current: Submission, action: str, now) -> dict:
+    """Where an upload or a review request puts the submission in the queue."""
+    if action == Action.SUBMIT:
+        # A fix uploaded while still waiting keeps its place in the queue once its check passes.
+        keeps_place = current.status in (Status.WAITING, Status.CHECKING)
+        return {"mentor": None, "claimed_at": None, "waiting_since": current.waiting_since if keeps_place else now}
+    if action == Action.ASK_REVIEW:
+        return {"waiting_since": now}
+    return {}
+
+
+def _authorise_learner_or_system(current: Submission, action: str, actor) -> None:
+    if action in _SYSTEM_ACTIONS:
+        if actor is not None:
+            raise PermissionDenied("Only the automatic check moves a submission out of checking.")
+    elif actor is None or actor.pk != current.learner_id:
+        raise PermissionDenied("Only the learner can submit iterations or ask for a review.")
 
 
 def _tasks():
@@ -169,7 +207,8 @@ def submit_iteration(
     notebook_bytes: bytes,
     filename: str,
 ) -> Iteration:
-    """Create the submission if needed and add a new iteration; the analysis runs after commit."""
+    """Create the submission if needed and add a new iteration, in checking until its automatic check
+    finishes; the check and the rendering run after commit, in workers."""
     now = timezone.now()
     submission = Submission.objects.select_for_update().filter(learner=learner, brief=brief).first()
     if submission is None:
@@ -179,6 +218,7 @@ def submit_iteration(
             title=title,
             idea=idea,
             own_problem="" if idea else own_problem,
+            status=Status.CHECKING,
             waiting_since=now,
         )
     else:
@@ -202,70 +242,184 @@ def submit_iteration(
     iteration.notebook.save(filename, ContentFile(notebook_bytes), save=False)
     iteration.save()
     Report.objects.create(iteration=iteration, enqueued_at=now)
+    Rendering.objects.create(iteration=iteration, enqueued_at=now)
     enqueue_on_commit(_tasks().analyse_iteration, iteration.pk)
+    enqueue_on_commit(_tasks().render_iteration, iteration.pk)
     return iteration
 
 
-# --------------------------------------------------------------------------- analysis
+@transaction.atomic
+def ask_for_review(submission: Submission, *, learner, reason: str) -> Submission:
+    """The learner believes the automatic check is wrong: the latest iteration goes to the mentors
+    anyway, with the learner's reason for them to read."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError("Say why you think the automatic check is wrong, so the mentor knows what to look at.")
+    submission = transition(submission, Action.ASK_REVIEW, actor=learner)
+    latest = submission.iterations.order_by("-number").first()
+    Iteration.objects.filter(pk=latest.pk).update(review_reason=reason[:2_000])
+    return submission
+
+
+# --------------------------------------------------------------------------- background jobs
+
+# What a learner and a mentor read when a job hits its time or memory limit.
+TOO_LARGE_TO_CHECK = "This notebook is too large to check automatically: a mentor will look at it."
+TOO_LARGE_TO_SHOW = "This notebook is too large to show here: download it to read it in Jupyter."
+# The errors of a job that ran out of time or memory; never retried.
+_LIMIT_ERRORS = (SoftTimeLimitExceeded, MemoryError, RecursionError)
+
+
+def job_lease(model) -> Lease:
+    """The lease of a capstone job row: it outlives the task's hard time limit (see dlcurriculum.leases)."""
+    return Lease(
+        model,
+        key="iteration_id",
+        duration=timedelta(seconds=settings.CAPSTONE_JOB_TIME_LIMIT + settings.CAPSTONE_JOB_LEASE_MARGIN),
+        grace=timedelta(seconds=settings.CAPSTONE_JOB_GRACE_SECONDS),
+    )
+
+
+def _read_notebook(iteration: Iteration):
+    with iteration.notebook.open("rb") as handle:
+        data = handle.read()
+    return notebooks.load_notebook(data, max_bytes=settings.CAPSTONE_MAX_NOTEBOOK_BYTES)
 
 
 def run_analysis(iteration_id: int) -> Report | None:
-    """Compute the report and the rendering of one iteration. Idempotent."""
-    report = Report.objects.select_related("iteration__submission__brief").filter(iteration_id=iteration_id).first()
-    if report is None or report.status == Report.Status.DONE:
-        return report
-    iteration = report.iteration
+    """Compute the report of one iteration and move its submission on. Idempotent: a report is
+    computed once, by whichever copy of the task starts it first."""
+    lease = job_lease(Report)
+    attempt = lease.acquire(iteration_id)
+    if attempt is None:
+        return Report.objects.filter(iteration_id=iteration_id).first()
+    try:
+        return _analyse(iteration_id, attempt)
+    except Exception as exc:
+        if not isinstance(exc, SoftTimeLimitExceeded):
+            lease.release(iteration_id)  # a database error: the task's retry may start it again
+        raise
+
+
+def _analyse(iteration_id: int, attempt: int) -> Report:
+    if attempt > settings.CAPSTONE_JOB_MAX_ATTEMPTS:
+        # The earlier attempts died at a time or memory limit (or took their worker down).
+        return finish_analysis(iteration_id, error=TOO_LARGE_TO_CHECK)
+    iteration = Iteration.objects.select_related("submission__brief").get(pk=iteration_id)
     brief = iteration.submission.brief
-    Report.objects.filter(pk=report.pk).update(attempts=report.attempts + 1)
-    with iteration.notebook.open("rb") as handle:
-        data = handle.read()
     try:
-        notebook = notebooks.load_notebook(data, max_bytes=settings.CAPSTONE_MAX_NOTEBOOK_BYTES)
+        notebook = _read_notebook(iteration)
+        analysis = notebooks.analyse(notebook, **brief_rules(brief))
+    except _LIMIT_ERRORS:
+        logger.warning("Analysis of iteration %s hit a limit", iteration_id)
+        return finish_analysis(iteration_id, error=TOO_LARGE_TO_CHECK)
     except notebooks.NotebookError as exc:
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED, error=str(exc), finished_at=timezone.now()
-        )
-        return Report.objects.get(pk=report.pk)
-    rules = brief_rules(brief)
-    try:
-        analysis = notebooks.analyse(notebook, **rules)
-        html = notebooks.render_document(
-            notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
-        )
+        return finish_analysis(iteration_id, error=str(exc))
     except Exception as exc:
         logger.exception("Analysis of iteration %s failed", iteration_id)
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED,
-            error=(
-                f"The automatic check failed on this notebook ({type(exc).__name__}); a mentor will review it by hand."
-            ),
-            finished_at=timezone.now(),
+        name = type(exc).__name__
+        return finish_analysis(
+            iteration_id,
+            error=f"The automatic check failed on this notebook ({name}); a mentor will review it by hand.",
         )
-        return Report.objects.get(pk=report.pk)
+    return finish_analysis(iteration_id, verdict=analysis.verdict, data=_storable(analysis.to_dict()))
+
+
+def finish_analysis(iteration_id: int, *, verdict: str = "", data: dict | None = None, error: str = "") -> Report:
+    """Store the check's result once and move the submission out of checking.
+
+    A report with a verdict that breaks the rules keeps the submission away from the mentors; any
+    other outcome, a failed check included (a mentor then looks by hand), puts it in the queue.
+    """
     with transaction.atomic():
-        Iteration.objects.filter(pk=iteration.pk).update(rendered_html=html)
-        Report.objects.filter(pk=report.pk).exclude(status=Report.Status.DONE).update(
-            status=Report.Status.DONE,
-            verdict=analysis.verdict,
-            data=analysis.to_dict(),
-            error="",
+        stored = Report.objects.filter(iteration_id=iteration_id, status=Report.Status.PENDING).update(
+            status=Report.Status.FAILED if error else Report.Status.DONE,
+            verdict="" if error else verdict,
+            data=data or {},
+            error=_storable(error),
+            lease_expires_at=None,
             finished_at=timezone.now(),
         )
-    return Report.objects.get(pk=report.pk)
+        if stored:
+            _after_check(iteration_id, breaks_rules=not error and verdict == Report.Verdict.BREAKS_RULES)
+    return Report.objects.get(iteration_id=iteration_id)
 
 
-def rendered_notebook(iteration: Iteration) -> str:
-    """The sanitised rendering; computed now (and kept) if the job has not run yet."""
-    if iteration.rendered_html:
-        return iteration.rendered_html
-    with iteration.notebook.open("rb") as handle:
-        notebook = notebooks.load_notebook(handle.read(), max_bytes=settings.CAPSTONE_MAX_NOTEBOOK_BYTES)
-    html = notebooks.render_document(
-        notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
+def _after_check(iteration_id: int, *, breaks_rules: bool) -> None:
+    iteration = Iteration.objects.select_related("submission").get(pk=iteration_id)
+    submission = iteration.submission
+    latest = submission.iterations.aggregate(n=Max("number"))["n"]
+    # An older iteration's check finishing late says nothing about the one now being checked.
+    if submission.status != Status.CHECKING or iteration.number != latest:
+        return
+    try:
+        transition(submission, Action.CHECK_FAILED if breaks_rules else Action.CHECK_PASSED, actor=None)
+    except TransitionError:
+        logger.info("Submission %s left checking meanwhile", submission.pk)
+
+
+def run_rendering(iteration_id: int) -> Rendering | None:
+    """Render one iteration's notebook once and keep the result, a failure with its reason too."""
+    lease = job_lease(Rendering)
+    attempt = lease.acquire(iteration_id)
+    if attempt is None:
+        return Rendering.objects.filter(iteration_id=iteration_id).first()
+    try:
+        return _render(iteration_id, attempt)
+    except Exception as exc:
+        if not isinstance(exc, SoftTimeLimitExceeded):
+            lease.release(iteration_id)
+        raise
+
+
+def _render(iteration_id: int, attempt: int) -> Rendering:
+    if attempt > settings.CAPSTONE_JOB_MAX_ATTEMPTS:
+        return finish_rendering(iteration_id, error=TOO_LARGE_TO_SHOW)
+    iteration = Iteration.objects.select_related("submission").get(pk=iteration_id)
+    try:
+        html = notebooks.render_document(
+            _read_notebook(iteration),
+            title=iteration.submission.title,
+            max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS,
+        )
+    except _LIMIT_ERRORS:
+        logger.warning("Rendering of iteration %s hit a limit", iteration_id)
+        return finish_rendering(iteration_id, error=TOO_LARGE_TO_SHOW)
+    except notebooks.NotebookError as exc:
+        return finish_rendering(iteration_id, error=str(exc))
+    except Exception as exc:
+        logger.exception("Rendering of iteration %s failed", iteration_id)
+        return finish_rendering(
+            iteration_id, error=f"This notebook cannot be shown here ({type(exc).__name__}); download it instead."
+        )
+    return finish_rendering(iteration_id, html=html)
+
+
+def finish_rendering(iteration_id: int, *, html: str = "", error: str = "") -> Rendering:
+    Rendering.objects.filter(iteration_id=iteration_id, status=Rendering.Status.PENDING).update(
+        status=Rendering.Status.FAILED if error else Rendering.Status.DONE,
+        html="" if error else _storable(html),
+        error=_storable(error),
+        lease_expires_at=None,
+        finished_at=timezone.now(),
     )
-    Iteration.objects.filter(pk=iteration.pk).update(rendered_html=html)
-    iteration.rendered_html = html
-    return html
+    return Rendering.objects.get(iteration_id=iteration_id)
+
+
+def _without_surrogates(text: str) -> str:
+    # A lone surrogate (valid in JSON, not in UTF-8) must not break storing or serving the text.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _storable(value):
+    """The report data as PostgreSQL's jsonb accepts it: no lone surrogates, no NUL characters."""
+    if isinstance(value, str):
+        return _without_surrogates(value).replace("\x00", "")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(v) for v in value]
+    return value
 
 
 # --------------------------------------------------------------------------- review
@@ -356,22 +510,26 @@ def notify_decision(review_id: int) -> bool:
 
 
 def sweep(now: datetime | None = None) -> dict:
-    """Re-enqueue work the broker never got, and release idle claims."""
+    """Re-enqueue work no worker can be running (see dlcurriculum.leases), unsent decision e-mails,
+    and release idle claims."""
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.CAPSTONE_SWEEP_AFTER_MINUTES)
     tasks = _tasks()
-    stale_reports = list(
-        Report.objects.filter(status=Report.Status.PENDING, enqueued_at__lt=cutoff).values_list(
-            "iteration_id", flat=True
-        )
-    )
-    for iteration_id in stale_reports:
-        Report.objects.filter(iteration_id=iteration_id).update(enqueued_at=now)
-        enqueue_on_commit(tasks.analyse_iteration, iteration_id)
+    counts = {}
+    for name, model, task in (
+        ("reports", Report, tasks.analyse_iteration),
+        ("renderings", Rendering, tasks.render_iteration),
+    ):
+        lease = job_lease(model)
+        lost = list(lease.lost(now=now).values_list("iteration_id", flat=True)[: settings.CAPSTONE_SWEEP_BATCH])
+        lease.mark_enqueued(lost, now=now)
+        for iteration_id in lost:
+            enqueue_on_commit(task, iteration_id)
+        counts[name] = len(lost)
+    cutoff = now - timedelta(minutes=settings.CAPSTONE_SWEEP_AFTER_MINUTES)
     unsent = list(Review.objects.filter(notified_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True))
     for review_id in unsent:
         enqueue_on_commit(tasks.send_decision_email, review_id)
-    return {"reports": len(stale_reports), "reviews": len(unsent), "released": release_idle_claims(now)}
+    return {**counts, "reviews": len(unsent), "released": release_idle_claims(now)}
 
 
 # --------------------------------------------------------------------------- portfolio

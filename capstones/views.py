@@ -6,9 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -17,8 +18,8 @@ from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages.models import CapstoneBrief
 
 from . import notebooks, policy, selectors, services
-from .forms import CommentForm, DecisionForm, PortfolioForm, SubmissionForm
-from .models import Submission
+from .forms import CommentForm, DecisionForm, PortfolioForm, ReviewRequestForm, SubmissionForm
+from .models import Rendering, Report, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,9 @@ def submit(request, key):
         messages.info(request, services._REFUSALS[(services.Action.SUBMIT, existing.status)])
         return redirect(existing)
     if request.method == "POST":
-        form = SubmissionForm(request.POST, request.FILES, brief=brief)
+        form = SubmissionForm(
+            request.POST, request.FILES, brief=brief, refused_uploads=getattr(request, "refused_uploads", None)
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -84,7 +87,7 @@ def submit(request, key):
                     messages.success(
                         request,
                         f"Iteration {iteration.number} submitted. The automatic check is running; "
-                        "reload the page in a moment to see it.",
+                        "its report appears below when it is done.",
                     )
                 return redirect(iteration.get_absolute_url())
         else:
@@ -113,7 +116,7 @@ def iteration_detail(request, pk, number=None):
     reviewing = policy.is_reviewing(user, submission)
     is_latest = iteration.number == iterations[-1].number
     report = getattr(iteration, "report", None)
-    cells = (report.data or {}).get("cells", 0) if report else 0
+    cells = selectors.report_cells(report)
     # The violations are listed with their code; the notes must not repeat them.
     report_notes = notebooks.notes_besides_violations((report.data or {}).get("notes", [])) if report else []
     can_comment = policy.may_comment(user, submission, on_latest_iteration=is_latest)
@@ -134,8 +137,39 @@ def iteration_detail(request, pk, number=None):
             else None
         ),
         "claim_expires": selectors.claim_expiry(submission),
+        "checking": report is not None and report.status == Report.Status.PENDING,
+        "rendering_pending": getattr(iteration, "rendering", None) is not None
+        and iteration.rendering.status == Rendering.Status.PENDING,
+        "review_request_form": ReviewRequestForm()
+        if is_latest and policy.may_ask_for_review(user, submission)
+        else None,
     }
     return render(request, "capstones/iteration.html", context)
+
+
+@never_cache
+@login_required
+def iteration_status(request, pk, number):
+    """Whether the check and the rendering are done, for the page's script to update itself."""
+    iteration = selectors.iteration_for_file(request.user, pk, number)
+    return JsonResponse(selectors.job_status(iteration))
+
+
+@require_POST
+@login_required
+def ask_review(request, pk):
+    submission = get_object_or_404(Submission, pk=pk, learner=request.user)
+    form = ReviewRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why you think the automatic check is wrong (at most 2,000 characters).")
+        return redirect(submission)
+    try:
+        services.ask_for_review(submission, learner=request.user, reason=form.cleaned_data["reason"])
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your submission is in the review queue, with your reason for the mentor.")
+    return redirect(submission)
 
 
 @never_cache
@@ -144,21 +178,32 @@ def iteration_detail(request, pk, number=None):
 def iteration_notebook(request, pk, number):
     """The rendered notebook, for the sandboxed iframe on the iteration page."""
     iteration = selectors.iteration_for_file(request.user, pk, number)
-    return notebook_response(_rendered_or_apology(iteration))
+    return notebook_response(_stored_rendering(iteration))
 
 
-def _rendered_or_apology(iteration) -> str:
-    try:
-        return services.rendered_notebook(iteration)
-    except Exception:
-        logger.exception("Rendering iteration %s failed", iteration.pk)
-        return CANNOT_RENDER
+def _stored_rendering(iteration) -> str:
+    """The rendering a worker stored; never made here (a big notebook would hold a web worker)."""
+    rendering = selectors.rendering_of(iteration)
+    if rendering is not None and rendering.status == Rendering.Status.DONE:
+        return rendering.html
+    if rendering is not None and rendering.status == Rendering.Status.FAILED:
+        return _notice(escape(rendering.error) + " Download the notebook to read it in Jupyter.")
+    # The iteration page reloads this frame once the rendering is stored (its status script, or its
+    # own refresh without script); the frame's refresh helps where a browser lets a sandbox refresh.
+    return _notice(
+        "The notebook is being prepared for display; it appears here in a moment.", refresh=NOTEBOOK_REFRESH_SECONDS
+    )
 
 
-CANNOT_RENDER = (
-    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Notebook</title></head>"
-    "<body><p>This notebook cannot be shown here. Download it to read it in Jupyter.</p></body></html>"
-)
+NOTEBOOK_REFRESH_SECONDS = 3
+
+
+def _notice(text: str, *, refresh: int | None = None) -> str:
+    meta = f"<meta http-equiv='refresh' content='{refresh}'>" if refresh else ""
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{meta}<title>Notebook</title></head>"
+        f"<body style='font-family:system-ui,sans-serif'><p>{text}</p></body></html>"
+    )
 
 
 def notebook_response(html: str) -> HttpResponse:
@@ -207,13 +252,12 @@ def _not_saved(request, *, heading, error, form, action, back_url, refused=None)
 def comment(request, pk, number):
     submission = selectors.visible_submission(request.user, pk)
     iteration, _ = selectors.iteration_page(submission, number)
-    cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
-    form = CommentForm(request.POST, cells=cells)
+    form = CommentForm(request.POST, cells=selectors.report_cells(getattr(iteration, "report", None)))
     error, refused = "; ".join(e for errs in form.errors.values() for e in errs), None
     if form.is_valid():
         try:
             services.add_comment(
-                iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data["cell"]
+                iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data.get("cell")
             )
         except (services.TransitionError, PermissionDenied) as exc:
             # E.g. the claim expired while the mentor was writing: the text is shown back.
@@ -290,8 +334,7 @@ def release(request, pk):
 def decide(request, pk):
     submission = selectors.visible_submission(request.user, pk)
     iteration, _ = selectors.iteration_page(submission, None)
-    cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
-    form = DecisionForm(request.POST, cells=cells)
+    form = DecisionForm(request.POST, cells=selectors.report_cells(getattr(iteration, "report", None)))
     if not form.is_valid():
         return _not_saved(
             request,
@@ -307,7 +350,7 @@ def decide(request, pk):
             mentor=request.user,
             decision=form.cleaned_data["decision"],
             feedback=form.cleaned_data["body"],
-            cell=form.cleaned_data["cell"],
+            cell=form.cleaned_data.get("cell"),
         )
     except (services.TransitionError, PermissionDenied) as exc:
         # E.g. another mentor took over meanwhile: the feedback is shown back, not dropped.
@@ -361,4 +404,4 @@ def portfolio(request, slug):
 @xframe_options_sameorigin
 def portfolio_notebook(request, slug, pk):
     iteration = selectors.public_iteration(slug, pk)
-    return notebook_response(_rendered_or_apology(iteration))
+    return notebook_response(_stored_rendering(iteration))

@@ -334,13 +334,35 @@ LOGGING = {
 
 # --- Capstones: submissions, automatic checks, mentor review --------------------
 CAPSTONE_MAX_NOTEBOOK_BYTES = env.int("CAPSTONE_MAX_NOTEBOOK_BYTES", default=20 * 1024 * 1024)
+# The largest file any upload may carry, enforced while the body streams (dlcurriculum.uploads).
+FILE_UPLOAD_MAX_BYTES = CAPSTONE_MAX_NOTEBOOK_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "dlcurriculum.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Outputs longer than this (characters) are cut short in the rendering, with a note.
 CAPSTONE_MAX_OUTPUT_CHARS = env.int("CAPSTONE_MAX_OUTPUT_CHARS", default=50_000)
 # A mentor's claim with no activity for this many days returns the submission to the queue.
 CAPSTONE_CLAIM_IDLE_DAYS = env.int("CAPSTONE_CLAIM_IDLE_DAYS", default=3)
-# Work still not done this long after it was enqueued is enqueued again by the sweep (broker was down).
+# A decision e-mail still not sent this long after the decision is enqueued again by the sweep.
 CAPSTONE_SWEEP_AFTER_MINUTES = env.int("CAPSTONE_SWEEP_AFTER_MINUTES", default=10)
-CELERY_BEAT_SCHEDULE["capstones-sweep"] = {"task": "capstones.tasks.sweep", "schedule": 300.0}
+# Notebook check and rendering jobs: soft and hard time limits (seconds). A limit hit is stored as
+# "too large to check automatically: a mentor will look", never retried.
+CAPSTONE_JOB_SOFT_TIME_LIMIT = env.int("CAPSTONE_JOB_SOFT_TIME_LIMIT", default=45)
+CAPSTONE_JOB_TIME_LIMIT = env.int("CAPSTONE_JOB_TIME_LIMIT", default=60)
+# A started job's lease outlives its hard limit by this much (dlcurriculum.leases); a job whose
+# lease expired, or never started this long after it was enqueued, is enqueued again by the sweep.
+CAPSTONE_JOB_LEASE_MARGIN = env.int("CAPSTONE_JOB_LEASE_MARGIN", default=15)
+CAPSTONE_JOB_GRACE_SECONDS = env.int("CAPSTONE_JOB_GRACE_SECONDS", default=60)
+# A job started this many times without a result (killed at a limit each time) is stored as too large.
+CAPSTONE_JOB_MAX_ATTEMPTS = 2
+CAPSTONE_SWEEP_BATCH = 500
+# Every 30 s: lost work is picked up within two minutes of the broker or a worker coming back.
+CELERY_BEAT_SCHEDULE["capstones-sweep"] = {"task": "capstones.tasks.sweep", "schedule": 30.0}
+# A worker child that grew past this (KiB) is replaced after its task: one huge notebook cannot
+# keep a worker's memory high for everything after it.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000)
 
 # --- Link health (issue 5): scheduled checks of every resource URL ------------------
 # When the beat job runs, as a crontab "minute hour day-of-month month day-of-week" (UTC).

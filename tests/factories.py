@@ -95,6 +95,32 @@ class ProjectIdeaFactory(factory.django.DjangoModelFactory):
     url = "https://example.com/idea"
 
 
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "capstones.Submission"
+
+    learner = factory.SubFactory(UserFactory)
+    brief = factory.SubFactory(CapstoneBriefFactory)
+    title = factory.Sequence(lambda n: f"Submission {n}")
+    own_problem = "My own problem"
+    status = "waiting"
+
+
+class IterationFactory(factory.django.DjangoModelFactory):
+    """An iteration row without a stored file or jobs (for tests of the job machinery itself)."""
+
+    class Meta:
+        model = "capstones.Iteration"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    notebook = "capstones/notebooks/none.ipynb"
+    original_name = "n.ipynb"
+    size = 1
+    sha256 = "0" * 64
+    write_up = "w"
+
+
 def build_curriculum(stages: int, resources_per_stage: int) -> list[Stage]:
     """A synthetic curriculum of the given size; every third stage is a capstone."""
     made = []

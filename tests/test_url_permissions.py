@@ -50,6 +50,8 @@ GET_RULES = {
     "capstones:iteration": [LOGIN, OK, DENIED, OK, OK],
     "capstones:notebook": [LOGIN, OK, DENIED, OK, OK],
     "capstones:download": [LOGIN, OK, DENIED, OK, OK],
+    "capstones:status": [LOGIN, OK, DENIED, OK, OK],
+    "capstones:ask_review": [NO_GET] * 5,
     "capstones:claim": [NO_GET] * 5,
     "capstones:release": [NO_GET] * 5,
     "capstones:decide": [NO_GET] * 5,
@@ -73,7 +75,7 @@ def _url_names(patterns=None, namespace=None):
 
 
 @pytest.fixture
-def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path):
+def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path, tasks_in_process):
     settings.MEDIA_ROOT = tmp_path
     people = {
         "learner_a": factories.UserFactory(),
@@ -116,8 +118,15 @@ SUBMISSION_URLS = {
     "capstones:release",
     "capstones:decide",
     "capstones:visibility",
+    "capstones:ask_review",
 }
-ITERATION_URLS = {"capstones:iteration", "capstones:notebook", "capstones:download", "capstones:comment"}
+ITERATION_URLS = {
+    "capstones:iteration",
+    "capstones:notebook",
+    "capstones:download",
+    "capstones:comment",
+    "capstones:status",
+}
 
 
 def _kwargs(name: str, world) -> dict:
@@ -192,6 +201,7 @@ CHANGES = [
     ("capstones:decide", {"decision": "approved", "feedback": "Sneaky approval"}),
     ("capstones:visibility", {"public": "on"}),
     ("capstones:comment", {"body": "B was here"}),
+    ("capstones:ask_review", {"reason": "B asks for A"}),
 ]
 
 

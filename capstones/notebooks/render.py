@@ -1,4 +1,12 @@
-"""A notebook as a standalone, sanitised HTML document for a sandboxed iframe."""
+"""A notebook as a standalone, sanitised HTML document for a sandboxed iframe.
+
+Rendered cell by cell, and each markdown cell and each HTML output is sanitised on its own: an
+unclosed ``<style>`` or ``<script>`` in one of them can only swallow the rest of itself, never a
+later cell. Images are written by this module from validated base64 (never parsed as HTML), code is
+highlighted by Pygments, streams and tracebacks are escaped text; so the cost is a pass over the
+notebook, not nbconvert's template machinery. The size of the result is bounded: at most
+``max_cells`` cells and an output budget, then a note says what is not shown.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +15,9 @@ import copy
 import functools
 import json
 import re
+from urllib.parse import unquote
 
 import nbformat
-
-from .load import _megabytes, _source
-
-# --------------------------------------------------------------------------- rendering
 
 DEFAULT_MAX_OUTPUT_CHARS = 50_000
 DEFAULT_MAX_IMAGE_BYTES = 3 * 1024 * 1024
@@ -106,6 +111,11 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 def sanitize_html(html: str) -> str:
     import nh3
 
+    try:
+        html.encode("utf-8")
+    except UnicodeEncodeError:
+        # nh3 takes UTF-8 only; a lone surrogate is valid in a notebook's JSON.
+        html = html.encode("utf-8", "replace").decode("utf-8")
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -218,19 +228,216 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-@functools.cache
-def _exporter():
-    # Built once: loading the templates is most of the cost of a rendering.
-    from nbconvert import HTMLExporter
+# At most this many cells are rendered; a notebook of 300,000 tiny cells must not become 70 MB of HTML.
+DEFAULT_MAX_CELLS = 3_000
+# Code longer than this (characters) is shown without colours: highlighting it would cost seconds.
+MAX_HIGHLIGHT_CHARS = 100_000
 
-    # `basic` emits no <script>; never embed_images (it reads files named by the notebook).
-    return HTMLExporter(template_name="basic", embed_images=False, sanitize_html=False, exclude_anchor_links=True)
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
+_WHITESPACE = re.compile(r"\s+")
+_ATTACHMENT_SRC = re.compile(r'src="attachment:([^"]*)"')
+# The output shown for a rich output, best first (as Jupyter chooses).
+_PRIORITY = (
+    "text/html",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "text/markdown",
+    "text/latex",
+    "text/plain",
+)
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return "".join(v if isinstance(v, str) else str(v) for v in value)
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _source(cell) -> str:
+    return _text(cell.get("source"))
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    # Raw HTML is allowed here, as in Jupyter: nh3 then cleans each cell's result on its own.
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+
+
+_KEYWORDS = (
+    "False|None|True|and|as|assert|async|await|break|class|continue|def|del|elif|else|except|finally|for|from|"
+    "global|if|import|in|is|lambda|nonlocal|not|or|pass|raise|return|try|while|with|yield"
+)
+# One pass of one regular expression over the cell: comments, strings, keywords, numbers. Every
+# string form ends at its closing quote or, when there is none, at the end of the line or cell, so
+# no match is tried again from a later position (linear in the cell, also for hostile code).
+_TOKENS = re.compile(
+    r"(?P<c>#[^\n]*)"
+    r"|(?P<s>[rRbBuUfF]{0,2}(?:\"\"\"[\s\S]*?(?:\"\"\"|\Z)|'''[\s\S]*?(?:'''|\Z)"
+    r"|\"(?:\\.|[^\"\\\n])*\"?|'(?:\\.|[^'\\\n])*'?))"
+    rf"|(?P<k>\b(?:{_KEYWORDS})\b)"
+    r"|(?P<n>\b\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?j?\b)"
+)
+_TOKEN_CLASS = {"c": "c1", "s": "s2", "k": "k", "n": "mi"}
+
+
+def _code_html(source: str) -> str:
+    """Python source with its comments, strings, keywords and numbers marked for colour.
+
+    Not Pygments: a full lexer cost most of a rendering's time (about a millisecond a line).
+    """
+    if len(source) > MAX_HIGHLIGHT_CHARS:
+        return f'<div class="highlight"><pre>{_escape(source)}</pre></div>'
+    parts = ['<div class="highlight"><pre>']
+    last = 0
+    for match in _TOKENS.finditer(source):
+        start, end = match.span()
+        if start == end:
+            continue
+        parts.append(_escape(source[last:start]))
+        parts.append(f'<span class="{_TOKEN_CLASS[match.lastgroup]}">{_escape(match.group())}</span>')
+        last = end
+    parts.append(_escape(source[last:]))
+    parts.append("</pre></div>")
+    return "".join(parts)
+
+
+def _image_tag(mime: str, value: str, max_image_bytes: int) -> str | None:
+    """An <img> with a data: URL, or None when the data is not plain base64 (never shown as HTML)."""
+    if len(value) > max_image_bytes * 4 // 3:
+        return f"<pre>[Image not shown: larger than {_megabytes(max_image_bytes)}.]</pre>"
+    if not _BASE64.fullmatch(value):
+        return None
+    data = _WHITESPACE.sub("", value)
+    return f'<img alt="Output image" src="data:{mime};base64,{data}">'
+
+
+def _markdown_html(source: str, attachments) -> str:
+    html = _markdown().render(source)
+    if attachments and isinstance(attachments, dict) and "attachment:" in html:
+        html = _ATTACHMENT_SRC.sub(lambda m: _attachment_src(m.group(1), attachments), html)
+    return sanitize_html(html)
+
+
+def _attachment_src(name: str, attachments: dict) -> str:
+    """A pasted image (a cell attachment) as a data: URL; anything else loses its source."""
+    bundle = attachments.get(unquote(name)) or attachments.get(name)
+    if isinstance(bundle, dict):
+        for mime in (*_IMAGE_MIMES, "image/svg+xml"):
+            value = _text(bundle.get(mime))
+            if mime == "image/svg+xml" and value.lstrip().startswith("<"):
+                value = base64.b64encode(value.encode("utf-8", "replace")).decode("ascii")
+            if value and _BASE64.fullmatch(value):
+                return f'src="data:{mime};base64,{_WHITESPACE.sub("", value)}"'
+    return 'src=""'
+
+
+def _output_html(output, *, max_output_chars: int, max_image_bytes: int) -> tuple[str, int]:
+    """The output as HTML, and the size of what it shows (counted against the notebook's budget)."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        text = _truncate(_ANSI.sub("", _text(output.get("text"))), max_output_chars)
+        css = "output_stderr" if output.get("name") == "stderr" else "output_stdout"
+        return f'<div class="output_area {css}"><pre>{_escape(text)}</pre></div>', len(text)
+    if kind == "error":
+        lines = output.get("traceback") or [f"{_text(output.get('ename'))}: {_text(output.get('evalue'))}"]
+        text = _truncate(_ANSI.sub("", "\n".join(_text(line) for line in lines)), max_output_chars)
+        return f'<div class="output_area output_error output_stderr"><pre>{_escape(text)}</pre></div>', len(text)
+    data = output.get("data") if kind in ("display_data", "execute_result") else None
+    if not isinstance(data, dict):
+        return "", 0
+    return _rich_output_html(data, max_output_chars=max_output_chars, max_image_bytes=max_image_bytes)
+
+
+def _rich_output_html(data: dict, *, max_output_chars: int, max_image_bytes: int) -> tuple[str, int]:
+    """The best representation of a display output that can be shown safely (script MIME types never are)."""
+    for mime in _PRIORITY:
+        if mime not in data:
+            continue
+        value = _text(data[mime])
+        if mime == "text/html":
+            value = _truncate(value, max_output_chars, html=True)
+            body = sanitize_html(value)
+        elif mime == "image/svg+xml":
+            # Through <img>, an SVG cannot run script.
+            value = base64.b64encode(value.encode("utf-8", "replace")).decode("ascii")
+            body = _image_tag(mime, value, max_image_bytes)
+        elif mime in _IMAGE_MIMES:
+            body = _image_tag(mime, value, max_image_bytes)
+            if body is None:
+                continue
+        elif mime == "text/markdown":
+            value = _truncate(value, max_output_chars)
+            body = _markdown_html(value, None)
+        else:
+            value = _truncate(_ANSI.sub("", value), max_output_chars)
+            body = f"<pre>{_escape(value)}</pre>"
+        return f'<div class="output_area">{body}</div>', min(len(value), len(body))
+    return "", 0
 
 
 def render_body(notebook: nbformat.NotebookNode, **limits) -> str:
-    """The notebook as sanitised HTML (a fragment, no styles)."""
-    body, _resources = _exporter().from_notebook_node(safe_notebook(notebook, **limits))
-    return sanitize_html(body)
+    """The notebook as sanitised HTML (a fragment, no styles), one block per cell."""
+    return "".join(_body_parts(notebook, **limits))
+
+
+def _body_parts(
+    notebook: nbformat.NotebookNode,
+    *,
+    max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
+    max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> list[str]:
+    # Many outputs just under the limit must not add up to a page nobody can load either.
+    budget = max_output_chars * OUTPUT_BUDGET_FACTOR + max_image_bytes * 2
+    over_budget = False
+    parts: list[str] = []
+    cells = notebook.get("cells") or []
+    for position, cell in enumerate(cells[:max_cells], start=1):
+        kind = cell.get("cell_type")
+        source = _text(cell.get("source"))
+        if kind == "markdown":
+            parts.append(f'<div class="cell text_cell" id="cell-{position}">')
+            parts.append(_markdown_html(source, cell.get("attachments")))
+        elif kind == "code":
+            count = cell.get("execution_count")
+            prompt = f"In [{count}]:" if isinstance(count, int) else "In [ ]:"
+            parts.append(f'<div class="cell code_cell" id="cell-{position}"><div class="prompt">{prompt}</div>')
+            parts.append(_code_html(source))
+            for output in cell.get("outputs") or []:
+                if over_budget:
+                    break
+                if not isinstance(output, dict):
+                    continue
+                html, size = _output_html(output, max_output_chars=max_output_chars, max_image_bytes=max_image_bytes)
+                budget -= size
+                if budget < 0:
+                    over_budget = True
+                    parts.append(
+                        '<div class="output_area"><pre class="truncated">… outputs truncated: the notebook\'s outputs '
+                        "are too large to show in full; download the notebook to see them.</pre></div>"
+                    )
+                    break
+                parts.append(html)
+        else:
+            # A raw cell is shown as literal text (Jupyter passes it through untouched).
+            parts.append(f'<div class="cell raw_cell" id="cell-{position}"><pre>{_escape(source)}</pre>')
+        parts.append("</div>\n")
+    if len(cells) > max_cells:
+        parts.append(
+            f'<p class="truncated">… {len(cells) - max_cells:,} more cells not shown: '
+            "download the notebook to read all of it.</p>"
+        )
+    return parts
 
 
 _DOCUMENT = """<!doctype html>
@@ -262,13 +469,23 @@ body { counter-reset: cell; }
 """
 
 
-@functools.cache
-def _pygments_css() -> str:
-    from pygments.formatters import HtmlFormatter
-
-    return HtmlFormatter(style="default").get_style_defs(".highlight")
+_CODE_CSS = """
+.highlight .c1 { color: #3d7b7b; font-style: italic; } .highlight .s2 { color: #ba2121; }
+.highlight .k { color: #008000; font-weight: bold; } .highlight .mi { color: #666; }
+"""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def render_document(notebook: nbformat.NotebookNode, *, title: str = "Notebook", **limits) -> str:
     """A complete HTML document for the sandboxed iframe: sanitised body plus our own CSS."""
-    return _DOCUMENT.format(title=_escape(title), css=_BASE_CSS + _pygments_css(), body=render_body(notebook, **limits))
+    head, tail = _DOCUMENT.split("{body}")
+    # Joined once: the parts and the document are the only two copies of the HTML at any time.
+    parts = _body_parts(notebook, **limits)
+    parts.insert(0, head.format(title=_escape(title), css=_BASE_CSS + _CODE_CSS))
+    parts.append(tail)
+    document = "".join(parts)
+    del parts
+    # A lone surrogate (valid in a notebook's JSON, not in UTF-8) must not break storing or serving it.
+    if _SURROGATE.search(document):
+        document = _SURROGATE.sub("\ufffd", document)
+    return document

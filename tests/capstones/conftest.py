@@ -1,8 +1,10 @@
 import pytest
 
 from capstones import services
+from capstones.models import Submission
 from tests import factories
-from tests.submitting import submit_capstone
+
+from .notebook_builders import as_bytes, good_notebook
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +35,19 @@ def make_submission(django_capture_on_commit_callbacks):
 
     def make(learner, brief, nb=None, *, title="Digits with a CNN", repository_url="https://example.com/repo"):
         with django_capture_on_commit_callbacks(execute=True):
-            iteration = submit_capstone(learner, brief, nb, title=title, repository_url=repository_url)
-        return iteration.submission
+            iteration = services.submit_iteration(
+                learner=learner,
+                brief=brief,
+                title=title,
+                idea=brief.ideas.first(),
+                own_problem="",
+                repository_url=repository_url,
+                write_up="I trained a *small* CNN.",
+                notebook_bytes=as_bytes(nb or good_notebook()),
+                filename="digits.ipynb",
+            )
+        # Re-read: the check that ran after commit has moved the submission on.
+        return Submission.objects.get(pk=iteration.submission_id)
 
     return make
 

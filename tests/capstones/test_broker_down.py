@@ -31,4 +31,4 @@ def test_submission_succeeds_and_report_waits_for_the_sweep_when_broker_is_down(
     submission = Submission.objects.get(learner=learner)
     assert Report.objects.get(iteration__submission=submission).status == Report.Status.PENDING
     page = learner_client.get(response.url)
-    assert "has not finished yet" in page.text
+    assert "Check running" in page.text

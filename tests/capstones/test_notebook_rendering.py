@@ -33,7 +33,8 @@ def test_onerror_handler_in_markdown_html_is_removed():
 
 def test_javascript_link_in_markdown_loses_its_href():
     html = render_body(notebook(md("[click](javascript:alert(1)) and <a href='JaVaScRiPt:alert(2)'>b</a>")))
-    assert "javascript:" not in html.lower()
+    # The markdown link is left as plain text (not a link); the HTML one loses its href.
+    assert "href" not in html.lower()
 
 
 def test_data_url_link_is_not_allowed():
@@ -143,3 +144,95 @@ def test_oversized_image_is_replaced_by_a_note():
     html = render_body(notebook(output_cell({"image/png": png, "text/plain": "<Figure>"})), max_image_bytes=1000)
     assert "Image not shown" in html
     assert png not in html
+
+
+# --- each markdown cell and each HTML output is sanitised on its own -----------------------------
+
+
+def test_an_unclosed_style_in_a_markdown_cell_does_not_hide_later_cells():
+    html = render_body(notebook(md("<style>p { color: red }"), md("The next cell is shown.")))
+    assert "The next cell is shown." in html
+
+
+def test_an_unclosed_script_in_a_markdown_cell_does_not_hide_later_cells():
+    html = render_body(notebook(md("<script>alert(1)"), code("print('later code')"), md("Later prose.")))
+    assert "Later prose." in html
+    assert "later code" in html
+    assert "<script" not in html.lower()
+
+
+def test_an_unclosed_style_in_an_html_output_does_not_hide_later_outputs_or_cells():
+    html = render_body(
+        notebook(
+            code("x", outputs=[{"output_type": "display_data", "data": {"text/html": "<style>b{}"}, "metadata": {}}]),
+            output_cell({"text/plain": "a later output"}),
+            md("A later cell."),
+        )
+    )
+    assert "a later output" in html
+    assert "A later cell." in html
+
+
+def test_an_unclosed_textarea_in_markdown_does_not_swallow_later_cells():
+    html = render_body(notebook(md("<textarea>"), md("Still here.")))
+    assert "Still here." in html
+
+
+def test_an_unclosed_div_stays_inside_its_cell():
+    html = render_body(notebook(md("<div><div>open"), md("b")))
+    assert html.count('<div class="cell ') == 2
+
+
+def test_a_pasted_image_attachment_is_shown_inline():
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\npasted").decode()
+    cell = md("![pasted](attachment:image.png)")
+    cell.attachments = {"image.png": {"image/png": png}}
+    html = render_body(notebook(cell))
+    assert f'src="data:image/png;base64,{png}"' in html
+
+
+def test_an_attachment_that_is_not_an_image_loses_its_source():
+    cell = md("![x](attachment:page.html)")
+    cell.attachments = {"page.html": {"text/html": "<script>alert(1)</script>"}}
+    html = render_body(notebook(cell))
+    assert "script" not in html.lower()
+
+
+def test_a_lone_surrogate_in_markdown_renders():
+    doc = render_document(notebook(md("broken \ud800 character"), code("x = '\udfff'")))
+    assert "broken" in doc
+    doc.encode("utf-8")  # storable and servable
+
+
+def test_image_data_that_is_not_base64_is_not_shown_as_html():
+    html = render_body(notebook(output_cell({"image/png": '"><script>alert(1)</script>', "text/plain": "fallback"})))
+    assert "<script" not in html.lower()
+    assert "fallback" in html
+
+
+def test_rendering_stops_after_the_cell_limit_with_a_note():
+    html = render_body(notebook(*[md(f"cell {i}") for i in range(50)]), max_cells=10)
+    assert html.count('<div class="cell ') == 10
+    assert "40 more cells not shown" in html
+
+
+def test_ansi_colour_codes_in_a_traceback_are_removed():
+    error = {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["\x1b[0;31mValueError\x1b[0m: bad"]}
+    html = render_body(notebook(code("raise", outputs=[error])))
+    assert "ValueError: bad" in html
+    assert "\x1b" not in html
+
+
+def test_code_is_coloured_and_escaped():
+    html = render_body(notebook(code("import torch  # the framework\nx = '<script>alert(1)</script>' + 42")))
+    assert '<span class="k">import</span>' in html
+    assert '<span class="c1"># the framework</span>' in html
+    assert "&lt;script&gt;" in html
+    assert "<script" not in html
+
+
+def test_unclosed_strings_in_code_are_shown_whole():
+    source = 'a = """never closed\nb = "also open\nc = 1'
+    html = render_body(notebook(code(source)))
+    assert "never closed" in html
+    assert "c = 1" in html

@@ -88,3 +88,21 @@ def test_unapproved_capstone_cannot_be_shown(learner_client, submission):
     submission.refresh_from_db()
     assert submission.is_public is False
     assert "Only an approved capstone" in response.text
+
+
+def test_a_failed_rendering_is_not_retried_by_anonymous_portfolio_views(
+    client, learner, approved, public_portfolio, monkeypatch
+):
+    from capstones import notebooks
+    from capstones.models import Rendering
+
+    services.set_submission_public(approved, learner=learner, public=True)
+    Rendering.objects.filter(iteration__submission=approved).update(
+        status="failed", html="", error="This notebook cannot be shown here (KeyError); download it instead."
+    )
+    monkeypatch.setattr(notebooks, "render_document", lambda *a, **k: pytest.fail("rendered in a page view"))
+    monkeypatch.setattr(notebooks, "load_notebook", lambda *a, **k: pytest.fail("parsed in a page view"))
+    url = reverse("capstones:portfolio_notebook", kwargs={"slug": public_portfolio.slug, "pk": approved.pk})
+    for _ in range(3):
+        assert "cannot be shown here (KeyError)" in client.get(url).text
+    assert Rendering.objects.get(iteration__submission=approved).attempts == 1

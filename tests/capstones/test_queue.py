@@ -6,7 +6,6 @@ from django.utils import timezone
 from capstones import services
 from tests import factories
 from tests.queries import assert_database_query_count
-from tests.submitting import submit_capstone
 
 from .notebook_builders import code, md, notebook
 
@@ -25,9 +24,12 @@ def test_queue_lists_oldest_first(mentor_client, make_submission, brief):
     assert text.index(older.title) < text.index(newer.title)
 
 
-def test_queue_shows_the_reports_verdict(mentor_client, make_submission, brief):
-    make_submission(factories.UserFactory(), brief, notebook(md(), code("import torch\nimport keras")))
-    assert "Breaks the rules" in mentor_client.get(reverse("capstones:queue")).text
+def test_queue_shows_the_reports_verdict_in_words(mentor_client, make_submission, brief):
+    learner = factories.UserFactory()
+    broken = make_submission(learner, brief, notebook(md(), code("import torch\nimport keras")))
+    services.ask_for_review(broken, learner=learner, reason="keras is only mentioned")
+    text = mentor_client.get(reverse("capstones:queue")).text
+    assert "Breaks the rules" in text
 
 
 def test_claimed_submission_shows_as_taken_to_other_mentors(mentor_client, submission):
@@ -65,7 +67,18 @@ def test_losing_a_claim_race_shows_a_message(mentor_client, submission):
 
 def fill_queue(brief, count):
     for i in range(count):
-        iteration = submit_capstone(factories.UserFactory(), brief, title=f"S{i}", notebook_bytes=b"{}")
+        iteration = services.submit_iteration(
+            learner=factories.UserFactory(),
+            brief=brief,
+            title=f"S{i}",
+            idea=brief.ideas.first(),
+            own_problem="",
+            repository_url="",
+            write_up="w",
+            notebook_bytes=b"{}",
+            filename="n.ipynb",
+        )
+        services.finish_analysis(iteration.pk, verdict="pass", data={})
         if i % 2:
             services.claim(iteration.submission, mentor=factories.MentorFactory())
 

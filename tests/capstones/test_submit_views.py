@@ -48,7 +48,7 @@ def test_message_after_submitting_says_the_check_is_running_while_it_is(learner_
     # The after-commit analysis never runs here: the report stays pending.
     response = learner_client.post(submit_url, form_data(brief), follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        "Iteration 1 submitted. The automatic check is running; reload the page in a moment to see it."
+        "Iteration 1 submitted. The automatic check is running; its report appears below when it is done."
     ]
 
 
