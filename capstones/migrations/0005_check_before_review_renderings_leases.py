@@ -26,7 +26,7 @@ def renderings_from_cached_html(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("capstones", "0003_capstone_content_to_stages"),
+        ("capstones", "0004_former_mentor_keeps_reviews_and_comments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
