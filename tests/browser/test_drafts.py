@@ -12,16 +12,13 @@ from dlcurriculum.users.models import WhyPromptDismissal
 from progress.models import ResourceProgress
 from tests import factories
 
-from .capstone_steps import (  # noqa: F401 - fixtures
-    CAPSTONE_STAGE,
-    _tasks_in_live_server,
-    media_in_tmp,
-    notebook,
-    sign_in,
-    write_notebook,
-)
+from .steps import CAPSTONE_STAGE, notebook, sign_in, write_notebook
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_in_tmp", "tasks_in_live_server"),
+]
 
 NOTE = "Chain rule, node by node: finally clear. Revisit the softmax gradient."
 WRITE_UP = "I trained a small CNN on MNIST.\n\nWhat I learned: normalise the inputs first."
