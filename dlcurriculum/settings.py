@@ -258,14 +258,16 @@ CELERY_BEAT_SCHEDULE["capstones-sweep"] = {"task": "capstones.tasks.sweep", "sch
 # --- Link health (issue 5): scheduled checks of every resource URL ------------------
 # When the beat job runs, as a crontab "minute hour day-of-month month day-of-week" (UTC).
 LINKCHECK_SCHEDULE = env("LINKCHECK_SCHEDULE", default="30 3 * * *")
-LINKCHECK_CONCURRENCY = env.int("LINKCHECK_CONCURRENCY", default=32)
-LINKCHECK_PER_HOST_CONCURRENCY = env.int("LINKCHECK_PER_HOST_CONCURRENCY", default=2)
-LINKCHECK_PER_HOST_INTERVAL = env.float("LINKCHECK_PER_HOST_INTERVAL", default=0.5)
-LINKCHECK_CONNECT_TIMEOUT = env.float("LINKCHECK_CONNECT_TIMEOUT", default=10.0)
-LINKCHECK_READ_TIMEOUT = env.float("LINKCHECK_READ_TIMEOUT", default=20.0)
-LINKCHECK_TOTAL_TIMEOUT = env.float("LINKCHECK_TOTAL_TIMEOUT", default=30.0)
-LINKCHECK_MAX_REDIRECTS = env.int("LINKCHECK_MAX_REDIRECTS", default=5)
-LINKCHECK_RETRY_AFTER_CAP = env.float("LINKCHECK_RETRY_AFTER_CAP", default=30.0)
+# Politeness and timeouts: unset means the checker's own defaults (stages.linkcheck.CheckerConfig),
+# the same ones `python -m stages.linkcheck` uses; flags of `manage.py check_links` override both.
+LINKCHECK_CONCURRENCY = env.int("LINKCHECK_CONCURRENCY", default=None)
+LINKCHECK_PER_HOST_CONCURRENCY = env.int("LINKCHECK_PER_HOST_CONCURRENCY", default=None)
+LINKCHECK_PER_HOST_INTERVAL = env.float("LINKCHECK_PER_HOST_INTERVAL", default=None)
+LINKCHECK_CONNECT_TIMEOUT = env.float("LINKCHECK_CONNECT_TIMEOUT", default=None)
+LINKCHECK_READ_TIMEOUT = env.float("LINKCHECK_READ_TIMEOUT", default=None)
+LINKCHECK_TOTAL_TIMEOUT = env.float("LINKCHECK_TOTAL_TIMEOUT", default=None)
+LINKCHECK_MAX_REDIRECTS = env.int("LINKCHECK_MAX_REDIRECTS", default=None)
+LINKCHECK_RETRY_AFTER_CAP = env.float("LINKCHECK_RETRY_AFTER_CAP", default=None)
 LINKCHECK_USER_AGENT = env(
     "LINKCHECK_USER_AGENT", default=f"dlcurriculum-linkcheck/1.0 (+{SITE_URL}; checks the curriculum's links daily)"
 )

@@ -43,6 +43,7 @@ _UPDATED_FIELDS = [
 
 
 def checker_config(**overrides) -> linkcheck.CheckerConfig:
+    """The checker's defaults, with the ``LINKCHECK_*`` settings that are set, then ``overrides``, on top."""
     values = {
         "concurrency": settings.LINKCHECK_CONCURRENCY,
         "per_host_concurrency": settings.LINKCHECK_PER_HOST_CONCURRENCY,
@@ -55,8 +56,8 @@ def checker_config(**overrides) -> linkcheck.CheckerConfig:
         "user_agent": settings.LINKCHECK_USER_AGENT,
         "allow_private_addresses": settings.LINKCHECK_ALLOW_PRIVATE_ADDRESSES,
     }
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return linkcheck.CheckerConfig(**values)
+    values.update(overrides)
+    return linkcheck.CheckerConfig(**{k: v for k, v in values.items() if v is not None})
 
 
 @dataclass
