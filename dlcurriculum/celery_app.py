@@ -1,9 +1,42 @@
+import fnmatch
 import os
 
 from celery import Celery
+from celery.signals import celeryd_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlcurriculum.settings")
 
 app = Celery("dlcurriculum")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def queue_of(task_name: str) -> str:
+    """The queue ``task_name`` is routed to by CELERY_TASK_ROUTES (first matching pattern wins)."""
+    for pattern, route in app.conf.task_routes.items():
+        if fnmatch.fnmatchcase(task_name, pattern):
+            return route["queue"]
+    return app.conf.task_default_queue
+
+
+class LimitsByQueue:
+    """Celery annotation: every task gets the time limits of the queue it is routed to (settings.JOB_QUEUES)."""
+
+    def annotate(self, task):
+        from django.conf import settings
+
+        limits = settings.JOB_QUEUES.get(queue_of(task.name), {})
+        return {key: limits[key] for key in ("soft_time_limit", "time_limit") if key in limits}
+
+
+@celeryd_init.connect
+def _prefetch_for_the_queues_served(sender=None, conf=None, options=None, **kwargs):
+    """A worker takes ahead as many messages as the most careful of its queues allows (settings.JOB_QUEUES)."""
+    from django.conf import settings
+
+    queues = (options or {}).get("queues") or list(settings.JOB_QUEUES)
+    if isinstance(queues, str):
+        queues = queues.split(",")
+    prefetch = [settings.JOB_QUEUES[q]["prefetch"] for q in queues if q in settings.JOB_QUEUES]
+    if prefetch and not (options or {}).get("prefetch_multiplier"):
+        conf.worker_prefetch_multiplier = min(prefetch)

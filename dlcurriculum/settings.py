@@ -116,6 +116,7 @@ CELERY_TASK_IGNORE_RESULT = True
 # A worker killed mid-task must not lose it: acknowledge after the task ran.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Set per worker from the queues it serves (JOB_QUEUES below); this is the fallback.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message a dead worker had taken is delivered again after this many seconds.
@@ -131,6 +132,33 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Job queues: one per kind of job ------------------------------------------------
+# A nightly check of every link or a burst of notebook analyses must never delay an
+# e-mail, so each kind has its own queue and its own workers (docker-compose.yml runs
+# one worker service per queue group; scale each with `docker compose up --scale`).
+# Per queue: soft and hard time limits in seconds (every task routed there gets them;
+# the soft one lets the task stop cleanly) and how many messages a worker process takes
+# ahead (long CPU-bound jobs one, so a queued job waits for any free worker, not a busy one).
+JOB_QUEUES = {
+    "linkcheck": {"soft_time_limit": 900, "time_limit": 960, "prefetch": 1},
+    "notebooks": {"soft_time_limit": 120, "time_limit": 150, "prefetch": 1},
+    "email": {"soft_time_limit": 300, "time_limit": 330, "prefetch": 4},
+    "housekeeping": {"soft_time_limit": 600, "time_limit": 660, "prefetch": 1},
+}
+# First match wins; a task matching nothing goes to housekeeping.
+CELERY_TASK_ROUTES = {
+    "*.prune_*": {"queue": "housekeeping"},
+    "*.sweep": {"queue": "housekeeping"},
+    "stages.tasks.*": {"queue": "linkcheck"},
+    "capstones.tasks.analyse_*": {"queue": "notebooks"},
+    "capstones.tasks.render_*": {"queue": "notebooks"},
+    "*.send_*": {"queue": "email"},
+}
+CELERY_TASK_DEFAULT_QUEUE = "housekeeping"
+# A worker started without -Q (one machine, `make run`) serves them all.
+CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in JOB_QUEUES}
+CELERY_TASK_ANNOTATIONS = ["dlcurriculum.celery_app.LimitsByQueue"]
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
