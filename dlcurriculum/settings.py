@@ -140,11 +140,13 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Per queue: soft and hard time limits in seconds (every task routed there gets them;
 # the soft one lets the task stop cleanly) and how many messages a worker process takes
 # ahead (long CPU-bound jobs one, so a queued job waits for any free worker, not a busy one).
+# The broker's visibility timeout must stay above every hard limit, or a job still running
+# is handed to a second worker.
 JOB_QUEUES = {
-    "linkcheck": {"soft_time_limit": 900, "time_limit": 960, "prefetch": 1},
+    "linkcheck": {"soft_time_limit": 480, "time_limit": 540, "prefetch": 1},
     "notebooks": {"soft_time_limit": 120, "time_limit": 150, "prefetch": 1},
     "email": {"soft_time_limit": 300, "time_limit": 330, "prefetch": 4},
-    "housekeeping": {"soft_time_limit": 600, "time_limit": 660, "prefetch": 1},
+    "housekeeping": {"soft_time_limit": 540, "time_limit": 600, "prefetch": 1},
 }
 # First match wins; a task matching nothing goes to housekeeping.
 CELERY_TASK_ROUTES = {

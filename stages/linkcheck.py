@@ -298,8 +298,6 @@ class _Checker:
         self.timeout = aiohttp.ClientTimeout(
             total=config.total_timeout, sock_connect=config.connect_timeout, sock_read=read_timeout
         )
-        # Hosts already vetted this run: a host's verdict (its addresses) does not change within a run.
-        self._vetted: dict[tuple[str, int], _Verdict | None] = {}
 
     def _host(self, key: str) -> _Host:
         host = self.hosts.get(key)
@@ -330,21 +328,12 @@ class _Checker:
             if not _is_public(host):
                 raise _Verdict(Status.INVALID, f"non-public address {host} refused")
             return
-        key = (host, port or (443 if parts.scheme == "https" else 80))
-        if key not in self._vetted:
-            self._vetted[key] = await self._vet_host(*key)
-        verdict = self._vetted[key]
-        if verdict is not None:
-            raise _Verdict(verdict.status, verdict.detail)
-
-    async def _vet_host(self, host: str, port: int) -> _Verdict | None:
         try:
-            await self.resolver.addresses(host, port)
+            await self.resolver.addresses(host, port or (443 if parts.scheme == "https" else 80))
         except PrivateAddressError as exc:
-            return _Verdict(Status.INVALID, str(exc))
+            raise _Verdict(Status.INVALID, str(exc)) from None
         except OSError as exc:
-            return _Verdict(Status.BROKEN, f"DNS failure: {exc}")
-        return None
+            raise _Verdict(Status.BROKEN, f"DNS failure: {exc}") from None
 
     def _split(self, url: str):
         """(parts, port) of ``url``, parsed once per run; raises ValueError for a malformed one."""

@@ -139,6 +139,11 @@ def test_compose_runs_beat_exactly_once():
     assert services["beat"]["deploy"]["replicas"] == 1
 
 
+def test_no_job_outlives_the_brokers_visibility_timeout(settings):
+    longest = max(limits["time_limit"] for limits in settings.JOB_QUEUES.values())
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > longest
+
+
 def test_each_task_gets_the_time_limits_of_its_queue(settings):
     app.loader.import_default_modules()
     for name in ("stages.tasks.check_links", "capstones.tasks.analyse_iteration", "mail.send_reminders"):
