@@ -78,7 +78,7 @@ def _start_worker(queue: str, broker: str, media_root: Path) -> subprocess.Popen
     }
     command = [sys.executable, "-m", "celery", "-A", "dlcurriculum", "worker", "-Q", queue, "-c", "1"]
     command += ["-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "warning"]
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - our interpreter and arguments
         command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
@@ -111,7 +111,7 @@ def _compose_services() -> dict:
     compose = shutil.which("docker-compose")
     if compose is None:
         pytest.skip("docker-compose is not installed")
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - the installed docker-compose
         [compose, "config"],
         cwd=ROOT,
         env={**os.environ, "SECRET_KEY": "x" * 60},

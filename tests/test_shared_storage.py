@@ -157,7 +157,7 @@ def test_the_store_is_configured_from_the_environment():
         "print(json.dumps([o['BACKEND'], o['OPTIONS']['bucket_name'], o['OPTIONS']['endpoint_url'],"
         " o['OPTIONS']['region_name'], o['OPTIONS']['default_acl']]))"
     )
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603 - our interpreter
     assert out.stdout.strip() == (
         '["storages.backends.s3.S3Storage", "notebooks", "http://objects.internal:9000", "eu-west-1", "private"]'
     )
@@ -165,7 +165,7 @@ def test_the_store_is_configured_from_the_environment():
 
 def test_without_a_bucket_files_stay_on_the_local_disk():
     code = "from dlcurriculum import settings as s; print(s.STORAGES['default']['BACKEND'])"
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - our interpreter
         [sys.executable, "-c", code],
         env={"PATH": "/usr/bin:/bin"},
         cwd=ROOT,
