@@ -113,6 +113,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# Only the batches of jobs that fan out keep a result: their chord callback collects them.
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+CELERY_RESULT_EXPIRES = 24 * 3600
 # A worker killed mid-task must not lose it: acknowledge after the task ran.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -330,6 +333,7 @@ LINKCHECK_FAILURES_BEFORE_FLAG = env.int("LINKCHECK_FAILURES_BEFORE_FLAG", defau
 # Private, loopback and link-local hosts are refused in production (the checker must not
 # probe the internal network); local mode allows them for tests and benchmarks.
 LINKCHECK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKCHECK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+# Links per batch: a run of more is shared out to the link-check workers (all of a host's links in one batch).
 LINKCHECK_BATCH_SIZE = env.int("LINKCHECK_BATCH_SIZE", default=200)
 # Checks older than this leave the history (each link's current state stays in LinkStatus).
 LINKCHECK_HISTORY_DAYS = env.int("LINKCHECK_HISTORY_DAYS", default=180)
