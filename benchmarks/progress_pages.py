@@ -72,7 +72,7 @@ def measure(stages: int, resources_per_stage: int) -> dict[str, float]:
         "dashboard": reverse("progress:dashboard"),
         "overview": reverse("stages:overview"),
         "stage page": stage.get_absolute_url(),
-        "export json": reverse("progress:export_json"),
+        "export json": reverse("users:export_json"),
     }
     return {name: median_ms(client, url) for name, url in pages.items()}
 

@@ -1,46 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from dlcurriculum.users.models import MENTORS_GROUP, User
-
-from . import services
-from .models import CapstoneBrief, Comment, Framework, Iteration, Portfolio, ProjectIdea, Report, Review, Submission
-
-
-class ProjectIdeaInline(admin.TabularInline):
-    model = ProjectIdea
-    extra = 0
-    fields = ["order", "title", "url"]
-    ordering = ["order"]
-
-
-@admin.register(CapstoneBrief)
-class CapstoneBriefAdmin(admin.ModelAdmin):
-    list_display = ["title", "stage", "focus"]
-    list_select_related = ["stage"]
-    search_fields = ["title", "focus", "rules"]
-    filter_horizontal = ["allowed_frameworks", "forbidden_frameworks"]
-    inlines = [ProjectIdeaInline]
-    autocomplete_fields = ["stage"]
-
-
-@admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "module", "url"]
-    search_fields = ["name", "module"]
-
-
-@admin.register(ProjectIdea)
-class ProjectIdeaAdmin(admin.ModelAdmin):
-    list_display = ["title", "brief", "order", "url"]
-    list_filter = ["brief"]
-    list_select_related = ["brief"]
-    search_fields = ["title", "url"]
+from . import policy, services
+from .models import Comment, Iteration, Portfolio, Report, Review, Submission
 
 
 class IterationInline(admin.TabularInline):
@@ -72,9 +38,7 @@ class SubmissionAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "mentor" in self.fields:
-            self.fields["mentor"].queryset = User.objects.filter(
-                Q(groups__name=MENTORS_GROUP) | Q(is_staff=True)
-            ).distinct()
+            self.fields["mentor"].queryset = policy.mentors()
             self.fields[
                 "mentor"
             ].help_text = "Choose a mentor to assign the submission to them (it becomes 'in review')."

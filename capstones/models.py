@@ -4,62 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from stages.models import Stage
-
-
-class Framework(models.Model):
-    """A library a capstone may or may not use, named by its import name."""
-
-    name = models.CharField(max_length=80, unique=True)
-    module = models.CharField(
-        max_length=80, unique=True, help_text="Top-level import name, e.g. torch, tensorflow, keras."
-    )
-    url = models.URLField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CapstoneBrief(models.Model):
-    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="capstone")
-    key = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    focus = models.CharField(max_length=200)
-    rules = models.TextField(help_text="The rules in prose (Markdown).")
-    allowed_frameworks = models.ManyToManyField(Framework, related_name="allowed_in", blank=True)
-    forbidden_frameworks = models.ManyToManyField(Framework, related_name="forbidden_in", blank=True)
-
-    class Meta:
-        ordering = ["stage__order"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class ProjectIdea(models.Model):
-    brief = models.ForeignKey(CapstoneBrief, on_delete=models.CASCADE, related_name="ideas")
-    order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    url = models.URLField(max_length=1000, blank=True)
-
-    class Meta:
-        ordering = ["brief", "order"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["brief", "order"], name="capstones_idea_unique_order", deferrable=models.Deferrable.DEFERRED
-            ),
-            models.UniqueConstraint(fields=["brief", "title"], name="capstones_idea_unique_title"),
-            models.CheckConstraint(
-                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
-                name="capstones_idea_url_http",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
+from stages.models import CapstoneBrief, ProjectIdea
 
 
 def notebook_upload_to(instance: "Iteration", filename: str) -> str:
@@ -69,14 +14,17 @@ def notebook_upload_to(instance: "Iteration", filename: str) -> str:
     return f"capstones/notebooks/{uuid.uuid4().hex}.ipynb"
 
 
+class SubmissionStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for review"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
 class Submission(models.Model):
     """A learner's work on one capstone; every upload is an Iteration of it."""
 
-    class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting for review"
-        IN_REVIEW = "in_review", "In review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
+    Status = SubmissionStatus
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capstone_submissions")
     brief = models.ForeignKey(CapstoneBrief, on_delete=models.PROTECT, related_name="submissions")
@@ -118,23 +66,25 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["learner", "brief"], name="capstones_submission_one_per_brief"),
             models.CheckConstraint(
-                condition=Q(status__in=["waiting", "in_review", "changes_requested", "approved"]),
+                condition=Q(status__in=SubmissionStatus.values),
                 name="capstones_submission_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="in_review") | Q(mentor__isnull=False, claimed_at__isnull=False),
+                condition=~Q(status=SubmissionStatus.IN_REVIEW) | Q(mentor__isnull=False, claimed_at__isnull=False),
                 name="capstones_submission_review_has_mentor",
             ),
             models.CheckConstraint(
-                condition=~Q(status="waiting") | Q(mentor__isnull=True, claimed_at__isnull=True),
+                condition=~Q(status=SubmissionStatus.WAITING) | Q(mentor__isnull=True, claimed_at__isnull=True),
                 name="capstones_submission_waiting_unclaimed",
             ),
             models.CheckConstraint(
-                condition=Q(status="approved", approved_at__isnull=False) | Q(~Q(status="approved"), approved_at=None),
+                condition=Q(status=SubmissionStatus.APPROVED, approved_at__isnull=False)
+                | Q(~Q(status=SubmissionStatus.APPROVED), approved_at=None),
                 name="capstones_submission_approved_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(is_public=False) | Q(status="approved"), name="capstones_submission_public_if_approved"
+                condition=Q(is_public=False) | Q(status=SubmissionStatus.APPROVED),
+                name="capstones_submission_public_if_approved",
             ),
             models.CheckConstraint(
                 condition=Q(idea__isnull=False, own_problem="") | Q(idea__isnull=True) & ~Q(own_problem=""),
@@ -188,18 +138,24 @@ class Iteration(models.Model):
         return reverse("capstones:iteration", kwargs={"pk": self.submission_id, "number": self.number})
 
 
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ReportVerdict(models.TextChoices):
+    PASS = "pass", "Pass"
+    ATTENTION = "attention", "Needs attention"
+    BREAKS_RULES = "breaks_rules", "Breaks the rules"
+
+
 class Report(models.Model):
     """The automatic pre-review of an iteration, computed by a Celery job."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+    Status = ReportStatus
 
-    class Verdict(models.TextChoices):
-        PASS = "pass", "Pass"
-        ATTENTION = "attention", "Needs attention"
-        BREAKS_RULES = "breaks_rules", "Breaks the rules"
+    Verdict = ReportVerdict
 
     iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="report")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -213,7 +169,7 @@ class Report(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="done") & ~Q(verdict="") | ~Q(status="done") & Q(verdict=""),
+                condition=Q(status=ReportStatus.DONE) & ~Q(verdict="") | ~Q(status=ReportStatus.DONE) & Q(verdict=""),
                 name="capstones_report_verdict_when_done",
             ),
         ]
@@ -222,12 +178,15 @@ class Report(models.Model):
         return f"Report for {self.iteration}"
 
 
+class ReviewDecision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
 class Review(models.Model):
     """A mentor's decision on one iteration."""
 
-    class Decision(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    Decision = ReviewDecision
 
     iteration = models.OneToOneField(Iteration, on_delete=models.CASCADE, related_name="review")
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="capstone_decisions")
@@ -239,7 +198,7 @@ class Review(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(decision__in=["approved", "changes_requested"]), name="capstones_review_decision_valid"
+                condition=Q(decision__in=ReviewDecision.values), name="capstones_review_decision_valid"
             ),
         ]
 

@@ -12,9 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from dlcurriculum.shared_reads import SharedRead
+from stages.models import CapstoneBrief
 
-from .models import CapstoneBrief, Comment, Iteration, Portfolio, Report, Review, Submission
-from .services import claim_is_stale
+from .models import Comment, Iteration, Portfolio, Report, Review, Submission
+from .policy import claim_is_stale, may_view
 
 Status = Submission.Status
 
@@ -22,25 +23,10 @@ Status = Submission.Status
 # --------------------------------------------------------------------------- permissions
 
 
-def can_view(user, submission: Submission) -> bool:
-    """The learner, admins, the mentor on it, and mentors while it is up for claiming."""
-    if not user.is_authenticated:
-        return False
-    if user.pk == submission.learner_id or user.is_staff:
-        return True
-    if not user.is_mentor:
-        return False
-    if submission.mentor_id == user.pk:
-        return True
-    if submission.status == Status.WAITING or claim_is_stale(submission):
-        return True
-    return Review.objects.filter(iteration__submission=submission, mentor=user).exists()
-
-
 def visible_submission(user, pk: int) -> Submission:
     """The submission, or 404 for anyone who may not see it (its existence is not revealed)."""
     submission = Submission.objects.select_related("brief__stage", "learner", "mentor", "idea").filter(pk=pk).first()
-    if submission is None or not can_view(user, submission):
+    if submission is None or not may_view(user, submission):
         raise Http404("No such submission.")
     return submission
 
@@ -202,7 +188,7 @@ def _brief_summaries() -> list[BriefSummary]:
 
 # Shared by every dashboard; admins change briefs and stage slugs.
 BRIEF_OUTLINE = SharedRead(
-    "capstone-brief-outline:v1", _brief_summaries, models=["capstones.CapstoneBrief", "stages.Stage"]
+    "capstone-brief-outline:v1", _brief_summaries, models=["stages.CapstoneBrief", "stages.Stage"]
 )
 
 

@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from dlcurriculum.mail.services import send_templated
 from dlcurriculum.tasks import enqueue_on_commit
+from stages.models import CapstoneBrief, ProjectIdea
 
 from . import notebooks
-from .models import CapstoneBrief, Comment, Iteration, Portfolio, ProjectIdea, Report, Review, Submission
+from .models import Comment, Iteration, Portfolio, Report, Review, Submission
+from .policy import claim_is_stale, is_mentor, is_reviewing, may_comment, may_decide
 
 logger = logging.getLogger(__name__)
 
@@ -53,19 +55,6 @@ _REFUSALS = {
 
 class TransitionError(Exception):
     """The action is not possible in the submission's current state; the message says why."""
-
-
-def is_mentor(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_staff or user.is_mentor))
-
-
-def claim_is_stale(submission: Submission, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return (
-        submission.status == Status.IN_REVIEW
-        and submission.claimed_at is not None
-        and submission.claimed_at < now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
-    )
 
 
 def transition(submission: Submission, action: str, *, actor, mentor=None, now: datetime | None = None) -> Submission:
@@ -152,9 +141,8 @@ def _authorise(current: Submission, action: str, actor, mentor, now) -> None:
                 raise TransitionError("The claim is still active.")
         elif not (actor.pk == current.mentor_id or actor.is_staff):
             raise PermissionDenied("Only the mentor who claimed it can release it.")
-    else:
-        if actor is None or actor.pk != current.mentor_id:
-            raise PermissionDenied("Only the mentor who claimed this submission can decide on it.")
+    elif not may_decide(actor, current):
+        raise PermissionDenied("Only the mentor who claimed this submission can decide on it.")
 
 
 def _tasks():
@@ -306,9 +294,12 @@ def decide(submission: Submission, *, mentor, decision: str, feedback: str, cell
 @transaction.atomic
 def add_comment(iteration: Iteration, *, author, body: str, cell: int | None = None) -> Comment:
     submission = Submission.objects.select_for_update().get(pk=iteration.submission_id)
-    reviewing = submission.status == Status.IN_REVIEW and submission.mentor_id == author.pk
-    if not (author.pk == submission.learner_id or reviewing or author.is_staff):
+    latest = submission.iterations.aggregate(n=Max("number"))["n"]
+    if not may_comment(author, submission, on_latest_iteration=iteration.number == latest):
+        if iteration.number != latest:
+            raise PermissionDenied("Comments go on the latest iteration.")
         raise PermissionDenied("Only the learner and the reviewing mentor can comment.")
+    reviewing = is_reviewing(author, submission)
     comment = Comment.objects.create(iteration=iteration, author=author, body=body.strip(), cell=cell)
     if reviewing:
         # Activity keeps the claim alive.

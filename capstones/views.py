@@ -12,9 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from . import notebooks, selectors, services
+from stages.models import CapstoneBrief
+
+from . import notebooks, policy, selectors, services
 from .forms import CommentForm, DecisionForm, PortfolioForm, SubmissionForm
-from .models import CapstoneBrief, Submission
+from .models import Submission
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-in
 def mentor_required(view):
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not services.is_mentor(request.user):
+        if not policy.is_mentor(request.user):
             raise PermissionDenied("Mentors only.")
         return view(request, *args, **kwargs)
 
@@ -105,14 +107,13 @@ def iteration_detail(request, pk, number=None):
     submission = selectors.visible_submission(request.user, pk)
     iteration, iterations = selectors.iteration_page(submission, number)
     user = request.user
-    reviewing = submission.status == Submission.Status.IN_REVIEW and submission.mentor_id == user.pk
+    reviewing = policy.is_reviewing(user, submission)
     is_latest = iteration.number == iterations[-1].number
     report = getattr(iteration, "report", None)
     cells = (report.data or {}).get("cells", 0) if report else 0
     # The violations are listed with their code; the notes must not repeat them.
     report_notes = notebooks.notes_besides_violations((report.data or {}).get("notes", [])) if report else []
-    can_comment = is_latest and (user.pk == submission.learner_id or reviewing or user.is_staff)
-    stale = services.claim_is_stale(submission)
+    can_comment = policy.may_comment(user, submission, on_latest_iteration=is_latest)
     context = {
         "submission": submission,
         "iteration": iteration,
@@ -122,11 +123,13 @@ def iteration_detail(request, pk, number=None):
         "is_latest": is_latest,
         "is_owner": user.pk == submission.learner_id,
         "reviewing": reviewing,
-        "can_claim": services.is_mentor(user)
-        and user.pk != submission.learner_id
-        and (submission.status == Submission.Status.WAITING or stale),
+        "can_claim": policy.may_claim(user, submission),
         "comment_form": CommentForm(cells=cells) if can_comment else None,
-        "decision_form": DecisionForm(cells=cells, auto_id="decision_%s") if reviewing and is_latest else None,
+        "decision_form": (
+            DecisionForm(cells=cells, auto_id="decision_%s")
+            if policy.may_decide(user, submission) and is_latest
+            else None
+        ),
         "claim_expires": selectors.claim_expiry(submission),
     }
     return render(request, "capstones/iteration.html", context)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -12,9 +12,15 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
-    path("stages/", include("stages.urls")),
+    path("stages/", include("progress.stage_urls")),
     path("me/", include("progress.urls")),
+    path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("capstones.urls")),
-    path("mail/", include("dlcurriculum.mail.urls")),
+    path("mail/", include("progress.reminders.urls")),
+    # Admin bookmarks of the models that moved to another app keep working.
+    re_path(
+        r"^admin/(?P<model>mail/reminder|capstones/(?:capstonebrief|framework|projectidea))/(?P<rest>.*)$",
+        views.moved_admin_page,
+    ),
     path("admin/", admin.site.urls),
 ]

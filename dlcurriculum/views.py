@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -9,6 +9,20 @@ from stages.selectors import stage_overview
 
 def home(request):
     return render(request, "home.html", {"stages": stage_overview()})
+
+
+MOVED_ADMIN_PAGES = {
+    "mail/reminder": "progress/reminder",
+    "capstones/capstonebrief": "stages/capstonebrief",
+    "capstones/framework": "stages/framework",
+    "capstones/projectidea": "stages/projectidea",
+}
+
+
+def moved_admin_page(request, model, rest):
+    query = request.META.get("QUERY_STRING", "")
+    target = f"/admin/{MOVED_ADMIN_PAGES[model]}/{rest}" + (f"?{query}" if query else "")
+    return HttpResponseRedirect(target)
 
 
 ROBOTS_TXT = """\

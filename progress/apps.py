@@ -6,4 +6,13 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from dlcurriculum.users import lifecycle
+
+        from . import selectors, services
+
+        lifecycle.register(
+            "progress",
+            tables={"progress": selectors.PROGRESS_FIELDS, "activity": selectors.ACTIVITY_FIELDS},
+            export=selectors.export_progress,
+            erase=services.erase_progress,
+        )

@@ -1,15 +1,19 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from stages.models import Resource
 
+from . import completion
+
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    SKIPPED = "skipped", "Skipped"
+    # The values are the Django-free completion core's: one vocabulary for both.
+    NOT_STARTED = completion.NOT_STARTED, "Not started"
+    IN_PROGRESS = completion.IN_PROGRESS, "In progress"
+    DONE = completion.DONE, "Done"
+    SKIPPED = completion.SKIPPED, "Skipped"
 
 
 class ResourceProgress(models.Model):
@@ -49,13 +53,46 @@ class Activity(models.Model):
         return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
 
 
-class WhyPromptDismissal(models.Model):
-    """The learner answered or skipped the first sign-in "why" prompt: don't ask again."""
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed permanently"
+    CANCELLED = "cancelled", "Cancelled"
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="why_prompt_dismissal"
-    )
-    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+class Reminder(models.Model):
+    """One reminder for one learner and one period ("weekly:2026-W48", "inactive:<since>:<n>").
+
+    The unique constraint is what makes a reminder go out once: every run, task
+    retry or concurrent worker inserts the same (user, period) row and only the
+    one that claims it while pending sends it.
+    """
+
+    Status = ReminderStatus
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    period = models.CharField(max_length=80)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Earliest time a run may (re)claim the row: the retry backoff, or the lease of a run that is sending it.
+    not_before = models.DateTimeField(default=timezone.now)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Moved from the mail app; the table keeps its name and rows.
+        db_table = "mail_reminder"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "period"], name="mail_reminder_once_per_learner_period"),
+            models.CheckConstraint(condition=Q(status__in=ReminderStatus.values), name="mail_reminder_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "status", "not_before"], name="mail_reminder_due_idx"),
+            models.Index(fields=["claim"], name="mail_reminder_claim_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} dismissed the why prompt"
+        return f"{self.user_id}:{self.period} ({self.status})"

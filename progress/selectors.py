@@ -15,7 +15,7 @@ from stages.models import Resource, Stage
 from stages.outline import outline
 
 from . import completion as core
-from .models import Activity, ResourceProgress, WhyPromptDismissal
+from .models import Activity, ResourceProgress
 
 RECENT_LIMIT = 5
 CHART_WEEKS = 26
@@ -190,26 +190,8 @@ def dashboard(user) -> Dashboard:
     )
 
 
-# --- Why prompt -----------------------------------------------------------------
+# --- Export (registered with dlcurriculum.users.lifecycle) -------------------------
 
-
-def should_ask_why(user) -> bool:
-    return not user.why and not WhyPromptDismissal.objects.filter(user=user).exists()
-
-
-# --- Export ---------------------------------------------------------------------
-
-PROFILE_FIELDS = (
-    "email",
-    "name",
-    "why",
-    "reminder_frequency",
-    "reminder_inactivity_days",
-    "reminder_weekday",
-    "reminder_hour",
-    "timezone",
-    "date_joined",
-)
 PROGRESS_FIELDS = (
     "stage",
     "resource_key",
@@ -227,9 +209,8 @@ def _iso(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def export_data(user) -> dict:
-    """All of the learner's data as plain values (3 queries)."""
-    profile = {name: _iso(getattr(user, name)) for name in PROFILE_FIELDS}
+def export_progress(user) -> dict[str, list[dict]]:
+    """The learner's progress rows and activity as plain values (2 queries)."""
     progress = [
         {
             "stage": row.resource.stage.slug,
@@ -255,11 +236,4 @@ def export_data(user) -> dict:
         }
         for a in Activity.objects.filter(user=user).select_related("resource").order_by("created_at", "id")
     ]
-    return {
-        "format": "dlcurriculum-export",
-        "version": 1,
-        "exported_at": _iso(timezone.now()),
-        "profile": profile,
-        "progress": progress,
-        "activity": activity,
-    }
+    return {"progress": progress, "activity": activity}

@@ -1,15 +1,12 @@
-"""Writes to a learner's progress, profile and account."""
+"""Writes to a learner's progress."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from stages.models import Resource
 
-from .models import Activity, ResourceProgress, Status, WhyPromptDismissal
-
-User = get_user_model()
+from .models import Activity, Reminder, ResourceProgress, Status
 
 
 def _locked_row(user, resource: Resource) -> ResourceProgress:
@@ -63,19 +60,9 @@ def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bo
     return row, True
 
 
-def dismiss_why_prompt(user) -> None:
-    WhyPromptDismissal.objects.get_or_create(user=user)
-
-
 @transaction.atomic
-def save_why(user, why: str) -> None:
-    user.why = why.strip()
-    user.save(update_fields=["why"])
-    dismiss_why_prompt(user)
-
-
-@transaction.atomic
-def delete_account(user) -> None:
-    """Delete the learner and everything that belongs to them (progress, notes,
-    activity, e-mail addresses, submissions): all of it cascades from the user row."""
-    User.objects.filter(pk=user.pk).delete()
+def erase_progress(user) -> None:
+    """Everything of the learner's progress (registered with dlcurriculum.users.lifecycle)."""
+    Reminder.objects.filter(user=user).delete()
+    Activity.objects.filter(user=user).delete()
+    ResourceProgress.objects.filter(user=user).delete()

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from dlcurriculum.tasks import enqueue_on_commit
 
 from . import link_selectors, link_services
-from .models import LinkState, LinkStatus, Resource, SeededKey, Stage
+from .models import CapstoneBrief, Framework, LinkState, LinkStatus, ProjectIdea, Resource, SeededKey, Stage
 from .tasks import check_links
 
 
@@ -188,3 +188,34 @@ class SeededKeyAdmin(admin.ModelAdmin):
     list_display = ["model", "key", "created_at"]
     list_filter = ["model"]
     search_fields = ["key"]
+
+
+class ProjectIdeaInline(admin.TabularInline):
+    model = ProjectIdea
+    extra = 0
+    fields = ["order", "title", "url"]
+    ordering = ["order"]
+
+
+@admin.register(CapstoneBrief)
+class CapstoneBriefAdmin(admin.ModelAdmin):
+    list_display = ["title", "stage", "focus"]
+    list_select_related = ["stage"]
+    search_fields = ["title", "focus", "rules"]
+    filter_horizontal = ["allowed_frameworks", "forbidden_frameworks"]
+    inlines = [ProjectIdeaInline]
+    autocomplete_fields = ["stage"]
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "module", "url"]
+    search_fields = ["name", "module"]
+
+
+@admin.register(ProjectIdea)
+class ProjectIdeaAdmin(admin.ModelAdmin):
+    list_display = ["title", "brief", "order", "url"]
+    list_filter = ["brief"]
+    list_select_related = ["brief"]
+    search_fields = ["title", "url"]

@@ -3,9 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from capstones.models import CapstoneBrief
-
-from .models import Resource, Stage
+from .models import CapstoneBrief, Resource, Stage
 from .outline import outline
 
 

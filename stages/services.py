@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max
 
-from capstones.models import CapstoneBrief, Framework, ProjectIdea
-
 from . import curriculum as cur
-from .models import Resource, SeededKey, Stage
+from .models import CapstoneBrief, Framework, ProjectIdea, Resource, SeededKey, Stage
 
 
 @dataclass

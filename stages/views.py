@@ -1,22 +1,14 @@
-from django.shortcuts import render
+"""The curriculum as anyone sees it. Lazy TemplateResponses, so a feature's page can add
+its part to the context before rendering (progress.views.stage_overview / stage_detail)."""
 
-from progress import selectors as progress_selectors
-from progress.models import Status
+from django.template.response import TemplateResponse
 
 from . import selectors
 
 
-def overview(request):
-    stages = list(selectors.stage_overview())
-    if request.user.is_authenticated:
-        progress_selectors.attach_overview_progress(request.user, stages)
-    return render(request, "stages/overview.html", {"stages": stages})
+def overview(request) -> TemplateResponse:
+    return TemplateResponse(request, "stages/overview.html", {"stages": list(selectors.stage_overview())})
 
 
-def detail(request, slug):
-    stage = selectors.stage_detail(slug)
-    context = {"stage": stage}
-    if request.user.is_authenticated:
-        progress_selectors.attach_stage_progress(request.user, stage)
-        context["progress_status_choices"] = Status.choices
-    return render(request, "stages/detail.html", context)
+def detail(request, slug) -> TemplateResponse:
+    return TemplateResponse(request, "stages/detail.html", {"stage": selectors.stage_detail(slug)})

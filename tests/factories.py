@@ -2,9 +2,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from capstones.models import CapstoneBrief, Framework, ProjectIdea
 from dlcurriculum.users.models import MENTORS_GROUP, User
-from stages.models import Resource, Stage
+from stages.models import CapstoneBrief, Framework, ProjectIdea, Resource, Stage
 
 PASSWORD = "correct horse battery staple"
 

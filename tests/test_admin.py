@@ -107,3 +107,18 @@ def test_edit_in_admin_shows_on_the_stage_page(client, curriculum, staff):
     assert response.status_code == 302
     client.logout()
     assert "D2L notebooks, renamed" in client.get(resource.stage.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/mail/reminder/?status__exact=failed", "/admin/progress/reminder/?status__exact=failed"),
+        ("/admin/capstones/capstonebrief/3/change/", "/admin/stages/capstonebrief/3/change/"),
+        ("/admin/capstones/framework/", "/admin/stages/framework/"),
+        ("/admin/capstones/projectidea/", "/admin/stages/projectidea/"),
+    ],
+)
+def test_admin_pages_of_moved_models_redirect_to_their_new_app(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 302
+    assert response["Location"] == new

@@ -34,11 +34,11 @@ GET_RULES = {
     # A GET (e.g. after logging in with ?next=) leads back to the resource on its public stage page.
     "progress:set_status": [LOGIN] + [REDIRECT] * 4,
     "progress:save_note": [LOGIN] + [REDIRECT] * 4,
-    "progress:why": [LOGIN, OK, OK, OK, OK],
-    "progress:profile": [LOGIN, OK, OK, OK, OK],
-    "progress:export_json": [LOGIN, OK, OK, OK, OK],
-    "progress:export_csv": [LOGIN, OK, OK, OK, OK],
-    "progress:delete_account": [LOGIN, OK, OK, OK, OK],
+    "users:why": [LOGIN, OK, OK, OK, OK],
+    "users:profile": [LOGIN, OK, OK, OK, OK],
+    "users:export_json": [LOGIN, OK, OK, OK, OK],
+    "users:export_csv": [LOGIN, OK, OK, OK, OK],
+    "users:delete_account": [LOGIN, OK, OK, OK, OK],
     "capstones:mine": [LOGIN, OK, OK, OK, OK],
     "capstones:queue": [LOGIN, DENIED, DENIED, OK, OK],
     "capstones:portfolio_settings": [LOGIN, OK, OK, OK, OK],
@@ -86,7 +86,7 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     progress_services.set_status(a, resource, "done")
     progress_services.save_note(a, resource, "learner A's private note")
 
-    from capstones.models import CapstoneBrief
+    from stages.models import CapstoneBrief
 
     first, second = CapstoneBrief.objects.order_by("stage__order")
 
@@ -215,9 +215,9 @@ def test_nobody_else_can_change_learner_as_submission(client, world, name, data,
     [
         ("progress:set_status", {"status": "skipped"}),
         ("progress:save_note", {"note": "overwritten by B"}),
-        ("progress:why", {"why": "B's why"}),
+        ("users:why", {"why": "B's why"}),
         (
-            "progress:profile",
+            "users:profile",
             {
                 "why": "B's why",
                 "reminder_frequency": "off",
@@ -227,7 +227,7 @@ def test_nobody_else_can_change_learner_as_submission(client, world, name, data,
                 "timezone": "UTC",
             },
         ),
-        ("progress:delete_account", {"confirm": "on"}),
+        ("users:delete_account", {"confirm": "on"}),
     ],
 )
 def test_learner_b_posting_to_learner_a_urls_only_ever_touches_b(client, world, name, data):

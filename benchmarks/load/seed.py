@@ -193,6 +193,7 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
     `reached` maps a learner's id to the highest stage order they have progress in.
     """
     from capstones import models as capstones
+    from stages.models import CapstoneBrief
 
     if not hasattr(capstones, "Submission"):
         print("  NOTE: capstone submissions not seeded (capstones.Submission is not in this branch yet)")
@@ -206,7 +207,7 @@ def seed_submissions(rng: random.Random, learners: list[User], mentors: list[Use
     notebook_name = default_storage.save("capstones/notebooks/bench.ipynb", ContentFile(notebook))
     now = timezone.now()
     submissions, plans = [], []
-    for brief in capstones.CapstoneBrief.objects.select_related("stage").prefetch_related("ideas"):
+    for brief in CapstoneBrief.objects.select_related("stage").prefetch_related("ideas"):
         ideas = list(brief.ideas.all())
         for learner in learners:
             if reached.get(learner.pk, 0) < brief.stage.order - 1 or rng.random() > 0.7:

@@ -271,8 +271,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from dlcurriculum.mail.models import Reminder
-    from dlcurriculum.mail.reminders import run_reminder_pass
+    from progress.models import Reminder
+    from progress.reminders.sending import run_reminder_pass
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)

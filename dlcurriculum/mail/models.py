@@ -4,13 +4,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class SentEmailStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed permanently"
+
+
 class SentEmail(models.Model):
     """What the app e-mailed to whom and why; failures stay here for the admin to see."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed permanently"
+    Status = SentEmailStatus
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="sent_emails"
@@ -31,53 +34,9 @@ class SentEmail(models.Model):
         verbose_name = "e-mail"
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "sent", "failed"]), name="mail_sentemail_status_valid"
-            )
+            models.CheckConstraint(condition=Q(status__in=SentEmailStatus.values), name="mail_sentemail_status_valid")
         ]
         indexes = [models.Index(fields=["status", "-created_at"], name="mail_sentemail_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.status})"
-
-
-class Reminder(models.Model):
-    """One reminder for one learner and one period ("weekly:2026-W48", "inactive:<since>:<n>").
-
-    The unique constraint is what makes a reminder go out once: every run, task
-    retry or concurrent worker inserts the same (user, period) row and only the
-    one that claims it while pending sends it.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed permanently"
-        CANCELLED = "cancelled", "Cancelled"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
-    period = models.CharField(max_length=80)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # Earliest time a run may (re)claim the row: the retry backoff, or the lease of a run that is sending it.
-    not_before = models.DateTimeField(default=timezone.now)
-    claim = models.UUIDField(null=True, blank=True, editable=False)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "period"], name="mail_reminder_once_per_learner_period"),
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "sent", "failed", "cancelled"]), name="mail_reminder_status_valid"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["user", "status", "not_before"], name="mail_reminder_due_idx"),
-            models.Index(fields=["claim"], name="mail_reminder_claim_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.period} ({self.status})"

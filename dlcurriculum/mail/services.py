@@ -17,8 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .delivery import BatchSender, Outcome
-from .models import Reminder, SentEmail
-from .schedule import OFF
+from .models import SentEmail
 
 logger = logging.getLogger(__name__)
 
@@ -104,15 +103,6 @@ def send_templated(
     if delivery.outcome is not Outcome.SENT:
         raise DeliveryFailed(record, permanent=delivery.outcome is Outcome.PERMANENT)
     return record
-
-
-def stop_reminders(user) -> None:
-    """Turn reminders off (unsubscribe link). Idempotent: a second click or the one-click POST changes nothing."""
-    type(user).objects.filter(pk=user.pk).update(reminder_frequency=OFF)
-    Reminder.objects.filter(user=user, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.CANCELLED, claim=None
-    )
-    logger.info("Reminders turned off by unsubscribe link for user %s", user.pk)
 
 
 def prune_sent_emails(*, now=None) -> int:

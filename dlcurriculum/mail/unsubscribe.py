@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 SALT = "dlcurriculum.mail.unsubscribe"
 
@@ -33,11 +33,3 @@ def unsubscribe_url(user_id: int) -> str:
 def unsubscribe_headers(url: str) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to ``url``."""
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
-def preferences_url() -> str:
-    """Where a learner changes reminder settings: the profile page (progress app), else the home page."""
-    try:
-        return settings.SITE_URL + reverse("progress:profile")
-    except NoReverseMatch:
-        return settings.SITE_URL + reverse("home")

@@ -5,3 +5,6 @@ class UsersConfig(AppConfig):
     name = "dlcurriculum.users"
     label = "users"
     verbose_name = "Users"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

@@ -125,3 +125,17 @@ class User(AbstractUser):
         if not hasattr(self, "_is_mentor"):
             self._is_mentor = self.groups.filter(name=MENTORS_GROUP).exists()
         return self._is_mentor
+
+
+class WhyPromptDismissal(models.Model):
+    """The learner answered or skipped the first sign-in "why" prompt: don't ask again."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="why_prompt_dismissal")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Moved from the progress app; the table keeps its name and rows.
+        db_table = "progress_whypromptdismissal"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} dismissed the why prompt"

@@ -4,7 +4,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import MENTORS_GROUP, User
+from . import lifecycle
+from .models import MENTORS_GROUP, User, WhyPromptDismissal
 
 DEMO_ACCOUNTS = (
     ("learner@example.com", "Demo Learner", "learner"),
@@ -35,3 +36,23 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
         create_verified_user(email, password, name=name, role=role)
         accounts.append((email, password, role))
     return accounts
+
+
+def should_ask_why(user) -> bool:
+    return not user.why and not WhyPromptDismissal.objects.filter(user=user).exists()
+
+
+def dismiss_why_prompt(user) -> None:
+    WhyPromptDismissal.objects.get_or_create(user=user)
+
+
+@transaction.atomic
+def save_why(user, why: str) -> None:
+    user.why = why.strip()
+    user.save(update_fields=["why"])
+    dismiss_why_prompt(user)
+
+
+def delete_account(user) -> None:
+    """Delete the user and everything that belongs to them in every app (see lifecycle)."""
+    lifecycle.erase_user(user)

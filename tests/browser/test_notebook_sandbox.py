@@ -12,7 +12,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from playwright.sync_api import expect
 
 from capstones import services
-from capstones.models import CapstoneBrief, Submission
+from capstones.models import Submission
+from stages.models import CapstoneBrief
 from tests import factories
 
 from .capstone_steps import (  # noqa: F401 - fixtures

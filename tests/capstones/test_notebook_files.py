@@ -5,7 +5,7 @@ from pathlib import Path
 from django.db import transaction
 
 from capstones.models import Iteration
-from progress import services as progress_services
+from dlcurriculum.users import services as account_services
 
 
 def _notebook_paths(submission):
@@ -22,7 +22,7 @@ def test_deleting_an_account_removes_the_learners_notebook_files(
     paths = _notebook_paths(submission)
     assert paths and all(_exists(p) for p in paths)
     with django_capture_on_commit_callbacks(execute=True):
-        progress_services.delete_account(learner)
+        account_services.delete_account(learner)
     assert not any(_exists(p) for p in paths)
 
 

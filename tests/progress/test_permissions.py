@@ -15,11 +15,11 @@ SECRET_NOTE = "A's private note: struggling with eigenvalues"
 
 GET_PAGES = [
     "progress:dashboard",
-    "progress:profile",
-    "progress:why",
-    "progress:export_json",
-    "progress:export_csv",
-    "progress:delete_account",
+    "users:profile",
+    "users:why",
+    "users:export_json",
+    "users:export_csv",
+    "users:delete_account",
 ]
 
 
@@ -93,14 +93,14 @@ def test_learner_b_does_not_see_as_progress_on_the_dashboard_even_with_a_user_pa
 
 
 def test_learner_b_exports_only_bs_data_even_with_a_user_parameter(client_b, learner_a_progress, other_learner):
-    data = client_b.get(reverse("progress:export_json"), {"user": learner_a_progress.pk, "user_id": 1}).json()
+    data = client_b.get(reverse("users:export_json"), {"user": learner_a_progress.pk, "user_id": 1}).json()
     assert data["profile"]["email"] == other_learner.email
     assert data["progress"] == []
 
 
 def test_learner_b_cannot_edit_as_profile_by_posting_an_id(client_b, learner_a_progress, other_learner):
     client_b.post(
-        reverse("progress:profile"),
+        reverse("users:profile"),
         {
             "id": learner_a_progress.pk,
             "email": learner_a_progress.email,

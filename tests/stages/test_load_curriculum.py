@@ -1,9 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from capstones.models import CapstoneBrief, Framework, ProjectIdea
 from stages import curriculum as cur
-from stages.models import Resource, Stage
+from stages.models import CapstoneBrief, Framework, ProjectIdea, Resource, Stage
 
 SEED_STAGES = [
     "practical-encounter",

@@ -1,0 +1,84 @@
+"""Who may do what with a capstone submission. The one place these rules are written:
+views, services, templates (the ``capstones_policy`` tags) and the admin ask here, so a
+form the page hides is refused by the same rule when posted directly.
+
+Mentors are the members of the Mentors group (``User.is_mentor``) and admins (staff).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dlcurriculum.users.models import User
+
+from .models import Review, Submission
+
+Status = Submission.Status
+
+
+def is_mentor(user) -> bool:
+    """Reviews capstones: a member of the Mentors group, or an admin. No query for the
+    signed-in user (``users.backends`` loads ``is_mentor`` with them)."""
+    return bool(user and user.is_authenticated and (user.is_staff or user.is_mentor))
+
+
+def mentors() -> QuerySet[User]:
+    """Everyone :func:`is_mentor` is true for, as a queryset (the admin's mentor choices)."""
+    return User.objects.with_roles().filter(Q(_is_mentor=True) | Q(is_staff=True))
+
+
+def claim_is_stale(submission: Submission, now: datetime | None = None) -> bool:
+    """The claiming mentor has been idle too long: anyone may claim it again."""
+    now = now or timezone.now()
+    return (
+        submission.status == Status.IN_REVIEW
+        and submission.claimed_at is not None
+        and submission.claimed_at < now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
+    )
+
+
+def is_reviewing(user, submission: Submission) -> bool:
+    """``user`` is the mentor who has this submission in review now."""
+    return bool(user and submission.status == Status.IN_REVIEW and submission.mentor_id == user.pk)
+
+
+def may_view(user, submission: Submission) -> bool:
+    """The learner, admins, the mentor on it, mentors while it is up for claiming, and
+    mentors who decided on it before."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == submission.learner_id or user.is_staff:
+        return True
+    if not user.is_mentor:
+        return False
+    if submission.mentor_id == user.pk:
+        return True
+    if submission.status == Status.WAITING or claim_is_stale(submission):
+        return True
+    return Review.objects.filter(iteration__submission=submission, mentor=user).exists()
+
+
+def may_claim(user, submission: Submission, now: datetime | None = None) -> bool:
+    """A mentor, not the learner, while the submission waits or its claim went stale."""
+    return (
+        is_mentor(user)
+        and user.pk != submission.learner_id
+        and (submission.status == Status.WAITING or claim_is_stale(submission, now))
+    )
+
+
+def may_comment(user, submission: Submission, *, on_latest_iteration: bool) -> bool:
+    """The learner, the reviewing mentor and admins, on the latest iteration only
+    (older iterations are history: feedback on them would go unseen)."""
+    if not on_latest_iteration:
+        return False
+    return user.pk == submission.learner_id or is_reviewing(user, submission) or user.is_staff
+
+
+def may_decide(user, submission: Submission) -> bool:
+    """Only the mentor who has it in review approves or requests changes."""
+    return is_reviewing(user, submission)

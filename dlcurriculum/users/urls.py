@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "users"
+
+urlpatterns = [
+    path("why/", views.why, name="why"),
+    path("profile/", views.profile, name="profile"),
+    path("export.json", views.export_json, name="export_json"),
+    path("export-csv.zip", views.export_csv, name="export_csv"),
+    path("delete/", views.delete_account, name="delete_account"),
+]

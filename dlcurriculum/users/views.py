@@ -1,0 +1,99 @@
+"""The account pages: profile, the "why" prompt, export and deletion of all of a user's data."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import export, lifecycle, services
+from .forms import DeleteAccountForm, ProfileForm, WhyForm
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def why(request):
+    next_url = _safe_next(request, reverse("progress:dashboard"))
+    if request.method == "POST":
+        if "skip" in request.POST:
+            services.dismiss_why_prompt(request.user)
+            messages.info(request, "No problem. You can write down your why any time in your profile.")
+            return redirect(next_url)
+        form = WhyForm(request.POST)
+        if form.is_valid():
+            services.save_why(request.user, form.cleaned_data["why"])
+            messages.success(request, "Thanks. Your why is on your dashboard.")
+            return redirect(next_url)
+    else:
+        form = WhyForm(initial={"why": request.user.why})
+    return render(request, "users/why.html", {"form": form, "next": next_url})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Profile saved.")
+            return redirect("users:profile")
+    else:
+        form = ProfileForm(instance=request.user)
+    return render(request, "users/profile.html", {"form": form})
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export_json(request):
+    stamp = timezone.now().strftime("%Y%m%d")
+    return _download(
+        export.to_json(lifecycle.export_user(request.user)),
+        "application/json",
+        f"dlcurriculum-export-{stamp}.json",
+    )
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    stamp = timezone.now().strftime("%Y%m%d")
+    return _download(
+        export.to_csv_zip(lifecycle.export_user(request.user)),
+        "application/zip",
+        f"dlcurriculum-export-{stamp}-csv.zip",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    user = request.user
+    if request.method == "POST":
+        form = DeleteAccountForm(request.POST, user=user)
+        if form.is_valid():
+            logout(request)
+            services.delete_account(user)
+            messages.success(request, "Your account and all of its data have been deleted.")
+            return redirect("home")
+    else:
+        form = DeleteAccountForm(user=user)
+    return render(request, "users/delete_account.html", {"form": form})

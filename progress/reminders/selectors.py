@@ -1,0 +1,107 @@
+"""Reads for the reminder pass: a constant number of queries per batch of learners."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Subquery
+
+from progress.models import Activity, Reminder, ResourceProgress
+from stages.outline import outline
+
+from .digest import Curriculum, ResourceInfo, StageInfo
+from .schedule import OFF, Preferences
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A learner who may get reminders: active, verified address, not opted out."""
+
+    id: int
+    email: str
+    name: str
+    why: str
+    preferences: Preferences
+    last_visit: datetime
+    has_retry_due: bool
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@", 1)[0]
+
+
+def curriculum_snapshot() -> Curriculum:
+    """The whole curriculum as plain data, from the outline the dashboards share (cached)."""
+    shared = outline()
+    return Curriculum(
+        stages=tuple(StageInfo(id=s.pk, order=s.order, slug=s.slug, title=s.title) for s in shared.stages),
+        resources=tuple(
+            ResourceInfo(
+                id=r.pk, stage_id=r.stage_id, order=r.order, title=r.title, optional=r.optional, created_at=r.created_at
+            )
+            for r in shared.resources
+        ),
+    )
+
+
+def reminder_candidates(*, after_id: int, limit: int, now: datetime) -> list[Candidate]:
+    """The next page of possible recipients by id (keyset pagination: one query, whatever the page)."""
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True)
+    last_activity = Activity.objects.filter(user=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    retry_due = Reminder.objects.filter(user=OuterRef("pk"), status=Reminder.Status.PENDING, not_before__lte=now)
+    rows = (
+        get_user_model()
+        .objects.filter(pk__gt=after_id, is_active=True)
+        .exclude(reminder_frequency=OFF)
+        .filter(Exists(verified))
+        .annotate(last_activity=Subquery(last_activity), has_retry_due=Exists(retry_due))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "email",
+            "name",
+            "why",
+            "reminder_frequency",
+            "reminder_inactivity_days",
+            "reminder_hour",
+            "reminder_weekday",
+            "timezone",
+            "date_joined",
+            "last_login",
+            "last_activity",
+            "has_retry_due",
+        )[:limit]
+    )
+    candidates = []
+    for pk, email, name, why, frequency, days, hour, weekday, tz, joined, last_login, last_activity, retry in rows:
+        # A visit is a login or any progress change, whichever is later.
+        last_visit = max(t for t in (joined, last_login, last_activity) if t is not None)
+        candidates.append(
+            Candidate(
+                id=pk,
+                email=email,
+                name=name,
+                why=why,
+                preferences=Preferences(
+                    frequency=frequency, inactivity_days=days, hour=hour, timezone=tz, weekday=weekday
+                ),
+                last_visit=last_visit,
+                has_retry_due=retry,
+            )
+        )
+    return candidates
+
+
+def statuses_for(user_ids: list[int]) -> dict[int, dict[int, str]]:
+    """Each learner's status per resource, for a whole batch in one query."""
+    statuses: dict[int, dict[int, str]] = defaultdict(dict)
+    if not user_ids:
+        return statuses
+    rows = ResourceProgress.objects.filter(user_id__in=user_ids).values_list("user_id", "resource_id", "status")
+    for user_id, resource_id, status in rows:
+        statuses[user_id][resource_id] = status
+    return statuses

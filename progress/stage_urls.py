@@ -1,0 +1,13 @@
+"""The curriculum pages under their historical names (``stages:overview``, ``stages:detail``):
+the curriculum views with the signed-in learner's progress added."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "stages"
+
+urlpatterns = [
+    path("", views.stage_overview, name="overview"),
+    path("<slug:slug>/", views.stage_detail, name="detail"),
+]

@@ -1,0 +1,57 @@
+"""Models that moved between apps keep their tables and every row (state-only moves)."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tests.factories import UserFactory
+
+BEFORE = [
+    ("stages", "0002_link_health"),
+    ("capstones", "0002_submissions_review_portfolio"),
+    ("progress", "0002_why_prompt_dismissal"),
+    ("mail", "0001_initial"),
+    ("users", "0003_reminder_weekday"),
+]
+AFTER = [
+    ("stages", "0003_capstone_content_from_capstones"),
+    ("capstones", "0003_capstone_content_to_stages"),
+    ("progress", "0003_reminder_from_mail"),
+    ("mail", "0002_reminder_to_progress"),
+    ("users", "0004_why_prompt_dismissal_from_progress"),
+    ("progress", "0004_why_prompt_dismissal_to_users"),
+]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_briefs_frameworks_ideas_reminders_and_why_dismissals_keeps_every_row():
+    old = _migrate(BEFORE)
+    Stage = old.get_model("stages", "Stage")
+    learner = UserFactory(email="kept@example.com")  # the users app is not part of the move
+    stage = Stage.objects.create(order=1, slug="capstone-1", title="Capstone I", summary="s")
+    torch = old.get_model("capstones", "Framework").objects.create(name="PyTorch", module="torch")
+    brief = old.get_model("capstones", "CapstoneBrief").objects.create(
+        stage=stage, key="capstone-1", title="Capstone I", focus="f", rules="r"
+    )
+    brief.allowed_frameworks.add(torch)
+    idea = old.get_model("capstones", "ProjectIdea").objects.create(brief=brief, order=1, title="Digits")
+    old.get_model("capstones", "Submission").objects.create(learner_id=learner.pk, brief=brief, idea=idea, title="Mine")
+    old.get_model("mail", "Reminder").objects.create(user_id=learner.pk, period="weekly:2026-W48")
+    old.get_model("progress", "WhyPromptDismissal").objects.create(user_id=learner.pk)
+
+    new = _migrate(AFTER)
+
+    brief = new.get_model("stages", "CapstoneBrief").objects.get(key="capstone-1")
+    assert [f.module for f in brief.allowed_frameworks.all()] == ["torch"]
+    assert [i.title for i in brief.ideas.all()] == ["Digits"]
+    submission = new.get_model("capstones", "Submission").objects.get(title="Mine")
+    assert (submission.brief_id, submission.idea.title) == (brief.pk, "Digits")
+    assert new.get_model("progress", "Reminder").objects.get(user__email="kept@example.com").period == "weekly:2026-W48"
+    assert new.get_model("users", "WhyPromptDismissal").objects.filter(user_id=learner.pk).exists()
