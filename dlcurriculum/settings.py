@@ -155,6 +155,7 @@ JOB_QUEUES = {
 CELERY_TASK_ROUTES = {
     "*.prune_*": {"queue": "housekeeping"},
     "*.sweep": {"queue": "housekeeping"},
+    "*reminder*": {"queue": "email"},
     "stages.tasks.*": {"queue": "linkcheck"},
     "capstones.tasks.analyse_*": {"queue": "notebooks"},
     "capstones.tasks.render_*": {"queue": "notebooks"},
@@ -361,6 +362,8 @@ CELERY_BEAT_SCHEDULE["prune-link-history"] = {
 # --- Reminders and notification e-mails (issue 6) ------------------------------
 # Learners handled per batch: a constant number of queries and one SMTP connection each.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+# Accounts per task: a pass over more is shared out in id ranges to the e-mail workers.
+REMINDER_TASK_LEARNERS = env.int("REMINDER_TASK_LEARNERS", default=2000)
 # A reminder goes out at the learner's preferred local hour; a missed hourly run is caught up this many hours later.
 REMINDER_SEND_WINDOW_HOURS = env.int("REMINDER_SEND_WINDOW_HOURS", default=3)
 # Unanswered inactivity reminders per inactive stretch before we let the learner go.
