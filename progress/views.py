@@ -109,4 +109,4 @@ def stage_detail(request, slug):
 @login_required
 @require_GET
 def dashboard(request):
-    return render(request, "progress/dashboard.html", {"dashboard": selectors.dashboard(request.user)})
+    return render(request, "progress/dashboard.html", {"dashboard": selectors.dashboard_page(request.user)})
