@@ -30,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -251,6 +252,7 @@ def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
     """``count`` worker processes on the e-mail queue, one process each (as `--scale worker=N` would run them)."""
     command = [sys.executable, "-m", "celery", "-A", "dlcurriculum", "worker", "-Q", "email", "-c", "1"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"]
+    logs = Path(tempfile.gettempdir())
     return [
         subprocess.Popen(  # noqa: S603 - our interpreter and arguments
             [*command, "-n", f"bench{i}@%h"],
@@ -258,7 +260,7 @@ def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
             env=env,
             start_new_session=True,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(logs / f"dlc-bench-reminders-worker{i}.log").open("w"),
         )
         for i in range(count)
     ]
