@@ -205,3 +205,14 @@ def test_a_long_link_check_in_progress_delays_neither_a_notebook_analysis_nor_an
     assert analysed, "the notebook analysis waited"
     assert mailed, "the e-mail waited"
     assert link_check_still_running
+
+
+@pytest.mark.parametrize(("queues", "prefetch"), [(["email"], 4), ("email,housekeeping", 1), (["notebooks"], 1)])
+def test_a_worker_takes_ahead_what_its_most_careful_queue_allows(queues, prefetch):
+    from types import SimpleNamespace
+
+    from dlcurriculum.celery_app import _prefetch_for_the_queues_served
+
+    conf = SimpleNamespace(worker_prefetch_multiplier=None)
+    _prefetch_for_the_queues_served(conf=conf, options={"queues": queues})
+    assert conf.worker_prefetch_multiplier == prefetch
