@@ -1,8 +1,10 @@
+import fnmatch
 import os
 import sys
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import celeryd_init
 
 from dlcurriculum.config import exit_if_incomplete
 
@@ -29,3 +31,34 @@ if _started_by_the_celery_command():
     except Exception as exc:
         exit_if_incomplete(exc)
         raise
+
+
+def queue_of(task_name: str) -> str:
+    """The queue ``task_name`` is routed to by CELERY_TASK_ROUTES (first matching pattern wins)."""
+    for pattern, route in app.conf.task_routes.items():
+        if fnmatch.fnmatchcase(task_name, pattern):
+            return route["queue"]
+    return app.conf.task_default_queue
+
+
+class LimitsByQueue:
+    """Celery annotation: every task gets the time limits of the queue it is routed to (settings.JOB_QUEUES)."""
+
+    def annotate(self, task):
+        from django.conf import settings
+
+        limits = settings.JOB_QUEUES.get(queue_of(task.name), {})
+        return {key: limits[key] for key in ("soft_time_limit", "time_limit") if key in limits}
+
+
+@celeryd_init.connect
+def _prefetch_for_the_queues_served(sender=None, conf=None, options=None, **kwargs):
+    """A worker takes ahead as many messages as the most careful of its queues allows (settings.JOB_QUEUES)."""
+    from django.conf import settings
+
+    queues = (options or {}).get("queues") or list(settings.JOB_QUEUES)
+    if isinstance(queues, str):
+        queues = queues.split(",")
+    prefetch = [settings.JOB_QUEUES[q]["prefetch"] for q in queues if q in settings.JOB_QUEUES]
+    if prefetch and not (options or {}).get("prefetch_multiplier"):
+        conf.worker_prefetch_multiplier = min(prefetch)

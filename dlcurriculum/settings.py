@@ -159,9 +159,13 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# Only the batches of jobs that fan out keep a result: their chord callback collects them.
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+CELERY_RESULT_EXPIRES = 24 * 3600
 # A worker killed mid-task must not lose it: acknowledge after the task ran.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Set per worker from the queues it serves (JOB_QUEUES below); this is the fallback.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # No task runs longer than this (tasks may set less); every job is safe to stop and run again.
@@ -184,6 +188,36 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # A tick missed while the broker was away is sent when it is back (see dlcurriculum/beat.py).
 CELERY_BEAT_SCHEDULER = "dlcurriculum.beat:CatchUpScheduler"
 CELERY_BEAT_MAX_INTERVAL = 30
+
+# --- Job queues: one per kind of job ------------------------------------------------
+# A nightly check of every link or a burst of notebook analyses must never delay an
+# e-mail, so each kind has its own queue and its own workers (docker-compose.yml runs
+# one worker service per queue group; scale each with `docker compose up --scale`).
+# Per queue: soft and hard time limits in seconds (every task routed there gets them;
+# the soft one lets the task stop cleanly) and how many messages a worker process takes
+# ahead (long CPU-bound jobs one, so a queued job waits for any free worker, not a busy one).
+# The broker's visibility timeout must stay above every hard limit, or a job still running
+# is handed to a second worker.
+JOB_QUEUES = {
+    "linkcheck": {"soft_time_limit": 480, "time_limit": 540, "prefetch": 1},
+    "notebooks": {"soft_time_limit": 120, "time_limit": 150, "prefetch": 1},
+    "email": {"soft_time_limit": 300, "time_limit": 330, "prefetch": 4},
+    "housekeeping": {"soft_time_limit": 540, "time_limit": 600, "prefetch": 1},
+}
+# First match wins; a task matching nothing goes to housekeeping.
+CELERY_TASK_ROUTES = {
+    "*.prune_*": {"queue": "housekeeping"},
+    "*.sweep": {"queue": "housekeeping"},
+    "*reminder*": {"queue": "email"},
+    "stages.tasks.*": {"queue": "linkcheck"},
+    "capstones.tasks.analyse_*": {"queue": "notebooks"},
+    "capstones.tasks.render_*": {"queue": "notebooks"},
+    "*.send_*": {"queue": "email"},
+}
+CELERY_TASK_DEFAULT_QUEUE = "housekeeping"
+# A worker started without -Q (one machine, `make run`) serves them all.
+CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in JOB_QUEUES}
+CELERY_TASK_ANNOTATIONS = ["dlcurriculum.celery_app.LimitsByQueue"]
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
@@ -279,6 +313,30 @@ STORAGES = {
         )
     },
 }
+# Shared file storage: with S3_BUCKET set, uploaded notebooks live in an S3-compatible store
+# (AWS S3, MinIO, ...) that web servers and workers on every machine share; otherwise on
+# the local disk under MEDIA_ROOT. Objects are private: a notebook leaves only through the
+# app's permission-checked download view, streamed from the store; if anything ever asks
+# for a URL, it is a signed one that expires within minutes.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("S3_SIGNED_URL_SECONDS", default=300),
+            "file_overwrite": False,
+            # MinIO and other self-hosted stores are addressed by path, not by bucket subdomain.
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -367,14 +425,16 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # --- Link health (issue 5): scheduled checks of every resource URL ------------------
 # When the beat job runs, as a crontab "minute hour day-of-month month day-of-week" (UTC).
 LINKCHECK_SCHEDULE = env("LINKCHECK_SCHEDULE", default="30 3 * * *")
-LINKCHECK_CONCURRENCY = env.int("LINKCHECK_CONCURRENCY", default=32)
-LINKCHECK_PER_HOST_CONCURRENCY = env.int("LINKCHECK_PER_HOST_CONCURRENCY", default=2)
-LINKCHECK_PER_HOST_INTERVAL = env.float("LINKCHECK_PER_HOST_INTERVAL", default=0.5)
-LINKCHECK_CONNECT_TIMEOUT = env.float("LINKCHECK_CONNECT_TIMEOUT", default=10.0)
-LINKCHECK_READ_TIMEOUT = env.float("LINKCHECK_READ_TIMEOUT", default=20.0)
-LINKCHECK_TOTAL_TIMEOUT = env.float("LINKCHECK_TOTAL_TIMEOUT", default=30.0)
-LINKCHECK_MAX_REDIRECTS = env.int("LINKCHECK_MAX_REDIRECTS", default=5)
-LINKCHECK_RETRY_AFTER_CAP = env.float("LINKCHECK_RETRY_AFTER_CAP", default=30.0)
+# Politeness and timeouts: unset means the checker's own defaults (stages.linkcheck.CheckerConfig),
+# the same ones `python -m stages.linkcheck` uses; flags of `manage.py check_links` override both.
+LINKCHECK_CONCURRENCY = env.int("LINKCHECK_CONCURRENCY", default=None)
+LINKCHECK_PER_HOST_CONCURRENCY = env.int("LINKCHECK_PER_HOST_CONCURRENCY", default=None)
+LINKCHECK_PER_HOST_INTERVAL = env.float("LINKCHECK_PER_HOST_INTERVAL", default=None)
+LINKCHECK_CONNECT_TIMEOUT = env.float("LINKCHECK_CONNECT_TIMEOUT", default=None)
+LINKCHECK_READ_TIMEOUT = env.float("LINKCHECK_READ_TIMEOUT", default=None)
+LINKCHECK_TOTAL_TIMEOUT = env.float("LINKCHECK_TOTAL_TIMEOUT", default=None)
+LINKCHECK_MAX_REDIRECTS = env.int("LINKCHECK_MAX_REDIRECTS", default=None)
+LINKCHECK_RETRY_AFTER_CAP = env.float("LINKCHECK_RETRY_AFTER_CAP", default=None)
 LINKCHECK_USER_AGENT = env(
     "LINKCHECK_USER_AGENT", default=f"dlcurriculum-linkcheck/1.0 (+{SITE_URL}; checks the curriculum's links daily)"
 )
@@ -383,6 +443,7 @@ LINKCHECK_FAILURES_BEFORE_FLAG = env.int("LINKCHECK_FAILURES_BEFORE_FLAG", defau
 # Private, loopback and link-local hosts are refused in production (the checker must not
 # probe the internal network); local mode allows them for tests and benchmarks.
 LINKCHECK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKCHECK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+# Links per batch: a run of more is shared out to the link-check workers (all of a host's links in one batch).
 LINKCHECK_BATCH_SIZE = env.int("LINKCHECK_BATCH_SIZE", default=200)
 # Checks older than this leave the history (each link's current state stays in LinkStatus).
 LINKCHECK_HISTORY_DAYS = env.int("LINKCHECK_HISTORY_DAYS", default=180)
@@ -410,6 +471,8 @@ CELERY_BEAT_SCHEDULE["prune-link-history"] = {
 # --- Reminders and notification e-mails (issue 6) ------------------------------
 # Learners handled per batch: a constant number of queries and one SMTP connection each.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+# Accounts per task: a pass over more is shared out in id ranges to the e-mail workers.
+REMINDER_TASK_LEARNERS = env.int("REMINDER_TASK_LEARNERS", default=2000)
 # A reminder goes out at the learner's preferred local hour; a missed hourly run is caught up this many hours later.
 REMINDER_SEND_WINDOW_HOURS = env.int("REMINDER_SEND_WINDOW_HOURS", default=3)
 # Unanswered inactivity reminders per inactive stretch before we let the learner go.

@@ -7,8 +7,10 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from stages.models import Resource, Stage
@@ -117,6 +119,23 @@ class Dashboard:
     capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
 
 
+@dataclass
+class DashboardPage:
+    """The dashboard as the page shows it: the learner's progress (cached), their why and capstones (live)."""
+
+    cards_html: str  # overall and next up
+    sections_html: str  # stage bars and the activity chart
+    recent: list[RecentItem]  # rendered live: "3 hours ago" moves on by itself
+    overall: core.StageCompletion
+    next_up: Resource | None
+    why: str
+    capstone_status: object = None
+
+
+# A day and a half: a learner who comes back the next day gets a new key anyway (the chart's today).
+DASHBOARD_CACHE_SECONDS = 36 * 3600
+
+
 def activity_by_day(user, since: date, tz: zoneinfo.ZoneInfo) -> dict[date, int]:
     """Number of activity entries per local calendar day from ``since`` on (1 query)."""
     start = datetime.combine(since, time.min, tzinfo=tz)
@@ -140,7 +159,10 @@ def activity_chart(user, *, weeks: int = CHART_WEEKS) -> core.ActivityChart:
 def dashboard(user) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries: 4, and 3 more when
     the curriculum's outline and capstone briefs are not cached."""
-    curriculum = outline()
+    return _dashboard(user, outline(), with_capstones=True)
+
+
+def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
     stages, resources = curriculum.stages, curriculum.resources
     infos = _resource_infos(resources)
     rows = _progress_rows(user)
@@ -180,6 +202,34 @@ def dashboard(user) -> Dashboard:
         chart=activity_chart(user),
         why=user.why,
     )
+
+
+def dashboard_page(user) -> DashboardPage:
+    """The dashboard page's content: 2 queries when the learner's progress is cached, 4 when not.
+
+    Every change to a learner's progress adds an Activity row (progress.services), so the
+    newest Activity id, with the learner's today (the chart's last week), time zone and the
+    outline's token, names exactly one state of what the progress part shows: a change makes
+    a new key, and nothing cached is ever shown stale.
+    """
+    curriculum = outline()
+    tz = _user_tz(user)
+    today = timezone.localtime(timezone.now(), tz).date()
+    last_change = Activity.objects.filter(user=user).aggregate(last=Max("id"))["last"]
+    key = f"dashboard:v1:{user.pk}:{last_change}:{today.isoformat()}:{tz.key}:{curriculum.token}"
+    cached = cache.get(key)
+    if cached is None:
+        d = _dashboard(user, curriculum, with_capstones=False)
+        cached = {
+            "cards_html": render_to_string("progress/_dashboard_cards.html", {"d": d}),
+            "sections_html": render_to_string("progress/_dashboard_sections.html", {"d": d}),
+            "recent": d.recent,
+            "overall": d.overall,
+            "next_up": d.next_up,
+        }
+        cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
+    # The capstone part is live and comes from the page layer (dlcurriculum.pages), which may ask capstones.
+    return DashboardPage(**cached, why=user.why)
 
 
 # --- Export (registered with dlcurriculum.users.lifecycle) -------------------------

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -43,6 +44,7 @@ _UPDATED_FIELDS = [
 
 
 def checker_config(**overrides) -> linkcheck.CheckerConfig:
+    """The checker's defaults, with the ``LINKCHECK_*`` settings that are set, then ``overrides``, on top."""
     values = {
         "concurrency": settings.LINKCHECK_CONCURRENCY,
         "per_host_concurrency": settings.LINKCHECK_PER_HOST_CONCURRENCY,
@@ -55,8 +57,8 @@ def checker_config(**overrides) -> linkcheck.CheckerConfig:
         "user_agent": settings.LINKCHECK_USER_AGENT,
         "allow_private_addresses": settings.LINKCHECK_ALLOW_PRIVATE_ADDRESSES,
     }
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return linkcheck.CheckerConfig(**values)
+    values.update(overrides)
+    return linkcheck.CheckerConfig(**{k: v for k, v in values.items() if v is not None})
 
 
 @dataclass
@@ -174,19 +176,58 @@ def _batches(items: list, size: int) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _host_key(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).netloc.lower()
+    except ValueError:
+        return ""
+
+
+def plan_batches(targets: Sequence[tuple[int, str]], size: int) -> list[list[int]]:
+    """Resource ids in batches of about ``size`` that workers may check at the same time.
+
+    All links to one host land in one batch, so the checker's per-host limits (concurrency,
+    interval) still hold when many workers check batches at once; a host with more than
+    ``size`` links gets a batch of its own. Busiest hosts first: they bound the run.
+    """
+    by_host: dict[str, list[int]] = {}
+    for pk, url in targets:
+        by_host.setdefault(_host_key(url), []).append(pk)
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for ids in sorted(by_host.values(), key=len, reverse=True):
+        if current and len(current) + len(ids) > size:
+            batches.append(current)
+            current = []
+        current.extend(ids)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def link_check_targets(resource_ids: Iterable[int] | None = None) -> list[tuple[int, str]]:
+    resources = Resource.objects.order_by("pk")
+    if resource_ids is not None:
+        resources = resources.filter(pk__in=list(resource_ids))
+    return list(resources.values_list("pk", "url"))
+
+
 def run_link_check(
     resource_ids: Iterable[int] | None = None,
     *,
     config: linkcheck.CheckerConfig | None = None,
     on_result: Callable[[linkcheck.LinkResult], None] | None = None,
     lookup=None,
+    run_started: datetime | None = None,
+    notify: bool = True,
 ) -> RunSummary:
-    """Check the links of the given resources (all when None), record the results, e-mail admins once."""
-    run_started = timezone.now()
-    resources = Resource.objects.order_by("pk")
-    if resource_ids is not None:
-        resources = resources.filter(pk__in=list(resource_ids))
-    targets = list(resources.values_list("pk", "url"))
+    """Check the links of the given resources (all when None), record the results, e-mail admins once.
+
+    One batch of a run shared by several workers passes the run's start and ``notify=False``:
+    the run's last step e-mails the admins once (``finish_link_check``).
+    """
+    run_started = run_started or timezone.now()
+    targets = link_check_targets(resource_ids)
     results = linkcheck.run_checks(
         [url for _, url in targets], config or checker_config(), on_result=on_result, lookup=lookup
     )
@@ -194,12 +235,25 @@ def run_link_check(
     rows = [(pk, url, results[url]) for pk, url in targets]
     for batch in _batches(rows, settings.LINKCHECK_BATCH_SIZE):
         record_results(run_started, batch, summary=summary)
+    if notify:
+        summary.notified = finish_link_check([summary]).notified
+    return summary
+
+
+def finish_link_check(summaries: Iterable[RunSummary]) -> RunSummary:
+    """After every batch of a run: add up, e-mail the admins one summary, log the run."""
+    total = RunSummary()
+    for part in summaries:
+        total.checked += part.checked
+        total.counts.update(part.counts)
+        total.newly_flagged += part.newly_flagged
+        total.skipped += part.skipped
     try:
-        summary.notified = notify_admins_of_broken_links()
+        total.notified = notify_admins_of_broken_links()
     except Exception:
         logger.exception("Link check: the admins' summary e-mail failed; it will be retried next run")
-    logger.info("Link check: %s resources, %s", summary.checked, dict(summary.counts))
-    return summary
+    logger.info("Link check: %s resources, %s", total.checked, dict(total.counts))
+    return total
 
 
 def notify_admins_of_broken_links() -> int:

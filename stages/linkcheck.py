@@ -22,10 +22,9 @@ import itertools
 import re
 import socket
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -54,19 +53,27 @@ class Status(enum.StrEnum):
 
 @dataclass(frozen=True)
 class CheckerConfig:
-    concurrency: int = 64
-    per_host_concurrency: int = 4
+    """How to check. The defaults are the polite ones for checking other people's sites
+    (the nightly job, ``manage.py check_links``, ``python -m stages.linkcheck``); settings
+    (``LINKCHECK_*``) and command-line flags override them."""
+
+    concurrency: int = 32
+    per_host_concurrency: int = 2
     # Seconds between the starts of two requests to the same host (0: none).
-    per_host_interval: float = 0.0
+    per_host_interval: float = 0.5
     connect_timeout: float = 10.0
-    read_timeout: float = 15.0
+    read_timeout: float = 20.0
     # Bound for one HTTP request, from asking for a connection to the last byte read.
     total_timeout: float = 30.0
     max_redirects: int = 5
     # A 429/503 asking to come back later is honoured up to this many seconds, then unverifiable.
-    retry_after_cap: float = 10.0
+    retry_after_cap: float = 30.0
     max_retries: int = 2
     max_body_bytes: int = 8192
+    # GET (capped at max_body_bytes) answers in one round trip whatever the outcome, as a
+    # browser sees it; HEAD first saves a big page's first bytes but costs a second request
+    # for every failure, since many servers answer HEAD differently from GET.
+    head_first: bool = False
     user_agent: str = "dlcurriculum-linkcheck/1.0 (the dlcurriculum app's link checker)"
     # Off in production so a link cannot point the checker at the internal network.
     allow_private_addresses: bool = False
@@ -218,7 +225,7 @@ class _Host:
 @dataclass
 class _Answer:
     status: int
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     body: bytes
 
 
@@ -281,8 +288,11 @@ class _Checker:
         self.slots = _PrioritySlots(config.concurrency)
         self.hosts: dict[str, _Host] = {}
         self._parsed: dict[str, tuple] = {}
+        # A read timeout no shorter than the total bound can never fire first: leaving it out
+        # saves re-arming a timer on every chunk read.
+        read_timeout = config.read_timeout if config.read_timeout < config.total_timeout else None
         self.timeout = aiohttp.ClientTimeout(
-            total=config.total_timeout, sock_connect=config.connect_timeout, sock_read=config.read_timeout
+            total=config.total_timeout, sock_connect=config.connect_timeout, sock_read=read_timeout
         )
 
     def _host(self, key: str) -> _Host:
@@ -370,14 +380,16 @@ class _Checker:
             if method == "GET":
                 chunks: list[bytes] = []
                 size = 0
-                while size < self.config.max_body_bytes:
-                    chunk = await response.content.read(self.config.max_body_bytes - size)
+                content = response.content
+                while size < self.config.max_body_bytes and not content.at_eof():
+                    chunk = await content.read(self.config.max_body_bytes - size)
                     if not chunk:
                         break
                     chunks.append(chunk)
                     size += len(chunk)
                 body = b"".join(chunks)
-            headers = {k.lower(): v for k, v in response.headers.items()}
+            # Case-insensitive already, and kept by the response after it is released.
+            headers = response.headers
             if not response.content.at_eof():
                 # Don't drain a large body to reuse the connection: drop it.
                 response.close()
@@ -413,7 +425,8 @@ class _Checker:
         config = self.config
         current = url
         visits = {url: 1}
-        method = "HEAD"
+        first_method = "HEAD" if config.head_first else "GET"
+        method = first_method
         retries = 0
         while True:
             await self._vet(current)
@@ -460,7 +473,7 @@ class _Checker:
                 if visits[target] > 2:
                     raise _Verdict(Status.BROKEN, "redirect loop", answer.status)
                 current = target
-                method = "HEAD"
+                method = first_method
                 retries = 0
                 continue
             return answer, current
@@ -595,41 +608,8 @@ def run_checks(urls: Iterable[str], config: CheckerConfig | None = None, **kwarg
         return runner.run(check_urls(urls, config, **kwargs))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m stages.linkcheck FILE``: the bare checker, one JSON object per URL (no Django startup)."""
-    import argparse
-    import json
-    import sys
-
-    defaults = CheckerConfig()
-    parser = argparse.ArgumentParser(prog="python -m stages.linkcheck", description=main.__doc__)
-    parser.add_argument("url_file", help="URLs, one per line ('-' for stdin)")
-    parser.add_argument("--concurrency", type=int, default=defaults.concurrency)
-    parser.add_argument("--per-host", type=int, default=defaults.per_host_concurrency)
-    parser.add_argument("--per-host-interval", type=float, default=defaults.per_host_interval)
-    parser.add_argument("--timeout", type=float, default=defaults.total_timeout)
-    parser.add_argument("--connect-timeout", type=float, default=defaults.connect_timeout)
-    parser.add_argument("--read-timeout", type=float, default=defaults.read_timeout)
-    parser.add_argument("--max-redirects", type=int, default=defaults.max_redirects)
-    parser.add_argument("--allow-private-addresses", action="store_true")
-    args = parser.parse_args(argv)
-    handle = sys.stdin if args.url_file == "-" else Path(args.url_file).open(encoding="utf-8")  # noqa: SIM115
-    with handle:
-        urls = list(dict.fromkeys(line.strip() for line in handle if line.strip() and not line.startswith("#")))
-    config = CheckerConfig(
-        concurrency=args.concurrency,
-        per_host_concurrency=args.per_host,
-        per_host_interval=args.per_host_interval,
-        total_timeout=args.timeout,
-        connect_timeout=args.connect_timeout,
-        read_timeout=args.read_timeout,
-        max_redirects=args.max_redirects,
-        allow_private_addresses=args.allow_private_addresses,
-    )
-    results = run_checks(urls, config)
-    sys.stdout.writelines(json.dumps(results[url].as_dict()) + "\n" for url in urls)
-    return 0
-
-
 if __name__ == "__main__":
+    # The command line lives in linkcheck_cli (shared with manage.py check_links).
+    from stages.linkcheck_cli import main
+
     raise SystemExit(main())

@@ -2,7 +2,8 @@
 the long texts. Shared by every dashboard, the stage pages' previous/next links and the
 reminder digests."""
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from dlcurriculum.shared_reads import SharedRead
 
@@ -13,6 +14,8 @@ from .models import Resource, Stage
 class Outline:
     stages: list[Stage]  # in curriculum order
     resources: list[Resource]  # in curriculum order, each with its ``stage`` set
+    # New with every build, that is after every change: what is cached from an outline keys on it.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def _build() -> Outline:

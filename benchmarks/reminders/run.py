@@ -8,9 +8,14 @@ varied histories, then times, side by side in one run:
 * one reminder pass (selection, rendering, exactly-once bookkeeping, sending);
 * the floor: a plain loop sending the same number of pre-built messages over
   one SMTP connection to the same sink;
+* the same pass as production runs it, shared out in id ranges by the hourly task
+  to 1, 2 and 4 Celery worker processes (``--workers``) on a real Redis broker
+  (BENCH_REDIS, default redis://127.0.0.1:6379/13, flushed first), from the
+  enqueue to the last e-mail recorded, with the reminders of the previous run
+  deleted before each;
 
 and prints learners/s, total SQL queries, peak memory (RSS) during the pass and the
-ratio pass/floor. PostgreSQL must be reachable (BENCH_PG, default
+ratios to the floor. PostgreSQL must be reachable (BENCH_PG, default
 postgres://postgres@127.0.0.1:5432).
 """
 
@@ -21,8 +26,11 @@ import multiprocessing
 import os
 import random
 import secrets
+import signal
 import socket
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -240,13 +248,77 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
+    """``count`` worker processes on the e-mail queue, one process each (as `--scale worker=N` would run them)."""
+    command = [sys.executable, "-m", "celery", "-A", "dlcurriculum", "worker", "-Q", "email", "-c", "1"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"]
+    logs = Path(tempfile.gettempdir())
+    return [
+        subprocess.Popen(
+            [*command, "-n", f"bench{i}@%h"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / f"dlc-bench-reminders-worker{i}.log").open("w"),
+        )
+        for i in range(count)
+    ]
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+
+
+def pass_on_workers(count: int, expected: int, sink: Sink, env: dict) -> float:
+    """Seconds from enqueueing the hourly task to the last of ``expected`` e-mails recorded, on ``count`` workers."""
+    from dlcurriculum.celery_app import app
+    from dlcurriculum.mail.models import SentEmail
+    from progress.models import Reminder
+    from progress.tasks import send_reminders
+
+    Reminder.objects.all().delete()
+    SentEmail.objects.all().delete()
+    sink.reset()
+    workers = start_workers(count, env)
+    try:
+        deadline = time.monotonic() + 120
+        while len(app.control.ping(timeout=0.5) or []) < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the workers did not start")
+        started = time.perf_counter()
+        send_reminders.apply_async()
+        deadline = time.monotonic() + 1800
+        while Reminder.objects.filter(status="sent").count() < expected:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the pass did not finish")
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+    finally:
+        stop_workers(workers)
+    assert sink.count == expected, (sink.count, expected)
+    return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=20_000)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--database", default="dlc_bench_reminders")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--workers", default="1,2,4", help="Worker process counts to time the shared-out pass on.")
+    parser.add_argument("--task-learners", type=int, help="Accounts per task (default: learners / 16).")
     args = parser.parse_args()
+    workers = [int(n) for n in args.workers.split(",") if n]
+    task_learners = args.task_learners or max(100, args.learners // 16)
+    broker = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 
     sink = Sink()
     sink.start()
@@ -264,7 +336,9 @@ def main() -> None:
         }
     )
     os.environ.pop("REDIS_URL", None)
+    os.environ["REMINDER_TASK_LEARNERS"] = str(task_learners)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlcurriculum.settings")
+    worker_env = {**os.environ, "REDIS_URL": broker}
     import django
 
     django.setup()
@@ -295,6 +369,18 @@ def main() -> None:
     sink.reset()
     floor = floor_seconds(result.sent)
     assert sink.count == result.sent
+
+    if workers:
+        import redis
+
+        from dlcurriculum.celery_app import app
+
+        redis.Redis.from_url(broker).flushdb()
+        app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
+    on_workers = {}
+    for count in workers:
+        on_workers[count] = pass_on_workers(count, result.sent, sink, worker_env)
+        print(f"Pass on {count} worker(s): {on_workers[count]:.2f} s", flush=True)
     sink.stop()
 
     print()
@@ -305,6 +391,13 @@ def main() -> None:
     print(f"reminder pass                    {elapsed:.2f} s  ({rates})")
     print(f"floor: {result.sent} pre-built sends    {floor:.2f} s  ({result.sent / floor:.0f} e-mails/s)")
     print(f"ratio pass / floor               {elapsed / floor:.2f}x")
+    for count, seconds in on_workers.items():
+        ranges = -(-args.learners // task_learners)
+        print(
+            f"pass on {count} worker(s) ({ranges} ranges)  {seconds:.2f} s  "
+            f"({result.checked / seconds:.0f} learners/s)  {seconds / floor:.2f}x the floor, "
+            f"{seconds / elapsed:.2f}x the in-process pass"
+        )
     print(f"SQL queries, total               {counter.count}  ({counter.count / result.batches:.1f} per batch)")
     what = "peak RSS during the pass" if peak_reset else "peak RSS of the process"
     print(f"{what:32} {peak:.0f} MiB  (RSS before the pass {baseline:.0f} MiB)")

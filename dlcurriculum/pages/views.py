@@ -31,7 +31,7 @@ def moved_admin_page(request, model, rest):
 @require_GET
 def dashboard(request):
     """The learner's progress with the status of each capstone."""
-    dashboard = progress_selectors.dashboard(request.user)
+    dashboard = progress_selectors.dashboard_page(request.user)  # the progress part cached per learner state
     dashboard.capstone_status = capstone_status_for(request.user)  # a constant 2 queries
     return render(request, "progress/dashboard.html", {"dashboard": dashboard})
 

@@ -48,14 +48,31 @@ def curriculum_snapshot() -> Curriculum:
     )
 
 
-def reminder_candidates(*, after_id: int, limit: int, now: datetime) -> list[Candidate]:
+def learner_id_ranges(size: int) -> list[tuple[int, int | None]]:
+    """The active accounts cut into ranges of about ``size`` ids, as (after this id, up to this id; None: no end).
+
+    One query; the ranges share a pass out to several workers (each learner in exactly one).
+    """
+    ids = list(get_user_model().objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    ranges: list[tuple[int, int | None]] = []
+    after = 0
+    for start in range(0, len(ids), size):
+        last = ids[min(start + size, len(ids)) - 1]
+        ranges.append((after, last))
+        after = last
+    if ranges:
+        ranges[-1] = (ranges[-1][0], None)  # accounts made during the pass belong to the last range
+    return ranges
+
+
+def reminder_candidates(*, after_id: int, limit: int, now: datetime, upto_id: int | None = None) -> list[Candidate]:
     """The next page of possible recipients by id (keyset pagination: one query, whatever the page)."""
     verified = EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True)
     last_activity = Activity.objects.filter(user=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
     retry_due = Reminder.objects.filter(user=OuterRef("pk"), status=Reminder.Status.PENDING, not_before__lte=now)
     rows = (
         get_user_model()
-        .objects.filter(pk__gt=after_id, is_active=True)
+        .objects.filter(pk__gt=after_id, is_active=True, **({} if upto_id is None else {"pk__lte": upto_id}))
         .exclude(reminder_frequency=OFF)
         .filter(Exists(verified))
         .annotate(last_activity=Subquery(last_activity), has_retry_due=Exists(retry_due))

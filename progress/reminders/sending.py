@@ -63,6 +63,16 @@ class PassResult:
     kinds: Counter = field(default_factory=Counter)
     sample: list[Planned] = field(default_factory=list)
 
+    @classmethod
+    def total(cls, parts: list[dict]) -> PassResult:
+        """The results of a pass's ranges (``as_dict`` each) added up."""
+        total = cls()
+        for part in parts:
+            for name in ("checked", "due", "finished", "sent", "retrying", "failed", "batches"):
+                setattr(total, name, getattr(total, name) + part[name])
+            total.kinds.update(part["kinds"])
+        return total
+
     def as_dict(self) -> dict:
         return {
             "checked": self.checked,
@@ -127,15 +137,16 @@ def run_reminder_pass(
     connection=None,
     on_batch: Callable[[PassResult], None] | None = None,
     sample_size: int = 5,
+    after_id: int = 0,
+    upto_id: int | None = None,
 ) -> PassResult:
-    """One pass over every learner who may get reminders, a batch at a time."""
+    """One pass over every learner who may get reminders (or those with ids in (after_id, upto_id]), by batches."""
     now = now or timezone.now()
     batch_size = batch_size or settings.REMINDER_BATCH_SIZE
     result = PassResult()
     renderer = _Renderer(selectors.curriculum_snapshot())
-    after_id = 0
     while True:
-        candidates = selectors.reminder_candidates(after_id=after_id, limit=batch_size, now=now)
+        candidates = selectors.reminder_candidates(after_id=after_id, limit=batch_size, now=now, upto_id=upto_id)
         if not candidates:
             break
         after_id = candidates[-1].id

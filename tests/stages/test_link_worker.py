@@ -46,3 +46,22 @@ def test_worker_runs_the_link_check_and_mails_admins_once(
     assert (gone_status.status, gone_status.flagged) == (LinkState.BROKEN, True)
     assert len(mailoutbox) == 1
     assert gone.url in mailoutbox[0].body
+
+
+def test_worker_shares_a_run_out_in_batches_and_mails_admins_once_after_all_of_them(
+    worker_closes_db_connections, fast_checks, web, celery_worker, mailoutbox
+):
+    fast_checks.LINKCHECK_BATCH_SIZE = 1
+    AdminFactory()
+    ok = ResourceFactory(url=web.url("/ok"))
+    gone = ResourceFactory(url=web.url("/gone").replace("127.0.0.1", "localhost"))
+
+    check_links.delay()
+    assert wait_for(lambda: LinkCheck.objects.count() == 2)
+    check_links.delay()
+    assert wait_for(lambda: LinkStatus.objects.filter(admins_notified_at__isnull=False).exists())
+
+    assert LinkCheck.objects.filter(resource=ok).count() == 2
+    assert LinkCheck.objects.filter(resource=gone).count() == 2
+    assert len(mailoutbox) == 1
+    assert gone.url in mailoutbox[0].body

@@ -15,8 +15,10 @@ FAST = CheckerConfig(
     read_timeout=1,
     total_timeout=3,
     retry_after_cap=2,
+    per_host_interval=0,
     allow_private_addresses=True,
 )
+HEAD_FIRST = CheckerConfig(**{**FAST.__dict__, "head_first": True})
 
 
 def check(url, config=FAST, **kwargs):
@@ -31,33 +33,47 @@ def test_2xx_is_ok(web):
     assert (result.status, result.http_status, result.redirects) == (Status.OK, 200, 0)
 
 
-def test_head_is_tried_first_and_suffices(web):
+def test_one_get_per_url_by_default(web):
     check(web.url("/ok"))
+    assert [r.method for r in web.state.paths("/ok")] == ["GET"]
+
+
+def test_a_404_costs_one_request_by_default(web):
+    assert check(web.url("/not-found")).status == Status.BROKEN
+    assert [r.method for r in web.state.paths("/not-found")] == ["GET"]
+
+
+def test_head_first_is_tried_first_and_suffices(web):
+    check(web.url("/ok"), HEAD_FIRST)
     assert [r.method for r in web.state.paths("/ok")] == ["HEAD"]
 
 
-def test_head_refused_with_405_falls_back_to_get(web):
-    result = check(web.url("/head-refused"))
+def test_head_first_refused_with_405_falls_back_to_get(web):
+    result = check(web.url("/head-refused"), HEAD_FIRST)
     assert result.status == Status.OK
     assert [r.method for r in web.state.paths("/head-refused")] == ["HEAD", "GET"]
 
 
-def test_head_refused_with_501_falls_back_to_get(web):
-    check(web.url("/not-implemented-head"))
+def test_head_first_refused_with_501_falls_back_to_get(web):
+    check(web.url("/not-implemented-head"), HEAD_FIRST)
     assert [r.method for r in web.state.paths("/not-implemented-head")] == ["HEAD", "GET"]
 
 
-def test_head_answered_404_is_confirmed_by_get_before_calling_it_broken(web):
-    assert check(web.url("/head-lies")).status == Status.OK
+def test_head_first_answered_404_is_confirmed_by_get_before_calling_it_broken(web):
+    assert check(web.url("/head-lies"), HEAD_FIRST).status == Status.OK
 
 
-def test_head_dropped_by_the_server_falls_back_to_get(web):
-    result = check(web.url("/head-drops"))
+def test_head_first_dropped_by_the_server_falls_back_to_get(web):
+    result = check(web.url("/head-drops"), HEAD_FIRST)
     assert result.status == Status.OK
     methods = [r.method for r in web.state.paths("/head-drops")]
     # aiohttp itself may retry the HEAD once on a fresh connection before we switch.
     assert methods[-1] == "GET"
     assert set(methods[:-1]) == {"HEAD"}
+
+
+def test_server_lying_to_head_is_ok_by_default(web):
+    assert check(web.url("/head-lies")).status == Status.OK
 
 
 def test_user_agent_names_the_app(web):

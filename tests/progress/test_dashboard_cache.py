@@ -1,0 +1,99 @@
+"""The dashboard's progress part is cached per learner, keyed on their last change: never shown stale."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from progress import services
+from progress.models import Status
+from stages.models import Resource
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client):
+    response = client.get(reverse("progress:dashboard"))
+    assert response.status_code == 200
+    return response
+
+
+def first_resources(n=2):
+    return list(Resource.objects.filter(optional=False).order_by("stage__order", "order")[:n])
+
+
+def test_a_repeat_visit_reads_only_the_last_change_and_the_capstones(learner_client, curriculum):
+    page(learner_client)
+    with CaptureQueriesContext(connection) as first:
+        page(learner_client)
+    learner_client.get(reverse("stages:overview"))
+    with CaptureQueriesContext(connection) as again:
+        page(learner_client)
+    # user, last change, capstone submissions: progress rows and activity come from the cache.
+    assert len(again.captured_queries) == len(first.captured_queries) == 3
+
+
+def test_a_status_change_shows_at_once(learner_client, learner, curriculum):
+    first, _ = first_resources()
+    page(learner_client)
+    services.set_status(learner, first, Status.DONE)
+    response = page(learner_client)
+    assert response.context["dashboard"].overall.done == 1
+    assert response.context["dashboard"].next_up != first
+
+
+def test_a_note_shows_at_once(learner_client, learner, curriculum):
+    first, _ = first_resources()
+    services.set_status(learner, first, Status.IN_PROGRESS)
+    page(learner_client)
+    services.save_note(learner, first, "Lesson 3 was the hard one")
+    assert "Lesson 3 was the hard one" in page(learner_client).content.decode()
+
+
+def test_erased_progress_shows_at_once(learner_client, learner, curriculum):
+    first, _ = first_resources()
+    services.set_status(learner, first, Status.DONE)
+    page(learner_client)
+    services.erase_progress(learner)
+    assert page(learner_client).context["dashboard"].overall.done == 0
+
+
+def test_a_new_resource_in_the_curriculum_shows_at_once(learner_client, curriculum):
+    total = page(learner_client).context["dashboard"].overall.total
+    factories.ResourceFactory(stage=first_resources(1)[0].stage, order=99)
+    assert page(learner_client).context["dashboard"].overall.total == total + 1
+
+
+def test_a_renamed_stage_shows_at_once(learner_client, curriculum):
+    page(learner_client)
+    stage = first_resources(1)[0].stage
+    stage.title = "A Renamed Encounter"
+    stage.save()
+    assert "A Renamed Encounter" in page(learner_client).content.decode()
+
+
+def chart(response) -> str:
+    html = response.content.decode()
+    start = html.index('<div class="chart-wrap">')
+    return html[start : html.index("</div>", start)]
+
+
+def test_the_activity_chart_moves_on_with_the_days(learner_client, learner, curriculum):
+    services.set_status(learner, first_resources(1)[0], Status.DONE)
+    before = chart(page(learner_client))
+    with time_machine.travel(timezone.now() + timedelta(days=8), tick=False):
+        later = chart(page(learner_client))
+    assert later != before
+
+
+def test_another_learner_never_sees_this_learners_progress(client, learner, other_learner, curriculum):
+    services.save_note(learner, first_resources(1)[0], "my private note")
+    client.force_login(learner)
+    page(client)
+    client.force_login(other_learner)
+    assert "my private note" not in page(client).content.decode()
