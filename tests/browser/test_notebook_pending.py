@@ -11,9 +11,13 @@ from capstones import services
 from stages.models import CapstoneBrief
 from tests import factories
 
-from .capstone_steps import media_in_tmp, notebook, sign_in  # noqa: F401 - fixtures
+from .steps import notebook, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_in_tmp"),
+]
 
 PROSE = "We explain this step in detail and say why the model needs it to learn well. " * 3
 

@@ -8,8 +8,8 @@ from django.test.client import BOUNDARY, ClientHandler, encode_multipart
 from django.urls import reverse
 
 from capstones.models import Iteration, Submission
+from tests.submitting import upload
 
-from .conftest import upload
 from .notebook_builders import PROSE, as_bytes, code, good_notebook, md, notebook
 
 TYPED = {
