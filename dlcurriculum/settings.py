@@ -409,6 +409,8 @@ CAPSTONE_SWEEP_AFTER_MINUTES = env.int("CAPSTONE_SWEEP_AFTER_MINUTES", default=1
 # "too large to check automatically: a mentor will look", never retried.
 CAPSTONE_JOB_SOFT_TIME_LIMIT = env.int("CAPSTONE_JOB_SOFT_TIME_LIMIT", default=45)
 CAPSTONE_JOB_TIME_LIMIT = env.int("CAPSTONE_JOB_TIME_LIMIT", default=60)
+# The notebooks queue gives its tasks these limits (JOB_QUEUES annotates every task with its queue's).
+JOB_QUEUES["notebooks"].update(soft_time_limit=CAPSTONE_JOB_SOFT_TIME_LIMIT, time_limit=CAPSTONE_JOB_TIME_LIMIT)
 # A started job's lease outlives its hard limit by this much (dlcurriculum.leases); a job whose
 # lease expired, or never started this long after it was enqueued, is enqueued again by the sweep.
 CAPSTONE_JOB_LEASE_MARGIN = env.int("CAPSTONE_JOB_LEASE_MARGIN", default=15)

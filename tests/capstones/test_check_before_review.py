@@ -201,7 +201,7 @@ def test_the_status_endpoint_reports_the_check_and_the_rendering(client, submiss
 
 def test_the_dashboard_shows_the_verdict_in_words(client, broken, learner):
     client.force_login(learner)
-    page = client.get(reverse("progress:dashboard")).text
+    page = client.get(reverse("dashboard")).text
     assert "Breaks the rules" in page
     assert "breaks_rules" not in page.replace("verdict-breaks_rules", "")
 

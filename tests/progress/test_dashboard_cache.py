@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(client):
-    response = client.get(reverse("progress:dashboard"))
+    response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     return response
 
