@@ -14,7 +14,7 @@ from django.utils import timezone
 from dlcurriculum.shared_reads import SharedRead
 from stages.models import CapstoneBrief
 
-from .models import Comment, Iteration, Portfolio, Report, Review, Submission
+from .models import Comment, Iteration, Notification, Portfolio, Report, Review, Submission
 from .policy import claim_is_stale, may_view
 
 Status = Submission.Status
@@ -241,3 +241,91 @@ def claim_expiry(submission: Submission):
     if submission.claimed_at is None:
         return None
     return submission.claimed_at + timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def unread_count(user) -> int:
+    """What waits for ``user`` (one query; the navigation shows it on every page)."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def waiting_for(user) -> dict:
+    """The inbox: unread notifications newest first, and a mentor's claims in review."""
+    notifications = list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .select_related("submission__brief", "submission__learner", "actor", "comment__iteration")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    claims = list(
+        Submission.objects.filter(status=Status.IN_REVIEW, mentor=user)
+        .select_related("brief", "learner")
+        .order_by("claimed_at")
+    )
+    return {"notifications": notifications, "claims": claims}
+
+
+# --------------------------------------------------------------------------- public pages by handle
+
+
+def public_portfolio_by_handle(handle: str) -> tuple[Portfolio, list[Submission]]:
+    portfolio = Portfolio.objects.filter(handle=handle, is_public=True).only("slug").first()
+    if portfolio is None:
+        raise Http404("No such portfolio.")
+    return public_portfolio(portfolio.slug)
+
+
+def public_capstone(handle: str, key: str) -> tuple[Portfolio, Submission]:
+    portfolio, submissions = public_portfolio_by_handle(handle)
+    for submission in submissions:
+        if submission.brief.key == key:
+            submission.approved_iteration.submission = submission
+            return portfolio, submission
+    raise Http404("Not public.")
+
+
+# --------------------------------------------------------------------------- what changed
+
+
+@dataclass
+class IterationChanges:
+    previous: Iteration
+    notebook: object | None  # notebook_diff.NotebookDiff, None when either notebook cannot be read
+    report: list[str]
+
+
+def changes_since_previous(iteration: Iteration, iterations: list[Iteration]) -> IterationChanges | None:
+    """The cell-level diff against the iteration before, and the report's differences.
+
+    Iterations never change, so each pair is diffed once and kept in the cache.
+    """
+    from django.core.cache import cache
+
+    from . import notebook_diff, notebooks
+
+    previous = next((it for it in iterations if it.number == iteration.number - 1), None)
+    if previous is None:
+        return None
+
+    def compute():
+        try:
+            with previous.notebook.open("rb") as old_file, iteration.notebook.open("rb") as new_file:
+                limit = settings.CAPSTONE_MAX_NOTEBOOK_BYTES
+                old = notebooks.load_notebook(old_file.read(), max_bytes=limit)
+                new = notebooks.load_notebook(new_file.read(), max_bytes=limit)
+            return notebook_diff.diff_notebooks(old, new)
+        except Exception:  # noqa: BLE001 - an unreadable old upload must not break the page
+            return None
+
+    diff = cache.get_or_set(f"capstone-iteration-diff:v1:{previous.pk}:{iteration.pk}", compute, 7 * 24 * 3600)
+    old_report = getattr(previous, "report", None)
+    new_report = getattr(iteration, "report", None)
+    report = (
+        notebook_diff.report_changes(old_report.data, new_report.data)
+        if old_report and new_report and old_report.status == new_report.status == Report.Status.DONE
+        else []
+    )
+    return IterationChanges(previous, diff, report)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from stages.models import CapstoneBrief
 
-from . import notebooks, policy, selectors, services
-from .forms import CommentForm, DecisionForm, PortfolioForm, SubmissionForm
-from .models import Submission
+from . import cell_comments, notebooks, policy, selectors, services
+from .forms import CommentForm, DecisionForm, DescriptionForm, PortfolioForm, SubmissionForm
+from .models import Comment, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +110,13 @@ def iteration_detail(request, pk, number=None):
     reviewing = policy.is_reviewing(user, submission)
     is_latest = iteration.number == iterations[-1].number
     report = getattr(iteration, "report", None)
-    cells = (report.data or {}).get("cells", 0) if report else 0
+    cells = _cells(iteration)
     # The violations are listed with their code; the notes must not repeat them.
     report_notes = notebooks.notes_besides_violations((report.data or {}).get("notes", [])) if report else []
     can_comment = policy.may_comment(user, submission, on_latest_iteration=is_latest)
+    may_decide = policy.may_decide(user, submission) and is_latest
+    initial = {"cell": _int_or_none(request.GET.get("cell"))}
+    services.mark_read(user, submission)
     context = {
         "submission": submission,
         "iteration": iteration,
@@ -124,15 +127,38 @@ def iteration_detail(request, pk, number=None):
         "is_owner": user.pk == submission.learner_id,
         "reviewing": reviewing,
         "can_claim": policy.may_claim(user, submission),
-        "comment_form": CommentForm(cells=cells) if can_comment else None,
-        "decision_form": (
-            DecisionForm(cells=cells, auto_id="decision_%s")
-            if policy.may_decide(user, submission) and is_latest
+        "comment_form": (
+            getattr(request, "_mentoring_form", None)
+            or CommentForm(cells=cells, may_decide=may_decide, initial=initial)
+            if can_comment
             else None
         ),
+        "may_decide": may_decide,
+        "cell_numbers": range(1, cells + 1),
+        "cell_comments": _by_cell(iteration.comments.all()),
         "claim_expires": selectors.claim_expiry(submission),
+        "changes": selectors.changes_since_previous(iteration, iterations) if iteration.number > 1 else None,
     }
     return render(request, "capstones/iteration.html", context)
+
+
+def _cells(iteration) -> int:
+    return ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _by_cell(comments) -> list[tuple[int, list]]:
+    grouped: dict[int, list] = {}
+    for c in comments:
+        if c.cell:
+            grouped.setdefault(c.cell, []).append(c)
+    return sorted(grouped.items())
 
 
 @never_cache
@@ -141,7 +167,8 @@ def iteration_detail(request, pk, number=None):
 def iteration_notebook(request, pk, number):
     """The rendered notebook, for the sandboxed iframe on the iteration page."""
     iteration = selectors.iteration_for_file(request.user, pk, number)
-    return notebook_response(_rendered_or_apology(iteration))
+    comments = Comment.objects.filter(iteration=iteration, cell__isnull=False).select_related("author")
+    return notebook_response(cell_comments.beside_cells(_rendered_or_apology(iteration), comments))
 
 
 def _rendered_or_apology(iteration) -> str:
@@ -170,6 +197,10 @@ def notebook_response(html: str) -> HttpResponse:
 @login_required
 def iteration_download(request, pk, number):
     iteration = selectors.iteration_for_file(request.user, pk, number)
+    return _download(iteration)
+
+
+def _download(iteration):
     filename = (
         iteration.original_name if iteration.original_name.endswith(".ipynb") else f"{iteration.original_name}.ipynb"
     )
@@ -183,20 +214,39 @@ def iteration_download(request, pk, number):
 @require_POST
 @login_required
 def comment(request, pk, number):
+    """The one form under the conversation: a message, on a cell or not, with an optional decision."""
     submission = selectors.visible_submission(request.user, pk)
-    iteration, _ = selectors.iteration_page(submission, number)
-    cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
-    form = CommentForm(request.POST, cells=cells)
-    if form.is_valid():
-        services.add_comment(
-            iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data["cell"]
-        )
-        messages.success(request, "Comment added.")
-    else:
+    iteration, iterations = selectors.iteration_page(submission, number)
+    is_latest = iteration.number == iterations[-1].number
+    may_decide = policy.may_decide(request.user, submission) and is_latest
+    form = CommentForm(request.POST, cells=_cells(iteration), may_decide=may_decide)
+    if not form.is_valid():
         messages.error(
-            request, "The comment was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs)
+            request, "The message was not saved: " + "; ".join(e for errs in form.errors.values() for e in errs)
         )
+        return render_with_form(request, submission, iteration, form)
+    data = form.cleaned_data
+    try:
+        if data.get("decision"):
+            services.decide(
+                submission, mentor=request.user, decision=data["decision"], feedback=data["body"], cell=data["cell"]
+            )
+            messages.success(request, "Decision saved; the learner is notified by e-mail.")
+        else:
+            services.add_comment(iteration, author=request.user, body=data["body"], cell=data["cell"])
+            messages.success(request, "Message sent.")
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
     return redirect(iteration.get_absolute_url())
+
+
+def render_with_form(request, submission, iteration, form):
+    """Back to the page with the form as posted and its errors: nothing typed is lost."""
+    request.method = "GET"
+    request._mentoring_form = form
+    response = iteration_detail(request, submission.pk, iteration.number)
+    response.status_code = 400
+    return response
 
 
 @require_POST
@@ -255,8 +305,7 @@ def release(request, pk):
 def decide(request, pk):
     submission = selectors.visible_submission(request.user, pk)
     iteration, _ = selectors.iteration_page(submission, None)
-    cells = ((getattr(iteration, "report", None) and iteration.report.data) or {}).get("cells", 0)
-    form = DecisionForm(request.POST, cells=cells)
+    form = DecisionForm(request.POST, cells=_cells(iteration))
     if not form.is_valid():
         messages.error(request, "Choose a decision and write your feedback.")
         return redirect(submission)
@@ -284,11 +333,22 @@ def portfolio_settings(request):
     if request.method == "POST":
         form = PortfolioForm(request.POST)
         if form.is_valid():
-            services.update_portfolio(request.user, **form.cleaned_data)
-            messages.success(request, "Portfolio settings saved.")
-            return redirect("capstones:portfolio_settings")
+            try:
+                services.update_portfolio(request.user, **form.cleaned_data)
+            except services.HandleTakenError as exc:
+                form.add_error("handle", str(exc))
+            else:
+                messages.success(request, "Portfolio settings saved.")
+                return redirect("capstones:portfolio_settings")
     else:
-        form = PortfolioForm(initial={"is_public": portfolio.is_public, "headline": portfolio.headline})
+        form = PortfolioForm(
+            initial={
+                "is_public": portfolio.is_public,
+                "headline": portfolio.headline,
+                "handle": portfolio.handle,
+                "allow_download": portfolio.allow_download,
+            }
+        )
     return render(
         request,
         "capstones/portfolio_settings.html",
@@ -301,9 +361,78 @@ def portfolio_settings(request):
     )
 
 
+@login_required
+def description(request, pk):
+    submission = get_object_or_404(Submission.objects.select_related("brief"), pk=pk)
+    if not policy.may_edit_description(request.user, submission):
+        raise Http404("No such submission.")
+    if request.method == "POST":
+        form = DescriptionForm(request.POST)
+        if form.is_valid():
+            services.set_description(submission, learner=request.user, description=form.cleaned_data["description"])
+            messages.success(request, "Public description saved.")
+            return redirect(submission)
+    else:
+        form = DescriptionForm(initial={"description": submission.description})
+    return render(request, "capstones/description.html", {"form": form, "submission": submission})
+
+
+@login_required
+def inbox(request):
+    return render(request, "capstones/inbox.html", selectors.waiting_for(request.user))
+
+
 def portfolio(request, slug):
     portfolio, submissions = selectors.public_portfolio(slug)
-    return render(request, "capstones/portfolio.html", {"portfolio": portfolio, "submissions": submissions})
+    if portfolio.handle:
+        # The first, opaque addresses keep working for links already shared.
+        return redirect(portfolio.get_absolute_url(), permanent=True)
+    return render(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
+
+
+def portfolio_by_handle(request, handle):
+    portfolio, submissions = selectors.public_portfolio_by_handle(handle)
+    return render(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
+
+
+def _portfolio_context(request, portfolio, submissions) -> dict:
+    return {
+        "portfolio": portfolio,
+        "submissions": submissions,
+        "page_url": request.build_absolute_uri(portfolio.get_absolute_url()),
+        # Hook for the completion record (branch `pace`): the page layer fills it in once it exists.
+        "completion_record": None,
+    }
+
+
+def public_capstone(request, handle, key):
+    portfolio, submission = selectors.public_capstone(handle, key)
+    return render(
+        request,
+        "capstones/public_capstone.html",
+        {
+            "portfolio": portfolio,
+            "submission": submission,
+            "iteration": submission.approved_iteration,
+            "may_download": policy.may_download_public(portfolio),
+            "page_url": request.build_absolute_uri(),
+        },
+    )
+
+
+@never_cache
+@xframe_options_sameorigin
+def public_capstone_notebook(request, handle, key):
+    _portfolio, submission = selectors.public_capstone(handle, key)
+    return notebook_response(_rendered_or_apology(submission.approved_iteration))
+
+
+@never_cache
+def public_capstone_download(request, handle, key):
+    portfolio, submission = selectors.public_capstone(handle, key)
+    if not policy.may_download_public(portfolio):
+        raise Http404("Not downloadable.")
+    return _download(submission.approved_iteration)
 
 
 @never_cache

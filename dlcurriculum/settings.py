@@ -260,6 +260,18 @@ CAPSTONE_CLAIM_IDLE_DAYS = env.int("CAPSTONE_CLAIM_IDLE_DAYS", default=3)
 # Work still not done this long after it was enqueued is enqueued again by the sweep (broker was down).
 CAPSTONE_SWEEP_AFTER_MINUTES = env.int("CAPSTONE_SWEEP_AFTER_MINUTES", default=10)
 CELERY_BEAT_SCHEDULE["capstones-sweep"] = {"task": "capstones.tasks.sweep", "schedule": 300.0}
+# A resubmission goes back to the mentor who asked for the changes; untouched this many days, to the queue.
+CAPSTONE_RESUBMISSION_LEASE_DAYS = env.int("CAPSTONE_RESUBMISSION_LEASE_DAYS", default=3)
+# Messages, resubmissions and decisions are e-mailed this long after the last of a burst, all in one e-mail...
+CAPSTONE_NOTIFY_DELAY_SECONDS = env.int("CAPSTONE_NOTIFY_DELAY_SECONDS", default=120)
+# ...but never later than this after the first, however long the burst goes on.
+CAPSTONE_NOTIFY_MAX_WAIT_SECONDS = env.int("CAPSTONE_NOTIFY_MAX_WAIT_SECONDS", default=900)
+# A mentor is nudged once about a claim idle this many days (before it expires at CAPSTONE_CLAIM_IDLE_DAYS).
+CAPSTONE_CLAIM_NUDGE_DAYS = env.int("CAPSTONE_CLAIM_NUDGE_DAYS", default=2)
+CELERY_BEAT_SCHEDULE["capstones-mentor-nudges"] = {
+    "task": "capstones.tasks.nudge_mentors",
+    "schedule": crontab(minute=0),
+}
 
 # --- Link health (issue 5): scheduled checks of every resource URL ------------------
 # When the beat job runs, as a crontab "minute hour day-of-month month day-of-week" (UTC).
