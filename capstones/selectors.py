@@ -164,6 +164,7 @@ class CapstoneStatus:
     iterations: int
     verdict: str  # latest report verdict, "" while pending or not started
     url: str  # where the learner goes next: the submission, or the submit form
+    effort_hours: float = 0.0  # the brief's estimate, for the learner's hours left
 
 
 @dataclass(frozen=True)
@@ -173,22 +174,30 @@ class BriefSummary:
     title: str
     stage_slug: str
     submit_url: str
+    effort_hours: float = 0.0
 
 
 def _brief_summaries() -> list[BriefSummary]:
     from django.urls import reverse
 
     return [
-        BriefSummary(b.pk, b.key, b.title, b.stage.slug, reverse("capstones:submit", kwargs={"key": b.key}))
+        BriefSummary(
+            b.pk,
+            b.key,
+            b.title,
+            b.stage.slug,
+            reverse("capstones:submit", kwargs={"key": b.key}),
+            float(b.effort_hours or 0),
+        )
         for b in CapstoneBrief.objects.select_related("stage")
-        .only("id", "key", "title", "stage__slug")
+        .only("id", "key", "title", "effort_hours", "stage__slug")
         .order_by("stage__order")
     ]
 
 
 # Shared by every dashboard; admins change briefs and stage slugs.
 BRIEF_OUTLINE = SharedRead(
-    "capstone-brief-outline:v1", _brief_summaries, models=["stages.CapstoneBrief", "stages.Stage"]
+    "capstone-brief-outline:v2", _brief_summaries, models=["stages.CapstoneBrief", "stages.Stage"]
 )
 
 
@@ -219,6 +228,7 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
                     0,
                     "",
                     brief.submit_url,
+                    brief.effort_hours,
                 )
             )
         else:
@@ -232,6 +242,7 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
                     submission.latest_number or 0,
                     submission.latest_verdict or "",
                     submission.get_absolute_url(),
+                    brief.effort_hours,
                 )
             )
     return result

@@ -30,7 +30,14 @@ def _user_tz(user) -> zoneinfo.ZoneInfo:
 
 def _resource_infos(resources) -> list[core.ResourceInfo]:
     return [
-        core.ResourceInfo(id=r.pk, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
+        core.ResourceInfo(
+            id=r.pk,
+            stage_id=r.stage_id,
+            order=r.order,
+            created_at=r.created_at,
+            optional=r.optional,
+            effort_hours=float(r.effort_hours or 0),
+        )
         for r in resources
     ]
 
@@ -41,6 +48,10 @@ def _progress_rows(user, **filters) -> list[ResourceProgress]:
             "id", "resource_id", "status", "note", "created_at", "updated_at"
         )
     )
+
+
+def _resume_rows(rows: list[ResourceProgress]) -> list[tuple[int, str, datetime]]:
+    return [(r.resource_id, r.status, r.updated_at) for r in rows]
 
 
 def _infos(rows: list[ResourceProgress]) -> list[core.ProgressInfo]:
@@ -71,6 +82,8 @@ def attach_stage_progress(user, stage: Stage) -> None:
         resource.progress_status = row.status if row else core.NOT_STARTED
         resource.progress_note = row.note if row else ""
         resource.is_new = resource.pk in stage.completion.new_resource_ids
+    resume_id = core.resume([stage.pk], infos, _resume_rows(rows), {}, stage_id=stage.pk)
+    stage.resume = next((r for r in resources if r.pk == resume_id), None)
 
 
 # --- Overview -------------------------------------------------------------------
@@ -85,6 +98,21 @@ def attach_overview_progress(user, stages) -> None:
     completions = core.stage_completions([s.pk for s in stages], resources, _infos(rows))
     for stage in stages:
         stage.completion = completions[stage.pk]
+
+
+# --- Resume ---------------------------------------------------------------------
+
+
+def resume(user) -> Resource | None:
+    """Where the learner picks up: their last resource still in progress, else the next one up
+    (1 query; the resources come from the cached outline)."""
+    curriculum = outline()
+    infos = _resource_infos(curriculum.resources)
+    rows = _progress_rows(user)
+    stage_order = [s.pk for s in curriculum.stages]
+    completions = core.stage_completions(stage_order, infos, _infos(rows))
+    resume_id = core.resume(stage_order, infos, _resume_rows(rows), completions)
+    return next((r for r in curriculum.resources if r.pk == resume_id), None)
 
 
 # --- Dashboard ------------------------------------------------------------------
@@ -111,6 +139,7 @@ class Dashboard:
     overall: core.StageCompletion
     current_stage: StageSummary | None
     next_up: Resource | None
+    resume: Resource | None
     recent: list[RecentItem]
     chart: core.ActivityChart
     why: str
@@ -118,13 +147,14 @@ class Dashboard:
 
 
 def activity_by_day(user, since: date, tz: zoneinfo.ZoneInfo) -> dict[date, int]:
-    """Number of activity entries per local calendar day from ``since`` on (1 query)."""
+    """Distinct resources touched per local calendar day from ``since`` on (1 query): flipping
+    one resource back and forth counts once."""
     start = datetime.combine(since, time.min, tzinfo=tz)
     rows = (
         Activity.objects.filter(user=user, created_at__gte=start)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("resource", distinct=True))
         .values_list("day", "n")
     )
     return dict(rows)
@@ -151,6 +181,7 @@ def dashboard(user) -> Dashboard:
     statuses = {row.resource_id: row.status for row in rows}
     current_id = core.current_stage_id(stage_order, completions)
     next_id = core.next_up(stage_order, infos, statuses, completions)
+    resume_id = core.resume(stage_order, infos, _resume_rows(rows), completions)
     by_id = {r.pk: r for r in resources}
 
     # Rows of deleted resources are gone with them (CASCADE), so every row here has a resource.
@@ -176,6 +207,7 @@ def dashboard(user) -> Dashboard:
         overall=core.overall(completions.values()),
         current_stage=next((s for s in summaries if s.stage.pk == current_id), None),
         next_up=by_id.get(next_id),
+        resume=by_id.get(resume_id),
         recent=recent,
         chart=activity_chart(user),
         why=user.why,

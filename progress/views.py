@@ -76,6 +76,19 @@ def set_status(request, resource_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def continue_resource(request, resource_id: int):
+    """Mark the resource in progress and go to it (the "Continue" button, a form with
+    target=_blank, so the app stays open in its own tab and it works without JavaScript)."""
+    resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
+    if request.method == "GET":
+        return _to_resource(resource)
+    services.open_resource(request.user, resource)
+    # Only ever a web link: the stages_resource_url_http constraint rules out javascript: and the like.
+    return redirect(resource.url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def save_note(request, resource_id: int):
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
     if request.method == "GET":

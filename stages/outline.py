@@ -19,7 +19,7 @@ def _build() -> Outline:
     stages = list(Stage.objects.only("id", "order", "slug", "title").order_by("order"))
     stage_by_id = {s.pk: s for s in stages}
     resources = list(
-        Resource.objects.only("id", "stage_id", "order", "title", "created_at", "optional").order_by(
+        Resource.objects.only("id", "stage_id", "order", "title", "created_at", "optional", "effort_hours").order_by(
             "stage__order", "order"
         )
     )
@@ -28,7 +28,7 @@ def _build() -> Outline:
     return Outline(stages=stages, resources=resources)
 
 
-CURRICULUM_OUTLINE = SharedRead("curriculum-outline:v1", _build, models=["stages.Stage", "stages.Resource"])
+CURRICULUM_OUTLINE = SharedRead("curriculum-outline:v2", _build, models=["stages.Stage", "stages.Resource"])
 
 
 def outline() -> Outline:
