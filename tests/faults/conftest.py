@@ -182,7 +182,7 @@ def postgres_proxy(transactional_db):
     proxy.close()
 
 
-def test_db_url() -> str:
+def shared_database_url() -> str:
     s = connection.settings_dict
     return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
@@ -222,7 +222,7 @@ def gunicorn(transactional_db, curriculum, static_root, tmp_path):  # noqa: C901
         port = free_port()
         env = production_env(
             ALLOWED_HOSTS="127.0.0.1",
-            DATABASE_URL=test_db_url(),
+            DATABASE_URL=shared_database_url(),
             STATIC_ROOT=str(static_root),
             GUNICORN_BIND=f"127.0.0.1:{port}",
             GUNICORN_WORKERS="3",
@@ -336,7 +336,7 @@ def celery_processes(transactional_db, tmp_path):
     def start(broker_url: str, **extra_env) -> subprocess.Popen:
         env = {
             **os.environ,
-            "DATABASE_URL": test_db_url(),
+            "DATABASE_URL": shared_database_url(),
             "REDIS_URL": broker_url,
             **extra_env,
         }

@@ -4,6 +4,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -73,3 +74,22 @@ def test_a_hung_database_gets_503_pages_within_the_deadline_and_healthz_stays_fa
     assert ready_status == 503
     assert "WORKER TIMEOUT" not in server.output()
     assert recovered[-1] == 200
+
+
+def _terminate_other_backends() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_postgresql_connection_dropped_between_requests_is_replaced(gunicorn):
+    # One worker with a persistent connection, so the second request reuses the one that was killed.
+    server = gunicorn(GUNICORN_WORKERS="1", GUNICORN_THREADS="1", CONN_MAX_AGE="600")
+    client = Client(server.base)
+    assert client.get("/stages/deep-dive/")[0] == 200  # opens the persistent connection
+    assert _terminate_other_backends() >= 1
+    assert client.get("/stages/deep-dive/")[0] == 200
+    assert client.get("/readyz")[0] == 200

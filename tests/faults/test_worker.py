@@ -16,7 +16,9 @@ from django.db import connection
 from stages.models import LinkCheck, LinkStatus
 from tests.factories import ResourceFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import broker_url, shared_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY_TIMEOUT = 2
 
 pytestmark = [pytest.mark.redis, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -63,16 +65,10 @@ class FirstRequestHangs:
         self.server.shutdown()
 
 
-def _broker_url() -> str:
-    base = os.environ.get("CELERY_TEST_REDIS_URL") or os.environ["REDIS_URL"]
-    return base.rsplit("/", 1)[0] + "/13"
-
-
 def _start_worker(broker: str) -> subprocess.Popen:
-    s = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}",
+        "DATABASE_URL": shared_database_url(),
         "REDIS_URL": broker,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "LINKCHECK_ALLOW_PRIVATE_ADDRESSES": "true",
@@ -116,7 +112,7 @@ def test_a_task_whose_worker_is_killed_mid_run_is_redelivered_and_recorded_once(
         pytest.skip("the worker process needs the shared PostgreSQL test database")
     site = FirstRequestHangs()
     resource = ResourceFactory(url=site.url)
-    broker = _broker_url()
+    broker = broker_url()
     redis.Redis.from_url(broker).flushdb()
     from celery import current_app
 
