@@ -4,7 +4,6 @@ Three real worker processes (one per queue, one process each) on the real Redis 
 """
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import redis
-import yaml
 from django.db import connection
 
 from capstones import services
@@ -24,6 +22,7 @@ from dlcurriculum.celery_app import app, queue_of
 from stages.models import LinkCheck
 from tests import factories
 from tests.capstones.notebook_builders import as_bytes, good_notebook
+from tests.compose import compose_services
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,25 +108,9 @@ def test_each_kind_of_job_is_routed_to_its_own_queue():
     assert queue_of("capstones.tasks.sweep") == "housekeeping"
 
 
-def _compose_services() -> dict:
-    compose = shutil.which("docker-compose")
-    if compose is None:
-        pytest.skip("docker-compose is not installed")
-    result = subprocess.run(
-        [compose, "config"],
-        cwd=ROOT,
-        env={**os.environ, "SECRET_KEY": "x" * 60},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return yaml.safe_load(result.stdout)["services"]
-
-
 def test_compose_serves_every_queue_by_exactly_one_worker_service(settings):
     served = []
-    for service in _compose_services().values():
+    for service in compose_services().values():
         command = str(service.get("command", ""))
         if " worker " in command:
             served += command.split(" -Q ", 1)[1].split()[0].split(",")
@@ -135,7 +118,7 @@ def test_compose_serves_every_queue_by_exactly_one_worker_service(settings):
 
 
 def test_compose_runs_beat_exactly_once():
-    services = _compose_services()
+    services = compose_services()
     beats = [name for name, s in services.items() if " beat " in str(s.get("command", ""))]
     assert beats == ["beat"]
     assert services["beat"]["deploy"]["replicas"] == 1
