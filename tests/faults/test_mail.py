@@ -8,7 +8,8 @@ from dlcurriculum.mail import outbox
 from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.mail.services import send_templated
 
-from .conftest import Client, broker_url, wait_for
+from .conftest import broker_url, wait_for
+from .servers import Client
 
 pytestmark = [pytest.mark.mail_queue, pytest.mark.real_password_hashing]
 

@@ -8,7 +8,7 @@ from django.db import connection
 
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import Client
+from .servers import Client
 
 pytestmark = pytest.mark.real_password_hashing
 

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from .conftest import Client, free_port
+from .ports import free_port
+from .servers import Client
 
 
 @pytest.fixture

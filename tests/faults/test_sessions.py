@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import Client
+from .servers import Client
 
 pytestmark = pytest.mark.real_password_hashing
 
