@@ -214,7 +214,9 @@ class _PrioritySlots:
 
 @dataclass
 class _Host:
-    slots: asyncio.Semaphore
+    # Served by priority: a redirect's next hop goes before the host's URLs not yet started,
+    # so a URL once begun finishes as if it had kept its connection.
+    slots: _PrioritySlots
     next_start: float = 0.0
     # Requests still expected for this host, and how long its answers take: the busiest
     # host bounds the run, so its requests go first when all global slots are taken.
@@ -298,7 +300,7 @@ class _Checker:
     def _host(self, key: str) -> _Host:
         host = self.hosts.get(key)
         if host is None:
-            host = self.hosts[key] = _Host(asyncio.Semaphore(self.config.per_host_concurrency))
+            host = self.hosts[key] = _Host(_PrioritySlots(self.config.per_host_concurrency))
         return host
 
     async def _vet(self, url: str) -> None:  # noqa: C901 - one refusal per unsafe kind of URL
@@ -347,10 +349,11 @@ class _Checker:
         with contextlib.suppress(ValueError):  # malformed: _vet reports it
             self._host_of(url).pending += count
 
-    async def _fetch(self, method: str, url: str) -> _Answer:
+    async def _fetch(self, method: str, url: str, sent: int = 0) -> _Answer:
+        """One request; ``sent``: requests already made for this URL (its redirects, HEAD, retries)."""
         host = self._host_of(url)
         # Per-host slot first: a task waiting on a busy host must not hold a global slot.
-        await host.slots.acquire()
+        await host.slots.acquire(-sent)
         try:
             interval = self.config.per_host_interval
             if interval > 0:
@@ -369,10 +372,15 @@ class _Checker:
         finally:
             # A running average of this host's answer time, for the priority above.
             host.latency = 0.8 * host.latency + 0.2 * (time.monotonic() - started)
-            host.slots.release()
-            # Hand the global slot on one loop turn later, so this host's next request (just
-            # woken) can queue for it: the busiest hosts bound the run and must not idle.
-            asyncio.get_running_loop().call_soon(self.slots.release)
+            # The slots go back a loop turn later, so that this URL's next request (a redirect's
+            # hop, which goes first) can queue for its host's slot.
+            asyncio.get_running_loop().call_soon(self._hand_on, host)
+
+    def _hand_on(self, host: _Host) -> None:
+        host.slots.release()
+        # And the global slot one turn after that, so this host's next request (just woken)
+        # can queue for it: the busiest hosts bound the run and must not idle.
+        asyncio.get_running_loop().call_soon(self.slots.release)
 
     async def _send(self, method: str, url: str) -> _Answer:
         async with self.session.request(method, url, allow_redirects=False, timeout=self.timeout) as response:
@@ -428,10 +436,12 @@ class _Checker:
         first_method = "HEAD" if config.head_first else "GET"
         method = first_method
         retries = 0
+        sent = 0
         while True:
             await self._vet(current)
             try:
-                answer = await self._fetch(method, current)
+                sent += 1
+                answer = await self._fetch(method, current, sent - 1)
             except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError):
                 if method == "HEAD":
                     method = "GET"  # some servers drop or garble HEAD

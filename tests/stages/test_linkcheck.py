@@ -362,3 +362,16 @@ def test_busiest_host_gets_scarce_global_slots_first():
             server.stop()
     # First come, first served would send z right after x; y has the most work left.
     assert y_before_z >= 3
+
+
+def test_redirect_hop_goes_before_the_hosts_urls_not_yet_started():
+    server = LinkServer().start()
+    try:
+        config = CheckerConfig(**{**FAST.__dict__, "concurrency": 1, "per_host_concurrency": 1})
+        urls = [server.url("/redirect/301?to=/ok?hop=1"), *(server.url(f"/ok?n={i}") for i in range(4))]
+        run_checks(urls, config)
+        order = [r.path for r in server.state.requests]
+    finally:
+        server.stop()
+    # First come, first served would send the hop last, behind every URL queued for the host.
+    assert order[:2] == ["/redirect/301?to=/ok?hop=1", "/ok?hop=1"]
