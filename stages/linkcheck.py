@@ -23,7 +23,7 @@ import re
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -98,11 +98,19 @@ class LinkResult:
         return self.status in (Status.BROKEN, Status.TIMEOUT)
 
     def as_dict(self) -> dict:
-        data = asdict(self)
-        data["status"] = str(self.status)
-        data["checked_at"] = self.checked_at.isoformat()
-        data["elapsed"] = round(self.elapsed, 4)
-        return data
+        # Built by hand: every field is a plain value, and dataclasses.asdict's deep copy costs
+        # more than the rest of printing a result (2,000 of them are printed in one go).
+        return {
+            "url": self.url,
+            "status": str(self.status),
+            "http_status": self.http_status,
+            "final_url": self.final_url,
+            "suggested_url": self.suggested_url,
+            "redirects": self.redirects,
+            "detail": self.detail,
+            "elapsed": round(self.elapsed, 4),
+            "checked_at": self.checked_at.isoformat(),
+        }
 
 
 Lookup = Callable[[str, int], Awaitable[list[str]]]
