@@ -7,15 +7,16 @@ varied histories, then times, side by side in one run:
 
 * one reminder pass (selection, rendering, exactly-once bookkeeping, sending);
 * the floor: a plain loop sending the same number of pre-built messages over
-  one SMTP connection to the same sink;
+  one SMTP connection to the same sink, timed again after every pass so that each
+  pass is compared with the floors just before and after it (the load may move);
 * the same pass as production runs it, shared out in id ranges by the hourly task
   to 1, 2 and 4 Celery worker processes (``--workers``) on a real Redis broker
   (BENCH_REDIS, default redis://127.0.0.1:6379/13, flushed first), from the
   enqueue to the last e-mail recorded, with the reminders of the previous run
   deleted before each;
 
-and prints learners/s, total SQL queries, peak memory (RSS) during the pass and the
-ratios to the floor. PostgreSQL must be reachable (BENCH_PG, default
+and prints learners/s, total SQL queries, peak memory (RSS) during the pass, the
+ratios to the floor and the 1-minute load average next to each figure. PostgreSQL must be reachable (BENCH_PG, default
 postgres://postgres@127.0.0.1:5432).
 """
 
@@ -395,11 +396,18 @@ def main() -> None:
     assert Reminder.objects.filter(status="sent").count() == result.sent
     print(f"Pass done: {result.as_dict()}", flush=True)
 
-    sink.reset()
-    floor = floor_seconds(result.sent)
-    floor_load = load()
-    assert sink.count == result.sent
+    def timed_floor() -> float:
+        sink.reset()
+        seconds = floor_seconds(result.sent)
+        assert sink.count == result.sent
+        floors.append((seconds, load()))
+        print(f"Floor: {seconds:.2f} s ({floors[-1][1]})", flush=True)
+        return seconds
 
+    # The floor is timed again after each pass: on a shared machine the load moves, so each pass is
+    # compared with the floors just before and after it.
+    floors: list[tuple[float, str]] = []
+    timed_floor()
     if workers:
         import redis
 
@@ -409,23 +417,35 @@ def main() -> None:
         on_workers[count] = pass_on_workers(count, result.sent, sink, worker_env)
         worker_loads[count] = load()
         print(f"Pass on {count} worker(s): {on_workers[count]:.2f} s ({worker_loads[count]})", flush=True)
+        timed_floor()
     sink.stop()
+
+    def beside(index: int) -> float:
+        """The mean of the floors timed just before and after the pass (the in-process pass: after only)."""
+        near = [floors[i][0] for i in (index - 1, index) if 0 <= i < len(floors)]
+        return sum(near) / len(near)
 
     print()
     print(f"learners seeded                  {args.learners}")
     print(f"learners checked / e-mails sent  {result.checked} / {result.sent}")
     print(f"batches (size {args.batch_size})              {result.batches}")
+    print(
+        f"floor: {result.sent} pre-built sends over one connection, timed {len(floors)} times: "
+        + ", ".join(f"{seconds:.2f} s ({where})" for seconds, where in floors)
+    )
     rates = f"{result.checked / elapsed:.0f} learners/s, {result.sent / elapsed:.0f} e-mails/s"
-    print(f"reminder pass                    {elapsed:.2f} s  ({rates}; {pass_load})")
-    print(f"floor: {result.sent} pre-built sends    {floor:.2f} s  ({result.sent / floor:.0f} e-mails/s; {floor_load})")
-    print(f"ratio pass / floor               {elapsed / floor:.2f}x")
-    for count, seconds in on_workers.items():
-        ranges = -(-args.learners // task_learners)
+    print(
+        f"in-process pass (one process)    {elapsed:.2f} s  ({rates}; {pass_load})  "
+        f"{elapsed / beside(0):.2f}x the floor after it"
+    )
+    ranges = -(-args.learners // task_learners)
+    for index, (count, seconds) in enumerate(on_workers.items(), start=1):
         print(
             f"pass on {count} worker(s) ({ranges} ranges)  {seconds:.2f} s  "
-            f"({result.checked / seconds:.0f} learners/s)  {seconds / floor:.2f}x the floor, "
-            f"{seconds / elapsed:.2f}x the in-process pass ({worker_loads[count]})"
+            f"({result.checked / seconds:.0f} learners/s; {worker_loads[count]})  "
+            f"{seconds / beside(index):.2f}x the floors beside it, {seconds / elapsed:.2f}x the in-process pass"
         )
+    print("target: within 1.5x the floor")
     print(f"SQL queries, total               {counter.count}  ({counter.count / result.batches:.1f} per batch)")
     what = "peak RSS during the pass" if peak_reset else "peak RSS of the process"
     print(f"{what:32} {peak:.0f} MiB  (RSS before the pass {baseline:.0f} MiB)")
