@@ -1,15 +1,18 @@
 #!/usr/bin/env python
 """Link checker benchmark: our checker vs lychee on a farm of local web servers.
 
-Starts >= 20 hosts (distinct 127.0.0.x addresses and ports, each with its own
+Starts 20 hosts (distinct 127.0.0.x addresses and ports, each with its own
 latency of 20-200 ms, some failing, some slow), builds 2,000 URLs over them,
-then checks the list with ``manage.py check_links --url-file --json`` and with
-``lychee`` (same global/per-host concurrency, timeouts and redirect limit),
-alternating, a few rounds each. Prints wall time, URLs/s, the ratio ours/lychee
-and the floor: max(total latency / global concurrency, busiest host's latency /
-per-host concurrency). Nothing leaves the machine.
+then checks the list with lychee, a plain aiohttp loop, ``python -m
+stages.linkcheck`` and ``manage.py check_links --url-file --json`` (all at equal
+settings: no retries, no per-host interval, same concurrency, timeouts and
+redirect limit), alternating, a few rounds each. Prints wall time, URLs/s, the
+ratio to lychee, the floor: max(total latency / global concurrency, busiest
+host's latency / per-host concurrency), the in-order floor (each host's URLs
+started in the file's order), our commands' start-up on an empty URL file and
+the load average of each round. Nothing leaves the machine.
 
-    python benchmarks/linkcheck/run.py [--urls 2000] [--hosts 24] [--rounds 3]
+    python benchmarks/linkcheck/run.py [--urls 2000] [--hosts 20] [--rounds 3]
 """
 
 from __future__ import annotations
