@@ -1,15 +1,18 @@
 #!/usr/bin/env python
 """Link checker benchmark: our checker vs lychee on a farm of local web servers.
 
-Starts >= 20 hosts (distinct 127.0.0.x addresses and ports, each with its own
+Starts 20 hosts (distinct 127.0.0.x addresses and ports, each with its own
 latency of 20-200 ms, some failing, some slow), builds 2,000 URLs over them,
-then checks the list with ``manage.py check_links --url-file --json`` and with
-``lychee`` (same global/per-host concurrency, timeouts and redirect limit),
-alternating, a few rounds each. Prints wall time, URLs/s, the ratio ours/lychee
-and the floor: max(total latency / global concurrency, busiest host's latency /
-per-host concurrency). Nothing leaves the machine.
+then checks the list with lychee, a plain aiohttp loop, ``python -m
+stages.linkcheck`` and ``manage.py check_links --url-file --json`` (all at equal
+settings: no retries, no per-host interval, same concurrency, timeouts and
+redirect limit), alternating, a few rounds each. Prints wall time, URLs/s, the
+ratio to lychee, the floor: max(total latency / global concurrency, busiest
+host's latency / per-host concurrency), the in-order floor (each host's URLs
+started in the file's order), our commands' start-up on an empty URL file and
+the load average of each round. Nothing leaves the machine.
 
-    python benchmarks/linkcheck/run.py [--urls 2000] [--hosts 24] [--rounds 3]
+    python benchmarks/linkcheck/run.py [--urls 2000] [--hosts 20] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -104,6 +107,26 @@ def floor_seconds(urls, concurrency: int, per_host: int) -> float:
     return max(total / concurrency, max(per_host_cost.values()) / per_host)
 
 
+def in_order_floor_seconds(urls, per_host: int) -> float:
+    """The floor for a checker that starts each host's URLs in the file's order (as lychee and ours do).
+
+    Each host's URLs go, in order, to whichever of its ``per_host`` connections frees up first (a
+    redirect and its hop as one job, the best case): the busiest host's last job ends no earlier
+    than this. Above ``floor_seconds`` when a long job (a slow page) comes late in the file, since
+    no checker can know which pages are slow before asking.
+    """
+    slots: dict[str, list[float]] = {}
+    for _, _, host, cost in urls:
+        free = slots.setdefault(host, [0.0] * per_host)
+        soonest = free.index(min(free))
+        free[soonest] += cost
+    return max(max(free) for free in slots.values())
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
 def find_lychee() -> str | None:
     here = Path(sys.executable).parent / "lychee"
     return str(here) if here.exists() else shutil.which("lychee")
@@ -119,9 +142,18 @@ def _run(command: list[str], env: dict | None = None) -> tuple[float, str]:
 
 
 def run_ours(url_file: Path, args, *, via_django: bool) -> tuple[float, dict[str, str]]:
-    """Our checker as a user runs it: the bare core CLI, or the Django management command."""
+    wall, out = _run(ours_command(url_file, args, via_django=via_django), ours_env())
+    return wall, {row["url"]: row["status"] for row in map(json.loads, out.splitlines())}
+
+
+def ours_env() -> dict:
     env = {**os.environ, "LINKCHECK_ALLOW_PRIVATE_ADDRESSES": "true", "LOG_LEVEL": "WARNING"}
     env.pop("DATABASE_URL", None)
+    return env
+
+
+def ours_command(url_file: Path, args, *, via_django: bool) -> list[str]:
+    """Our checker as a user runs it: the bare core CLI, or the Django management command."""
     options = [
         "--url-file",
         str(url_file),
@@ -145,11 +177,8 @@ def run_ours(url_file: Path, args, *, via_django: bool) -> tuple[float, dict[str
         str(args.max_redirects),
     ]
     if via_django:
-        command = [sys.executable, str(ROOT / "manage.py"), "check_links", *options]
-    else:
-        command = [sys.executable, "-m", "stages.linkcheck", "--allow-private-addresses", *options]
-    wall, out = _run(command, env)
-    return wall, {row["url"]: row["status"] for row in map(json.loads, out.splitlines())}
+        return [sys.executable, str(ROOT / "manage.py"), "check_links", *options]
+    return [sys.executable, "-m", "stages.linkcheck", "--allow-private-addresses", *options]
 
 
 def run_plain(url_file: Path, args) -> tuple[float, Counter]:
@@ -238,14 +267,24 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
     tools = [t for t in TOOLS if t != "lychee-defaults" or args.with_defaults]
     times: dict[str, list[float]] = {t: [] for t in tools}
     classified, plain_codes = [], Counter()
+    loads: list[float] = []
+    startup: dict[str, list[float]] = {"core": [], "manage.py": []}
     try:
         farm = sorted((ready.get(timeout=30) for _ in hosts), key=lambda h: h[0])
         urls = build_urls(farm, args.urls)
         floor = floor_seconds(urls, args.concurrency, args.per_host)
+        in_order_floor = in_order_floor_seconds(urls, args.per_host)
         with tempfile.TemporaryDirectory() as tmp:
             url_file = Path(tmp) / "urls.txt"
             url_file.write_text("\n".join(u for u, *_ in urls) + "\n")
+            empty_file = Path(tmp) / "empty.txt"
+            empty_file.write_text("")
             for _ in range(args.rounds):
+                loads.append(load())
+                # What each of our commands costs before it checks anything (interpreter, imports, settings).
+                for tool in startup:
+                    command = ours_command(empty_file, args, via_django=tool == "manage.py")
+                    startup[tool].append(_run(command, ours_env())[0])
                 for tool in tools:
                     if tool == "lychee":
                         wall, _summary = run_lychee(lychee, url_file, args, tuned=True)
@@ -279,6 +318,13 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
             + ", ".join(f"{t:.2f}" for t in times[tool])
         )
     print(f"{'floor':<16}{floor:>8.2f}{args.urls / floor:>8.0f}{floor / median['lychee']:>8.2f}x")
+    print(
+        f"{'in-order floor':<16}{in_order_floor:>8.2f}{args.urls / in_order_floor:>8.0f}"
+        f"{in_order_floor / median['lychee']:>8.2f}x  (each host's URLs started in file order)"
+    )
+    for tool, values in startup.items():
+        print(f"start-up of {tool} (empty URL file): median {statistics.median(values):.2f} s")
+    print(f"load average (1 min) at the start of each round: {', '.join(f'{v:.1f}' for v in loads)}")
     print("targets: core <= 0.9x lychee, manage.py <= 1.0x lychee, every URL classified as intended")
     for tool in tools:
         print(f"  {tool}: {TOOLS[tool]}")

@@ -145,7 +145,10 @@ def bench_env(port: int, workdir: Path) -> dict:
         ALLOWED_HOSTS=HOST,
         DATABASE_URL=f"{POSTGRES_URL}/{DATABASE}",
         REDIS_URL=REDIS_URL,
-        EMAIL_URL="consolemail://",
+        # Production settings refuse a mail backend that delivers nothing; the pages driven here send
+        # no mail, and one sent by mistake fails (nothing listens on the discard port) instead of leaving.
+        EMAIL_URL="smtp://127.0.0.1:9",
+        SITE_URL="https://dlcurriculum.example",
         MEDIA_ROOT=str(workdir / "media"),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",

@@ -1,10 +1,12 @@
 """The pure link checker against real local servers: classification, politeness, robustness."""
 
+import dataclasses
+import json
 import socket
 
 import pytest
 
-from stages.linkcheck import CheckerConfig, Status, parse_retry_after, run_checks
+from stages.linkcheck import CheckerConfig, LinkResult, Status, parse_retry_after, run_checks
 
 from .link_servers import LinkServer, closed_port
 
@@ -362,3 +364,24 @@ def test_busiest_host_gets_scarce_global_slots_first():
             server.stop()
     # First come, first served would send z right after x; y has the most work left.
     assert y_before_z >= 3
+
+
+def test_redirect_hop_goes_before_the_hosts_urls_not_yet_started():
+    server = LinkServer().start()
+    try:
+        config = CheckerConfig(**{**FAST.__dict__, "concurrency": 1, "per_host_concurrency": 1})
+        urls = [server.url("/redirect/301?to=/ok?hop=1"), *(server.url(f"/ok?n={i}") for i in range(4))]
+        run_checks(urls, config)
+        order = [r.path for r in server.state.requests]
+    finally:
+        server.stop()
+    # First come, first served would send the hop last, behind every URL queued for the host.
+    assert order[:2] == ["/redirect/301?to=/ok?hop=1", "/ok?hop=1"]
+
+
+def test_result_as_dict_carries_every_field_as_plain_json_values():
+    result = LinkResult(url="https://a.example/", status=Status.REDIRECTED, http_status=200, redirects=1)
+    data = result.as_dict()
+    assert list(data) == [f.name for f in dataclasses.fields(LinkResult)]
+    assert data["status"] == "redirected"
+    assert json.loads(json.dumps(data))["checked_at"] == result.checked_at.isoformat()
