@@ -214,6 +214,48 @@ def pause_on(day: date, pauses: list[Pause]) -> Pause | None:
     return next((p for p in pauses if p.covers(day)), None)
 
 
+# --- From the learner's statuses ----------------------------------------------------
+
+DONE = "done"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Work:
+    """A resource as the plan sees it: its stage, estimated hours, and whether it is optional."""
+
+    id: int
+    stage_id: int
+    hours: float
+    optional: bool = False
+
+
+def remaining_by_stage(
+    stage_order: Iterable[int], work: Iterable[Work], statuses: Mapping[int, str]
+) -> list[StageEffort]:
+    """Hours left per stage, in curriculum order: core resources neither done nor skipped.
+
+    Optional resources are not part of the plan; a skipped one leaves it (and is not "done").
+    """
+    left = dict.fromkeys(stage_order, 0.0)
+    for w in work:
+        if w.optional or w.stage_id not in left or statuses.get(w.id) in (DONE, SKIPPED):
+            continue
+        left[w.stage_id] += w.hours
+    return [StageEffort(stage_id, hours) for stage_id, hours in left.items()]
+
+
+def done_by_local_day(
+    done_at: Mapping[int, datetime], statuses: Mapping[int, str], work: Iterable[Work], zone_name: str
+) -> dict[date, float]:
+    """Hours of the core resources that are done, on the local day they were last marked done."""
+    hours = {w.id: w.hours for w in work if not w.optional}
+    return hours_by_local_day(
+        ((when, hours[rid]) for rid, when in done_at.items() if statuses.get(rid) == DONE and rid in hours),
+        zone_name,
+    )
+
+
 # --- The projection ---------------------------------------------------------------
 
 

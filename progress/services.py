@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 
 from stages.models import Resource
 
-from .models import Activity, Reminder, ResourceProgress, Status
+from .models import Activity, PacePlan, Pause, Reminder, ResourceProgress, Status
 
 
 def _locked_row(user, resource: Resource) -> ResourceProgress:
@@ -63,6 +65,47 @@ def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bo
 @transaction.atomic
 def erase_progress(user) -> None:
     """Everything of the learner's progress (registered with dlcurriculum.users.lifecycle)."""
+    Pause.objects.filter(user=user).delete()
+    PacePlan.objects.filter(user=user).delete()
     Reminder.objects.filter(user=user).delete()
     Activity.objects.filter(user=user).delete()
     ResourceProgress.objects.filter(user=user).delete()
+
+
+# --- Pace plan --------------------------------------------------------------------
+
+MAX_PAUSES = 30
+
+
+def set_pace_plan(user, *, today: date, hours_per_week: int | None = None, target_date: date | None = None) -> PacePlan:
+    """State (or restate) the learner's plan: hours per week or a date to finish by. A new or
+    changed plan starts on the learner's ``today``; saving the same plan again keeps its start."""
+    if (hours_per_week is None) == (target_date is None):
+        raise ValueError("A plan is either hours per week or a target date.")
+    plan = PacePlan.objects.filter(user=user).first()
+    if plan is not None and (plan.hours_per_week, plan.target_date) == (hours_per_week, target_date):
+        return plan
+    plan, _ = PacePlan.objects.update_or_create(
+        user=user, defaults={"hours_per_week": hours_per_week, "target_date": target_date, "started_on": today}
+    )
+    return plan
+
+
+def clear_pace_plan(user) -> bool:
+    """Drop the plan (pauses stay: they still stop reminders). True when there was one."""
+    deleted, _ = PacePlan.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def add_pause(user, *, start: date, end: date, label: str = "") -> Pause:
+    if end < start:
+        raise ValueError("A pause ends on or after the day it starts.")
+    if Pause.objects.filter(user=user).count() >= MAX_PAUSES:
+        raise ValueError(f"At most {MAX_PAUSES} pauses: remove an old one first.")
+    return Pause.objects.create(user=user, start=start, end=end, label=label.strip())
+
+
+def remove_pause(user, pause_id: int) -> bool:
+    """Remove one of the learner's own pauses; another learner's id removes nothing."""
+    deleted, _ = Pause.objects.filter(user=user, pk=pause_id).delete()
+    return bool(deleted)

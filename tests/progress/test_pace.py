@@ -11,12 +11,15 @@ from progress.pace import (
     Pause,
     Plan,
     StageEffort,
+    Work,
     active_days,
+    done_by_local_day,
     hours_by_local_day,
     learner_today,
     merge_pauses,
     nth_active_day,
     project,
+    remaining_by_stage,
 )
 
 MONDAY = date(2026, 3, 2)
@@ -285,3 +288,20 @@ def test_on_a_target_plan_doing_the_planned_hours_is_on_track(days, hours, elaps
     done = {MONDAY: first.planned_hours}
     again = project(aim, efforts(hours - first.planned_hours), today=today, pauses=pauses, done_by_day=done)
     assert again.on_track
+
+
+# --- From statuses ------------------------------------------------------------------------------
+
+
+def test_hours_left_per_stage_leave_out_done_skipped_and_optional_resources():
+    work = [Work(1, 10, 5), Work(2, 10, 3), Work(3, 10, 8, optional=True), Work(4, 20, 2), Work(5, 99, 4)]
+    left = remaining_by_stage([10, 20, 30], work, {1: "done", 4: "skipped", 2: "in_progress"})
+    assert left == [StageEffort(10, 3), StageEffort(20, 0), StageEffort(30, 0)]
+
+
+def test_done_hours_count_resources_still_done_on_the_day_they_were_marked():
+    work = [Work(1, 10, 5), Work(2, 10, 3), Work(3, 10, 8, optional=True)]
+    when = datetime(2026, 3, 2, 22, 0, tzinfo=UTC)
+    done_at = {1: when, 2: when, 3: when}
+    statuses = {1: "done", 2: "in_progress", 3: "done"}  # 2 was done, then reopened
+    assert done_by_local_day(done_at, statuses, work, "Asia/Tokyo") == {date(2026, 3, 3): 5}
