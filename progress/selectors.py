@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,7 +18,8 @@ from stages.models import Resource, Stage
 from stages.outline import outline
 
 from . import completion as core
-from .models import Activity, Reminder, ResourceProgress
+from . import pace
+from .models import Activity, PacePlan, Pause, Reminder, ResourceProgress
 
 RECENT_LIMIT = 5
 CHART_WEEKS = 26
@@ -89,6 +91,87 @@ def attach_overview_progress(user, stages) -> None:
         stage.completion = completions[stage.pk]
 
 
+# --- Pace plan ----------------------------------------------------------------------
+
+
+def learner_today(user, now: datetime | None = None) -> date:
+    """The learner's calendar day now (their time zone; an unknown one counts as UTC)."""
+    return pace.learner_today(now or timezone.now(), user.timezone or "UTC")
+
+
+def pace_work(resources) -> list[pace.Work]:
+    """The outline's resources as the plan sees them (an estimate left blank counts 0 hours)."""
+    return [
+        pace.Work(id=r.pk, stage_id=r.stage_id, hours=float(r.effort_hours or 0), optional=r.optional)
+        for r in resources
+    ]
+
+
+def done_at_for(user_ids, since: date) -> dict[int, dict[int, datetime]]:
+    """When each learner last marked each resource done, from a day before ``since`` on (1 query;
+    the local day is worked out by the pace core, a day's margin covers every time zone)."""
+    result: dict[int, dict[int, datetime]] = {uid: {} for uid in user_ids}
+    if not result:
+        return result
+    start = datetime.combine(since, time.min, tzinfo=UTC) - timedelta(days=1)
+    rows = (
+        Activity.objects.filter(
+            user_id__in=list(result), status=core.DONE, resource__isnull=False, created_at__gte=start
+        )
+        .values("user_id", "resource_id")
+        .annotate(last=Max("created_at"))
+        .values_list("user_id", "resource_id", "last")
+    )
+    for uid, rid, last in rows:
+        result[uid][rid] = last
+    return result
+
+
+def project_pace(
+    plan: PacePlan, pauses, *, curriculum, statuses: dict[int, str], done_at: dict[int, datetime], zone: str, today
+) -> pace.Projection:
+    """The projection for one learner from plain reads (no query): the dashboard, the pace page
+    and the reminders all come here, so they say the same."""
+    stage_order = [s.pk for s in curriculum.stages]
+    work = pace_work(curriculum.resources)
+    return pace.project(
+        plan.as_core(),
+        pace.remaining_by_stage(stage_order, work, statuses),
+        today=today,
+        pauses=[p.as_core() for p in pauses],
+        done_by_day=pace.done_by_local_day(done_at, statuses, work, zone),
+    )
+
+
+@dataclass
+class PacePage:
+    plan: PacePlan | None
+    pauses: list[Pause]
+    projection: pace.Projection | None
+    stages: list[tuple[Stage, pace.StageProjection]]
+    today: date
+
+
+def pace_page(user) -> PacePage:
+    """The learner's plan, pauses and projection (4 queries: plan, pauses, progress, done times;
+    the curriculum comes from the cached outline)."""
+    curriculum = outline()
+    today = learner_today(user)
+    plan = PacePlan.objects.filter(user=user).first()
+    pauses = list(Pause.objects.filter(user=user))
+    rows = _progress_rows(user)
+    statuses = {row.resource_id: row.status for row in rows}
+    done_at = done_at_for([user.pk], plan.started_on if plan else today)[user.pk]
+    projection = None
+    if plan is not None:
+        projection = project_pace(
+            plan, pauses, curriculum=curriculum, statuses=statuses, done_at=done_at, zone=user.timezone, today=today
+        )
+    by_id = {s.pk: s for s in curriculum.stages}
+    stages = [(by_id[p.stage_id], p) for p in projection.stages] if projection else []
+    return PacePage(plan=plan, pauses=pauses, projection=projection, stages=stages, today=today)
+
+
 # --- Dashboard ------------------------------------------------------------------
 
 
@@ -96,6 +179,7 @@ def attach_overview_progress(user, stages) -> None:
 class StageSummary:
     stage: Stage
     completion: core.StageCompletion
+    pace: pace.StageProjection | None = None  # with a pace plan: the stage's projected finish
 
 
 @dataclass
@@ -117,6 +201,7 @@ class Dashboard:
     chart: core.ActivityChart
     why: str
     capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
+    pace: pace.Projection | None = None  # with a pace plan
 
 
 @dataclass
@@ -171,6 +256,18 @@ def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
 
     stage_order = [s.pk for s in stages]
     statuses = {row.resource_id: row.status for row in rows}
+    # Pace: always the same 3 queries (plan, pauses, done times), plan or not.
+    plan = PacePlan.objects.filter(user=user).first()
+    pauses = list(Pause.objects.filter(user=user))
+    today = learner_today(user)
+    done_at = done_at_for([user.pk], plan.started_on if plan else today)[user.pk]
+    projection = None
+    if plan is not None:
+        projection = project_pace(
+            plan, pauses, curriculum=curriculum, statuses=statuses, done_at=done_at, zone=user.timezone, today=today
+        )
+        for summary, stage_projection in zip(summaries, projection.stages, strict=True):
+            summary.pace = stage_projection
     current_id = core.current_stage_id(stage_order, completions)
     next_id = core.next_up(stage_order, infos, statuses, completions)
     by_id = {r.pk: r for r in resources}
@@ -201,7 +298,28 @@ def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
         recent=recent,
         chart=activity_chart(user),
         why=user.why,
+        pace=projection,
     )
+
+
+def _dashboard_state(user) -> tuple:
+    """What names one state of the dashboard's progress part, in 1 query: the newest Activity id,
+    when the pace plan last changed, and the newest pause id with the number of pauses (pauses
+    are only added or removed, so the two together change with every change)."""
+    newest = Subquery(Activity.objects.filter(user=OuterRef("pk")).order_by("-id").values("id")[:1])
+    plan = Subquery(PacePlan.objects.filter(user=OuterRef("pk")).values("updated_at")[:1])
+    last_pause = Subquery(Pause.objects.filter(user=OuterRef("pk")).order_by("-id").values("id")[:1])
+    pauses = Subquery(
+        Pause.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("id")).values("n")[:1]
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(a=newest, p=plan, lp=last_pause, n=pauses)
+        .values_list("a", "p", "lp", "n")
+        .first()
+    )
+    return row or (None, None, None, None)
 
 
 def dashboard_page(user) -> DashboardPage:
@@ -215,8 +333,11 @@ def dashboard_page(user) -> DashboardPage:
     curriculum = outline()
     tz = _user_tz(user)
     today = timezone.localtime(timezone.now(), tz).date()
-    last_change = Activity.objects.filter(user=user).aggregate(last=Max("id"))["last"]
-    key = f"dashboard:v1:{user.pk}:{last_change}:{today.isoformat()}:{tz.key}:{curriculum.token}"
+    last_change, plan_changed, last_pause, pauses = _dashboard_state(user)
+    key = (
+        f"dashboard:v2:{user.pk}:{last_change}:{plan_changed}:{last_pause}:{pauses}:"
+        f"{today.isoformat()}:{tz.key}:{curriculum.token}"
+    )
     cached = cache.get(key)
     if cached is None:
         d = _dashboard(user, curriculum, with_capstones=False)
@@ -246,6 +367,8 @@ PROGRESS_FIELDS = (
 )
 ACTIVITY_FIELDS = ("created_at", "resource_key", "resource_title", "status")
 REMINDER_FIELDS = ("period", "status", "created_at", "sent_at")
+PACE_PLAN_FIELDS = ("hours_per_week", "target_date", "started_on", "updated_at")
+PAUSE_FIELDS = ("start", "end", "label", "created_at")
 
 
 def _iso(value) -> str:
@@ -253,7 +376,7 @@ def _iso(value) -> str:
 
 
 def export_progress(user) -> dict[str, list[dict]]:
-    """The learner's progress rows, activity and reminders as plain values (3 queries)."""
+    """The learner's progress rows, activity, reminders, pace plan and pauses as plain values (5 queries)."""
     progress = [
         {
             "stage": row.resource.stage.slug,
@@ -288,4 +411,14 @@ def export_progress(user) -> dict[str, list[dict]]:
         }
         for r in Reminder.objects.filter(user=user).order_by("created_at", "pk")
     ]
-    return {"progress": progress, "activity": activity, "reminders": reminders}
+    pace_plan = [
+        {field: _iso(getattr(plan, field)) for field in PACE_PLAN_FIELDS} for plan in PacePlan.objects.filter(user=user)
+    ]
+    pauses = [{field: _iso(getattr(p, field)) for field in PAUSE_FIELDS} for p in Pause.objects.filter(user=user)]
+    return {
+        "progress": progress,
+        "activity": activity,
+        "reminders": reminders,
+        "pace_plan": pace_plan,
+        "pauses": pauses,
+    }
