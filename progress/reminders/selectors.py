@@ -10,7 +10,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
-from progress.models import Activity, Reminder, ResourceProgress
+from progress.models import Activity, PacePlan, Pause, Reminder, ResourceProgress
+from progress.selectors import done_at_for
 from stages.outline import outline
 
 from .digest import Curriculum, ResourceInfo, StageInfo
@@ -122,3 +123,23 @@ def statuses_for(user_ids: list[int]) -> dict[int, dict[int, str]]:
     for user_id, resource_id, status in rows:
         statuses[user_id][resource_id] = status
     return statuses
+
+
+@dataclass
+class PaceData:
+    """A batch's pace plans and pauses, and when each learner with a plan last marked resources done."""
+
+    plans: dict[int, PacePlan]
+    pauses: dict[int, list[Pause]]
+    done_at: dict[int, dict[int, datetime]]
+
+
+def pace_for(user_ids: list[int]) -> PaceData:
+    """The pace plans, pauses and done times of a batch (at most 3 queries, whatever its size)."""
+    plans = {p.user_id: p for p in PacePlan.objects.filter(user_id__in=user_ids)}
+    pauses: dict[int, list[Pause]] = defaultdict(list)
+    for pause in Pause.objects.filter(user_id__in=user_ids):
+        pauses[pause.user_id].append(pause)
+    since = min((p.started_on for p in plans.values()), default=None)
+    done_at = done_at_for(list(plans), since) if since else {}
+    return PaceData(plans=plans, pauses=pauses, done_at=done_at)
