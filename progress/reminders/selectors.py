@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -134,12 +134,13 @@ class PaceData:
     done_at: dict[int, dict[int, datetime]]
 
 
-def pace_for(user_ids: list[int]) -> PaceData:
-    """The pace plans, pauses and done times of a batch (at most 3 queries, whatever its size)."""
+def pace_for(user_ids: list[int], today: date) -> PaceData:
+    """The pace plans, pauses and done times of a batch (3 queries, whatever its size or plans)."""
     plans = {p.user_id: p for p in PacePlan.objects.filter(user_id__in=user_ids)}
     pauses: dict[int, list[Pause]] = defaultdict(list)
     for pause in Pause.objects.filter(user_id__in=user_ids):
         pauses[pause.user_id].append(pause)
-    since = min((p.started_on for p in plans.values()), default=None)
-    done_at = done_at_for(list(plans), since) if since else {}
-    return PaceData(plans=plans, pauses=pauses, done_at=done_at)
+    # Read for the whole batch (from the earliest plan's start, else only around today) so the
+    # count stays the same whoever has a plan.
+    since = min((p.started_on for p in plans.values()), default=today)
+    return PaceData(plans=plans, pauses=pauses, done_at=done_at_for(user_ids, since))

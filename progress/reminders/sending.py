@@ -265,7 +265,7 @@ def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run sto
 def _pace(targets, statuses, renderer: _Renderer, *, now) -> tuple[dict[int, pace.Projection], set[int]]:
     """Each target's projection against their pace plan, and who is held back: a pause covers
     their today, or they are on track with their plan (reminders go only to those behind it)."""
-    data = selectors.pace_for(list(targets))
+    data = selectors.pace_for(list(targets), now.date())
     projections: dict[int, pace.Projection] = {}
     held: set[int] = set()
     for uid, candidate in targets.items():

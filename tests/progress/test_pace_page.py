@@ -214,9 +214,7 @@ def test_skipping_a_resource_shortens_the_plan_without_counting_as_done(
     assert (pace.done_hours, pace.hours_left) == (0, 8)
 
 
-def test_a_resource_added_to_the_curriculum_moves_the_finish_later(
-    learner_client, learner, planned_curriculum, frozen
-):
+def test_a_resource_added_to_the_curriculum_moves_the_finish_later(learner_client, learner, planned_curriculum, frozen):
     services.set_pace_plan(learner, today=TODAY, hours_per_week=7)
     assert dashboard(learner_client).context["dashboard"].pace.finish == date(2026, 3, 15)
     factories.ResourceFactory(stage=planned_curriculum["c"].stage, order=2, effort_hours=7)
