@@ -30,7 +30,7 @@ class PaceForm(forms.Form):
     HOURS, TARGET = "hours", "target"
     mode = forms.ChoiceField(
         label="Plan by",
-        choices=[(HOURS, "Hours per week"), (TARGET, "A date to finish by")],
+        choices=[(HOURS, "A number of hours each week"), (TARGET, "A date to finish by")],
         widget=forms.RadioSelect,
         initial=HOURS,
     )
