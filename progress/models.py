@@ -109,6 +109,8 @@ class PacePlan(models.Model):
     hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     started_on = models.DateField()
+    # One more on every change: with the row's id, it names one state of the plan (the dashboard's cache key).
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

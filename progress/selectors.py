@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Concat, TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -215,6 +215,7 @@ class DashboardPage:
     next_up: Resource | None
     why: str
     capstone_status: object = None
+    pace: pace.Projection | None = None  # with a pace plan; its "today" figures are in the cache key
 
 
 # A day and a half: a learner who comes back the next day gets a new key anyway (the chart's today).
@@ -304,10 +305,14 @@ def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
 
 def _dashboard_state(user) -> tuple:
     """What names one state of the dashboard's progress part, in 1 query: the newest Activity id,
-    when the pace plan last changed, and the newest pause id with the number of pauses (pauses
+    the pace plan's id and version, and the newest pause id with the number of pauses (pauses
     are only added or removed, so the two together change with every change)."""
     newest = Subquery(Activity.objects.filter(user=OuterRef("pk")).order_by("-id").values("id")[:1])
-    plan = Subquery(PacePlan.objects.filter(user=OuterRef("pk")).values("updated_at")[:1])
+    plan = Subquery(
+        PacePlan.objects.filter(user=OuterRef("pk"))
+        .annotate(v=Concat("id", Value("."), "version", output_field=CharField()))
+        .values("v")[:1]
+    )
     last_pause = Subquery(Pause.objects.filter(user=OuterRef("pk")).order_by("-id").values("id")[:1])
     pauses = Subquery(
         Pause.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("id")).values("n")[:1]
@@ -347,6 +352,7 @@ def dashboard_page(user) -> DashboardPage:
             "recent": d.recent,
             "overall": d.overall,
             "next_up": d.next_up,
+            "pace": d.pace,
         }
         cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
     # The capstone part is live and comes from the page layer (dlcurriculum.pages), which may ask capstones.

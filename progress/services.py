@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 
 from stages.models import Resource
 
@@ -77,17 +78,22 @@ def erase_progress(user) -> None:
 MAX_PAUSES = 30
 
 
+@transaction.atomic
 def set_pace_plan(user, *, today: date, hours_per_week: int | None = None, target_date: date | None = None) -> PacePlan:
     """State (or restate) the learner's plan: hours per week or a date to finish by. A new or
     changed plan starts on the learner's ``today``; saving the same plan again keeps its start."""
     if (hours_per_week is None) == (target_date is None):
         raise ValueError("A plan is either hours per week or a target date.")
-    plan = PacePlan.objects.filter(user=user).first()
-    if plan is not None and (plan.hours_per_week, plan.target_date) == (hours_per_week, target_date):
-        return plan
-    plan, _ = PacePlan.objects.update_or_create(
-        user=user, defaults={"hours_per_week": hours_per_week, "target_date": target_date, "started_on": today}
+    goal = {"hours_per_week": hours_per_week, "target_date": target_date}
+    plan, created = PacePlan.objects.select_for_update().get_or_create(
+        user=user, defaults={**goal, "started_on": today}
     )
+    if created or (plan.hours_per_week, plan.target_date) == (hours_per_week, target_date):
+        return plan
+    plan.hours_per_week, plan.target_date, plan.started_on = hours_per_week, target_date, today
+    plan.version = F("version") + 1
+    plan.save()
+    plan.refresh_from_db(fields=["version"])
     return plan
 
 

@@ -53,7 +53,7 @@ def test_setting_hours_per_week_leads_to_the_dashboard_with_the_projection(
     d = dashboard(learner_client).context["dashboard"]
     # 14 hours of core work at an hour a day: the first stage's 10 by the 11th, all by the 15th.
     assert d.pace.finish == date(2026, 3, 15)
-    assert [s.pace.finish for s in d.stages] == [date(2026, 3, 11), date(2026, 3, 15), None]
+    assert [s.finish for s in d.pace.stages] == [date(2026, 3, 11), date(2026, 3, 15), None]
 
 
 def test_the_dashboard_says_where_the_learner_stands_and_when_each_stage_finishes(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from progress import services as progress_services
 from progress.models import Activity, ResourceProgress
 from stages.models import Resource, Stage
 from tests import factories
@@ -90,3 +91,37 @@ def test_page_query_count_is_the_same_for_a_small_and_a_ten_times_larger_curricu
     Activity.objects.filter(user=learner).delete()
     touch_everything(learner)
     assert_page_queries(client, page)
+
+
+def add_pace(user, pauses: int):
+    today = datetime.now(UTC).date()
+    progress_services.set_pace_plan(user, today=today - timedelta(weeks=30), hours_per_week=5)
+    for n in range(pauses):
+        day = today - timedelta(weeks=29) + timedelta(days=3 * n)
+        progress_services.add_pause(user, start=day, end=day + timedelta(days=1))
+
+
+# The dashboard's progress part when not cached: the key (1), progress rows, activity chart,
+# pace plan, pauses and done times, on top of the user and capstone submissions.
+UNCACHED_DASHBOARD = 8
+
+
+@pytest.mark.parametrize("pauses", [0, 1, 25])
+def test_a_pace_plan_and_its_pauses_add_no_query_to_the_cached_dashboard(learner_client, learner, sized, pauses):
+    if pauses:
+        add_pace(learner, pauses)
+    assert_page_queries(learner_client, "dashboard")
+
+
+@pytest.mark.parametrize("pauses", [None, 0, 1, 25])
+def test_the_uncached_dashboard_reads_the_same_number_of_queries_with_or_without_a_pace_plan(
+    learner_client, learner, sized, pauses
+):
+    if pauses is not None:
+        add_pace(learner, pauses)
+    learner_client.get(reverse("dashboard"))
+    # A new state, so a new key (the session and the outline stay cached).
+    Activity.objects.create(user=learner, resource=None, status="")
+    with assert_database_query_count(UNCACHED_DASHBOARD):
+        response = learner_client.get(reverse("dashboard"))
+    assert response.status_code == 200
