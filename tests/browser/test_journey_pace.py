@@ -79,7 +79,8 @@ def test_a_pause_set_in_the_browser_keeps_the_reminder_pass_from_writing_to_that
     expect(page.locator(".pauses")).to_contain_text("now")
     assert Pause.objects.filter(user=paused).count() == 1
 
-    result = run_reminder_pass()
+    # A week and a day later, at their hour: both are due an inactivity reminder, one is paused.
+    result = run_reminder_pass(now=timezone.now() + timedelta(days=8))
 
     assert [m.to for m in mailoutbox] == [[other.email]]
     assert (result.sent, result.held) == (1, 1)
