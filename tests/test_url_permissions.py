@@ -34,6 +34,9 @@ GET_RULES = {
     # A GET (e.g. after logging in with ?next=) leads back to the resource on its public stage page.
     "progress:set_status": [LOGIN] + [REDIRECT] * 4,
     "progress:save_note": [LOGIN] + [REDIRECT] * 4,
+    "progress:continue": [LOGIN] + [REDIRECT] * 4,
+    # POST-only: whether the record may be shown is the signed-in learner's own choice.
+    "completion_record": [NO_GET] * 5,
     "users:why": [LOGIN, OK, OK, OK, OK],
     "users:profile": [LOGIN, OK, OK, OK, OK],
     "users:export_json": [LOGIN, OK, OK, OK, OK],
@@ -139,6 +142,7 @@ def _kwargs(name: str, world) -> dict:
         "stages:detail": {"slug": "deep-dive"},
         "progress:set_status": {"resource_id": world["resource"].pk},
         "progress:save_note": {"resource_id": world["resource"].pk},
+        "progress:continue": {"resource_id": world["resource"].pk},
         "capstones:portfolio": {"slug": world["portfolio"].slug},
         "capstones:portfolio_notebook": {"slug": world["portfolio"].slug, "pk": public.pk},
         "capstones:submit": {"key": private.brief.key},
@@ -221,6 +225,8 @@ def test_nobody_else_can_change_learner_as_submission(client, world, name, data,
     [
         ("progress:set_status", {"status": "skipped"}),
         ("progress:save_note", {"note": "overwritten by B"}),
+        ("progress:continue", {}),
+        ("completion_record", {"public": "1"}),
         ("users:why", {"why": "B's why"}),
         (
             "users:profile",
