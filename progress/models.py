@@ -98,6 +98,19 @@ class Reminder(models.Model):
         return f"{self.user_id}:{self.period} ({self.status})"
 
 
+class CompletionRecord(models.Model):
+    """The learner finished the whole curriculum (every stage, capstones approved). Kept once
+    earned, even if the curriculum grows later: it records what was finished and when."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completion_record")
+    completed_at = models.DateTimeField(default=timezone.now)
+    # Private until the learner chooses to show it (on their portfolio).
+    is_public = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} completed {self.completed_at:%Y-%m-%d}"
+
+
 class PacePlan(models.Model):
     """The pace a learner means to keep: hours per week, or a date to finish by (exactly one).
 

@@ -4,6 +4,7 @@ whatever the size of the curriculum or of the learner's history."""
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,7 +20,7 @@ from stages.outline import outline
 
 from . import completion as core
 from . import pace
-from .models import Activity, PacePlan, Pause, Reminder, ResourceProgress
+from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress
 
 RECENT_LIMIT = 5
 CHART_WEEKS = 26
@@ -34,7 +35,14 @@ def _user_tz(user) -> zoneinfo.ZoneInfo:
 
 def _resource_infos(resources) -> list[core.ResourceInfo]:
     return [
-        core.ResourceInfo(id=r.pk, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
+        core.ResourceInfo(
+            id=r.pk,
+            stage_id=r.stage_id,
+            order=r.order,
+            created_at=r.created_at,
+            optional=r.optional,
+            effort_hours=float(r.effort_hours or 0),
+        )
         for r in resources
     ]
 
@@ -45,6 +53,10 @@ def _progress_rows(user, **filters) -> list[ResourceProgress]:
             "id", "resource_id", "status", "note", "created_at", "updated_at"
         )
     )
+
+
+def _resume_rows(rows: list[ResourceProgress]) -> list[tuple[int, str, datetime]]:
+    return [(r.resource_id, r.status, r.updated_at) for r in rows]
 
 
 def _infos(rows: list[ResourceProgress]) -> list[core.ProgressInfo]:
@@ -75,6 +87,8 @@ def attach_stage_progress(user, stage: Stage) -> None:
         resource.progress_status = row.status if row else core.NOT_STARTED
         resource.progress_note = row.note if row else ""
         resource.is_new = resource.pk in stage.completion.new_resource_ids
+    resume_id = core.resume([stage.pk], infos, _resume_rows(rows), {}, stage_id=stage.pk)
+    stage.resume = next((r for r in resources if r.pk == resume_id), None)
 
 
 # --- Overview -------------------------------------------------------------------
@@ -172,6 +186,35 @@ def pace_page(user) -> PacePage:
     return PacePage(plan=plan, pauses=pauses, projection=projection, stages=stages, today=today)
 
 
+# --- Capstones ------------------------------------------------------------------
+
+
+def mark_capstones(stages, approved_stage_ids: Iterable[int]) -> None:
+    """Tell the completions on ``stages`` (each with ``pk`` and ``completion``) which stages have a
+    capstone, with its hours from the outline, and which capstones the learner has approved.
+
+    Progress knows nothing of capstone submissions: the page layer asks capstones which are approved.
+    """
+    completions = {s.pk: s.completion for s in stages if getattr(s, "completion", None) is not None}
+    hours = outline().capstone_hours
+    core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
+
+
+# --- Resume ---------------------------------------------------------------------
+
+
+def resume(user) -> Resource | None:
+    """Where the learner picks up: their last resource still in progress, else the next one up
+    (1 query; the resources come from the cached outline)."""
+    curriculum = outline()
+    infos = _resource_infos(curriculum.resources)
+    rows = _progress_rows(user)
+    stage_order = [s.pk for s in curriculum.stages]
+    completions = core.stage_completions(stage_order, infos, _infos(rows))
+    resume_id = core.resume(stage_order, infos, _resume_rows(rows), completions)
+    return next((r for r in curriculum.resources if r.pk == resume_id), None)
+
+
 # --- Dashboard ------------------------------------------------------------------
 
 
@@ -180,6 +223,10 @@ class StageSummary:
     stage: Stage
     completion: core.StageCompletion
     pace: pace.StageProjection | None = None  # with a pace plan: the stage's projected finish
+
+    @property
+    def pk(self) -> int:
+        return self.stage.pk
 
 
 @dataclass
@@ -197,10 +244,11 @@ class Dashboard:
     overall: core.StageCompletion
     current_stage: StageSummary | None
     next_up: Resource | None
+    resume: Resource | None
     recent: list[RecentItem]
     chart: core.ActivityChart
     why: str
-    capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
+    curriculum_complete: bool = False
     pace: pace.Projection | None = None  # with a pace plan
 
 
@@ -213,8 +261,11 @@ class DashboardPage:
     recent: list[RecentItem]  # rendered live: "3 hours ago" moves on by itself
     overall: core.StageCompletion
     next_up: Resource | None
+    resume: Resource | None
+    curriculum_complete: bool
     why: str
-    capstone_status: object = None
+    capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
+    completion_record: CompletionRecord | None = None
     pace: pace.Projection | None = None  # with a pace plan; its "today" figures are in the cache key
 
 
@@ -223,13 +274,14 @@ DASHBOARD_CACHE_SECONDS = 36 * 3600
 
 
 def activity_by_day(user, since: date, tz: zoneinfo.ZoneInfo) -> dict[date, int]:
-    """Number of activity entries per local calendar day from ``since`` on (1 query)."""
+    """Distinct resources touched per local calendar day from ``since`` on (1 query): flipping
+    one resource back and forth counts once."""
     start = datetime.combine(since, time.min, tzinfo=tz)
     rows = (
         Activity.objects.filter(user=user, created_at__gte=start)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("resource", distinct=True))
         .values_list("day", "n")
     )
     return dict(rows)
@@ -242,20 +294,23 @@ def activity_chart(user, *, weeks: int = CHART_WEEKS) -> core.ActivityChart:
     return core.activity_chart(core.weekly_counts(daily, today, weeks))
 
 
-def dashboard(user) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries: 4, and 3 more when
-    the curriculum's outline and capstone briefs are not cached."""
-    return _dashboard(user, outline(), with_capstones=True)
+def dashboard(user, approved_stage_ids: Iterable[int] = ()) -> Dashboard:
+    """Everything the dashboard shows, uncached, in a fixed number of queries (2, and 3 more
+    when the curriculum's outline is not cached). ``approved_stage_ids``: the stages whose
+    capstone the learner has approved (from capstones, through the page layer)."""
+    return _dashboard(user, outline(), frozenset(approved_stage_ids))
 
 
-def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
+def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboard:
     stages, resources = curriculum.stages, curriculum.resources
     infos = _resource_infos(resources)
     rows = _progress_rows(user)
-    completions = core.stage_completions([s.pk for s in stages], infos, _infos(rows))
+    stage_order = [s.pk for s in stages]
+    completions = core.stage_completions(stage_order, infos, _infos(rows))
+    hours = curriculum.capstone_hours
+    core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
     summaries = [StageSummary(stage=s, completion=completions[s.pk]) for s in stages]
 
-    stage_order = [s.pk for s in stages]
     statuses = {row.resource_id: row.status for row in rows}
     # Pace: always the same 3 queries (plan, pauses, done times), plan or not.
     plan = PacePlan.objects.filter(user=user).first()
@@ -271,6 +326,7 @@ def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
             summary.pace = stage_projection
     current_id = core.current_stage_id(stage_order, completions)
     next_id = core.next_up(stage_order, infos, statuses, completions)
+    resume_id = core.resume(stage_order, infos, _resume_rows(rows), completions)
     by_id = {r.pk: r for r in resources}
 
     # Rows of deleted resources are gone with them (CASCADE), so every row here has a resource.
@@ -296,9 +352,11 @@ def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
         overall=core.overall(completions.values()),
         current_stage=next((s for s in summaries if s.stage.pk == current_id), None),
         next_up=by_id.get(next_id),
+        resume=by_id.get(resume_id),
         recent=recent,
         chart=activity_chart(user),
         why=user.why,
+        curriculum_complete=core.curriculum_complete(completions.values()),
         pace=projection,
     )
 
@@ -327,36 +385,45 @@ def _dashboard_state(user) -> tuple:
     return row or (None, None, None, None)
 
 
-def dashboard_page(user) -> DashboardPage:
-    """The dashboard page's content: 2 queries when the learner's progress is cached, 4 when not.
+def dashboard_page(user, approved_stage_ids: Iterable[int] = ()) -> DashboardPage:
+    """The dashboard page's content: 2 queries when the learner's progress is cached, 7 when not.
 
-    Every change to a learner's progress adds an Activity row (progress.services), so the
-    newest Activity id, with the learner's today (the chart's last week), time zone and the
-    outline's token, names exactly one state of what the progress part shows: a change makes
-    a new key, and nothing cached is ever shown stale.
+    Every change to a learner's progress adds an Activity row (progress.services: a status, a
+    note, opening a resource), so the newest Activity id, with the learner's today (the chart's
+    last week), time zone, the outline's token (any edit of stages, resources or capstone briefs,
+    their hours included) and the stages whose capstone is approved (``approved_stage_ids``, told
+    by the page layer) names exactly one state of what the progress part shows: a change makes a
+    new key, and nothing cached is ever shown stale. The pace plan's id and version and the
+    learner's pauses are in the key too (read with the newest Activity id, one query). The
+    completion record is read live (1 query).
     """
     curriculum = outline()
     tz = _user_tz(user)
     today = timezone.localtime(timezone.now(), tz).date()
+    approved = frozenset(approved_stage_ids)
     last_change, plan_changed, last_pause, pauses = _dashboard_state(user)
+    approved_key = "-".join(str(pk) for pk in sorted(approved))
     key = (
-        f"dashboard:v2:{user.pk}:{last_change}:{plan_changed}:{last_pause}:{pauses}:"
-        f"{today.isoformat()}:{tz.key}:{curriculum.token}"
+        f"dashboard:v3:{user.pk}:{last_change}:{plan_changed}:{last_pause}:{pauses}:"
+        f"{today.isoformat()}:{tz.key}:{curriculum.token}:{approved_key}"
     )
     cached = cache.get(key)
     if cached is None:
-        d = _dashboard(user, curriculum, with_capstones=False)
+        d = _dashboard(user, curriculum, approved)
         cached = {
             "cards_html": render_to_string("progress/_dashboard_cards.html", {"d": d}),
             "sections_html": render_to_string("progress/_dashboard_sections.html", {"d": d}),
             "recent": d.recent,
             "overall": d.overall,
             "next_up": d.next_up,
+            "resume": d.resume,
+            "curriculum_complete": d.curriculum_complete,
             "pace": d.pace,
         }
         cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
+    record = CompletionRecord.objects.filter(user=user).first()
     # The capstone part is live and comes from the page layer (dlcurriculum.pages), which may ask capstones.
-    return DashboardPage(**cached, why=user.why)
+    return DashboardPage(**cached, why=user.why, completion_record=record)
 
 
 # --- Export (registered with dlcurriculum.users.lifecycle) -------------------------

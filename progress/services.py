@@ -9,7 +9,7 @@ from django.db.models import F
 
 from stages.models import Resource
 
-from .models import Activity, PacePlan, Pause, Reminder, ResourceProgress, Status
+from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress, Status
 
 
 def _locked_row(user, resource: Resource) -> ResourceProgress:
@@ -47,6 +47,23 @@ def set_status(user, resource: Resource, status: str) -> tuple[ResourceProgress 
 
 
 @transaction.atomic
+def open_resource(user, resource: Resource) -> ResourceProgress:
+    """The learner opens ``resource`` to work on it: "not started" becomes "in progress";
+    done or skipped stay as they are. Its row is touched either way, so it is where the
+    learner was (what "Continue" leads back to), and it is activity either way (with no status
+    when the status stays): reminders stay quiet, and the dashboard's cache key moves on."""
+    row = _locked_row(user, resource)
+    if row.status == Status.NOT_STARTED:
+        row.status = Status.IN_PROGRESS
+        row.save(update_fields=["status", "updated_at"])
+        Activity.objects.create(user=user, resource=resource, status=row.status)
+    else:
+        row.save(update_fields=["updated_at"])
+        Activity.objects.create(user=user, resource=resource, status="")
+    return row
+
+
+@transaction.atomic
 def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bool]:
     """Replace the learner's private note on ``resource``; returns (row, changed)."""
     note = note.replace("\r\n", "\n").strip()
@@ -63,11 +80,19 @@ def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bo
     return row, True
 
 
+def record_completion(user, *, public: bool) -> CompletionRecord:
+    """Keep (or update the visibility of) the learner's completion record. The caller has
+    checked that the curriculum is complete; the first completion date stays."""
+    record, _ = CompletionRecord.objects.update_or_create(user=user, defaults={"is_public": public})
+    return record
+
+
 @transaction.atomic
 def erase_progress(user) -> None:
     """Everything of the learner's progress (registered with dlcurriculum.users.lifecycle)."""
     Pause.objects.filter(user=user).delete()
     PacePlan.objects.filter(user=user).delete()
+    CompletionRecord.objects.filter(user=user).delete()
     Reminder.objects.filter(user=user).delete()
     Activity.objects.filter(user=user).delete()
     ResourceProgress.objects.filter(user=user).delete()

@@ -80,6 +80,19 @@ def set_status(request, resource_id: int):
     return redirect(_resource_url(resource))
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def continue_resource(request, resource_id: int):
+    """Mark the resource in progress and go to it (the "Continue" button, a form with
+    target=_blank, so the app stays open in its own tab and it works without JavaScript)."""
+    resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
+    if request.method == "GET":
+        return _to_resource(resource)
+    services.open_resource(request.user, resource)
+    # Only ever a web link: the stages_resource_url_http constraint rules out javascript: and the like.
+    return redirect(resource.url)
+
+
 @login_required_keeping_text(form_page=_resource_page)
 @require_http_methods(["GET", "POST"])
 def save_note(request, resource_id: int):

@@ -21,11 +21,13 @@ STATUSES = ["done", "skipped", "in_progress", "not_started"]
 # The user with the nav's mentor check (1; the session comes from the cache after
 # the warm-up), then the page's own reads:
 # dashboard: the learner's newest change (the key of their cached progress part, see
-# progress.selectors.dashboard_page) and capstone submissions (the outline of stages,
-# resources and briefs is cached for everyone, see stages.outline);
-# overview: stages with counts, progress rows (resources from the outline);
+# progress.selectors.dashboard_page), capstone submissions (their approvals are part of that key)
+# and the completion record (the outline of stages, resources and briefs is cached for everyone,
+# see stages.outline);
+# overview: stages with counts, progress rows (resources from the outline), capstone submissions
+# (a capstone stage is complete once approved);
 # stage: stage, resources, capstone, progress rows (previous and next stage come from the outline).
-QUERIES = {"dashboard": 3, "overview": 3, "stage": 5}
+QUERIES = {"dashboard": 4, "overview": 4, "stage": 5}
 
 
 def touch_everything(user):
