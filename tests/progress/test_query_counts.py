@@ -104,8 +104,8 @@ def add_pace(user, pauses: int):
 
 
 # The dashboard's progress part when not cached: the key (1), progress rows, activity chart,
-# pace plan, pauses and done times, on top of the user and capstone submissions.
-UNCACHED_DASHBOARD = 8
+# pace plan, pauses and done times, on top of the user, capstone submissions and the completion record.
+UNCACHED_DASHBOARD = 9
 
 
 @pytest.mark.parametrize("pauses", [0, 1, 25])
