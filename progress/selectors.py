@@ -181,6 +181,7 @@ class DashboardPage:
     why: str
     capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
     completion_record: CompletionRecord | None = None
+    completion_record_url: str = ""  # its public address, once the learner made it public (page layer)
 
 
 # A day and a half: a learner who comes back the next day gets a new key anyway (the chart's today).
