@@ -16,9 +16,7 @@ def public_completion_record_by_address(slug: str) -> CompletionRecord | None:
     """The public completion record at the learner's public address (their portfolio's random
     slug, whether or not the portfolio itself is public), with its learner (1 query)."""
     return (
-        CompletionRecord.objects.filter(
-            is_public=True, user__in=Portfolio.objects.filter(slug=slug).values("learner")
-        )
+        CompletionRecord.objects.filter(is_public=True, user__in=Portfolio.objects.filter(slug=slug).values("learner"))
         .select_related("user")
         .first()
     )
