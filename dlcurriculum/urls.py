@@ -15,6 +15,7 @@ urlpatterns = [
     path("stages/", include("dlcurriculum.pages.stage_urls")),
     path("me/", views.dashboard, name="dashboard"),
     path("me/completion/", views.completion_record, name="completion_record"),
+    path("completion/<slug:slug>/", views.public_completion, name="public_completion"),
     path("me/", include("progress.urls")),
     path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("capstones.urls")),

@@ -266,6 +266,7 @@ class DashboardPage:
     why: str
     capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
     completion_record: CompletionRecord | None = None
+    completion_record_url: str = ""  # its public address, once the learner made it public (page layer)
     pace: pace.Projection | None = None  # with a pace plan; its "today" figures are in the cache key
 
 

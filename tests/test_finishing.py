@@ -129,3 +129,31 @@ def test_skipping_a_resource_takes_its_hours_out_and_says_so(curriculum, learner
     services.set_status(learner, fastai, Status.SKIPPED)
     html = learner_client.get(fastai.stage.get_absolute_url()).content.decode()
     assert f"({round(fastai.effort_hours)} h skipped, left out)" in html
+
+
+def test_a_public_completion_record_is_shown_to_anyone_at_its_address(curriculum, learner, learner_client, client):
+    learner.name = "Ada"
+    learner.save()
+    finish_everything(learner)
+    learner_client.post(reverse("completion_record"), {"public": "1"})
+    dashboard = learner_client.get(reverse("dashboard"))
+    url = dashboard.context["dashboard"].completion_record_url
+    assert url in dashboard.content.decode()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Ada finished every stage" in page.content.decode()
+
+
+def test_a_private_completion_record_is_not_found_at_its_address(curriculum, learner, learner_client, client):
+    finish_everything(learner)
+    learner_client.post(reverse("completion_record"), {"public": "1"})
+    url = learner_client.get(reverse("dashboard")).context["dashboard"].completion_record_url
+    learner_client.post(reverse("completion_record"), {"public": "0"})
+    assert client.get(url).status_code == 404
+
+
+def test_the_public_completion_record_never_shows_the_e_mail_address(curriculum, learner, learner_client, client):
+    finish_everything(learner)
+    learner_client.post(reverse("completion_record"), {"public": "1"})
+    url = learner_client.get(reverse("dashboard")).context["dashboard"].completion_record_url
+    assert learner.email.split("@")[0] not in client.get(url).content.decode()

@@ -44,6 +44,8 @@ GET_RULES = {
     "progress:continue": [LOGIN] + [REDIRECT] * 4,
     # POST-only: whether the record may be shown is the signed-in learner's own choice.
     "completion_record": [NO_GET] * 5,
+    # Learner A finished and made the completion record public: anyone may read it.
+    "public_completion": [OK] * 5,
     "users:why": [LOGIN, OK, OK, OK, OK],
     "users:profile": [LOGIN, OK, OK, OK, OK],
     "users:export_json": [LOGIN, OK, OK, OK, OK],
@@ -114,6 +116,7 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
         public = capstone_services.decide(public, mentor=mentor, decision="approved", feedback="Great.")
     capstone_services.set_submission_public(public, learner=a, public=True)
     portfolio = capstone_services.update_portfolio(a, is_public=True, headline="A's work")
+    progress_services.record_completion(a, public=True)
     private = submit(second)
     return {
         **people,
@@ -155,6 +158,7 @@ def _kwargs(name: str, world) -> dict:
         "progress:pause_remove": {"pause_id": world["pause"].pk},
         "progress:continue": {"resource_id": world["resource"].pk},
         "capstones:portfolio": {"slug": world["portfolio"].slug},
+        "public_completion": {"slug": world["portfolio"].slug},
         "capstones:portfolio_notebook": {"slug": world["portfolio"].slug, "pk": public.pk},
         "capstones:submit": {"key": private.brief.key},
         "mail:unsubscribe": {"token": make_token(world["learner_a"].pk)},

@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from capstones import services as capstone_services
 from capstones.selectors import capstone_status_for
 from progress import selectors as progress_selectors
 from progress import services as progress_services
 from progress import views as progress_views
 from stages import selectors as stage_selectors
 from stages.outline import outline
+
+from . import selectors as page_selectors
 
 
 def home(request):
@@ -63,6 +67,10 @@ def dashboard(request):
     capstone_status = capstone_status_for(request.user)  # 1 query (the briefs are cached)
     dashboard = progress_selectors.dashboard_page(request.user, _approved_stage_ids(capstone_status))
     dashboard.capstone_status = capstone_status
+    record = dashboard.completion_record
+    if record is not None and record.is_public:  # 1 query more, only for a learner who chose to show it
+        slug = page_selectors.completion_record_address(request.user)
+        dashboard.completion_record_url = reverse("public_completion", kwargs={"slug": slug}) if slug else ""
     return render(request, "progress/dashboard.html", {"dashboard": dashboard})
 
 
@@ -79,9 +87,20 @@ def completion_record(request):
         messages.error(request, "The completion record comes once every stage is complete.")
         return redirect("dashboard")
     public = request.POST.get("public") == "1"
+    if public:
+        capstone_services.portfolio_for(request.user)  # its random slug is the record's public address
     progress_services.record_completion(request.user, public=public)
     messages.success(request, "Your completion record is public." if public else "Your completion record is private.")
     return redirect("dashboard")
+
+
+@require_GET
+def public_completion(request, slug):
+    """A learner's completion record, shown to anyone once the learner made it public."""
+    record = page_selectors.public_completion_record_by_address(slug)
+    if record is None:
+        raise Http404("No public completion record here.")
+    return render(request, "progress/completion_public.html", {"record": record})
 
 
 ROBOTS_TXT = """\

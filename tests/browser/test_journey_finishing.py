@@ -1,11 +1,16 @@
-"""A learner continues where they were and finishes a stage, in a real browser, with and without JavaScript."""
+"""A new learner lands on their dashboard, continues where they were and finishes a stage, in a real
+browser, with and without JavaScript; the dashboard in dark mode."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from progress.models import ResourceProgress
 from tests import factories
-from tests.browser.test_journey_progress import sign_in
+from tests.factories import PASSWORD
+
+from .steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,3 +64,47 @@ def test_finishing_a_stage_shows_it_complete_with_a_prompt_to_the_next(
     expect(page.get_by_text("Stage complete")).to_be_visible()
     page.get_by_role("link", name="Stage 2, Second stage →").first.click()
     expect(page.get_by_role("heading", name="2. Second stage")).to_be_visible()
+    page.goto(live_server.url + "/me/")
+    first_on_dashboard = page.locator(".stage-progress").filter(has_text="First stage")
+    expect(first_on_dashboard.get_by_text("Stage complete")).to_be_visible()
+    expect(page.locator(".stage-progress").filter(has_text="Second stage").get_by_text("Stage complete")).to_have_count(
+        0
+    )
+
+
+def test_signing_up_lands_the_new_learner_on_their_dashboard(live_server, new_page, mailoutbox, two_stages, javascript):
+    page = new_page(javascript=javascript)
+    page.goto(live_server.url + "/accounts/signup/")
+    page.fill("input[name=email]", "newcomer@example.com")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign up", re.I)).click()
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mailoutbox[-1].body).group(1)
+    page.goto(live_server.url + link)
+    page.get_by_role("button", name=re.compile("Confirm", re.I)).click()
+    page.wait_for_load_state()
+    if "/me/why/" in page.url:  # a new learner is asked why once; skipping leads on
+        page.get_by_role("button", name=re.compile("Skip", re.I)).click()
+        page.wait_for_load_state()
+    if "/accounts/login/" in page.url:  # confirming signs in only when the settings say so
+        page.fill("input[name=login]", "newcomer@example.com")
+        page.fill("input[name=password]", PASSWORD)
+        page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+        page.wait_for_load_state()
+        if "/me/why/" in page.url:
+            page.get_by_role("button", name=re.compile("Skip", re.I)).click()
+            page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Your dashboard")).to_be_visible()
+    expect(page.get_by_role("button", name="Continue: Read this first")).to_be_visible()
+
+
+def test_dashboard_in_dark_mode_follows_the_system(live_server, new_page, learner, two_stages, screenshot):
+    learner.why = "To build things"
+    learner.save()
+    page = new_page(color_scheme="dark")
+    sign_in(page, live_server, learner)
+    page.goto(live_server.url + "/me/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
+    assert max(channels) < 80, background  # a dark background, not the light theme's
+    screenshot(page, "dashboard-dark")

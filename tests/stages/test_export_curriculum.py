@@ -88,14 +88,14 @@ def test_every_seed_resource_and_capstone_states_its_effort_and_basis():
 
 def test_load_curriculum_stores_the_effort_and_export_writes_it_back(curriculum):
     resource = Resource.objects.get(key="fastai-practical-deep-learning")
-    assert resource.effort_hours == Decimal("70.0")
+    assert resource.effort_hours == Decimal("90.0")
     assert "lessons" in resource.effort_basis
     exported = cur.parse(export_text())
-    assert exported.stages[0].resources[0].effort == cur.EffortData(70.0, resource.effort_basis)
+    assert exported.stages[0].resources[0].effort == cur.EffortData(90.0, resource.effort_basis)
 
 
 @pytest.mark.parametrize("hours", [0, -1, "many", True, 5000])
 def test_an_effort_that_is_not_a_sensible_number_of_hours_is_refused_with_its_place(hours):
-    text = cur.DEFAULT_PATH.read_text(encoding="utf-8").replace("hours: 70.0", f"hours: {hours}", 1)
+    text = cur.DEFAULT_PATH.read_text(encoding="utf-8").replace("hours: 90.0", f"hours: {hours}", 1)
     with pytest.raises(cur.CurriculumError, match=r"fastai-practical-deep-learning\) > effort: 'hours'"):
         cur.parse(text)
