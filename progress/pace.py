@@ -10,6 +10,8 @@ that are not paused (hours per week / 7 each).
   the learner's today (today is still theirs to work).
 - *Done*: estimated hours of the resources the learner marked done since the
   plan started (the caller gives them per local day).
+- *On track*: behind by less than one week of the plan's pace (work is counted a
+  whole resource at a time when it is marked done, and some resources take weeks).
 - *Projection*: from today on, at the plan's pace, the day each stage's
   remaining effort (in curriculum order) is used up, and the last of them.
 
@@ -31,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 HORIZON_DAYS = 100 * 366
 MIN_HOURS_PER_WEEK = 1
 MAX_HOURS_PER_WEEK = 100
-# Less than half an hour either way reads as "on track": figures are shown in whole hours.
+# Less than half an hour either way is no difference: figures are shown in whole hours.
 ON_TRACK_MARGIN = 0.5
 
 
@@ -96,16 +98,23 @@ class Projection:
         return self.done_hours - self.planned_hours
 
     @property
+    def grace_hours(self) -> float:
+        """Work is marked done a resource at a time (some take weeks), so being behind by less than a
+        week of the plan's pace is still on track."""
+        return max(ON_TRACK_MARGIN, self.hours_per_week)
+
+    @property
     def on_track(self) -> bool:
-        return self.finished or self.difference > -ON_TRACK_MARGIN
+        return self.finished or -self.difference < self.grace_hours
 
     @property
     def behind_hours(self) -> int:
-        return 0 if self.on_track else max(1, round(-self.difference))
+        """Hours behind the plan, in whole hours (0 when less than half an hour, or finished)."""
+        return 0 if self.finished or -self.difference < ON_TRACK_MARGIN else max(1, round(-self.difference))
 
     @property
     def ahead_hours(self) -> int:
-        return max(0, round(self.difference)) if self.on_track else 0
+        return max(0, round(self.difference))
 
     @property
     def plan_label(self) -> str:
@@ -120,8 +129,10 @@ class Projection:
             return f"Nothing left to plan: well done (your {self.plan_label})"
         if self.paused:
             return f"Paused until {format_day(self.pause.end)} (your {self.plan_label})"
-        if self.behind_hours:
+        if not self.on_track:
             return f"{hours_text(self.behind_hours)} behind your {self.plan_label}"
+        if self.behind_hours:
+            return f"On track: {hours_text(self.behind_hours)} behind your {self.plan_label}, less than a week's work"
         if self.ahead_hours:
             return f"{hours_text(self.ahead_hours)} ahead of your {self.plan_label}"
         return f"On track with your {self.plan_label}"

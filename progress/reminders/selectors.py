@@ -140,7 +140,7 @@ def pace_for(user_ids: list[int], today: date) -> PaceData:
     pauses: dict[int, list[Pause]] = defaultdict(list)
     for pause in Pause.objects.filter(user_id__in=user_ids):
         pauses[pause.user_id].append(pause)
-    # Read for the whole batch (from the earliest plan's start, else only around today) so the
-    # count stays the same whoever has a plan.
+    # Done times of those with a plan from the earliest start; with no plan in the batch, the
+    # query still runs (around today only), so the count is the same whoever has a plan.
     since = min((p.started_on for p in plans.values()), default=today)
-    return PaceData(plans=plans, pauses=pauses, done_at=done_at_for(user_ids, since))
+    return PaceData(plans=plans, pauses=pauses, done_at=done_at_for(list(plans) or user_ids, since))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -40,7 +40,7 @@ from stages.outline import outline
 
 from . import selectors
 from .digest import Curriculum, Digest, build_digest
-from .schedule import due_period
+from .schedule import INACTIVITY, WEEKLY, due_period
 from .services import preferences_url
 
 TEMPLATE = "reminder"
@@ -197,7 +197,13 @@ def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run sto
         )
         if period:
             periods[c.id] = period
-    targets = {c.id: c for c in candidates if c.id in periods or c.has_retry_due}
+    # The batch's pace plans and pauses (3 queries). Behind their plan while still active, a learner
+    # on inactivity reminders hears nothing from the schedule: they may be due a weekly "behind" one.
+    pace_data = selectors.pace_for([c.id for c in candidates], now.date())
+    behind_slots = {
+        c.id: slot for c in candidates if c.id not in periods and (slot := _behind_slot(c, pace_data, now, window))
+    }
+    targets = {c.id: c for c in candidates if c.id in periods or c.id in behind_slots or c.has_retry_due}
     if not targets:
         return
     statuses = selectors.statuses_for(list(targets))
@@ -206,10 +212,11 @@ def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run sto
     }
     finished = {uid for uid, d in digests.items() if d.finished}
     result.finished += len(finished & periods.keys())
-    projections, held = _pace(targets, statuses, renderer, now=now)
+    projections, held = _pace(targets, statuses, renderer, pace_data, now=now)
     result.held += len((held - finished) & periods.keys())
     finished |= held  # nothing to send to them now: a due period is not recorded, a retry is cancelled
     periods = {uid: p for uid, p in periods.items() if uid not in finished}
+    periods.update({uid: p for uid, p in behind_slots.items() if uid not in finished})  # behind: sent
 
     if dry_run:
         for uid, period in periods.items():
@@ -262,10 +269,24 @@ def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run sto
         _record(deliveries, to_send, settled, now=now, result=result)
 
 
-def _pace(targets, statuses, renderer: _Renderer, *, now) -> tuple[dict[int, pace.Projection], set[int]]:
+def _behind_slot(candidate: selectors.Candidate, data: selectors.PaceData, now, window) -> str | None:
+    """The weekly "behind" period of a learner with a plan and inactivity reminders who is still
+    active (an inactive one gets the inactivity reminder instead), at their weekly slot; whether
+    they are behind is checked with the rest of the batch."""
+    prefs = candidate.preferences
+    if candidate.id not in data.plans or prefs.frequency != INACTIVITY:
+        return None
+    if now - candidate.last_visit >= timedelta(days=max(1, prefs.inactivity_days)):
+        return None
+    weekly = due_period(replace(prefs, frequency=WEEKLY), last_active=candidate.last_visit, now=now, window=window)
+    return f"behind:{weekly.partition(':')[2]}" if weekly else None
+
+
+def _pace(
+    targets, statuses, renderer: _Renderer, data: selectors.PaceData, *, now
+) -> tuple[dict[int, pace.Projection], set[int]]:
     """Each target's projection against their pace plan, and who is held back: a pause covers
     their today, or they are on track with their plan (reminders go only to those behind it)."""
-    data = selectors.pace_for(list(targets), now.date())
     projections: dict[int, pace.Projection] = {}
     held: set[int] = set()
     for uid, candidate in targets.items():

@@ -75,9 +75,9 @@ def test_work_done_before_the_plan_started_does_not_count():
 
 @pytest.mark.parametrize(
     ("done", "behind", "ahead", "on_track"),
-    [(0, 7, 0, False), (6.6, 0, 0, True), (1, 6, 0, False), (7, 0, 0, True), (10, 0, 3, True)],
+    [(0, 7, 0, False), (6.6, 0, 0, True), (0.1, 7, 0, True), (1, 6, 0, True), (7, 0, 0, True), (10, 0, 3, True)],
 )
-def test_behind_or_ahead_of_the_plan_by_whole_hours(done, behind, ahead, on_track):
+def test_behind_or_ahead_of_the_plan_by_whole_hours_on_track_within_a_week_of_it(done, behind, ahead, on_track):
     p = project(weekly(7), efforts(50), today=MONDAY + timedelta(days=7), done_by_day={MONDAY: done})
     assert (p.behind_hours, p.ahead_hours, p.on_track) == (behind, ahead, on_track)
 
@@ -305,3 +305,9 @@ def test_done_hours_count_resources_still_done_on_the_day_they_were_marked():
     done_at = {1: when, 2: when, 3: when}
     statuses = {1: "done", 2: "in_progress", 3: "done"}  # 2 was done, then reopened
     assert done_by_local_day(done_at, statuses, work, "Asia/Tokyo") == {date(2026, 3, 3): 5}
+
+
+def test_behind_by_less_than_a_week_of_the_plan_says_so_and_is_on_track():
+    p = project(weekly(7), efforts(50), today=MONDAY + timedelta(days=5))
+    assert p.on_track
+    assert p.standing == "On track: 5 hours behind your 7 h/week plan, less than a week's work"

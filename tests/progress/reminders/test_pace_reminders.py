@@ -129,3 +129,40 @@ def test_without_a_plan_the_reminder_says_nothing_of_a_pace(small_curriculum, ma
     run_reminder_pass()
     ((_, message),) = smtp_server.received
     assert "Your pace" not in body(message)
+
+
+def test_an_active_learner_behind_their_plan_gets_a_weekly_behind_reminder_once(
+    small_curriculum, make_learner, smtp_server, time_machine
+):
+    learner = make_learner(last_login=NOW - timedelta(days=1), reminder_weekday=2)  # active; Wednesdays
+    services.set_pace_plan(learner, today=TODAY - timedelta(days=30), hours_per_week=5)
+    time_machine.move_to(NOW, tick=False)
+    result = run_reminder_pass()
+    assert (result.sent, dict(result.kinds)) == (1, {"behind": 1})
+    assert Reminder.objects.get().period == "behind:2026-W48"
+    time_machine.move_to(NOW + timedelta(days=1), tick=False)  # Thursday, same week
+    assert run_reminder_pass().sent == 0
+    assert "behind your 5 h/week plan" in body(smtp_server.received[0][1])
+
+
+def test_an_active_learner_on_track_gets_no_behind_reminder(small_curriculum, make_learner, smtp_server, frozen_now):
+    learner = make_learner(last_login=NOW - timedelta(days=1), reminder_weekday=2)
+    services.set_pace_plan(learner, today=TODAY - timedelta(days=1), hours_per_week=5)
+    assert run_reminder_pass().sent == 0
+
+
+def test_an_inactive_learner_behind_their_plan_gets_the_inactivity_reminder_not_both(
+    small_curriculum, make_learner, smtp_server, frozen_now
+):
+    learner = make_learner(reminder_weekday=2)  # inactive since the 10th
+    services.set_pace_plan(learner, today=TODAY - timedelta(days=30), hours_per_week=5)
+    result = run_reminder_pass()
+    assert dict(result.kinds) == {"inactive": 1}
+    assert Reminder.objects.filter(user=learner).count() == 1
+
+
+def test_an_active_learner_without_a_plan_gets_no_behind_reminder(
+    small_curriculum, make_learner, smtp_server, frozen_now
+):
+    make_learner(last_login=NOW - timedelta(days=1), reminder_weekday=2)
+    assert run_reminder_pass().sent == 0
