@@ -36,12 +36,16 @@ class PaceForm(forms.Form):
     )
     hours_per_week = forms.IntegerField(
         label="Hours per week",
+        help_text="When planning by hours: a whole number from 1 to 100.",
         required=False,
         min_value=pace.MIN_HOURS_PER_WEEK,
         max_value=pace.MAX_HOURS_PER_WEEK,
     )
     target_date = forms.DateField(
-        label="Finish by", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Finish by",
+        help_text="When planning by a date: a day after today.",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, today: date, **kwargs):

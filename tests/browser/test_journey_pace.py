@@ -64,7 +64,7 @@ def test_setting_a_pace_shows_the_projection_on_the_dashboard(
 
 
 def test_a_pause_set_in_the_browser_keeps_the_reminder_pass_from_writing_to_that_learner(
-    live_server, new_page, planned_stage, mailoutbox
+    live_server, new_page, planned_stage, mailoutbox, screenshot
 ):
     paused, other = reminded_learner(), reminded_learner()
     page = new_page()
@@ -77,6 +77,7 @@ def test_a_pause_set_in_the_browser_keeps_the_reminder_pass_from_writing_to_that
     page.get_by_role("button", name="Add the pause").click()
     expect(page.locator(".pauses")).to_contain_text("Exam month")
     expect(page.locator(".pauses")).to_contain_text("now")
+    screenshot(page, "pace-page-paused")
     assert Pause.objects.filter(user=paused).count() == 1
 
     # A week and a day later, at their hour: both are due an inactivity reminder, one is paused.
