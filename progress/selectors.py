@@ -139,6 +139,7 @@ def resume(user) -> Resource | None:
 class StageSummary:
     stage: Stage
     completion: core.StageCompletion
+    next_stage: Stage | None = None  # where a complete stage's prompt leads
 
     @property
     def pk(self) -> int:
@@ -224,7 +225,10 @@ def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboar
     completions = core.stage_completions(stage_order, infos, _infos(rows))
     hours = curriculum.capstone_hours
     core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
-    summaries = [StageSummary(stage=s, completion=completions[s.pk]) for s in stages]
+    summaries = [
+        StageSummary(stage=s, completion=completions[s.pk], next_stage=stages[i + 1] if i + 1 < len(stages) else None)
+        for i, s in enumerate(stages)
+    ]
 
     statuses = {row.resource_id: row.status for row in rows}
     current_id = core.current_stage_id(stage_order, completions)
