@@ -92,3 +92,21 @@ def test_page_query_count_is_the_same_for_a_small_and_a_ten_times_larger_curricu
     Activity.objects.filter(user=learner).delete()
     touch_everything(learner)
     assert_page_queries(client, page)
+
+
+def test_dashboard_query_count_is_the_same_with_an_approved_capstone(learner_client, learner, curriculum):
+    from django.utils import timezone
+
+    from capstones.models import Submission
+    from stages.models import CapstoneBrief
+
+    touch_everything(learner)
+    Submission.objects.create(
+        learner=learner,
+        brief=CapstoneBrief.objects.order_by("stage__order").first(),
+        title="My project",
+        own_problem="Something of my own",
+        status=Submission.Status.APPROVED,
+        approved_at=timezone.now(),
+    )
+    assert_page_queries(learner_client, "dashboard")
