@@ -223,6 +223,7 @@ class StageSummary:
     stage: Stage
     completion: core.StageCompletion
     pace: pace.StageProjection | None = None  # with a pace plan: the stage's projected finish
+    next_stage: Stage | None = None  # where a complete stage's prompt leads
 
     @property
     def pk(self) -> int:
@@ -310,7 +311,10 @@ def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboar
     completions = core.stage_completions(stage_order, infos, _infos(rows))
     hours = curriculum.capstone_hours
     core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
-    summaries = [StageSummary(stage=s, completion=completions[s.pk]) for s in stages]
+    summaries = [
+        StageSummary(stage=s, completion=completions[s.pk], next_stage=stages[i + 1] if i + 1 < len(stages) else None)
+        for i, s in enumerate(stages)
+    ]
 
     statuses = {row.resource_id: row.status for row in rows}
     # Pace: always the same 3 queries (plan, pauses, done times), plan or not.

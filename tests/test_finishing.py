@@ -78,6 +78,12 @@ def test_dashboard_marks_each_complete_stage(curriculum, learner, learner_client
     assert html.count("Stage complete") == 1
 
 
+def test_dashboard_prompts_from_a_complete_stage_to_the_next(curriculum, learner, learner_client):
+    finish_stage(learner, Stage.objects.get(order=1))
+    html = learner_client.get(reverse("dashboard")).content.decode()
+    assert f'href="{Stage.objects.get(order=2).get_absolute_url()}">Stage 2,' in html
+
+
 def test_dashboard_offers_the_completion_record_only_when_everything_is_complete(curriculum, learner, learner_client):
     for stage in Stage.objects.all():
         finish_stage(learner, stage)

@@ -127,3 +127,21 @@ def test_the_uncached_dashboard_reads_the_same_number_of_queries_with_or_without
     with assert_database_query_count(UNCACHED_DASHBOARD):
         response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
+
+
+def test_dashboard_query_count_is_the_same_with_an_approved_capstone(learner_client, learner, curriculum):
+    from django.utils import timezone
+
+    from capstones.models import Submission
+    from stages.models import CapstoneBrief
+
+    touch_everything(learner)
+    Submission.objects.create(
+        learner=learner,
+        brief=CapstoneBrief.objects.order_by("stage__order").first(),
+        title="My project",
+        own_problem="Something of my own",
+        status=Submission.Status.APPROVED,
+        approved_at=timezone.now(),
+    )
+    assert_page_queries(learner_client, "dashboard")
