@@ -16,6 +16,7 @@ class ProgressConfig(AppConfig):
                 "progress": selectors.PROGRESS_FIELDS,
                 "activity": selectors.ACTIVITY_FIELDS,
                 "reminders": selectors.REMINDER_FIELDS,
+                "completion": selectors.COMPLETION_FIELDS,
             },
             export=selectors.export_progress,
             erase=services.erase_progress,
@@ -23,5 +24,6 @@ class ProgressConfig(AppConfig):
                 "progress.ResourceProgress.user": (("progress",), lifecycle.ERASED),
                 "progress.Activity.user": (("activity",), lifecycle.ERASED),
                 "progress.Reminder.user": (("reminders",), lifecycle.ERASED),
+                "progress.CompletionRecord.user": (("completion",), lifecycle.ERASED),
             },
         )

@@ -106,6 +106,7 @@ def world(db, tasks_in_process, django_capture_on_commit_callbacks):
         progress_services.save_note(person, resource, f"Note of {person.email}")
         WhyPromptDismissal.objects.create(user=person)
         Reminder.objects.create(user=person, period="weekly:2026-W48", last_error=f"550 {person.email} busy")
+        progress_services.record_completion(person, public=False)
         SentEmail.objects.create(user=person, to=person.email, template="reminder", subject=f"Hi {person.email}")
 
     def submit(owner, on_brief):
