@@ -18,6 +18,7 @@ class ProgressConfig(AppConfig):
                 "reminders": selectors.REMINDER_FIELDS,
                 "pace_plan": selectors.PACE_PLAN_FIELDS,
                 "pauses": selectors.PAUSE_FIELDS,
+                "completion": selectors.COMPLETION_FIELDS,
             },
             export=selectors.export_progress,
             erase=services.erase_progress,
@@ -27,5 +28,6 @@ class ProgressConfig(AppConfig):
                 "progress.Reminder.user": (("reminders",), lifecycle.ERASED),
                 "progress.PacePlan.user": (("pace_plan",), lifecycle.ERASED),
                 "progress.Pause.user": (("pauses",), lifecycle.ERASED),
+                "progress.CompletionRecord.user": (("completion",), lifecycle.ERASED),
             },
         )

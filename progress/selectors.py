@@ -447,6 +447,7 @@ ACTIVITY_FIELDS = ("created_at", "resource_key", "resource_title", "status")
 REMINDER_FIELDS = ("period", "status", "created_at", "sent_at")
 PACE_PLAN_FIELDS = ("hours_per_week", "target_date", "started_on", "updated_at")
 PAUSE_FIELDS = ("start", "end", "label", "created_at")
+COMPLETION_FIELDS = ("completed_at", "is_public")
 
 
 def _iso(value) -> str:
@@ -454,7 +455,8 @@ def _iso(value) -> str:
 
 
 def export_progress(user) -> dict[str, list[dict]]:
-    """The learner's progress rows, activity, reminders, pace plan and pauses as plain values (5 queries)."""
+    """The learner's progress rows, activity, reminders, completion record, pace plan and pauses as plain
+    values (6 queries)."""
     progress = [
         {
             "stage": row.resource.stage.slug,
@@ -489,6 +491,10 @@ def export_progress(user) -> dict[str, list[dict]]:
         }
         for r in Reminder.objects.filter(user=user).order_by("created_at", "pk")
     ]
+    completion = [
+        {"completed_at": _iso(r.completed_at), "is_public": r.is_public}
+        for r in CompletionRecord.objects.filter(user=user)
+    ]
     pace_plan = [
         {field: _iso(getattr(plan, field)) for field in PACE_PLAN_FIELDS} for plan in PacePlan.objects.filter(user=user)
     ]
@@ -497,6 +503,7 @@ def export_progress(user) -> dict[str, list[dict]]:
         "progress": progress,
         "activity": activity,
         "reminders": reminders,
+        "completion": completion,
         "pace_plan": pace_plan,
         "pauses": pauses,
     }

@@ -111,6 +111,7 @@ def world(db, tasks_in_process, django_capture_on_commit_callbacks):
         progress_services.add_pause(
             person, start=date(2026, 12, 20), end=date(2027, 1, 3), label=f"{person.email} away"
         )
+        progress_services.record_completion(person, public=False)
         SentEmail.objects.create(user=person, to=person.email, template="reminder", subject=f"Hi {person.email}")
 
     def submit(owner, on_brief):
