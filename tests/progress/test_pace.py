@@ -311,3 +311,24 @@ def test_behind_by_less_than_a_week_of_the_plan_says_so_and_is_on_track():
     p = project(weekly(7), efforts(50), today=MONDAY + timedelta(days=5))
     assert p.on_track
     assert p.standing == "On track: 5 hours behind your 7 h/week plan, less than a week's work"
+
+
+ZONES = ["UTC", "Asia/Tokyo", "America/Los_Angeles", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/London"]
+
+
+@given(
+    minutes=st.integers(0, 60 * 24 * 60),
+    step=st.integers(1, 60 * 24 * 3),
+    zone=st.sampled_from(ZONES),
+    per_week=st.integers(1, 40),
+)
+def test_hours_planned_by_today_never_shrink_as_time_passes_in_any_zone(minutes, step, zone, per_week):
+    start = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+    plan = weekly(per_week, started_on=learner_today(start, zone))
+    earlier = start + timedelta(minutes=minutes)
+    later = earlier + timedelta(minutes=step)
+    planned = [project(plan, efforts(500), today=learner_today(t, zone)).planned_hours for t in (earlier, later)]
+    assert planned[0] <= planned[1]
+    # At most one learner's day apart per day that passed, plus the day the clock crosses.
+    days = (learner_today(later, zone) - learner_today(earlier, zone)).days
+    assert planned[1] - planned[0] == pytest.approx(days * per_week / 7)

@@ -166,3 +166,19 @@ def test_an_active_learner_without_a_plan_gets_no_behind_reminder(
 ):
     make_learner(last_login=NOW - timedelta(days=1), reminder_weekday=2)
     assert run_reminder_pass().sent == 0
+
+
+def test_the_reminder_and_the_dashboard_say_the_same_about_the_pace(
+    small_curriculum, make_learner, smtp_server, frozen_now, client
+):
+    learner = make_learner(timezone="Asia/Tokyo", reminder_hour=3)  # 18:10 UTC is 03:10 tomorrow there
+    services.set_pace_plan(learner, today=TODAY - timedelta(days=40), hours_per_week=6)
+    services.add_pause(learner, start=TODAY - timedelta(days=10), end=TODAY - timedelta(days=8))
+    ResourceProgress.objects.create(user=learner, resource=small_curriculum.resources["talk"], status="done")
+    done = Activity.objects.create(user=learner, resource=small_curriculum.resources["talk"], status="done")
+    Activity.objects.filter(pk=done.pk).update(created_at=NOW - timedelta(days=16))
+    run_reminder_pass()
+    ((_, message),) = smtp_server.received
+    client.force_login(learner)
+    projection = client.get("/me/").context["dashboard"].pace
+    assert f"Your pace: {projection.summary}." in body(message)
