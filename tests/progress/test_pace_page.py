@@ -10,6 +10,7 @@ from django.urls import reverse
 from progress import services
 from progress.models import PacePlan, Pause, Status
 from tests import factories
+from tests.queries import assert_database_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +271,19 @@ def test_the_database_refuses_a_plan_that_is_not_exactly_one_sensible_goal(learn
 def test_the_database_refuses_a_pause_ending_before_it_starts(learner):
     with pytest.raises(IntegrityError), transaction.atomic():
         Pause.objects.create(user=learner, start=TODAY, end=TODAY - timedelta(days=1))
+
+
+# --- Queries ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pauses", [0, 1, 25])
+def test_the_pace_page_reads_a_fixed_number_of_queries(learner_client, learner, planned_curriculum, frozen, pauses):
+    services.set_pace_plan(learner, today=TODAY - timedelta(days=60), hours_per_week=5)
+    for n in range(pauses):
+        services.add_pause(learner, start=TODAY - timedelta(days=50 - 2 * n), end=TODAY - timedelta(days=50 - 2 * n))
+    for resource in planned_curriculum.values():
+        services.set_status(learner, resource, Status.DONE)
+    learner_client.get(reverse("progress:pace"))  # warm-up: session, outline
+    # The user, plan, pauses, progress rows, done times (the curriculum comes from the cached outline).
+    with assert_database_query_count(5):
+        assert learner_client.get(reverse("progress:pace")).status_code == 200
