@@ -73,7 +73,7 @@ class PassResult:
         total = cls()
         for part in parts:
             for name in ("checked", "due", "finished", "held", "sent", "retrying", "failed", "batches"):
-                setattr(total, name, getattr(total, name) + part[name])
+                setattr(total, name, getattr(total, name) + part.get(name, 0))  # "held" is newer
             total.kinds.update(part["kinds"])
         return total
 
