@@ -2,8 +2,10 @@
 says where the learner stands against their own plan. Sent through a real SMTP server."""
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from dlcurriculum.mail.models import SentEmail
 from progress import services
@@ -182,3 +184,11 @@ def test_the_reminder_and_the_dashboard_say_the_same_about_the_pace(
     client.force_login(learner)
     projection = client.get("/me/").context["dashboard"].pace
     assert f"Your pace: {projection.summary}." in body(message)
+
+
+def test_the_command_says_how_many_were_paused_or_on_track(small_curriculum, make_learner, smtp_server, frozen_now):
+    learner = make_learner()
+    services.add_pause(learner, start=TODAY, end=TODAY)
+    out = StringIO()
+    call_command("send_reminders", stdout=out, stderr=StringIO())
+    assert "1 paused or on track with their pace plan" in out.getvalue()
