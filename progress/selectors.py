@@ -251,6 +251,7 @@ class Dashboard:
     why: str
     curriculum_complete: bool = False
     pace: pace.Projection | None = None  # with a pace plan
+    pause: pace.Pause | None = None  # a pause covering the learner's today (plan or not)
 
 
 @dataclass
@@ -329,6 +330,7 @@ def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboar
         )
         for summary, stage_projection in zip(summaries, projection.stages, strict=True):
             summary.pace = stage_projection
+    active_pause = pace.pause_on(today, pace.merge_pauses(p.as_core() for p in pauses))
     current_id = core.current_stage_id(stage_order, completions)
     next_id = core.next_up(stage_order, infos, statuses, completions)
     resume_id = core.resume(stage_order, infos, _resume_rows(rows), completions)
@@ -363,6 +365,7 @@ def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboar
         why=user.why,
         curriculum_complete=core.curriculum_complete(completions.values()),
         pace=projection,
+        pause=active_pause,
     )
 
 

@@ -287,3 +287,8 @@ def test_the_pace_page_reads_a_fixed_number_of_queries(learner_client, learner, 
     # The user, plan, pauses, progress rows, done times (the curriculum comes from the cached outline).
     with assert_database_query_count(5):
         assert learner_client.get(reverse("progress:pace")).status_code == 200
+
+
+def test_a_pause_without_a_plan_shows_on_the_dashboard(learner_client, learner, planned_curriculum, frozen):
+    services.add_pause(learner, start=TODAY, end=date(2026, 3, 20))
+    assert "Paused until 20 March 2026" in dashboard(learner_client).content.decode()
