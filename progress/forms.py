@@ -73,6 +73,8 @@ class PaceForm(forms.Form):
 
 
 class PauseForm(forms.ModelForm):
+    """A pause of up to a year, within 20 years of the learner's ``today`` either way."""
+
     class Meta:
         model = Pause
         fields = ["start", "end", "label"]
@@ -82,8 +84,18 @@ class PauseForm(forms.ModelForm):
             "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
     def clean(self):
         data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        window = timedelta(days=MAX_DAYS_AHEAD)
+        for name, day in (("start", start), ("end", end)):
+            if day and not self.today - window <= day <= self.today + window:
+                self.add_error(name, "Choose a day within 20 years of today.")
+                data[name] = None
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:

@@ -184,7 +184,7 @@ def merge_pauses(pauses: Iterable[Pause]) -> list[Pause]:
     """Overlapping or touching pauses as one, in order; a pause ending before it starts is ignored."""
     merged: list[Pause] = []
     for p in sorted((p for p in pauses if p.start <= p.end), key=lambda p: p.start):
-        if merged and p.start <= merged[-1].end + timedelta(days=1):
+        if merged and (p.start - merged[-1].end).days <= 1:
             if p.end > merged[-1].end:
                 merged[-1] = Pause(merged[-1].start, p.end)
         else:
@@ -208,6 +208,13 @@ def nth_active_day(first: date, n: int, pauses: list[Pause]) -> date | None:
     """The ``n``-th day (n >= 1) from ``first`` on that no pause covers; ``pauses`` merged."""
     if n > HORIZON_DAYS:
         return None
+    try:
+        return _nth_active_day(first, n, pauses)
+    except OverflowError:  # a pause up to the end of the calendar: no day after it
+        return None
+
+
+def _nth_active_day(first: date, n: int, pauses: list[Pause]) -> date:
     day, left = first, n
     for p in pauses:
         if p.end < day:

@@ -138,7 +138,7 @@ def _pace_response(request, *, form=None, pause_form=None, status=200):
             mode = PaceForm.TARGET if page.plan.target_date else PaceForm.HOURS
             initial = {"mode": mode, "hours_per_week": page.plan.hours_per_week, "target_date": page.plan.target_date}
         form = PaceForm(initial=initial, today=page.today)
-    context = {"pace_page": page, "form": form, "pause_form": pause_form or PauseForm()}
+    context = {"pace_page": page, "form": form, "pause_form": pause_form or PauseForm(today=page.today)}
     return render(request, "progress/pace.html", context, status=status)
 
 
@@ -170,7 +170,7 @@ def pace_clear(request):
 @login_required
 @require_POST
 def pause_add(request):
-    form = PauseForm(request.POST)
+    form = PauseForm(request.POST, today=selectors.learner_today(request.user))
     if not form.is_valid():
         return _pace_response(request, pause_form=form, status=400)
     try:

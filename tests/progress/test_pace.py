@@ -332,3 +332,28 @@ def test_hours_planned_by_today_never_shrink_as_time_passes_in_any_zone(minutes,
     # At most one learner's day apart per day that passed, plus the day the clock crosses.
     days = (learner_today(later, zone) - learner_today(earlier, zone)).days
     assert planned[1] - planned[0] == pytest.approx(days * per_week / 7)
+
+
+def test_a_pause_to_the_end_of_the_calendar_gives_no_finish_rather_than_an_error():
+    endless = Pause(MONDAY, date.max)
+    p = project(weekly(7), efforts(10), today=MONDAY, pauses=[endless, Pause(date.max, date.max)])
+    assert p.finish is None
+    assert p.paused
+
+
+@given(
+    pauses=st.lists(st.tuples(st.dates(), st.dates()).map(lambda t: Pause(*sorted(t))), max_size=5),
+    today=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+    started=st.integers(-400, 400),
+    hours=st.lists(st.floats(0, 10_000), min_size=1, max_size=8),
+    per_week=st.integers(1, 100),
+    target_in=st.one_of(st.none(), st.integers(-30, 20 * 366)),
+)
+def test_any_pauses_and_dates_give_a_projection_never_an_error(pauses, today, started, hours, per_week, target_in):
+    start = today + timedelta(days=started)
+    if target_in is not None and today + timedelta(days=target_in) > start:
+        plan = Plan(started_on=start, target_date=today + timedelta(days=target_in))
+    else:
+        plan = weekly(per_week, started_on=start)
+    p = project(plan, efforts(*hours), today=today, pauses=pauses)
+    assert p.summary

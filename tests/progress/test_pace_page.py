@@ -157,6 +157,8 @@ def test_a_pause_covering_today_shows_as_paused(learner_client, learner, planned
         ("2026-03-10", "2026-03-09", "The last day is on or after the first day."),
         ("2026-03-10", "2027-03-11", "A pause is at most a year long"),
         ("2026-03-10", "not a day", "Enter a valid date."),
+        ("9999-12-30", "9999-12-31", "Choose a day within 20 years of today."),
+        ("0001-01-01", "0001-01-02", "Choose a day within 20 years of today."),
     ],
 )
 def test_a_pause_that_makes_no_sense_is_refused_with_a_reason(
