@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils import timezone
 
 from .insight import insight
-from .models import Reminder, ResourceProgress
+from .models import PacePlan, Pause, Reminder, ResourceProgress
 
 
 @admin.register(Reminder)
@@ -70,3 +70,27 @@ class ResourceProgressAdmin(admin.ModelAdmin):
             "widest": widest,
         }
         return TemplateResponse(request, "admin/progress/insight.html", context)
+
+
+class _ReadOnlyForStaff(admin.ModelAdmin):
+    """A learner's plan and pauses are theirs: staff may look (support questions), never change."""
+
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PacePlan)
+class PacePlanAdmin(_ReadOnlyForStaff):
+    list_display = ["user", "hours_per_week", "target_date", "started_on", "updated_at"]
+
+
+@admin.register(Pause)
+class PauseAdmin(_ReadOnlyForStaff):
+    list_display = ["user", "start", "end", "label"]
+    date_hierarchy = "start"

@@ -16,6 +16,9 @@ class ProgressConfig(AppConfig):
                 "progress": selectors.PROGRESS_FIELDS,
                 "activity": selectors.ACTIVITY_FIELDS,
                 "reminders": selectors.REMINDER_FIELDS,
+                "pace_plan": selectors.PACE_PLAN_FIELDS,
+                "pauses": selectors.PAUSE_FIELDS,
+                "completion": selectors.COMPLETION_FIELDS,
             },
             export=selectors.export_progress,
             erase=services.erase_progress,
@@ -23,5 +26,8 @@ class ProgressConfig(AppConfig):
                 "progress.ResourceProgress.user": (("progress",), lifecycle.ERASED),
                 "progress.Activity.user": (("activity",), lifecycle.ERASED),
                 "progress.Reminder.user": (("reminders",), lifecycle.ERASED),
+                "progress.PacePlan.user": (("pace_plan",), lifecycle.ERASED),
+                "progress.Pause.user": (("pauses",), lifecycle.ERASED),
+                "progress.CompletionRecord.user": (("completion",), lifecycle.ERASED),
             },
         )

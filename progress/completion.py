@@ -24,6 +24,7 @@ class ResourceInfo:
     order: int
     created_at: datetime
     optional: bool = False
+    effort_hours: float = 0.0  # the estimate; 0 when the curriculum gives none
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,23 @@ class StageCompletion:
     optional_done: int = 0
     started_at: datetime | None = None
     new_resource_ids: set[int] = field(default_factory=set)
+    # A capstone stage is complete only once its capstone is approved (told by the page layer).
+    has_capstone: bool = False
+    capstone_approved: bool = False
+    # Estimated hours of the core resources (and the capstone, once marked); skipped ones leave the total.
+    effort_total: float = 0.0
+    effort_done: float = 0.0
+    effort_skipped: float = 0.0
+
+    @property
+    def hours_left(self) -> int:
+        """Hours still ahead, rounded to whole hours: the remaining work minus what is done; what
+        was skipped is not ahead."""
+        return round(max(self.effort_total - self.effort_done - self.effort_skipped, 0))
+
+    @property
+    def hours_skipped(self) -> int:
+        return round(self.effort_skipped)
 
     @property
     def finished(self) -> int:
@@ -55,8 +73,14 @@ class StageCompletion:
         return self.total - self.finished - self.in_progress
 
     @property
-    def is_complete(self) -> bool:
+    def resources_finished(self) -> bool:
         return self.total > 0 and self.finished == self.total
+
+    @property
+    def is_complete(self) -> bool:
+        if self.has_capstone:
+            return self.capstone_approved and self.finished == self.total
+        return self.resources_finished
 
     @property
     def has_resources(self) -> bool:
@@ -151,10 +175,13 @@ def stage_completions(
             stage.optional_done += status == DONE
             continue
         stage.total += 1
+        stage.effort_total += r.effort_hours
         if status == DONE:
             stage.done += 1
+            stage.effort_done += r.effort_hours
         elif status == SKIPPED:
             stage.skipped += 1
+            stage.effort_skipped += r.effort_hours
         elif status == IN_PROGRESS:
             stage.in_progress += 1
     return result
@@ -170,14 +197,49 @@ def overall(completions: Iterable[StageCompletion]) -> StageCompletion:
         total.new += c.new
         total.optional_total += c.optional_total
         total.optional_done += c.optional_done
+        total.effort_total += c.effort_total
+        total.effort_done += c.effort_done
+        total.effort_skipped += c.effort_skipped
     return total
+
+
+def mark_capstones(
+    completions: Mapping[int, StageCompletion],
+    capstone_stage_ids: Iterable[int],
+    approved_stage_ids: Iterable[int],
+    effort_hours: Mapping[int, float] | None = None,
+) -> None:
+    """Tell each stage whether it has a capstone, whether the learner's capstone there is
+    approved, and the capstone's estimated hours (part of the stage's effort, done once approved)."""
+    approved = set(approved_stage_ids)
+    effort_hours = effort_hours or {}
+    for stage_id in capstone_stage_ids:
+        c = completions.get(stage_id)
+        if c is not None and not c.has_capstone:
+            c.has_capstone = True
+            c.capstone_approved = stage_id in approved
+            hours = effort_hours.get(stage_id, 0.0)
+            c.effort_total += hours
+            if c.capstone_approved:
+                c.effort_done += hours
+
+
+def curriculum_complete(completions: Iterable[StageCompletion]) -> bool:
+    """Every stage with something to do is complete."""
+    relevant = [c for c in completions if c.total or c.has_capstone]
+    return bool(relevant) and all(c.is_complete for c in relevant)
+
+
+def next_stage_after(stage_order: list[int], stage_id: int) -> int | None:
+    i = stage_order.index(stage_id) if stage_id in stage_order else -1
+    return stage_order[i + 1] if 0 <= i < len(stage_order) - 1 else None
 
 
 def current_stage_id(stage_order: list[int], completions: Mapping[int, StageCompletion]) -> int | None:
     """The earliest stage (in curriculum order) with core resources not all done or skipped."""
     for stage_id in stage_order:
         c = completions.get(stage_id)
-        if c is not None and c.has_resources and not c.is_complete:
+        if c is not None and c.has_resources and not c.resources_finished:
             return stage_id
     return None
 
@@ -194,6 +256,32 @@ def next_up(
         if statuses.get(r.id, NOT_STARTED) not in FINISHED:
             return r.id
     return None
+
+
+def resume(
+    stage_order: list[int],
+    resources: Iterable[ResourceInfo],
+    progress: Iterable[tuple[int, str, datetime]],
+    completions,
+    *,
+    stage_id: int | None = None,
+) -> int | None:
+    """The resource to continue with: the one the learner last worked on while it is
+    still in progress (where they were), otherwise the next one up.
+
+    ``progress`` holds (resource id, status, last change). With ``stage_id`` only that
+    stage counts (the stage page), so its action never leads to another stage.
+    """
+    resources = [r for r in resources if stage_id is None or r.stage_id == stage_id]
+    known = {r.id for r in resources}
+    in_progress = [(changed, rid) for rid, status, changed in progress if status == IN_PROGRESS and rid in known]
+    if in_progress:
+        return max(in_progress)[1]
+    statuses = {rid: status for rid, status, _ in progress}
+    if stage_id is not None:
+        candidates = sorted((r for r in resources if not r.optional), key=lambda r: r.order)
+        return next((r.id for r in candidates if statuses.get(r.id, NOT_STARTED) not in FINISHED), None)
+    return next_up(stage_order, resources, statuses, completions)
 
 
 # --- Activity chart -------------------------------------------------------------

@@ -1,6 +1,9 @@
+from datetime import date, timedelta
+
 from django import forms
 
-from .models import ResourceProgress, Status
+from . import pace
+from .models import Pause, ResourceProgress, Status
 
 
 class StatusForm(forms.Form):
@@ -14,3 +17,89 @@ class NoteForm(forms.Form):
         max_length=ResourceProgress._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# A plan or pause further out than this is a typo, not a plan.
+MAX_DAYS_AHEAD = 20 * 366
+MAX_PAUSE_DAYS = 366
+
+
+class PaceForm(forms.Form):
+    """Hours per week or a date to finish by. ``today`` is the learner's local day."""
+
+    HOURS, TARGET = "hours", "target"
+    mode = forms.ChoiceField(
+        label="Plan by",
+        choices=[(HOURS, "A number of hours each week"), (TARGET, "A date to finish by")],
+        widget=forms.RadioSelect,
+        initial=HOURS,
+    )
+    hours_per_week = forms.IntegerField(
+        label="Hours per week",
+        help_text="When planning by hours: a whole number from 1 to 100.",
+        required=False,
+        min_value=pace.MIN_HOURS_PER_WEEK,
+        max_value=pace.MAX_HOURS_PER_WEEK,
+    )
+    target_date = forms.DateField(
+        label="Finish by",
+        help_text="When planning by a date: a day after today.",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("mode")
+        if mode == self.HOURS:
+            if data.get("hours_per_week") is None and "hours_per_week" not in self.errors:
+                self.add_error("hours_per_week", "How many hours a week? A whole number from 1 to 100.")
+            data["target_date"] = None
+        elif mode == self.TARGET:
+            target = data.get("target_date")
+            if target is None:
+                if "target_date" not in self.errors:
+                    self.add_error("target_date", "Which day do you want to finish by?")
+            elif target <= self.today:
+                self.add_error("target_date", "Choose a day after today.")
+            elif target > self.today + timedelta(days=MAX_DAYS_AHEAD):
+                self.add_error("target_date", "Choose a day within the next 20 years.")
+            data["hours_per_week"] = None
+        return data
+
+
+class PauseForm(forms.ModelForm):
+    """A pause of up to a year, within 20 years of the learner's ``today`` either way."""
+
+    class Meta:
+        model = Pause
+        fields = ["start", "end", "label"]
+        labels = {"start": "First day", "end": "Last day", "label": "What for (optional)"}
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        window = timedelta(days=MAX_DAYS_AHEAD)
+        for name, day in (("start", start), ("end", end)):
+            if day and not self.today - window <= day <= self.today + window:
+                self.add_error(name, "Choose a day within 20 years of today.")
+                data[name] = None
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The last day is on or after the first day.")
+            elif (end - start).days + 1 > MAX_PAUSE_DAYS:
+                self.add_error("end", "A pause is at most a year long; add another one after it if you need to.")
+        return data

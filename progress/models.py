@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from stages.models import Resource
 
-from . import completion
+from . import completion, pace
 
 
 class Status(models.TextChoices):
@@ -96,3 +96,84 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.period} ({self.status})"
+
+
+class CompletionRecord(models.Model):
+    """The learner finished the whole curriculum (every stage, capstones approved). Kept once
+    earned, even if the curriculum grows later: it records what was finished and when."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completion_record")
+    completed_at = models.DateTimeField(default=timezone.now)
+    # Private until the learner chooses to show it (on their portfolio).
+    is_public = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} completed {self.completed_at:%Y-%m-%d}"
+
+
+class PacePlan(models.Model):
+    """The pace a learner means to keep: hours per week, or a date to finish by (exactly one).
+
+    ``started_on`` is the learner's local day the plan was (re)stated: the hours
+    planned and done are counted from it (progress.pace).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pace_plan")
+    hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    started_on = models.DateField()
+    # One more on every change: with the row's id, it names one state of the plan (the dashboard's cache key).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(hours_per_week__isnull=False) & Q(target_date__isnull=True))
+                | (Q(hours_per_week__isnull=True) & Q(target_date__isnull=False)),
+                name="progress_pace_hours_or_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True)
+                | Q(hours_per_week__gte=pace.MIN_HOURS_PER_WEEK, hours_per_week__lte=pace.MAX_HOURS_PER_WEEK),
+                name="progress_pace_hours_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_date__isnull=True) | Q(target_date__gt=F("started_on")),
+                name="progress_pace_target_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        goal = f"{self.hours_per_week} h/week" if self.hours_per_week else f"by {self.target_date}"
+        return f"{self.user_id}: {goal}"
+
+    def as_core(self) -> pace.Plan:
+        return pace.Plan(
+            started_on=self.started_on,
+            hours_per_week=self.hours_per_week,
+            target_date=self.target_date,
+        )
+
+
+class Pause(models.Model):
+    """Days on the learner's calendar (both ends included) with no work planned and no reminders."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pace_pauses")
+    start = models.DateField()
+    end = models.DateField()
+    label = models.CharField(max_length=80, blank=True, help_text="e.g. holiday, exam month")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "end", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="progress_pause_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["user", "end"], name="progress_pause_user_end_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.start}..{self.end}"
+
+    def as_core(self) -> pace.Pause:
+        return pace.Pause(start=self.start, end=self.end)

@@ -4,12 +4,14 @@ whatever the size of the curriculum or of the learner's history."""
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Max
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Concat, TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -17,7 +19,8 @@ from stages.models import Resource, Stage
 from stages.outline import outline
 
 from . import completion as core
-from .models import Activity, Reminder, ResourceProgress
+from . import pace
+from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress
 
 RECENT_LIMIT = 5
 CHART_WEEKS = 26
@@ -32,7 +35,14 @@ def _user_tz(user) -> zoneinfo.ZoneInfo:
 
 def _resource_infos(resources) -> list[core.ResourceInfo]:
     return [
-        core.ResourceInfo(id=r.pk, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
+        core.ResourceInfo(
+            id=r.pk,
+            stage_id=r.stage_id,
+            order=r.order,
+            created_at=r.created_at,
+            optional=r.optional,
+            effort_hours=float(r.effort_hours or 0),
+        )
         for r in resources
     ]
 
@@ -43,6 +53,10 @@ def _progress_rows(user, **filters) -> list[ResourceProgress]:
             "id", "resource_id", "status", "note", "created_at", "updated_at"
         )
     )
+
+
+def _resume_rows(rows: list[ResourceProgress]) -> list[tuple[int, str, datetime]]:
+    return [(r.resource_id, r.status, r.updated_at) for r in rows]
 
 
 def _infos(rows: list[ResourceProgress]) -> list[core.ProgressInfo]:
@@ -73,6 +87,8 @@ def attach_stage_progress(user, stage: Stage) -> None:
         resource.progress_status = row.status if row else core.NOT_STARTED
         resource.progress_note = row.note if row else ""
         resource.is_new = resource.pk in stage.completion.new_resource_ids
+    resume_id = core.resume([stage.pk], infos, _resume_rows(rows), {}, stage_id=stage.pk)
+    stage.resume = next((r for r in resources if r.pk == resume_id), None)
 
 
 # --- Overview -------------------------------------------------------------------
@@ -89,6 +105,116 @@ def attach_overview_progress(user, stages) -> None:
         stage.completion = completions[stage.pk]
 
 
+# --- Pace plan ----------------------------------------------------------------------
+
+
+def learner_today(user, now: datetime | None = None) -> date:
+    """The learner's calendar day now (their time zone; an unknown one counts as UTC)."""
+    return pace.learner_today(now or timezone.now(), user.timezone or "UTC")
+
+
+def pace_work(resources) -> list[pace.Work]:
+    """The outline's resources as the plan sees them (an estimate left blank counts 0 hours)."""
+    return [
+        pace.Work(id=r.pk, stage_id=r.stage_id, hours=float(r.effort_hours or 0), optional=r.optional)
+        for r in resources
+    ]
+
+
+def done_at_for(user_ids, since: date) -> dict[int, dict[int, datetime]]:
+    """When each learner last marked each resource done, from a day before ``since`` on (1 query;
+    the local day is worked out by the pace core, a day's margin covers every time zone)."""
+    result: dict[int, dict[int, datetime]] = {uid: {} for uid in user_ids}
+    if not result:
+        return result
+    start = datetime.combine(since, time.min, tzinfo=UTC) - timedelta(days=1)
+    rows = (
+        Activity.objects.filter(
+            user_id__in=list(result), status=core.DONE, resource__isnull=False, created_at__gte=start
+        )
+        .values("user_id", "resource_id")
+        .annotate(last=Max("created_at"))
+        .values_list("user_id", "resource_id", "last")
+    )
+    for uid, rid, last in rows:
+        result[uid][rid] = last
+    return result
+
+
+def project_pace(
+    plan: PacePlan, pauses, *, curriculum, statuses: dict[int, str], done_at: dict[int, datetime], zone: str, today
+) -> pace.Projection:
+    """The projection for one learner from plain reads (no query): the dashboard, the pace page
+    and the reminders all come here, so they say the same."""
+    stage_order = [s.pk for s in curriculum.stages]
+    work = pace_work(curriculum.resources)
+    return pace.project(
+        plan.as_core(),
+        pace.remaining_by_stage(stage_order, work, statuses),
+        today=today,
+        pauses=[p.as_core() for p in pauses],
+        done_by_day=pace.done_by_local_day(done_at, statuses, work, zone),
+    )
+
+
+@dataclass
+class PacePage:
+    plan: PacePlan | None
+    pauses: list[Pause]
+    projection: pace.Projection | None
+    stages: list[tuple[Stage, pace.StageProjection]]
+    today: date
+
+
+def pace_page(user) -> PacePage:
+    """The learner's plan, pauses and projection (4 queries: plan, pauses, progress, done times;
+    the curriculum comes from the cached outline)."""
+    curriculum = outline()
+    today = learner_today(user)
+    plan = PacePlan.objects.filter(user=user).first()
+    pauses = list(Pause.objects.filter(user=user))
+    rows = _progress_rows(user)
+    statuses = {row.resource_id: row.status for row in rows}
+    done_at = done_at_for([user.pk], plan.started_on if plan else today)[user.pk]
+    projection = None
+    if plan is not None:
+        projection = project_pace(
+            plan, pauses, curriculum=curriculum, statuses=statuses, done_at=done_at, zone=user.timezone, today=today
+        )
+    by_id = {s.pk: s for s in curriculum.stages}
+    stages = [(by_id[p.stage_id], p) for p in projection.stages] if projection else []
+    return PacePage(plan=plan, pauses=pauses, projection=projection, stages=stages, today=today)
+
+
+# --- Capstones ------------------------------------------------------------------
+
+
+def mark_capstones(stages, approved_stage_ids: Iterable[int]) -> None:
+    """Tell the completions on ``stages`` (each with ``pk`` and ``completion``) which stages have a
+    capstone, with its hours from the outline, and which capstones the learner has approved.
+
+    Progress knows nothing of capstone submissions: the page layer asks capstones which are approved.
+    """
+    completions = {s.pk: s.completion for s in stages if getattr(s, "completion", None) is not None}
+    hours = outline().capstone_hours
+    core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
+
+
+# --- Resume ---------------------------------------------------------------------
+
+
+def resume(user) -> Resource | None:
+    """Where the learner picks up: their last resource still in progress, else the next one up
+    (1 query; the resources come from the cached outline)."""
+    curriculum = outline()
+    infos = _resource_infos(curriculum.resources)
+    rows = _progress_rows(user)
+    stage_order = [s.pk for s in curriculum.stages]
+    completions = core.stage_completions(stage_order, infos, _infos(rows))
+    resume_id = core.resume(stage_order, infos, _resume_rows(rows), completions)
+    return next((r for r in curriculum.resources if r.pk == resume_id), None)
+
+
 # --- Dashboard ------------------------------------------------------------------
 
 
@@ -96,6 +222,12 @@ def attach_overview_progress(user, stages) -> None:
 class StageSummary:
     stage: Stage
     completion: core.StageCompletion
+    pace: pace.StageProjection | None = None  # with a pace plan: the stage's projected finish
+    next_stage: Stage | None = None  # where a complete stage's prompt leads
+
+    @property
+    def pk(self) -> int:
+        return self.stage.pk
 
 
 @dataclass
@@ -113,10 +245,13 @@ class Dashboard:
     overall: core.StageCompletion
     current_stage: StageSummary | None
     next_up: Resource | None
+    resume: Resource | None
     recent: list[RecentItem]
     chart: core.ActivityChart
     why: str
-    capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
+    curriculum_complete: bool = False
+    pace: pace.Projection | None = None  # with a pace plan
+    pause: pace.Pause | None = None  # a pause covering the learner's today (plan or not)
 
 
 @dataclass
@@ -128,8 +263,13 @@ class DashboardPage:
     recent: list[RecentItem]  # rendered live: "3 hours ago" moves on by itself
     overall: core.StageCompletion
     next_up: Resource | None
+    resume: Resource | None
+    curriculum_complete: bool
     why: str
-    capstone_status: object = None
+    capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
+    completion_record: CompletionRecord | None = None
+    completion_record_url: str = ""  # its public address, once the learner made it public (page layer)
+    pace: pace.Projection | None = None  # with a pace plan; its "today" figures are in the cache key
 
 
 # A day and a half: a learner who comes back the next day gets a new key anyway (the chart's today).
@@ -137,13 +277,14 @@ DASHBOARD_CACHE_SECONDS = 36 * 3600
 
 
 def activity_by_day(user, since: date, tz: zoneinfo.ZoneInfo) -> dict[date, int]:
-    """Number of activity entries per local calendar day from ``since`` on (1 query)."""
+    """Distinct resources touched per local calendar day from ``since`` on (1 query): flipping
+    one resource back and forth counts once."""
     start = datetime.combine(since, time.min, tzinfo=tz)
     rows = (
         Activity.objects.filter(user=user, created_at__gte=start)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("resource", distinct=True))
         .values_list("day", "n")
     )
     return dict(rows)
@@ -156,23 +297,43 @@ def activity_chart(user, *, weeks: int = CHART_WEEKS) -> core.ActivityChart:
     return core.activity_chart(core.weekly_counts(daily, today, weeks))
 
 
-def dashboard(user) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries: 4, and 3 more when
-    the curriculum's outline and capstone briefs are not cached."""
-    return _dashboard(user, outline(), with_capstones=True)
+def dashboard(user, approved_stage_ids: Iterable[int] = ()) -> Dashboard:
+    """Everything the dashboard shows, uncached, in a fixed number of queries (2, and 3 more
+    when the curriculum's outline is not cached). ``approved_stage_ids``: the stages whose
+    capstone the learner has approved (from capstones, through the page layer)."""
+    return _dashboard(user, outline(), frozenset(approved_stage_ids))
 
 
-def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
+def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboard:
     stages, resources = curriculum.stages, curriculum.resources
     infos = _resource_infos(resources)
     rows = _progress_rows(user)
-    completions = core.stage_completions([s.pk for s in stages], infos, _infos(rows))
-    summaries = [StageSummary(stage=s, completion=completions[s.pk]) for s in stages]
-
     stage_order = [s.pk for s in stages]
+    completions = core.stage_completions(stage_order, infos, _infos(rows))
+    hours = curriculum.capstone_hours
+    core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
+    summaries = [
+        StageSummary(stage=s, completion=completions[s.pk], next_stage=stages[i + 1] if i + 1 < len(stages) else None)
+        for i, s in enumerate(stages)
+    ]
+
     statuses = {row.resource_id: row.status for row in rows}
+    # Pace: always the same 3 queries (plan, pauses, done times), plan or not.
+    plan = PacePlan.objects.filter(user=user).first()
+    pauses = list(Pause.objects.filter(user=user))
+    today = learner_today(user)
+    done_at = done_at_for([user.pk], plan.started_on if plan else today)[user.pk]
+    projection = None
+    if plan is not None:
+        projection = project_pace(
+            plan, pauses, curriculum=curriculum, statuses=statuses, done_at=done_at, zone=user.timezone, today=today
+        )
+        for summary, stage_projection in zip(summaries, projection.stages, strict=True):
+            summary.pace = stage_projection
+    active_pause = pace.pause_on(today, pace.merge_pauses(p.as_core() for p in pauses))
     current_id = core.current_stage_id(stage_order, completions)
     next_id = core.next_up(stage_order, infos, statuses, completions)
+    resume_id = core.resume(stage_order, infos, _resume_rows(rows), completions)
     by_id = {r.pk: r for r in resources}
 
     # Rows of deleted resources are gone with them (CASCADE), so every row here has a resource.
@@ -198,38 +359,79 @@ def _dashboard(user, curriculum, *, with_capstones: bool) -> Dashboard:
         overall=core.overall(completions.values()),
         current_stage=next((s for s in summaries if s.stage.pk == current_id), None),
         next_up=by_id.get(next_id),
+        resume=by_id.get(resume_id),
         recent=recent,
         chart=activity_chart(user),
         why=user.why,
+        curriculum_complete=core.curriculum_complete(completions.values()),
+        pace=projection,
+        pause=active_pause,
     )
 
 
-def dashboard_page(user) -> DashboardPage:
-    """The dashboard page's content: 2 queries when the learner's progress is cached, 4 when not.
+def _dashboard_state(user) -> tuple:
+    """What names one state of the dashboard's progress part, in 1 query: the newest Activity id,
+    the pace plan's id and version, and the newest pause id with the number of pauses (pauses
+    are only added or removed, so the two together change with every change)."""
+    newest = Subquery(Activity.objects.filter(user=OuterRef("pk")).order_by("-id").values("id")[:1])
+    plan = Subquery(
+        PacePlan.objects.filter(user=OuterRef("pk"))
+        .annotate(v=Concat("id", Value("."), "version", output_field=CharField()))
+        .values("v")[:1]
+    )
+    last_pause = Subquery(Pause.objects.filter(user=OuterRef("pk")).order_by("-id").values("id")[:1])
+    pauses = Subquery(
+        Pause.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("id")).values("n")[:1]
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(a=newest, p=plan, lp=last_pause, n=pauses)
+        .values_list("a", "p", "lp", "n")
+        .first()
+    )
+    return row or (None, None, None, None)
 
-    Every change to a learner's progress adds an Activity row (progress.services), so the
-    newest Activity id, with the learner's today (the chart's last week), time zone and the
-    outline's token, names exactly one state of what the progress part shows: a change makes
-    a new key, and nothing cached is ever shown stale.
+
+def dashboard_page(user, approved_stage_ids: Iterable[int] = ()) -> DashboardPage:
+    """The dashboard page's content: 2 queries when the learner's progress is cached, 7 when not.
+
+    Every change to a learner's progress adds an Activity row (progress.services: a status, a
+    note, opening a resource), so the newest Activity id, with the learner's today (the chart's
+    last week), time zone, the outline's token (any edit of stages, resources or capstone briefs,
+    their hours included) and the stages whose capstone is approved (``approved_stage_ids``, told
+    by the page layer) names exactly one state of what the progress part shows: a change makes a
+    new key, and nothing cached is ever shown stale. The pace plan's id and version and the
+    learner's pauses are in the key too (read with the newest Activity id, one query). The
+    completion record is read live (1 query).
     """
     curriculum = outline()
     tz = _user_tz(user)
     today = timezone.localtime(timezone.now(), tz).date()
-    last_change = Activity.objects.filter(user=user).aggregate(last=Max("id"))["last"]
-    key = f"dashboard:v1:{user.pk}:{last_change}:{today.isoformat()}:{tz.key}:{curriculum.token}"
+    approved = frozenset(approved_stage_ids)
+    last_change, plan_changed, last_pause, pauses = _dashboard_state(user)
+    approved_key = "-".join(str(pk) for pk in sorted(approved))
+    key = (
+        f"dashboard:v3:{user.pk}:{last_change}:{plan_changed}:{last_pause}:{pauses}:"
+        f"{today.isoformat()}:{tz.key}:{curriculum.token}:{approved_key}"
+    )
     cached = cache.get(key)
     if cached is None:
-        d = _dashboard(user, curriculum, with_capstones=False)
+        d = _dashboard(user, curriculum, approved)
         cached = {
             "cards_html": render_to_string("progress/_dashboard_cards.html", {"d": d}),
             "sections_html": render_to_string("progress/_dashboard_sections.html", {"d": d}),
             "recent": d.recent,
             "overall": d.overall,
             "next_up": d.next_up,
+            "resume": d.resume,
+            "curriculum_complete": d.curriculum_complete,
+            "pace": d.pace,
         }
         cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
+    record = CompletionRecord.objects.filter(user=user).first()
     # The capstone part is live and comes from the page layer (dlcurriculum.pages), which may ask capstones.
-    return DashboardPage(**cached, why=user.why)
+    return DashboardPage(**cached, why=user.why, completion_record=record)
 
 
 # --- Export (registered with dlcurriculum.users.lifecycle) -------------------------
@@ -246,6 +448,9 @@ PROGRESS_FIELDS = (
 )
 ACTIVITY_FIELDS = ("created_at", "resource_key", "resource_title", "status")
 REMINDER_FIELDS = ("period", "status", "created_at", "sent_at")
+PACE_PLAN_FIELDS = ("hours_per_week", "target_date", "started_on", "updated_at")
+PAUSE_FIELDS = ("start", "end", "label", "created_at")
+COMPLETION_FIELDS = ("completed_at", "is_public")
 
 
 def _iso(value) -> str:
@@ -253,7 +458,8 @@ def _iso(value) -> str:
 
 
 def export_progress(user) -> dict[str, list[dict]]:
-    """The learner's progress rows, activity and reminders as plain values (3 queries)."""
+    """The learner's progress rows, activity, reminders, completion record, pace plan and pauses as plain
+    values (6 queries)."""
     progress = [
         {
             "stage": row.resource.stage.slug,
@@ -288,4 +494,19 @@ def export_progress(user) -> dict[str, list[dict]]:
         }
         for r in Reminder.objects.filter(user=user).order_by("created_at", "pk")
     ]
-    return {"progress": progress, "activity": activity, "reminders": reminders}
+    completion = [
+        {"completed_at": _iso(r.completed_at), "is_public": r.is_public}
+        for r in CompletionRecord.objects.filter(user=user)
+    ]
+    pace_plan = [
+        {field: _iso(getattr(plan, field)) for field in PACE_PLAN_FIELDS} for plan in PacePlan.objects.filter(user=user)
+    ]
+    pauses = [{field: _iso(getattr(p, field)) for field in PAUSE_FIELDS} for p in Pause.objects.filter(user=user)]
+    return {
+        "progress": progress,
+        "activity": activity,
+        "reminders": reminders,
+        "completion": completion,
+        "pace_plan": pace_plan,
+        "pauses": pauses,
+    }

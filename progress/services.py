@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
+from django.db.models import F
 
 from stages.models import Resource
 
-from .models import Activity, Reminder, ResourceProgress, Status
+from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress, Status
 
 
 def _locked_row(user, resource: Resource) -> ResourceProgress:
@@ -44,6 +47,23 @@ def set_status(user, resource: Resource, status: str) -> tuple[ResourceProgress 
 
 
 @transaction.atomic
+def open_resource(user, resource: Resource) -> ResourceProgress:
+    """The learner opens ``resource`` to work on it: "not started" becomes "in progress";
+    done or skipped stay as they are. Its row is touched either way, so it is where the
+    learner was (what "Continue" leads back to), and it is activity either way (with no status
+    when the status stays): reminders stay quiet, and the dashboard's cache key moves on."""
+    row = _locked_row(user, resource)
+    if row.status == Status.NOT_STARTED:
+        row.status = Status.IN_PROGRESS
+        row.save(update_fields=["status", "updated_at"])
+        Activity.objects.create(user=user, resource=resource, status=row.status)
+    else:
+        row.save(update_fields=["updated_at"])
+        Activity.objects.create(user=user, resource=resource, status="")
+    return row
+
+
+@transaction.atomic
 def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bool]:
     """Replace the learner's private note on ``resource``; returns (row, changed)."""
     note = note.replace("\r\n", "\n").strip()
@@ -60,9 +80,63 @@ def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bo
     return row, True
 
 
+def record_completion(user, *, public: bool) -> CompletionRecord:
+    """Keep (or update the visibility of) the learner's completion record. The caller has
+    checked that the curriculum is complete; the first completion date stays."""
+    record, _ = CompletionRecord.objects.update_or_create(user=user, defaults={"is_public": public})
+    return record
+
+
 @transaction.atomic
 def erase_progress(user) -> None:
     """Everything of the learner's progress (registered with dlcurriculum.users.lifecycle)."""
+    Pause.objects.filter(user=user).delete()
+    PacePlan.objects.filter(user=user).delete()
+    CompletionRecord.objects.filter(user=user).delete()
     Reminder.objects.filter(user=user).delete()
     Activity.objects.filter(user=user).delete()
     ResourceProgress.objects.filter(user=user).delete()
+
+
+# --- Pace plan --------------------------------------------------------------------
+
+MAX_PAUSES = 30
+
+
+@transaction.atomic
+def set_pace_plan(user, *, today: date, hours_per_week: int | None = None, target_date: date | None = None) -> PacePlan:
+    """State (or restate) the learner's plan: hours per week or a date to finish by. A new or
+    changed plan starts on the learner's ``today``; saving the same plan again keeps its start."""
+    if (hours_per_week is None) == (target_date is None):
+        raise ValueError("A plan is either hours per week or a target date.")
+    goal = {"hours_per_week": hours_per_week, "target_date": target_date}
+    plan, created = PacePlan.objects.select_for_update().get_or_create(
+        user=user, defaults={**goal, "started_on": today}
+    )
+    if created or (plan.hours_per_week, plan.target_date) == (hours_per_week, target_date):
+        return plan
+    plan.hours_per_week, plan.target_date, plan.started_on = hours_per_week, target_date, today
+    plan.version = F("version") + 1
+    plan.save()
+    plan.refresh_from_db(fields=["version"])
+    return plan
+
+
+def clear_pace_plan(user) -> bool:
+    """Drop the plan (pauses stay: they still stop reminders). True when there was one."""
+    deleted, _ = PacePlan.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def add_pause(user, *, start: date, end: date, label: str = "") -> Pause:
+    if end < start:
+        raise ValueError("A pause ends on or after the day it starts.")
+    if Pause.objects.filter(user=user).count() >= MAX_PAUSES:
+        raise ValueError(f"At most {MAX_PAUSES} pauses: remove an old one first.")
+    return Pause.objects.create(user=user, start=start, end=end, label=label.strip())
+
+
+def remove_pause(user, pause_id: int) -> bool:
+    """Remove one of the learner's own pauses; another learner's id removes nothing."""
+    deleted, _ = Pause.objects.filter(user=user, pk=pause_id).delete()
+    return bool(deleted)

@@ -1,15 +1,16 @@
 from django.contrib import messages
-from django.http import JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages import views as stage_views
 from stages.models import Resource
 
 from . import selectors, services
-from .forms import NoteForm, StatusForm
+from .forms import NoteForm, PaceForm, PauseForm, StatusForm
 from .models import Status
 
 
@@ -79,6 +80,19 @@ def set_status(request, resource_id: int):
     return redirect(_resource_url(resource))
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def continue_resource(request, resource_id: int):
+    """Mark the resource in progress and go to it (the "Continue" button, a form with
+    target=_blank, so the app stays open in its own tab and it works without JavaScript)."""
+    resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
+    if request.method == "GET":
+        return _to_resource(resource)
+    services.open_resource(request.user, resource)
+    # Only ever a web link: the stages_resource_url_http constraint rules out javascript: and the like.
+    return redirect(resource.url)
+
+
 @login_required_keeping_text(form_page=_resource_page)
 @require_http_methods(["GET", "POST"])
 def save_note(request, resource_id: int):
@@ -111,3 +125,68 @@ def stage_detail(request, slug):
         selectors.attach_stage_progress(request.user, response.context_data["stage"])
         response.context_data["progress_status_choices"] = Status.choices
     return response
+
+
+# --- Pace plan ----------------------------------------------------------------------
+
+
+def _pace_response(request, *, form=None, pause_form=None, status=200):
+    page = selectors.pace_page(request.user)
+    if form is None:
+        initial = {"mode": PaceForm.HOURS, "hours_per_week": 5}
+        if page.plan is not None:
+            mode = PaceForm.TARGET if page.plan.target_date else PaceForm.HOURS
+            initial = {"mode": mode, "hours_per_week": page.plan.hours_per_week, "target_date": page.plan.target_date}
+        form = PaceForm(initial=initial, today=page.today)
+    context = {"pace_page": page, "form": form, "pause_form": pause_form or PauseForm(today=page.today)}
+    return render(request, "progress/pace.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pace_plan(request):
+    """The learner's own plan: there is no other learner's plan to name in the URL."""
+    if request.method == "GET":
+        return _pace_response(request)
+    form = PaceForm(request.POST, today=selectors.learner_today(request.user))
+    if not form.is_valid():
+        return _pace_response(request, form=form, status=400)
+    data = form.cleaned_data
+    services.set_pace_plan(
+        request.user, today=form.today, hours_per_week=data["hours_per_week"], target_date=data["target_date"]
+    )
+    messages.success(request, "Your pace plan is saved.")
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def pace_clear(request):
+    if services.clear_pace_plan(request.user):
+        messages.success(request, "Your pace plan is dropped; pauses stay.")
+    return redirect("progress:pace")
+
+
+@login_required
+@require_POST
+def pause_add(request):
+    form = PauseForm(request.POST, today=selectors.learner_today(request.user))
+    if not form.is_valid():
+        return _pace_response(request, pause_form=form, status=400)
+    try:
+        services.add_pause(request.user, **form.cleaned_data)
+    except ValueError as error:
+        form.add_error(None, str(error))
+        return _pace_response(request, pause_form=form, status=400)
+    messages.success(request, "The pause is added.")
+    return redirect("progress:pace")
+
+
+@login_required
+@require_POST
+def pause_remove(request, pause_id: int):
+    # Only the learner's own pauses: another's id is not found.
+    if not services.remove_pause(request.user, pause_id):
+        raise Http404("No such pause.")
+    messages.success(request, "The pause is removed.")
+    return redirect("progress:pace")

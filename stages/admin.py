@@ -119,6 +119,7 @@ class ResourceAdmin(VersionAdmin):
         "kind",
         "cost",
         "optional",
+        "effort_hours",
         "updated_at",
         "link_state",
         "link_last_checked",

@@ -26,6 +26,7 @@ RESOURCE_KINDS = {
     "notebooks",
 }
 COSTS = {"free", "paid", "unknown"}
+MAX_EFFORT_HOURS = 2000
 SLUG_RE = re.compile(r"^[-a-z0-9_]+$")
 PATTERN_RE = re.compile(r"^[A-Za-z0-9_*]+(?:\.[A-Za-z0-9_*]+)*$")
 
@@ -52,6 +53,15 @@ class FrameworkData:
 
 
 @dataclass(frozen=True)
+class EffortData:
+    """Estimated hours of work and what the estimate rests on (the syllabus, lessons x length,
+    pages at a stated reading rate, a video's length)."""
+
+    hours: float
+    basis: str
+
+
+@dataclass(frozen=True)
 class ResourceData:
     key: str
     order: int
@@ -62,6 +72,7 @@ class ResourceData:
     description: str = ""
     optional: bool = False
     cost: str = "unknown"
+    effort: EffortData | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ class CapstoneData:
     allowed: tuple[str, ...]
     forbidden: tuple[str, ...]
     ideas: tuple[IdeaData, ...]
+    effort: EffortData | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +184,16 @@ class _Reader:
                 self.fail(f"'{name}' entry {value!r} must be a dotted import path, with '*' for any characters")
         return tuple(values)
 
+    def effort(self, name: str = "effort") -> EffortData | None:
+        value = self.data.get(name)
+        if value is None:
+            return None
+        er = _Reader(value, f"{self.where} > {name}")
+        hours = er.data.get("hours")
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_EFFORT_HOURS:
+            er.fail(f"'hours' must be a number above 0 and at most {MAX_EFFORT_HOURS}, got {hours!r}")
+        return EffortData(hours=round(float(hours), 1), basis=er.text("basis", max_length=300))
+
     def items(self, name: str) -> list:
         value = self.data.get(name, [])
         if value is None:
@@ -246,6 +268,7 @@ def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in t
                 description=rr.text("description", required=False),
                 optional=rr.boolean("optional"),
                 cost=rr.choice("cost", COSTS, default="unknown"),
+                effort=rr.effort(),
             )
             if resource.key in seen_keys:
                 rr.fail(f"key {resource.key!r} is used twice")
@@ -281,6 +304,7 @@ def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in t
                 allowed=allowed,
                 forbidden=forbidden,
                 ideas=tuple(ideas),
+                effort=cr.effort(),
             )
 
         stages.append(
@@ -344,9 +368,15 @@ def _resource_dict(resource: ResourceData) -> dict:
         data["cost"] = resource.cost
     if resource.optional:
         data["optional"] = True
+    if resource.effort:
+        data["effort"] = _effort_dict(resource.effort)
     if resource.description:
         data["description"] = _Block(resource.description)
     return data
+
+
+def _effort_dict(effort: EffortData) -> dict:
+    return {"hours": effort.hours, "basis": effort.basis}
 
 
 def _capstone_dict(capstone: CapstoneData) -> dict:
@@ -358,6 +388,7 @@ def _capstone_dict(capstone: CapstoneData) -> dict:
         "allowed": list(capstone.allowed),
         "forbidden": list(capstone.forbidden),
         "ideas": [{"title": idea.title, **({"url": idea.url} if idea.url else {})} for idea in capstone.ideas],
+        **({"effort": _effort_dict(capstone.effort)} if capstone.effort else {}),
     }
 
 

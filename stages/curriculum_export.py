@@ -34,6 +34,7 @@ def current_curriculum() -> cur.Curriculum:
                 description=r.description.strip(),
                 optional=r.optional,
                 cost=r.cost,
+                effort=_effort(r),
             )
             for position, r in enumerate(sorted(stage.resources.all(), key=lambda r: r.order), start=1)
         )
@@ -65,7 +66,14 @@ def _capstone(brief) -> cur.CapstoneData | None:
             cur.IdeaData(order=position, title=idea.title, url=idea.url)
             for position, idea in enumerate(sorted(brief.ideas.all(), key=lambda i: i.order), start=1)
         ),
+        effort=_effort(brief),
     )
+
+
+def _effort(obj) -> cur.EffortData | None:
+    if obj.effort_hours is None:
+        return None
+    return cur.EffortData(hours=float(obj.effort_hours), basis=obj.effort_basis)
 
 
 def export_text() -> str:

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -62,6 +65,21 @@ class Resource(models.Model):
         default=False, help_text="Recommended in the text but not on the stage's core resource list."
     )
     cost = models.CharField(max_length=8, choices=Cost.choices, default=Cost.UNKNOWN)
+    effort_hours = models.DecimalField(
+        "estimated effort (hours)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text="Hours of work for a learner, all of it (videos, reading, exercises).",
+    )
+    effort_basis = models.CharField(
+        "basis of the estimate",
+        max_length=300,
+        blank=True,
+        help_text="What the figure rests on, e.g. '7 lessons x ~10 h (the course's own syllabus)'.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,6 +163,21 @@ class CapstoneBrief(models.Model):
     title = models.CharField(max_length=200)
     focus = models.CharField(max_length=200)
     rules = models.TextField(help_text="The rules in prose (Markdown).")
+    effort_hours = models.DecimalField(
+        "estimated effort (hours)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text="Hours of work for a learner, all of it (videos, reading, exercises).",
+    )
+    effort_basis = models.CharField(
+        "basis of the estimate",
+        max_length=300,
+        blank=True,
+        help_text="What the figure rests on, e.g. '7 lessons x ~10 h (the course's own syllabus)'.",
+    )
     allowed_frameworks = models.ManyToManyField(Framework, related_name="allowed_in", blank=True)
     forbidden_frameworks = models.ManyToManyField(Framework, related_name="forbidden_in", blank=True)
 

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 
 from dlcurriculum.shared_reads import SharedRead
 
-from .models import Resource, Stage
+from .models import CapstoneBrief, Resource, Stage
 
 
 @dataclass(frozen=True)
 class Outline:
     stages: list[Stage]  # in curriculum order
     resources: list[Resource]  # in curriculum order, each with its ``stage`` set
+    # The stages with a capstone, each with the capstone's estimated hours (0 without an estimate).
+    capstone_hours: dict[int, float] = field(default_factory=dict)
     # New with every build, that is after every change: what is cached from an outline keys on it.
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -22,18 +24,23 @@ def _build() -> Outline:
     stages = list(Stage.objects.only("id", "order", "slug", "title").order_by("order"))
     stage_by_id = {s.pk: s for s in stages}
     resources = list(
-        Resource.objects.only("id", "stage_id", "order", "title", "created_at", "optional").order_by(
+        Resource.objects.only("id", "stage_id", "order", "title", "created_at", "optional", "effort_hours").order_by(
             "stage__order", "order"
         )
     )
     for resource in resources:
         resource.stage = stage_by_id[resource.stage_id]
-    return Outline(stages=stages, resources=resources)
+    capstone_hours = {
+        stage_id: float(hours or 0) for stage_id, hours in CapstoneBrief.objects.values_list("stage_id", "effort_hours")
+    }
+    return Outline(stages=stages, resources=resources, capstone_hours=capstone_hours)
 
 
-CURRICULUM_OUTLINE = SharedRead("curriculum-outline:v1", _build, models=["stages.Stage", "stages.Resource"])
+CURRICULUM_OUTLINE = SharedRead(
+    "curriculum-outline:v3", _build, models=["stages.Stage", "stages.Resource", "stages.CapstoneBrief"]
+)
 
 
 def outline() -> Outline:
-    """The outline: from the cache, or 2 queries."""
+    """The outline: from the cache, or 3 queries."""
     return CURRICULUM_OUTLINE.get()

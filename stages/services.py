@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import reversion
 from django.db import transaction
@@ -109,6 +110,7 @@ class _Loader:
             "description": data.description,
             "optional": data.optional,
             "cost": data.cost,
+            **_effort_values(data.effort),
         }
         exists = Resource.objects.filter(key=data.key).exists()
         if not exists and Resource.objects.filter(stage=stage, order=data.order).exists():
@@ -120,7 +122,13 @@ class _Loader:
         return self._upsert(Resource, "resource", data.key, {"key": data.key}, values)
 
     def capstone(self, stage: Stage, data: cur.CapstoneData, frameworks: dict):
-        values = {"stage": stage, "title": data.title, "focus": data.focus, "rules": data.rules}
+        values = {
+            "stage": stage,
+            "title": data.title,
+            "focus": data.focus,
+            "rules": data.rules,
+            **_effort_values(data.effort),
+        }
         is_new = not CapstoneBrief.objects.filter(key=data.key).exists()
         brief = self._upsert(CapstoneBrief, "capstone brief", data.key, {"key": data.key}, values)
         if brief is None:
@@ -140,6 +148,12 @@ class _Loader:
                 {"brief": brief, "title": idea.title},
                 idea_values,
             )
+
+
+def _effort_values(effort: cur.EffortData | None) -> dict:
+    if effort is None:
+        return {"effort_hours": None, "effort_basis": ""}
+    return {"effort_hours": Decimal(str(effort.hours)), "effort_basis": effort.basis}
 
 
 def load_curriculum(curriculum: cur.Curriculum, *, update: bool = False) -> LoadReport:

@@ -33,7 +33,16 @@ def _migrate(targets=None):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def back_to_latest():
+    """Leave the schema at the latest migrations for the tests that follow, whatever comes after AFTER."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_latest")
 def test_moving_briefs_frameworks_ideas_reminders_and_why_dismissals_keeps_every_row():
     old = _migrate(BEFORE)
     Stage = old.get_model("stages", "Stage")

@@ -4,6 +4,8 @@ The URL list is generated from the URL configuration, so a new view fails this t
 until someone decides who may use it.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -11,7 +13,7 @@ from capstones import services as capstone_services
 from capstones.models import Submission
 from dlcurriculum.mail.unsubscribe import make_token
 from progress import services as progress_services
-from progress.models import ResourceProgress
+from progress.models import PacePlan, Pause, ResourceProgress
 from stages.models import Resource
 from tests import factories
 from tests.submitting import submit_capstone
@@ -34,6 +36,16 @@ GET_RULES = {
     # A GET (e.g. after logging in with ?next=) leads back to the resource on its public stage page.
     "progress:set_status": [LOGIN] + [REDIRECT] * 4,
     "progress:save_note": [LOGIN] + [REDIRECT] * 4,
+    # A learner's own plan and pauses: the URLs name no learner; a pause id of another learner is not found.
+    "progress:pace": [LOGIN, OK, OK, OK, OK],
+    "progress:pace_clear": [NO_GET] * 5,
+    "progress:pause_add": [NO_GET] * 5,
+    "progress:pause_remove": [NO_GET] * 5,
+    "progress:continue": [LOGIN] + [REDIRECT] * 4,
+    # POST-only: whether the record may be shown is the signed-in learner's own choice.
+    "completion_record": [NO_GET] * 5,
+    # Learner A finished and made the completion record public: anyone may read it.
+    "public_completion": [OK] * 5,
     "users:why": [LOGIN, OK, OK, OK, OK],
     "users:profile": [LOGIN, OK, OK, OK, OK],
     "users:export_json": [LOGIN, OK, OK, OK, OK],
@@ -87,6 +99,8 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     resource = Resource.objects.get(key="matrix-calculus")
     progress_services.set_status(a, resource, "done")
     progress_services.save_note(a, resource, "learner A's private note")
+    progress_services.set_pace_plan(a, today=date(2026, 3, 2), hours_per_week=5)
+    pause = progress_services.add_pause(a, start=date(2026, 7, 1), end=date(2026, 7, 14), label="A's holiday")
 
     from stages.models import CapstoneBrief
 
@@ -102,10 +116,12 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
         public = capstone_services.decide(public, mentor=mentor, decision="approved", feedback="Great.")
     capstone_services.set_submission_public(public, learner=a, public=True)
     portfolio = capstone_services.update_portfolio(a, is_public=True, headline="A's work")
+    progress_services.record_completion(a, public=True)
     private = submit(second)
     return {
         **people,
         "resource": resource,
+        "pause": pause,
         "public": public,
         "private": private,
         "portfolio": portfolio,
@@ -139,7 +155,10 @@ def _kwargs(name: str, world) -> dict:
         "stages:detail": {"slug": "deep-dive"},
         "progress:set_status": {"resource_id": world["resource"].pk},
         "progress:save_note": {"resource_id": world["resource"].pk},
+        "progress:pause_remove": {"pause_id": world["pause"].pk},
+        "progress:continue": {"resource_id": world["resource"].pk},
         "capstones:portfolio": {"slug": world["portfolio"].slug},
+        "public_completion": {"slug": world["portfolio"].slug},
         "capstones:portfolio_notebook": {"slug": world["portfolio"].slug, "pk": public.pk},
         "capstones:submit": {"key": private.brief.key},
         "mail:unsubscribe": {"token": make_token(world["learner_a"].pk)},
@@ -192,6 +211,8 @@ def _a_state(world):
         (private.status, private.is_public, private.mentor_id),
         private.iterations.get(number=1).comments.count(),
         type(a).objects.filter(pk=a.pk).values_list("why", "reminder_frequency").first(),
+        list(PacePlan.objects.filter(user=a).values_list("hours_per_week", "target_date", "started_on")),
+        list(Pause.objects.filter(user=a).values_list("start", "end", "label")),
     )
 
 
@@ -202,6 +223,7 @@ CHANGES = [
     ("capstones:visibility", {"public": "on"}),
     ("capstones:comment", {"body": "B was here"}),
     ("capstones:ask_review", {"reason": "B asks for A"}),
+    ("progress:pause_remove", {}),
 ]
 
 
@@ -221,6 +243,11 @@ def test_nobody_else_can_change_learner_as_submission(client, world, name, data,
     [
         ("progress:set_status", {"status": "skipped"}),
         ("progress:save_note", {"note": "overwritten by B"}),
+        ("progress:pace", {"mode": "hours", "hours_per_week": 40}),
+        ("progress:pace_clear", {}),
+        ("progress:pause_add", {"start": "2026-08-01", "end": "2026-08-02"}),
+        ("progress:continue", {}),
+        ("completion_record", {"public": "1"}),
         ("users:why", {"why": "B's why"}),
         (
             "users:profile",

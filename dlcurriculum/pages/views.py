@@ -1,16 +1,25 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from capstones import services as capstone_services
 from capstones.selectors import capstone_status_for
 from progress import selectors as progress_selectors
-from stages.selectors import stage_overview
+from progress import services as progress_services
+from progress import views as progress_views
+from stages import selectors as stage_selectors
+from stages.outline import outline
+
+from . import selectors as page_selectors
 
 
 def home(request):
-    return render(request, "home.html", {"stages": stage_overview()})
+    resume = progress_selectors.resume(request.user) if request.user.is_authenticated else None
+    return render(request, "home.html", {"stages": stage_selectors.stage_overview(), "resume": resume})
 
 
 MOVED_ADMIN_PAGES = {
@@ -27,13 +36,71 @@ def moved_admin_page(request, model, rest):
     return HttpResponseRedirect(target)
 
 
+def _approved_stage_ids(capstone_status) -> set[int]:
+    """The stages whose capstone the learner has approved (capstones knows the status by stage slug)."""
+    ids = {stage.slug: stage.pk for stage in outline().stages}
+    return {ids[c.stage_slug] for c in capstone_status if c.status == "approved" and c.stage_slug in ids}
+
+
+def stage_overview(request):
+    response = progress_views.stage_overview(request)
+    if request.user.is_authenticated:
+        approved = _approved_stage_ids(capstone_status_for(request.user))
+        progress_selectors.mark_capstones(response.context_data["stages"], approved)
+    return response
+
+
+def stage_detail(request, slug):
+    response = progress_views.stage_detail(request, slug)
+    stage = response.context_data["stage"]
+    if request.user.is_authenticated and hasattr(stage, "capstone"):
+        approved = _approved_stage_ids(capstone_status_for(request.user))
+        progress_selectors.mark_capstones([stage], approved)
+    return response
+
+
 @login_required
 @require_GET
 def dashboard(request):
-    """The learner's progress with the status of each capstone."""
-    dashboard = progress_selectors.dashboard_page(request.user)  # the progress part cached per learner state
-    dashboard.capstone_status = capstone_status_for(request.user)  # a constant 2 queries
+    """The learner's progress with the status of each capstone: the progress part is cached per
+    learner state, and an approved capstone is part of that state (it completes its stage)."""
+    capstone_status = capstone_status_for(request.user)  # 1 query (the briefs are cached)
+    dashboard = progress_selectors.dashboard_page(request.user, _approved_stage_ids(capstone_status))
+    dashboard.capstone_status = capstone_status
+    record = dashboard.completion_record
+    if record is not None and record.is_public:  # 1 query more, only for a learner who chose to show it
+        slug = page_selectors.completion_record_address(request.user)
+        dashboard.completion_record_url = reverse("public_completion", kwargs={"slug": slug}) if slug else ""
     return render(request, "progress/dashboard.html", {"dashboard": dashboard})
+
+
+def _curriculum_complete(user) -> bool:
+    approved = _approved_stage_ids(capstone_status_for(user))
+    return progress_selectors.dashboard(user, approved).curriculum_complete
+
+
+@login_required
+@require_POST
+def completion_record(request):
+    """Show or hide the learner's completion record; only a finished curriculum has one."""
+    if not _curriculum_complete(request.user):
+        messages.error(request, "The completion record comes once every stage is complete.")
+        return redirect("dashboard")
+    public = request.POST.get("public") == "1"
+    if public:
+        capstone_services.portfolio_for(request.user)  # its random slug is the record's public address
+    progress_services.record_completion(request.user, public=public)
+    messages.success(request, "Your completion record is public." if public else "Your completion record is private.")
+    return redirect("dashboard")
+
+
+@require_GET
+def public_completion(request, slug):
+    """A learner's completion record, shown to anyone once the learner made it public."""
+    record = page_selectors.public_completion_record_by_address(slug)
+    if record is None:
+        raise Http404("No public completion record here.")
+    return render(request, "progress/completion_public.html", {"record": record})
 
 
 ROBOTS_TXT = """\

@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -33,11 +33,14 @@ from dlcurriculum.mail.delivery import BatchSender, Delivery, Outcome
 from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.mail.services import build_message
 from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
+from progress import pace
 from progress.models import Reminder
+from progress.selectors import project_pace
+from stages.outline import outline
 
 from . import selectors
 from .digest import Curriculum, Digest, build_digest
-from .schedule import due_period
+from .schedule import INACTIVITY, WEEKLY, due_period
 from .services import preferences_url
 
 TEMPLATE = "reminder"
@@ -56,6 +59,7 @@ class PassResult:
     checked: int = 0
     due: int = 0
     finished: int = 0
+    held: int = 0  # due, but paused or on track with their pace plan
     sent: int = 0
     retrying: int = 0
     failed: int = 0
@@ -68,8 +72,8 @@ class PassResult:
         """The results of a pass's ranges (``as_dict`` each) added up."""
         total = cls()
         for part in parts:
-            for name in ("checked", "due", "finished", "sent", "retrying", "failed", "batches"):
-                setattr(total, name, getattr(total, name) + part[name])
+            for name in ("checked", "due", "finished", "held", "sent", "retrying", "failed", "batches"):
+                setattr(total, name, getattr(total, name) + part.get(name, 0))  # "held" is newer
             total.kinds.update(part["kinds"])
         return total
 
@@ -78,6 +82,7 @@ class PassResult:
             "checked": self.checked,
             "due": self.due,
             "finished": self.finished,
+            "held": self.held,
             "sent": self.sent,
             "retrying": self.retrying,
             "failed": self.failed,
@@ -96,13 +101,21 @@ class _Renderer:
 
     def __init__(self, curriculum: Curriculum):
         self.curriculum = curriculum
+        self.outline = outline()  # the resources' effort, for pace plans
         self.stage_urls = {
             s.id: settings.SITE_URL + reverse("stages:detail", kwargs={"slug": s.slug}) for s in curriculum.stages
         }
         self.preferences_url = preferences_url()
+        self.pace_url = settings.SITE_URL + reverse("progress:pace")
         self.domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
 
-    def message(self, candidate: selectors.Candidate, digest: Digest, reminder_id: int) -> EmailMultiAlternatives:
+    def message(
+        self,
+        candidate: selectors.Candidate,
+        digest: Digest,
+        reminder_id: int,
+        projection: pace.Projection | None = None,
+    ) -> EmailMultiAlternatives:
         unsubscribe = unsubscribe_url(candidate.id)
         next_up = digest.next_up
         context = {
@@ -119,6 +132,9 @@ class _Renderer:
             ],
             "preferences_url": self.preferences_url,
             "unsubscribe_url": unsubscribe,
+            # Where they stand against their own plan: "6 hours behind your 5 h/week plan; projected finish ...".
+            "pace": projection.summary if projection else "",
+            "pace_url": self.pace_url,
         }
         headers = {
             **unsubscribe_headers(unsubscribe),
@@ -181,7 +197,13 @@ def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run sto
         )
         if period:
             periods[c.id] = period
-    targets = {c.id: c for c in candidates if c.id in periods or c.has_retry_due}
+    # The batch's pace plans and pauses (3 queries). Behind their plan while still active, a learner
+    # on inactivity reminders hears nothing from the schedule: they may be due a weekly "behind" one.
+    pace_data = selectors.pace_for([c.id for c in candidates], now.date())
+    behind_slots = {
+        c.id: slot for c in candidates if c.id not in periods and (slot := _behind_slot(c, pace_data, now, window))
+    }
+    targets = {c.id: c for c in candidates if c.id in periods or c.id in behind_slots or c.has_retry_due}
     if not targets:
         return
     statuses = selectors.statuses_for(list(targets))
@@ -190,7 +212,11 @@ def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run sto
     }
     finished = {uid for uid, d in digests.items() if d.finished}
     result.finished += len(finished & periods.keys())
+    projections, held = _pace(targets, statuses, renderer, pace_data, now=now)
+    result.held += len((held - finished) & periods.keys())
+    finished |= held  # nothing to send to them now: a due period is not recorded, a retry is cancelled
     periods = {uid: p for uid, p in periods.items() if uid not in finished}
+    periods.update({uid: p for uid, p in behind_slots.items() if uid not in finished})  # behind: sent
 
     if dry_run:
         for uid, period in periods.items():
@@ -235,10 +261,55 @@ def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run sto
     try:
         with BatchSender(connection) as sender:
             for row in to_send:
-                message = renderer.message(targets[row.user_id], digests[row.user_id], row.pk)
+                message = renderer.message(
+                    targets[row.user_id], digests[row.user_id], row.pk, projections.get(row.user_id)
+                )
                 deliveries.append((row, message, sender.send(message)))
     finally:
         _record(deliveries, to_send, settled, now=now, result=result)
+
+
+def _behind_slot(candidate: selectors.Candidate, data: selectors.PaceData, now, window) -> str | None:
+    """The weekly "behind" period of a learner with a plan and inactivity reminders who is still
+    active (an inactive one gets the inactivity reminder instead), at their weekly slot; whether
+    they are behind is checked with the rest of the batch."""
+    prefs = candidate.preferences
+    if candidate.id not in data.plans or prefs.frequency != INACTIVITY:
+        return None
+    if now - candidate.last_visit >= timedelta(days=max(1, prefs.inactivity_days)):
+        return None
+    weekly = due_period(replace(prefs, frequency=WEEKLY), last_active=candidate.last_visit, now=now, window=window)
+    return f"behind:{weekly.partition(':')[2]}" if weekly else None
+
+
+def _pace(
+    targets, statuses, renderer: _Renderer, data: selectors.PaceData, *, now
+) -> tuple[dict[int, pace.Projection], set[int]]:
+    """Each target's projection against their pace plan, and who is held back: a pause covers
+    their today, or they are on track with their plan (reminders go only to those behind it)."""
+    projections: dict[int, pace.Projection] = {}
+    held: set[int] = set()
+    for uid, candidate in targets.items():
+        zone = candidate.preferences.timezone
+        today = pace.learner_today(now, zone)
+        pauses = data.pauses.get(uid, [])
+        plan = data.plans.get(uid)
+        if plan is not None:
+            projection = project_pace(
+                plan,
+                pauses,
+                curriculum=renderer.outline,
+                statuses=statuses.get(uid, {}),
+                done_at=data.done_at.get(uid, {}),
+                zone=zone,
+                today=today,
+            )
+            projections[uid] = projection
+            if projection.paused or projection.on_track:
+                held.add(uid)
+        elif any(p.start <= today <= p.end for p in pauses):
+            held.add(uid)
+    return projections, held
 
 
 def _record(deliveries, to_send: list[Reminder], settled: list[Reminder], *, now, result: PassResult) -> None:

@@ -51,8 +51,10 @@ def javascript(request):
 def new_page(browser):
     contexts = []
 
-    def make(*, javascript: bool = True):
-        context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1200, "height": 900})
+    def make(*, javascript: bool = True, color_scheme: str = "light"):
+        context = browser.new_context(
+            java_script_enabled=javascript, viewport={"width": 1200, "height": 900}, color_scheme=color_scheme
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

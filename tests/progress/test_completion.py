@@ -128,3 +128,48 @@ def test_chart_scales_bars_to_the_busiest_week_and_keeps_small_weeks_visible():
     assert heights == [chart.plot_height, 2, 0]
     assert chart.max_count == 100
     assert chart.total == 101
+
+
+def test_resume_returns_the_last_resource_still_in_progress():
+    resources = [res(1), res(2), res(3)]
+    rows = [(1, "in_progress", T0), (3, "in_progress", T0 + timedelta(hours=2)), (2, "done", T0 + timedelta(hours=3))]
+    completions = core.stage_completions([1], resources, [prog(r, s) for r, s, _ in rows])
+    assert core.resume([1], resources, rows, completions) == 3
+
+
+def test_resume_falls_back_to_next_up_when_nothing_is_in_progress():
+    resources = [res(1), res(2)]
+    rows = [(1, "done", T0)]
+    completions = core.stage_completions([1], resources, [prog(1, "done")])
+    assert core.resume([1], resources, rows, completions) == 2
+
+
+def test_resume_within_a_stage_never_leads_to_another_stage():
+    resources = [res(1, stage_id=1), res(2, stage_id=2)]
+    rows = [(2, "in_progress", T0)]
+    completions = core.stage_completions([1, 2], resources, [prog(2, "in_progress")])
+    assert core.resume([1, 2], resources, rows, completions, stage_id=1) == 1
+
+
+def test_hours_left_weighs_resources_by_effort_and_skipped_ones_leave_the_total():
+    resources = [
+        core.ResourceInfo(id=1, stage_id=1, order=1, created_at=T0, effort_hours=70),
+        core.ResourceInfo(id=2, stage_id=1, order=2, created_at=T0, effort_hours=0.7),
+        core.ResourceInfo(id=3, stage_id=1, order=3, created_at=T0, effort_hours=30),
+    ]
+    c = core.stage_completions([1], resources, [prog(2, "done"), prog(3, "skipped")])[1]
+    assert (c.hours_left, c.hours_skipped) == (70, 30)
+
+
+def test_optional_resources_add_no_hours():
+    resources = [core.ResourceInfo(id=1, stage_id=1, order=1, created_at=T0, optional=True, effort_hours=9)]
+    assert core.stage_completions([1], resources, [])[1].effort_total == 0
+
+
+def test_capstone_hours_count_in_the_overall_figure_until_approved():
+    completions = core.stage_completions([1, 2], [], [])
+    core.mark_capstones(completions, [2], [], {2: 40})
+    assert core.overall(completions.values()).hours_left == 40
+    approved = core.stage_completions([1, 2], [], [])
+    core.mark_capstones(approved, [2], [2], {2: 40})
+    assert core.overall(approved.values()).hours_left == 0

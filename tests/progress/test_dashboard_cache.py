@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from progress import services
 from progress.models import Status
-from stages.models import Resource
+from stages.models import CapstoneBrief, Resource
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,9 @@ def test_a_repeat_visit_reads_only_the_last_change_and_the_capstones(learner_cli
     learner_client.get(reverse("stages:overview"))
     with CaptureQueriesContext(connection) as again:
         page(learner_client)
-    # user, last change, capstone submissions: progress rows and activity come from the cache.
-    assert len(again.captured_queries) == len(first.captured_queries) == 3
+    # user, last change, capstone submissions, completion record: progress rows and activity come
+    # from the cache.
+    assert len(again.captured_queries) == len(first.captured_queries) == 4
 
 
 def test_a_status_change_shows_at_once(learner_client, learner, curriculum):
@@ -97,3 +98,50 @@ def test_another_learner_never_sees_this_learners_progress(client, learner, othe
     page(client)
     client.force_login(other_learner)
     assert "my private note" not in page(client).content.decode()
+
+
+def overall_card(response) -> str:
+    html = response.content.decode()
+    return html.split('id="overall-title"')[1].split("</section>")[0]
+
+
+def approve(learner, brief):
+    from capstones.models import Submission
+
+    return Submission.objects.create(
+        learner=learner,
+        brief=brief,
+        title="My project",
+        own_problem="Something of my own",
+        status=Submission.Status.APPROVED,
+        approved_at=timezone.now(),
+    )
+
+
+def test_an_approved_capstone_shows_at_once(learner_client, learner, curriculum):
+    brief = CapstoneBrief.objects.order_by("stage__order").first()
+    for resource in brief.stage.resources.filter(optional=False):
+        services.set_status(learner, resource, Status.DONE)
+    before = page(learner_client).content.decode()
+    approve(learner, brief)  # no progress change: the approval alone must make a new key
+    after = page(learner_client).content.decode()
+    assert after.count("Stage complete") == before.count("Stage complete") + 1
+
+
+def test_a_changed_effort_estimate_shows_at_once(learner_client, curriculum):
+    resource = first_resources(1)[0]
+    page(learner_client)
+    resource.effort_hours += 100
+    resource.save()
+    left = page(learner_client).context["dashboard"].overall.hours_left
+    resource.effort_hours -= 100
+    resource.save()
+    assert page(learner_client).context["dashboard"].overall.hours_left == left - 100
+
+
+def test_a_changed_capstone_estimate_shows_at_once(learner_client, curriculum):
+    brief = CapstoneBrief.objects.order_by("stage__order").first()
+    left = page(learner_client).context["dashboard"].overall.hours_left
+    brief.effort_hours += 10
+    brief.save()
+    assert page(learner_client).context["dashboard"].overall.hours_left == left + 10

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from progress import services as progress_services
 from progress.models import Activity, ResourceProgress
 from stages.models import Resource, Stage
 from tests import factories
@@ -20,11 +21,13 @@ STATUSES = ["done", "skipped", "in_progress", "not_started"]
 # The user with the nav's mentor check (1; the session comes from the cache after
 # the warm-up), then the page's own reads:
 # dashboard: the learner's newest change (the key of their cached progress part, see
-# progress.selectors.dashboard_page) and capstone submissions (the outline of stages,
-# resources and briefs is cached for everyone, see stages.outline);
-# overview: stages with counts, progress rows (resources from the outline);
+# progress.selectors.dashboard_page), capstone submissions (their approvals are part of that key)
+# and the completion record (the outline of stages, resources and briefs is cached for everyone,
+# see stages.outline);
+# overview: stages with counts, progress rows (resources from the outline), capstone submissions
+# (a capstone stage is complete once approved);
 # stage: stage, resources, capstone, progress rows (previous and next stage come from the outline).
-QUERIES = {"dashboard": 3, "overview": 3, "stage": 5}
+QUERIES = {"dashboard": 4, "overview": 4, "stage": 5}
 
 
 def touch_everything(user):
@@ -90,3 +93,55 @@ def test_page_query_count_is_the_same_for_a_small_and_a_ten_times_larger_curricu
     Activity.objects.filter(user=learner).delete()
     touch_everything(learner)
     assert_page_queries(client, page)
+
+
+def add_pace(user, pauses: int):
+    today = datetime.now(UTC).date()
+    progress_services.set_pace_plan(user, today=today - timedelta(weeks=30), hours_per_week=5)
+    for n in range(pauses):
+        day = today - timedelta(weeks=29) + timedelta(days=3 * n)
+        progress_services.add_pause(user, start=day, end=day + timedelta(days=1))
+
+
+# The dashboard's progress part when not cached: the key (1), progress rows, activity chart,
+# pace plan, pauses and done times, on top of the user, capstone submissions and the completion record.
+UNCACHED_DASHBOARD = 9
+
+
+@pytest.mark.parametrize("pauses", [0, 1, 25])
+def test_a_pace_plan_and_its_pauses_add_no_query_to_the_cached_dashboard(learner_client, learner, sized, pauses):
+    if pauses:
+        add_pace(learner, pauses)
+    assert_page_queries(learner_client, "dashboard")
+
+
+@pytest.mark.parametrize("pauses", [None, 0, 1, 25])
+def test_the_uncached_dashboard_reads_the_same_number_of_queries_with_or_without_a_pace_plan(
+    learner_client, learner, sized, pauses
+):
+    if pauses is not None:
+        add_pace(learner, pauses)
+    learner_client.get(reverse("dashboard"))
+    # A new state, so a new key (the session and the outline stay cached).
+    Activity.objects.create(user=learner, resource=None, status="")
+    with assert_database_query_count(UNCACHED_DASHBOARD):
+        response = learner_client.get(reverse("dashboard"))
+    assert response.status_code == 200
+
+
+def test_dashboard_query_count_is_the_same_with_an_approved_capstone(learner_client, learner, curriculum):
+    from django.utils import timezone
+
+    from capstones.models import Submission
+    from stages.models import CapstoneBrief
+
+    touch_everything(learner)
+    Submission.objects.create(
+        learner=learner,
+        brief=CapstoneBrief.objects.order_by("stage__order").first(),
+        title="My project",
+        own_problem="Something of my own",
+        status=Submission.Status.APPROVED,
+        approved_at=timezone.now(),
+    )
+    assert_page_queries(learner_client, "dashboard")

@@ -1,5 +1,7 @@
 """The curriculum written back out as a file: what the admin edited, in the format load_curriculum reads."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -75,3 +77,25 @@ def test_admin_download_needs_permission_to_view_stages(client, learner):
     clerk = UserFactory(is_staff=True)
     client.force_login(clerk)
     assert client.get(reverse("admin:stages_stage_export_curriculum")).status_code == 403
+
+
+def test_every_seed_resource_and_capstone_states_its_effort_and_basis():
+    seed = cur.read(cur.DEFAULT_PATH)
+    resources = [r for s in seed.stages for r in s.resources]
+    capstones = [s.capstone for s in seed.stages if s.capstone]
+    assert all(r.effort and r.effort.hours > 0 and r.effort.basis for r in resources + capstones)
+
+
+def test_load_curriculum_stores_the_effort_and_export_writes_it_back(curriculum):
+    resource = Resource.objects.get(key="fastai-practical-deep-learning")
+    assert resource.effort_hours == Decimal("90.0")
+    assert "lessons" in resource.effort_basis
+    exported = cur.parse(export_text())
+    assert exported.stages[0].resources[0].effort == cur.EffortData(90.0, resource.effort_basis)
+
+
+@pytest.mark.parametrize("hours", [0, -1, "many", True, 5000])
+def test_an_effort_that_is_not_a_sensible_number_of_hours_is_refused_with_its_place(hours):
+    text = cur.DEFAULT_PATH.read_text(encoding="utf-8").replace("hours: 90.0", f"hours: {hours}", 1)
+    with pytest.raises(cur.CurriculumError, match=r"fastai-practical-deep-learning\) > effort: 'hours'"):
+        cur.parse(text)

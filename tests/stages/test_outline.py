@@ -7,7 +7,7 @@ from django.urls import reverse
 from capstones.selectors import BRIEF_OUTLINE
 from progress import services
 from progress.models import Status
-from stages.models import Resource, Stage
+from stages.models import CapstoneBrief, Resource, Stage
 from stages.outline import CURRICULUM_OUTLINE, outline
 from tests import factories
 from tests.queries import assert_database_query_count
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_outline_is_read_from_the_database_once_then_from_the_cache(curriculum):
-    with assert_database_query_count(2):
+    with assert_database_query_count(3):  # stages, resources, capstone hours
         first = outline()
     with assert_database_query_count(0):
         second = outline()
@@ -90,3 +90,18 @@ def test_a_value_cached_by_a_concurrent_read_before_commit_is_dropped_at_commit(
         # Another request, still seeing the old row, caches the outline before this transaction commits.
         cache.set(CURRICULUM_OUTLINE.key, "outline read before the commit")
     assert cache.get(CURRICULUM_OUTLINE.key) is None
+
+
+def test_outline_gives_each_capstone_stage_its_capstones_hours(curriculum):
+    expected = {b.stage_id: float(b.effort_hours or 0) for b in CapstoneBrief.objects.all()}
+    assert outline().capstone_hours == expected != {}
+
+
+def test_an_edited_capstone_estimate_gives_a_new_outline(curriculum):
+    before = outline()
+    brief = CapstoneBrief.objects.first()
+    brief.effort_hours = 123
+    brief.save()
+    after = outline()
+    assert after.token != before.token
+    assert after.capstone_hours[brief.stage_id] == 123

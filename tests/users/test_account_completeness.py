@@ -5,6 +5,7 @@ model with a user foreign key has an export and an erase rule (users.lifecycle).
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,11 @@ def world(db, tasks_in_process, django_capture_on_commit_callbacks):
         progress_services.save_note(person, resource, f"Note of {person.email}")
         WhyPromptDismissal.objects.create(user=person)
         Reminder.objects.create(user=person, period="weekly:2026-W48", last_error=f"550 {person.email} busy")
+        progress_services.set_pace_plan(person, today=date(2026, 11, 2), hours_per_week=5)
+        progress_services.add_pause(
+            person, start=date(2026, 12, 20), end=date(2027, 1, 3), label=f"{person.email} away"
+        )
+        progress_services.record_completion(person, public=False)
         SentEmail.objects.create(user=person, to=person.email, template="reminder", subject=f"Hi {person.email}")
 
     def submit(owner, on_brief):

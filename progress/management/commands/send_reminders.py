@@ -27,7 +27,8 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(
                 f"Dry run: {result.due} reminder(s) would be sent ({kinds}) to {result.checked} learner(s) checked; "
-                f"{result.finished} finished learner(s) left alone. Nothing was sent or recorded."
+                f"{result.finished} finished learner(s) left alone, {result.held} paused or on track with their "
+                "pace plan. Nothing was sent or recorded."
             )
             for planned in result.sample:
                 new = f", {planned.new_resources} new resource(s)" if planned.new_resources else ""
@@ -36,5 +37,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Sent {result.sent} reminder(s) ({kinds}) after checking {result.checked} learner(s); "
                 f"{result.retrying} will be retried, {result.failed} failed permanently, "
-                f"{result.finished} finished learner(s) left alone."
+                f"{result.finished} finished learner(s) left alone, {result.held} paused or on track with their "
+                "pace plan."
             )

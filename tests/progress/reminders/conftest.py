@@ -30,7 +30,7 @@ def small_curriculum(db):
     for stage, keys in ((s1, ["fastai", "talk", "crash-course"]), (s2, ["linear-algebra", "calculus"])):
         for i, key in enumerate(keys, start=1):
             title = key.replace("-", " ").title()
-            resources[key] = factories.ResourceFactory(stage=stage, order=i, key=key, title=title)
+            resources[key] = factories.ResourceFactory(stage=stage, order=i, key=key, title=title, effort_hours=10)
     resources["extra"] = factories.ResourceFactory(stage=s1, order=4, key="extra", title="Extra Reading", optional=True)
     Resource.objects.update(created_at=CURRICULUM_CREATED)
     return SmallCurriculum(stages=[s1, s2, s3], resources=resources)

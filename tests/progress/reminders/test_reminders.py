@@ -11,6 +11,7 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.users.models import User
+from progress import services as progress_services
 from progress.models import Activity, Reminder, ResourceProgress
 from progress.reminders.sending import run_reminder_pass
 from stages.models import Resource
@@ -265,9 +266,15 @@ def _one_pass(n_learners, touched_per_learner, curriculum, make_learner):
         for r in list(curriculum.resources.values())[:touched_per_learner]:
             mark(learner, r, "in_progress")
             Activity.objects.create(user=learner, resource=r, status="in_progress")
+        # A pace plan they are behind on, and past pauses: read per batch, not per learner.
+        progress_services.set_pace_plan(learner, today=NOW.date() - timedelta(days=60), hours_per_week=5)
+        for n in range(touched_per_learner):
+            day = NOW.date() - timedelta(days=50 - 2 * n)
+            progress_services.add_pause(learner, start=day, end=day)
     Activity.objects.update(created_at=NOW - timedelta(days=30))
     cache.clear()  # both passes read the curriculum outline from the database, not one from the cache
-    with assert_database_query_count(12):
+    # 13 as below, and the batch's pace plans, pauses and done times.
+    with assert_database_query_count(16):
         result = run_reminder_pass(batch_size=50)
     assert result.sent == n_learners
     assert result.batches == 1
@@ -282,9 +289,10 @@ def test_queries_per_batch_do_not_grow_with_learners_or_history(small_curriculum
 def test_a_batch_takes_a_fixed_number_of_queries(small_curriculum, make_learner, frozen_now, mailoutbox):
     for _ in range(20):
         make_learner()
-    # curriculum (2) + one batch (candidates, progress, insert, claim, claimed rows, 2 writes in a savepoint
-    # pair, as the test runs inside a transaction) + the empty last page.
-    with assert_database_query_count(12):
+    # curriculum outline (3: stages, resources, capstone hours) + one batch (candidates, progress,
+    # pace plans, pauses, done times, insert, claim, claimed rows, 2 writes in a savepoint pair, as
+    # the test runs inside a transaction) + the empty last page.
+    with assert_database_query_count(16):
         result = run_reminder_pass(batch_size=100)
     assert result.sent == 20
 

@@ -1,5 +1,5 @@
 """The curriculum pages under their historical names (``stages:overview``, ``stages:detail``):
-the curriculum views with the signed-in learner's progress added."""
+the curriculum with the learner's progress and, for capstone stages, their capstone's approval."""
 
 from django.urls import path
 
