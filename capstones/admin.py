@@ -156,11 +156,14 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description="Run the automatic check again")
     def rerun(self, request, queryset):
         from dlcurriculum.tasks import enqueue_on_commit
+        from dlcurriculum.users.changes import note_change
 
         from .tasks import analyse_iteration
 
         ids = list(queryset.values_list("iteration_id", flat=True))
         queryset.update(status=Report.Status.PENDING, verdict="", enqueued_at=timezone.now())
+        for learner_id in set(queryset.values_list("iteration__submission__learner_id", flat=True)):
+            note_change(learner_id)  # their dashboards show the verdict
         for iteration_id in ids:
             enqueue_on_commit(analyse_iteration, iteration_id)
         self.message_user(request, f"{len(ids)} check(s) queued.")

@@ -12,3 +12,12 @@ class CapstonesConfig(AppConfig):
         from .selectors import BRIEF_OUTLINE
 
         BRIEF_OUTLINE.connect()
+        from dlcurriculum.users import changes
+
+        from .models import Iteration, Report, Submission
+
+        # The dashboard shows each submission's status, latest iteration and verdict (its cache
+        # key is the learner's change stamp); QuerySet.update() writers call note_change themselves.
+        changes.bump_on_change(Submission, lambda s: s.learner_id)
+        changes.bump_on_change(Iteration, lambda i: i.submission.learner_id)
+        changes.bump_on_change(Report, lambda r: r.iteration.submission.learner_id)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from dlcurriculum.leases import Lease
 from dlcurriculum.mail.services import send_templated
 from dlcurriculum.tasks import enqueue_on_commit
+from dlcurriculum.users.changes import note_change
 from stages.models import CapstoneBrief, ProjectIdea
 
 from . import notebooks
@@ -125,6 +126,7 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
     ).update(**changes)
     if not won:
         raise TransitionError(_CONCURRENT)
+    note_change(current.learner_id)  # the learner's dashboard shows the status
 
     if action in (Action.APPROVE, Action.REQUEST_CHANGES):
         latest = current.iterations.order_by("-number").first()
@@ -348,6 +350,7 @@ def finish_analysis(iteration_id: int, *, verdict: str = "", data: dict | None =
 def _after_check(iteration_id: int, *, breaks_rules: bool) -> None:
     iteration = Iteration.objects.select_related("submission").get(pk=iteration_id)
     submission = iteration.submission
+    note_change(submission.learner_id)  # the learner's dashboard shows the verdict
     latest = submission.iterations.aggregate(n=Max("number"))["n"]
     # An older iteration's check finishing late says nothing about the one now being checked.
     if submission.status != Status.CHECKING or iteration.number != latest:

@@ -6,9 +6,14 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def ready(self):
-        from dlcurriculum.users import lifecycle
+        from dlcurriculum.users import changes, lifecycle
 
-        from . import selectors, services
+        from . import models, selectors, services
+
+        # Everything the dashboard shows of the learner's progress moves their change stamp
+        # (its cache key). The services write through save(), create() and delete() only.
+        for model in (models.ResourceProgress, models.Activity, models.PacePlan, models.Pause, models.CompletionRecord):
+            changes.bump_on_change(model, lambda row: row.user_id)
 
         lifecycle.register(
             "progress",

@@ -90,6 +90,9 @@ class User(AbstractUser):
         help_text="Weekly reminders go out on this day, at the preferred hour.",
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # One more after every write that changes what the learner's own pages show (users.changes);
+    # what is cached from those pages keys on it. Never written by save().
+    changes = models.PositiveBigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -113,6 +116,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def save(self, *args, **kwargs):
+        # ``changes`` only moves forward, by UPDATE (users.changes): a save of a copy loaded
+        # before the last change must not set it back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            skip = {"changes", *self.get_deferred_fields()}  # as save() does: deferred fields stay
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skip
+            ]
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         # AbstractUser's joins first and last name, which this model does not have ("None None").
