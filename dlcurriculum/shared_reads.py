@@ -12,6 +12,7 @@ caches in its own memory (dlcurriculum.cache), and an edit made meanwhile reache
 the other processes within that time.
 """
 
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,16 +31,29 @@ class SharedRead:
         self.models = tuple(models)
         self.timeout = timeout
 
+    @property
+    def token_key(self) -> str:
+        """A small entry, new with every build: what is cached from the value keys on it, and a
+        reader checks it (with ``cache.get_many``, in the same round trip as its own entry)
+        without loading the value."""
+        return f"{self.key}:token"
+
     def get(self) -> Any:
-        value = cache.get(self.key)
-        if value is None:
-            value = self.build()
-            cache.set(self.key, value, self.timeout)
-        return value
+        return self.get_with_token()[0]
+
+    def get_with_token(self) -> tuple[Any, str]:
+        """The value and the token of that very build (one round trip when cached)."""
+        values = cache.get_many([self.key, self.token_key])
+        value, token = values.get(self.key), values.get(self.token_key)
+        if value is None or token is None:
+            value, token = self.build(), uuid.uuid4().hex
+            cache.set_many({self.key: value, self.token_key: token}, self.timeout)
+        return value, token
 
     def invalidate(self, **_signal_kwargs) -> None:
-        cache.delete(self.key)
-        transaction.on_commit(lambda: cache.delete(self.key))
+        keys = [self.key, self.token_key]
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
     def connect(self) -> None:
         """Drop the value whenever one of the models changes; call from ``AppConfig.ready()``."""

@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from dlcurriculum.users.changes import note_change
+
 from .insight import insight
 from .models import PacePlan, Pause, Reminder, ResourceProgress
 
@@ -35,8 +37,22 @@ class ReminderAdmin(admin.ModelAdmin):
         self.message_user(request, f"{n} reminder(s) will be retried at the next run.")
 
 
+class _DeletesMoveTheStamp(admin.ModelAdmin):
+    """A row staff delete leaves its learner's dashboard at once (bulk deletes send no signal)."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        note_change(obj.user_id)
+
+    def delete_queryset(self, request, queryset):
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in user_ids:
+            note_change(user_id)
+
+
 @admin.register(ResourceProgress)
-class ResourceProgressAdmin(admin.ModelAdmin):
+class ResourceProgressAdmin(_DeletesMoveTheStamp):
     """Progress belongs to the learner: staff may look (support questions), never edit."""
 
     list_display = ["user", "resource", "status", "updated_at"]
@@ -72,7 +88,7 @@ class ResourceProgressAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/progress/insight.html", context)
 
 
-class _ReadOnlyForStaff(admin.ModelAdmin):
+class _ReadOnlyForStaff(_DeletesMoveTheStamp):
     """A learner's plan and pauses are theirs: staff may look (support questions), never change."""
 
     list_select_related = ["user"]

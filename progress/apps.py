@@ -10,10 +10,10 @@ class ProgressConfig(AppConfig):
 
         from . import models, selectors, services
 
-        # Everything the dashboard shows of the learner's progress moves their change stamp
-        # (its cache key). The services write through save(), create() and delete() only.
+        # Everything the dashboard shows of the learner's progress moves their change stamp (its
+        # cache key): every save here; the services that delete call note_change themselves.
         for model in (models.ResourceProgress, models.Activity, models.PacePlan, models.Pause, models.CompletionRecord):
-            changes.bump_on_change(model, lambda row: row.user_id)
+            changes.bump_on_change(model, lambda row: row.user_id, deletes=False)
 
         lifecycle.register(
             "progress",

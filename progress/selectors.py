@@ -8,10 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Concat, TruncDate
+from django.db.models import Count, Max
+from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -256,7 +254,8 @@ class Dashboard:
 
 @dataclass
 class DashboardPage:
-    """The dashboard as the page shows it: the learner's progress (cached), their why and capstones (live)."""
+    """The dashboard as the page shows it: the learner's progress and capstones (cached whole by
+    the page layer, dlcurriculum.pages), their why (live)."""
 
     cards_html: str  # overall and next up
     sections_html: str  # stage bars and the activity chart
@@ -269,7 +268,7 @@ class DashboardPage:
     capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
     completion_record: CompletionRecord | None = None
     completion_record_url: str = ""  # its public address, once the learner made it public (page layer)
-    pace: pace.Projection | None = None  # with a pace plan; its "today" figures are in the cache key
+    pace: pace.Projection | None = None  # with a pace plan (the learner's today is in the cache key)
 
 
 # A day and a half: a learner who comes back the next day gets a new key anyway (the chart's today).
@@ -369,69 +368,31 @@ def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboar
     )
 
 
-def _dashboard_state(user) -> tuple:
-    """What names one state of the dashboard's progress part, in 1 query: the newest Activity id,
-    the pace plan's id and version, and the newest pause id with the number of pauses (pauses
-    are only added or removed, so the two together change with every change)."""
-    newest = Subquery(Activity.objects.filter(user=OuterRef("pk")).order_by("-id").values("id")[:1])
-    plan = Subquery(
-        PacePlan.objects.filter(user=OuterRef("pk"))
-        .annotate(v=Concat("id", Value("."), "version", output_field=CharField()))
-        .values("v")[:1]
-    )
-    last_pause = Subquery(Pause.objects.filter(user=OuterRef("pk")).order_by("-id").values("id")[:1])
-    pauses = Subquery(
-        Pause.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("id")).values("n")[:1]
-    )
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(a=newest, p=plan, lp=last_pause, n=pauses)
-        .values_list("a", "p", "lp", "n")
-        .first()
-    )
-    return row or (None, None, None, None)
+def dashboard_content(user, curriculum, approved_stage_ids: Iterable[int] = ()) -> dict:
+    """The dashboard's progress part as plain data with its rendered cards and sections, ready to
+    be cached whole (7 queries): the page layer (dlcurriculum.pages) keys it on the learner's
+    change stamp (``user.changes``, bumped by every write of their progress, pace plan, pauses
+    and completion record), their today and time zone and the outline's token, and adds the
+    capstones. ``DashboardPage(**content, why=user.why)`` is what the template shows."""
+    d = _dashboard(user, curriculum, frozenset(approved_stage_ids))
+    return {
+        "cards_html": render_to_string("progress/_dashboard_cards.html", {"d": d}),
+        "sections_html": render_to_string("progress/_dashboard_sections.html", {"d": d}),
+        "recent": d.recent,
+        "overall": d.overall,
+        "next_up": d.next_up,
+        "resume": d.resume,
+        "curriculum_complete": d.curriculum_complete,
+        "pace": d.pace,
+        "completion_record": CompletionRecord.objects.filter(user=user).first(),
+    }
 
 
-def dashboard_page(user, approved_stage_ids: Iterable[int] = ()) -> DashboardPage:
-    """The dashboard page's content: 2 queries when the learner's progress is cached, 7 when not.
-
-    Every change to a learner's progress adds an Activity row (progress.services: a status, a
-    note, opening a resource), so the newest Activity id, with the learner's today (the chart's
-    last week), time zone, the outline's token (any edit of stages, resources or capstone briefs,
-    their hours included) and the stages whose capstone is approved (``approved_stage_ids``, told
-    by the page layer) names exactly one state of what the progress part shows: a change makes a
-    new key, and nothing cached is ever shown stale. The pace plan's id and version and the
-    learner's pauses are in the key too (read with the newest Activity id, one query). The
-    completion record is read live (1 query).
-    """
-    curriculum = outline()
+def learner_today_and_zone(user) -> tuple[date, zoneinfo.ZoneInfo]:
+    """The learner's calendar day and time zone (no query): the chart's last week and the pace
+    figures move with the day."""
     tz = _user_tz(user)
-    today = timezone.localtime(timezone.now(), tz).date()
-    approved = frozenset(approved_stage_ids)
-    last_change, plan_changed, last_pause, pauses = _dashboard_state(user)
-    approved_key = "-".join(str(pk) for pk in sorted(approved))
-    key = (
-        f"dashboard:v3:{user.pk}:{last_change}:{plan_changed}:{last_pause}:{pauses}:"
-        f"{today.isoformat()}:{tz.key}:{curriculum.token}:{approved_key}"
-    )
-    cached = cache.get(key)
-    if cached is None:
-        d = _dashboard(user, curriculum, approved)
-        cached = {
-            "cards_html": render_to_string("progress/_dashboard_cards.html", {"d": d}),
-            "sections_html": render_to_string("progress/_dashboard_sections.html", {"d": d}),
-            "recent": d.recent,
-            "overall": d.overall,
-            "next_up": d.next_up,
-            "resume": d.resume,
-            "curriculum_complete": d.curriculum_complete,
-            "pace": d.pace,
-        }
-        cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
-    record = CompletionRecord.objects.filter(user=user).first()
-    # The capstone part is live and comes from the page layer (dlcurriculum.pages), which may ask capstones.
-    return DashboardPage(**cached, why=user.why, completion_record=record)
+    return timezone.localtime(timezone.now(), tz).date(), tz
 
 
 # --- Export (registered with dlcurriculum.users.lifecycle) -------------------------

@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import F
 
+from dlcurriculum.users.changes import note_change
 from stages.models import Resource
 
 from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress, Status
@@ -96,6 +97,7 @@ def erase_progress(user) -> None:
     Reminder.objects.filter(user=user).delete()
     Activity.objects.filter(user=user).delete()
     ResourceProgress.objects.filter(user=user).delete()
+    note_change(user.pk)  # the dashboard's cache key (saves bump it through signals, see apps)
 
 
 # --- Pace plan --------------------------------------------------------------------
@@ -125,6 +127,8 @@ def set_pace_plan(user, *, today: date, hours_per_week: int | None = None, targe
 def clear_pace_plan(user) -> bool:
     """Drop the plan (pauses stay: they still stop reminders). True when there was one."""
     deleted, _ = PacePlan.objects.filter(user=user).delete()
+    if deleted:
+        note_change(user.pk)
     return bool(deleted)
 
 
@@ -139,4 +143,6 @@ def add_pause(user, *, start: date, end: date, label: str = "") -> Pause:
 def remove_pause(user, pause_id: int) -> bool:
     """Remove one of the learner's own pauses; another learner's id removes nothing."""
     deleted, _ = Pause.objects.filter(user=user, pk=pause_id).delete()
+    if deleted:
+        note_change(user.pk)
     return bool(deleted)

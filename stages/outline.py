@@ -44,3 +44,14 @@ CURRICULUM_OUTLINE = SharedRead(
 def outline() -> Outline:
     """The outline: from the cache, or 3 queries."""
     return CURRICULUM_OUTLINE.get()
+
+
+def outline_with_token() -> tuple[Outline, str]:
+    """The outline and the token of that build: new after every change of stages, resources or
+    capstone briefs, so what is cached from the outline keys on it (1 cache round trip)."""
+    return CURRICULUM_OUTLINE.get_with_token()
+
+
+def outline_token_key() -> str:
+    """The cache key of the outline's token, to read it together with an entry that keys on it."""
+    return CURRICULUM_OUTLINE.token_key

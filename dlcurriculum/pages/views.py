@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,9 +36,7 @@ def moved_admin_page(request, model, rest):
 
 
 def _approved_stage_ids(capstone_status) -> set[int]:
-    """The stages whose capstone the learner has approved (capstones knows the status by stage slug)."""
-    ids = {stage.slug: stage.pk for stage in outline().stages}
-    return {ids[c.stage_slug] for c in capstone_status if c.status == "approved" and c.stage_slug in ids}
+    return page_selectors.approved_stage_ids(capstone_status, outline())
 
 
 def stage_overview(request):
@@ -62,16 +59,9 @@ def stage_detail(request, slug):
 @login_required
 @require_GET
 def dashboard(request):
-    """The learner's progress with the status of each capstone: the progress part is cached per
-    learner state, and an approved capstone is part of that state (it completes its stage)."""
-    capstone_status = capstone_status_for(request.user)  # 1 query (the briefs are cached)
-    dashboard = progress_selectors.dashboard_page(request.user, _approved_stage_ids(capstone_status))
-    dashboard.capstone_status = capstone_status
-    record = dashboard.completion_record
-    if record is not None and record.is_public:  # 1 query more, only for a learner who chose to show it
-        slug = page_selectors.completion_record_address(request.user)
-        dashboard.completion_record_url = reverse("public_completion", kwargs={"slug": slug}) if slug else ""
-    return render(request, "progress/dashboard.html", {"dashboard": dashboard})
+    """The learner's progress with the status of each capstone, cached whole per learner state
+    (see page_selectors.dashboard_page)."""
+    return render(request, "progress/dashboard.html", {"dashboard": page_selectors.dashboard_page(request.user)})
 
 
 def _curriculum_complete(user) -> bool:

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('users', '0004_why_prompt_dismissal_from_progress'),
+        ("users", "0004_why_prompt_dismissal_from_progress"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='changes',
+            model_name="user",
+            name="changes",
             field=models.PositiveBigIntegerField(default=0, editable=False),
         ),
     ]
