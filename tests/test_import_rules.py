@@ -25,10 +25,7 @@ def test_django_start_up_leaves_the_notebook_analysis_and_markdown_renderer_unlo
     # Every process (web, workers, each management command, `check_links` among them) pays
     # for what the apps and the admin's autodiscovery import; these load on first use.
     heavy = ["capstones.notebooks.analysis", "nbformat", "jsonschema", "dlcurriculum.markdown", "markdown_it"]
-    code = (
-        "import sys, django; django.setup(); "
-        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
-    )
+    code = f"import sys, django; django.setup(); print(','.join(m for m in {heavy!r} if m in sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
