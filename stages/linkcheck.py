@@ -613,13 +613,14 @@ START_BATCH = 32
 
 
 async def _start_in_batches(
-    check: Callable[[str], Awaitable[None]], urls: list[str], batch: int = START_BATCH
+    check: Callable[[str], Awaitable[None]], urls: list[str], batch: int | None = None
 ) -> list[asyncio.Task]:
     """A task per URL, started ``batch`` at a time with a loop turn in between.
 
     Starting thousands at once would make the first requests (the busiest hosts' among them)
     wait until every check had taken its first step; in batches they go out from the start.
     """
+    batch = batch or START_BATCH
     tasks: list[asyncio.Task] = []
     try:
         for i, url in enumerate(urls, 1):
