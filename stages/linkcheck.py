@@ -600,12 +600,38 @@ async def check_urls(
             if on_result is not None:
                 on_result(result)
 
-        await asyncio.gather(*(one(url) for url in distinct))
+        await asyncio.gather(*await _start_in_batches(one, distinct))
     by_input: dict[str, LinkResult] = {}
     for raw in urls:
         result = results[keys[raw]]
         by_input[raw] = result if result.url == raw else _with_url(result, raw)
     return by_input
+
+
+# URLs whose checks are started before the event loop gets a turn for the requests already sent.
+START_BATCH = 32
+
+
+async def _start_in_batches(
+    check: Callable[[str], Awaitable[None]], urls: list[str], batch: int | None = None
+) -> list[asyncio.Task]:
+    """A task per URL, started ``batch`` at a time with a loop turn in between.
+
+    Starting thousands at once would make the first requests (the busiest hosts' among them)
+    wait until every check had taken its first step; in batches they go out from the start.
+    """
+    batch = batch or START_BATCH
+    tasks: list[asyncio.Task] = []
+    try:
+        for i, url in enumerate(urls, 1):
+            tasks.append(asyncio.ensure_future(check(url)))
+            if i % batch == 0:
+                await asyncio.sleep(0)
+    except BaseException:  # cancelled while starting: leave no check running
+        for task in tasks:
+            task.cancel()
+        raise
+    return tasks
 
 
 def _with_url(result: LinkResult, url: str) -> LinkResult:
