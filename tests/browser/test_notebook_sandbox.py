@@ -115,7 +115,8 @@ def test_notebook_opened_directly_cannot_run_script_in_the_app_origin(live_serve
     frame_src = page.locator("iframe.notebook-frame").get_attribute("src")
 
     response = page.goto(live_server.url + frame_src)
-    assert response.headers["content-security-policy"].startswith("sandbox;")
+    assert response.headers["content-security-policy"].startswith("sandbox ")
+    assert "allow-scripts" not in response.headers["content-security-policy"]
     expect(page.get_by_text("Output one is shown.")).to_be_visible()
     page.wait_for_load_state("load")
     assert_nothing_ran(page, "/notebook/", dialogs)

@@ -1,0 +1,226 @@
+"""What changed between two iterations (a pure core: no Django): cells added, removed and changed (sources and text
+outputs), aligned by nbdime, and the automatic report's differences in words.
+
+Plain data out: the page renders it as escaped text, so nothing from either notebook is
+ever interpreted as HTML in the app's origin. No Django here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+# A diff of two huge notebooks must not make a huge page: beyond this many lines, a note.
+MAX_LINES = 400
+
+
+@dataclass(frozen=True)
+class Line:
+    sign: str  # " " same, "-" removed, "+" added
+    text: str
+
+
+@dataclass
+class CellChange:
+    kind: str  # ADDED / REMOVED / CHANGED
+    cell_type: str
+    old_number: int | None  # 1-based, as Jupyter and the rendering count them
+    new_number: int | None
+    source: list[Line] = field(default_factory=list)
+    outputs: list[Line] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        if self.kind == ADDED:
+            return f"Cell {self.new_number} added"
+        if self.kind == REMOVED:
+            return f"Cell {self.old_number} removed"
+        if self.old_number != self.new_number:
+            return f"Cell {self.new_number} changed (was cell {self.old_number})"
+        return f"Cell {self.new_number} changed"
+
+
+@dataclass
+class NotebookDiff:
+    cells: list[CellChange]
+    truncated: bool = False
+
+    @property
+    def summary(self) -> str:
+        counts = {k: sum(1 for c in self.cells if c.kind == k) for k in (ADDED, REMOVED, CHANGED)}
+        parts = [f"{n} {k}" for k, n in counts.items() if n]
+        return ", ".join(parts) if parts else "No cell changed"
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines() or ([""] if text else [])
+
+
+def text_outputs(cell) -> str:
+    """A cell's outputs as text only: streams, text/plain results and error names."""
+    parts = []
+    for output in cell.get("outputs", []) or []:
+        kind = output.get("output_type")
+        if kind == "stream":
+            parts.append(_text(output.get("text")))
+        elif kind in ("execute_result", "display_data"):
+            data = output.get("data", {}) or {}
+            if "text/plain" in data:
+                parts.append(_text(data["text/plain"]))
+        elif kind == "error":
+            parts.append(f"{output.get('ename', 'Error')}: {output.get('evalue', '')}")
+    return "\n".join(p.rstrip("\n") for p in parts)
+
+
+def _line_diff(old: str, new: str) -> list[Line]:
+    if old == new:
+        return []
+    from nbdime.diffing.generic import diff_sequence
+
+    old_lines, new_lines = _lines(old), _lines(new)
+    result: list[Line] = []
+    position = 0
+    for entry in sorted(diff_sequence(old_lines, new_lines), key=lambda e: (e["key"], e["op"] != "removerange")):
+        key = entry["key"]
+        result.extend(Line(" ", line) for line in old_lines[position:key])
+        position = max(position, key)
+        if entry["op"] == "removerange":
+            result.extend(Line("-", line) for line in old_lines[key : key + entry["length"]])
+            position = key + entry["length"]
+        elif entry["op"] == "addrange":
+            result.extend(Line("+", line) for line in entry["valuelist"])
+    result.extend(Line(" ", line) for line in old_lines[position:])
+    return result
+
+
+def diff_notebooks(old, new) -> NotebookDiff:  # noqa: C901 - one walk over nbdime's cell entries
+    """Cell-level differences from ``old`` to ``new`` (nbformat notebooks or plain dicts)."""
+    import nbdime
+
+    old_cells, new_cells = list(old.get("cells", [])), list(new.get("cells", []))
+    changes: list[CellChange] = []
+    cells_diff = next((e["diff"] for e in nbdime.diff_notebooks(old, new) if e["key"] == "cells"), [])
+    i = j = 0
+
+    def same_until(key: int):
+        nonlocal i, j
+        while i < key:
+            _maybe_changed(i, j)
+            i, j = i + 1, j + 1
+
+    def _maybe_changed(a: int, b: int):
+        if a >= len(old_cells) or b >= len(new_cells):
+            return
+        before, after = old_cells[a], new_cells[b]
+        source = _line_diff(_text(before.get("source")), _text(after.get("source")))
+        outputs = _line_diff(text_outputs(before), text_outputs(after))
+        if source or outputs or before.get("cell_type") != after.get("cell_type"):
+            changes.append(CellChange(CHANGED, after.get("cell_type", ""), a + 1, b + 1, source, outputs))
+
+    # addrange before removerange at one key: the pointers then pass the new cells first.
+    for entry in sorted(cells_diff, key=lambda e: (e["key"], {"addrange": 0, "removerange": 1}.get(e["op"], 2))):
+        same_until(entry["key"])
+        if entry["op"] == "addrange":
+            for cell in entry["valuelist"]:
+                j += 1
+                changes.append(
+                    CellChange(
+                        ADDED,
+                        cell.get("cell_type", ""),
+                        None,
+                        j,
+                        [Line("+", line) for line in _lines(_text(cell.get("source")))],
+                        [Line("+", line) for line in _lines(text_outputs(cell))],
+                    )
+                )
+        elif entry["op"] == "removerange":
+            for _ in range(entry["length"]):
+                cell = old_cells[i]
+                i += 1
+                changes.append(
+                    CellChange(
+                        REMOVED,
+                        cell.get("cell_type", ""),
+                        i,
+                        None,
+                        [Line("-", line) for line in _lines(_text(cell.get("source")))],
+                    )
+                )
+        elif entry["op"] == "patch":
+            _maybe_changed(i, j)
+            i, j = i + 1, j + 1
+    return _bounded(NotebookDiff(changes))
+
+
+def _bounded(diff: NotebookDiff) -> NotebookDiff:
+    budget = MAX_LINES
+    for change in diff.cells:
+        for name in ("source", "outputs"):
+            lines = getattr(change, name)
+            if len(lines) > budget:
+                setattr(change, name, lines[:budget])
+                diff.truncated = True
+            budget = max(0, budget - len(lines))
+    return diff
+
+
+def report_changes(old: dict, new: dict) -> list[str]:
+    """The automatic report's differences in words ("keras no longer used")."""
+    old, new = old or {}, new or {}
+    notes = []
+    old_fw, new_fw = set(old.get("frameworks", [])), set(new.get("frameworks", []))
+    notes += [f"{name} no longer used" for name in sorted(old_fw - new_fw)]
+    notes += [f"{name} now used" for name in sorted(new_fw - old_fw)]
+    old_bad = {v.get("library") for v in old.get("violations", [])}
+    new_bad = {v.get("library") for v in new.get("violations", [])}
+    notes += [f"forbidden {name} gone" for name in sorted(old_bad - new_bad) if name not in (old_fw - new_fw)]
+    notes += [f"forbidden {name} appeared" for name in sorted(new_bad - old_bad) if name not in (new_fw - old_fw)]
+    for key, label in (
+        ("cells", "cells"),
+        ("code_cells", "code cells"),
+        ("executed_code_cells", "executed code cells"),
+    ):
+        if key in old and key in new and old[key] != new[key]:
+            notes.append(f"{label}: {old[key]} → {new[key]}")
+    if "markdown_words" in old and "markdown_words" in new and old["markdown_words"] != new["markdown_words"]:
+        notes.append(f"words of prose: {old['markdown_words']} → {new['markdown_words']}")
+    return notes
+
+
+_SIGN_CLASS = {"+": "diff-add", "-": "diff-del", " ": "diff-same"}
+
+
+def _lines_html(lines: list[Line], label: str) -> str:
+    from .render import _escape
+
+    rows = "".join(
+        f'<span class="diff-line {_SIGN_CLASS.get(line.sign, "diff-same")}">'
+        f"{_escape(line.sign)} {_escape(line.text)}</span>\n"
+        for line in lines
+    )
+    return f'<p class="diff-label">{label}</p><pre class="diff">{rows}</pre>'
+
+
+def diff_html(diff: NotebookDiff) -> str:
+    """The diff as an HTML fragment for the iteration page: every notebook text escaped, then the
+    whole passed through the notebooks' own sanitiser (no script, no event handler, no style)."""
+    from .render import _escape, sanitize_html
+
+    parts = [f'<p class="diff-summary">{_escape(diff.summary)}.</p>']
+    for number, change in enumerate(diff.cells, start=1):
+        parts.append(
+            f'<details class="cell-diff cell-diff-{change.kind}"{" open" if number <= 5 else ""}>'
+            f"<summary>{_escape(change.label)} <small>({_escape(change.cell_type)})</small></summary>"
+        )
+        if change.source:
+            parts.append(_lines_html(change.source, "Source"))
+        if change.outputs:
+            parts.append(_lines_html(change.outputs, "Text output"))
+        parts.append("</details>")
+    if diff.truncated:
+        parts.append('<p class="truncated">The diff is cut short here; download both iterations to compare them.</p>')
+    return sanitize_html("".join(parts))
