@@ -607,9 +607,30 @@ def send_notifications(recipient_id: int, now: datetime | None = None) -> int:
     return len(pending)
 
 
+def with_cell_excerpts(comments) -> None:
+    """Give each comment on a cell ``cell_excerpt``: the first lines of that cell, so an e-mail
+    shows the comment beside its cell. Reads each notebook once; only ever run in a worker job."""
+    by_iteration: dict[int, list] = {}
+    for comment in comments:
+        comment.cell_excerpt = comment.cell_quote = ""
+        if comment.cell:
+            by_iteration.setdefault(comment.iteration_id, []).append(comment)
+    for items in by_iteration.values():
+        try:
+            notebook = _read_notebook(items[0].iteration)
+        except Exception:  # noqa: BLE001 - an unreadable notebook costs the excerpt, never the e-mail
+            logger.warning("No cell excerpts for iteration %s", items[0].iteration_id, exc_info=True)
+            continue
+        for comment in items:
+            comment.cell_excerpt = notebook_diff.cell_excerpt(notebook, comment.cell)
+            # The plain-text e-mail quotes the cell like a reply quotes a message.
+            comment.cell_quote = "\n".join(f"  | {line}" for line in comment.cell_excerpt.splitlines())
+
+
 def _send_activity_email(recipient, pending: list[Notification], *, key: str) -> None:
     from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
 
+    with_cell_excerpts([n.comment for n in pending if n.comment_id])
     submissions: dict[int, dict] = {}
     for n in pending:
         entry = submissions.setdefault(
@@ -708,6 +729,10 @@ def notify_decision(review_id: int) -> bool:
         if review is None:
             return False
         submission = review.iteration.submission
+        feedback = list(
+            review.iteration.comments.filter(author=review.mentor).select_related("iteration").order_by("created_at")
+        )
+        with_cell_excerpts(feedback)
         send_templated(
             to=[submission.learner.email],
             template="capstone_decision",
@@ -718,7 +743,7 @@ def notify_decision(review_id: int) -> bool:
                 "learner": submission.learner,
                 "mentor": review.mentor,
                 "approved": review.decision == Review.Decision.APPROVED,
-                "feedback": list(review.iteration.comments.filter(author=review.mentor).order_by("created_at")),
+                "feedback": feedback,
                 "url": settings.SITE_URL + review.iteration.get_absolute_url(),
             },
             reason=f"capstone decision (review {review.pk})",

@@ -224,3 +224,14 @@ def diff_html(diff: NotebookDiff) -> str:
     if diff.truncated:
         parts.append('<p class="truncated">The diff is cut short here; download both iterations to compare them.</p>')
     return sanitize_html("".join(parts))
+
+
+def cell_excerpt(notebook, number: int, *, max_lines: int = 6, max_chars: int = 400) -> str:
+    """The first lines of the ``number``-th cell (1-based) as plain text, for an e-mail that shows
+    a comment beside its cell; empty when the notebook has no such cell."""
+    cells = notebook.get("cells", []) or []
+    if not 1 <= number <= len(cells):
+        return ""
+    lines = _text(cells[number - 1].get("source")).splitlines()
+    excerpt = "\n".join(lines[:max_lines])[:max_chars]
+    return excerpt + ("\n…" if len(lines) > max_lines or len(excerpt) == max_chars else "")

@@ -44,6 +44,23 @@ def test_a_burst_of_messages_is_one_email(claimed, mentor, learner, mailoutbox, 
     assert "on cell 2" in body
 
 
+def test_the_email_shows_a_comment_beside_its_cell(claimed, mentor, learner, mailoutbox, quiet_later):
+    services.add_comment(claimed.iterations.get(), author=mentor, body="Why both imports?", cell=2)
+    services.send_notifications(learner.pk, now=quiet_later())
+    body = mailoutbox[0].body
+    # The cell's first lines, quoted, then the comment.
+    assert body.index("  | import torch") < body.index("Why both imports?")
+    html = mailoutbox[0].alternatives[0][0]
+    assert html.index("import torch") < html.index("Why both imports?")
+
+
+def test_the_decision_email_shows_feedback_beside_its_cell(claimed, mentor, learner, mailoutbox):
+    services.decide(claimed, mentor=mentor, decision="changes_requested", feedback="Explain this import.", cell=2)
+    services.notify_decision(claimed.iterations.get().review.pk)
+    body = mailoutbox[-1].body
+    assert body.index("  | import torch") < body.index("Explain this import.")
+
+
 def test_nothing_is_emailed_while_the_burst_goes_on(claimed, mentor, learner, mailoutbox, quiet_later):
     services.add_comment(claimed.iterations.get(), author=mentor, body="Hint")
     assert services.send_notifications(learner.pk, now=timezone.now()) == 0
