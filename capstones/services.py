@@ -447,8 +447,12 @@ def _diff_with_previous(iteration: Iteration, notebook) -> tuple[str, str]:
     try:
         diff = notebook_diff.diff_notebooks(_read_notebook(previous), notebook)
         return diff.summary[:200], notebook_diff.diff_html(diff)
+    except notebook_diff.TooLargeToCompare as exc:
+        return f"{exc} Download both iterations to compare them.", ""
     except _LIMIT_ERRORS:
-        raise
+        # The time limit hit while comparing: the rendering made before it is still stored.
+        logger.warning("Diff of iteration %s hit a limit", iteration.pk)
+        return "The two iterations are too large to compare here; download both to compare them.", ""
     except notebooks.NotebookError:
         return "The previous iteration cannot be read, so there is nothing to compare with.", ""
     except Exception:

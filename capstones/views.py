@@ -141,7 +141,6 @@ def iteration_detail(request, pk, number=None):
         "can_claim": policy.may_claim(user, submission),
         "comment_form": CommentForm(cells=cells, may_decide=may_decide, initial=initial) if can_comment else None,
         "may_decide": may_decide,
-        "cell_numbers": range(1, cells + 1),
         "cell_comments": _by_cell(iteration.comments.all()),
         "claim_expires": selectors.claim_expiry(submission),
         "checking": report is not None and report.status == Report.Status.PENDING,

@@ -12,6 +12,19 @@ from dataclasses import dataclass, field
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 # A diff of two huge notebooks must not make a huge page: beyond this many lines, a note.
 MAX_LINES = 400
+# Bounds checked before nbdime runs (its cell matching grows with the square of a cell's lines):
+# each cell's source and text output are compared on their first lines only, and notebooks
+# beyond these sizes are not compared at all.
+MAX_CELL_LINES = 200
+MAX_DIFF_CELLS = 1_000
+MAX_NOTEBOOK_LINES = 10_000
+# nbdime compares every changed cell of one side with every changed cell of the other: the lines
+# of the cells not found unchanged on the other side, multiplied, are bounded too.
+MAX_CHANGED_LINES_PRODUCT = 250_000
+
+
+class TooLargeToCompare(ValueError):
+    """The two notebooks are past the bounds above; the message says so."""
 
 
 @dataclass(frozen=True)
@@ -97,11 +110,64 @@ def _line_diff(old: str, new: str) -> list[Line]:
     return result
 
 
+def _slim(notebook) -> dict:
+    """What the diff compares, bounded: each cell's type, its source and its text outputs (as one
+    stream), each cut to ``MAX_CELL_LINES`` lines. Images and rich outputs never reach nbdime."""
+    cells = list(notebook.get("cells", []) or [])
+    if len(cells) > MAX_DIFF_CELLS:
+        raise TooLargeToCompare(f"More than {MAX_DIFF_CELLS:,} cells: too many to compare here.")
+    slim, total = [], 0
+    for cell in cells:
+        source = _lines(_text(cell.get("source")))[:MAX_CELL_LINES]
+        output = _lines(text_outputs(cell))[:MAX_CELL_LINES]
+        total += len(source) + len(output)
+        if total > MAX_NOTEBOOK_LINES:
+            raise TooLargeToCompare(f"More than {MAX_NOTEBOOK_LINES:,} lines: too long to compare here.")
+        entry = {"cell_type": cell.get("cell_type", ""), "source": "\n".join(source), "metadata": {}}
+        if isinstance(cell.get("id"), str) and len(cell["id"]) <= 64:
+            # Jupyter keeps a cell's id across saves: nbdime pairs cells by it first.
+            entry["id"] = cell["id"]
+        if cell.get("cell_type") == "code":
+            entry["outputs"] = (
+                [{"output_type": "stream", "name": "stdout", "text": "\n".join(output)}] if output else []
+            )
+            entry["execution_count"] = None
+        slim.append(entry)
+    import nbformat
+
+    return nbformat.from_dict({"cells": slim, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def _cell_key(cell) -> tuple:
+    return (cell.get("cell_type"), cell.get("source"), text_outputs(cell))
+
+
+def _check_changed_lines(old_cells: list, new_cells: list) -> None:
+    from collections import Counter
+
+    old_keys, new_keys = Counter(map(_cell_key, old_cells)), Counter(map(_cell_key, new_cells))
+
+    def changed_lines(cells, other) -> int:
+        return sum(
+            len(_lines(c.get("source", ""))) + len(_lines(text_outputs(c))) + 1
+            for c in cells
+            if not other[_cell_key(c)]
+        )
+
+    if changed_lines(old_cells, new_keys) * changed_lines(new_cells, old_keys) > MAX_CHANGED_LINES_PRODUCT:
+        raise TooLargeToCompare("Too much changed at once to compare cell by cell here.")
+
+
 def diff_notebooks(old, new) -> NotebookDiff:  # noqa: C901 - one walk over nbdime's cell entries
-    """Cell-level differences from ``old`` to ``new`` (nbformat notebooks or plain dicts)."""
+    """Cell-level differences from ``old`` to ``new`` (nbformat notebooks or plain dicts).
+
+    Raises :class:`TooLargeToCompare` before any comparison when either is past the bounds.
+    """
     import nbdime
 
+    old, new = _slim(old), _slim(new)
     old_cells, new_cells = list(old.get("cells", [])), list(new.get("cells", []))
+    _check_changed_lines(old_cells, new_cells)
     changes: list[CellChange] = []
     cells_diff = next((e["diff"] for e in nbdime.diff_notebooks(old, new) if e["key"] == "cells"), [])
     i = j = 0

@@ -100,7 +100,8 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     expect(report(learner_page)).to_contain_text("torch")
     expect(report(learner_page)).to_contain_text("3 of 3 code cells were run")
     frame = learner_page.locator("iframe.notebook-frame")
-    assert frame.get_attribute("sandbox") == ""
+    # No script in the frame; only a click on the app's own "Comment on cell N" links leaves it.
+    assert frame.get_attribute("sandbox") == "allow-top-navigation-by-user-activation"
     rendered = learner_page.frame_locator("iframe.notebook-frame")
     expect(rendered.get_by_role("heading", name="Digits with a small CNN (version 1)")).to_be_visible()
     expect(rendered.get_by_text("torch ready")).to_be_visible()
@@ -155,13 +156,20 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     expect(changes).to_contain_text("version 2")
     expect(mentor_page.locator(".conversation")).to_contain_text("Explain why you chose this learning rate.")
     screenshot(mentor_page, "diff-and-thread")
-    mentor_page.locator("nav.cell-picker").get_by_role("link", name="6", exact=True).click()
+    # The cell is picked inside the rendered notebook: a plain link beside cell 6, no script.
+    mentor_page.frame_locator("iframe.notebook-frame").get_by_role("link", name="Comment on cell 6").click()
+    mentor_page.wait_for_url(re.compile(r"\?cell=6#comment-form$"))
     expect(mentor_page.get_by_label(re.compile("On cell"))).to_have_value("6")
     mentor_page.get_by_label("Approved", exact=True).check()
     mentor_page.get_by_role("textbox", name=re.compile("^Message")).fill("Clear and well argued. Well done!")
     mentor_page.get_by_role("button", name="Send", exact=True).click()
     expect(mentor_page.locator(".status")).to_have_text("Approved")
     expect(mentor_page.frame_locator("iframe.notebook-frame").locator("#comments-cell-6")).to_contain_text("Well done!")
+    # The learner sees the comment beside the same cell.
+    learner_page.reload()
+    expect(learner_page.frame_locator("iframe.notebook-frame").locator("#comments-cell-6")).to_contain_text(
+        "Well done!"
+    )
 
     # The learner shows it in the portfolio, writes its public description, chooses a handle.
     learner_page.reload()
@@ -195,9 +203,21 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     visitor.set_viewport_size({"width": 390, "height": 844})
     visitor.reload()
     screenshot_with_notebook(screenshot, visitor, "portfolio-capstone-390")
+    assert fits_the_screen(visitor)
+    visitor.goto(live_server.url + "/u/ada-learns/")
+    assert fits_the_screen(visitor)
     mentor_page.set_viewport_size({"width": 390, "height": 844})
     mentor_page.goto(live_server.url + "/capstones/review/")
     screenshot(mentor_page, "queue-390")
+    assert fits_the_screen(mentor_page)
+    learner_page.set_viewport_size({"width": 390, "height": 844})
+    learner_page.goto(live_server.url + "/capstones/portfolio/")
+    assert fits_the_screen(learner_page)  # the share URL wraps instead of widening the page
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing widens the page past the viewport (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     if javascript:
         for page in (visitor, mentor_page):
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
