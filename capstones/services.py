@@ -447,7 +447,7 @@ def _diff_with_previous(iteration: Iteration, notebook) -> tuple[str, str]:
     try:
         diff = notebook_diff.diff_notebooks(_read_notebook(previous), notebook)
         return diff.summary[:200], notebook_diff.diff_html(diff)
-    except notebook_diff.TooLargeToCompare as exc:
+    except notebook_diff.TooLargeToCompareError as exc:
         return f"{exc} Download both iterations to compare them.", ""
     except _LIMIT_ERRORS:
         # The time limit hit while comparing: the rendering made before it is still stored.
@@ -622,7 +622,7 @@ def with_cell_excerpts(comments) -> None:
     for items in by_iteration.values():
         try:
             notebook = _read_notebook(items[0].iteration)
-        except Exception:  # noqa: BLE001 - an unreadable notebook costs the excerpt, never the e-mail
+        except Exception:  # an unreadable notebook costs the excerpt, never the e-mail
             logger.warning("No cell excerpts for iteration %s", items[0].iteration_id, exc_info=True)
             continue
         for comment in items:

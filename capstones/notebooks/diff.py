@@ -23,7 +23,7 @@ MAX_NOTEBOOK_LINES = 10_000
 MAX_CHANGED_LINES_PRODUCT = 250_000
 
 
-class TooLargeToCompare(ValueError):
+class TooLargeToCompareError(ValueError):
     """The two notebooks are past the bounds above; the message says so."""
 
 
@@ -115,14 +115,14 @@ def _slim(notebook) -> dict:
     stream), each cut to ``MAX_CELL_LINES`` lines. Images and rich outputs never reach nbdime."""
     cells = list(notebook.get("cells", []) or [])
     if len(cells) > MAX_DIFF_CELLS:
-        raise TooLargeToCompare(f"More than {MAX_DIFF_CELLS:,} cells: too many to compare here.")
+        raise TooLargeToCompareError(f"More than {MAX_DIFF_CELLS:,} cells: too many to compare here.")
     slim, total = [], 0
     for cell in cells:
         source = _lines(_text(cell.get("source")))[:MAX_CELL_LINES]
         output = _lines(text_outputs(cell))[:MAX_CELL_LINES]
         total += len(source) + len(output)
         if total > MAX_NOTEBOOK_LINES:
-            raise TooLargeToCompare(f"More than {MAX_NOTEBOOK_LINES:,} lines: too long to compare here.")
+            raise TooLargeToCompareError(f"More than {MAX_NOTEBOOK_LINES:,} lines: too long to compare here.")
         entry = {"cell_type": cell.get("cell_type", ""), "source": "\n".join(source), "metadata": {}}
         if isinstance(cell.get("id"), str) and len(cell["id"]) <= 64:
             # Jupyter keeps a cell's id across saves: nbdime pairs cells by it first.
@@ -155,13 +155,13 @@ def _check_changed_lines(old_cells: list, new_cells: list) -> None:
         )
 
     if changed_lines(old_cells, new_keys) * changed_lines(new_cells, old_keys) > MAX_CHANGED_LINES_PRODUCT:
-        raise TooLargeToCompare("Too much changed at once to compare cell by cell here.")
+        raise TooLargeToCompareError("Too much changed at once to compare cell by cell here.")
 
 
 def diff_notebooks(old, new) -> NotebookDiff:  # noqa: C901 - one walk over nbdime's cell entries
     """Cell-level differences from ``old`` to ``new`` (nbformat notebooks or plain dicts).
 
-    Raises :class:`TooLargeToCompare` before any comparison when either is past the bounds.
+    Raises :class:`TooLargeToCompareError` before any comparison when either is past the bounds.
     """
     import nbdime
 

@@ -8,7 +8,7 @@ from capstones.notebooks.diff import (
     MAX_CELL_LINES,
     MAX_DIFF_CELLS,
     REMOVED,
-    TooLargeToCompare,
+    TooLargeToCompareError,
     cell_excerpt,
     diff_notebooks,
     report_changes,
@@ -82,7 +82,7 @@ def test_too_many_changed_lines_are_refused_before_nbdime_runs(monkeypatch):
     monkeypatch.setattr(nbdime, "diff_notebooks", lambda *a, **k: pytest.fail("nbdime ran"))
     old = notebook(*[code("\n".join(f"a{i}{j}" for i in range(100))) for j in range(50)])
     new = notebook(*[code("\n".join(f"b{i}{j}" for i in range(100))) for j in range(50)])
-    with pytest.raises(TooLargeToCompare):
+    with pytest.raises(TooLargeToCompareError):
         diff_notebooks(old, new)
 
 
@@ -90,7 +90,7 @@ def test_too_many_cells_are_refused_before_nbdime_runs(monkeypatch):
     import nbdime
 
     monkeypatch.setattr(nbdime, "diff_notebooks", lambda *a, **k: pytest.fail("nbdime ran"))
-    with pytest.raises(TooLargeToCompare):
+    with pytest.raises(TooLargeToCompareError):
         diff_notebooks(notebook(*[code("x") for _ in range(MAX_DIFF_CELLS + 1)]), notebook(code("y")))
 
 
