@@ -85,3 +85,9 @@ def test_a_cell_link_prefills_the_form_of_the_page(learner_client, submission):
     page = learner_client.get(submission.get_absolute_url() + "?cell=3").text
     assert 'name="cell" value="3"' in page
     assert 'id="comment-form"' in page
+
+
+def test_a_notebooks_own_link_cannot_leave_the_frame():
+    html = _rendered(md('<a href="https://example.org/" target="_top">out</a> [md](https://example.org/x)'))
+    assert "out" in html
+    assert "target=" not in html
