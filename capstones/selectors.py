@@ -284,11 +284,26 @@ def claim_expiry(submission: Submission):
 # --------------------------------------------------------------------------- notifications
 
 
+UNREAD_CACHE_SECONDS = 300
+
+
+def unread_cache_key(user_id: int) -> str:
+    return f"capstones:unread:v1:{user_id}"
+
+
 def unread_count(user) -> int:
-    """What waits for ``user`` (one query; the navigation shows it on every page)."""
+    """What waits for ``user``. The navigation shows it on every page, so it is kept in the cache
+    (no query once known); services.forget_unread drops it whenever a notification is added or read."""
+    from django.core.cache import cache
+
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    key = unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
 
 
 def waiting_for(user) -> dict:

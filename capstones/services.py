@@ -157,6 +157,7 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
             created_at=now,
             emailed_at=now,
         )
+        forget_unread(current.learner_id)
     if handed_back:
         notify(current.mentor, current, Notification.Kind.RESUBMISSION, actor=current.learner, now=now)
 
@@ -466,7 +467,7 @@ def finish_rendering(
     Rendering.objects.filter(iteration_id=iteration_id, status=Rendering.Status.PENDING).update(
         status=Rendering.Status.FAILED if error else Rendering.Status.DONE,
         html="" if error else _storable(html),
-        diff_summary="" if error else _storable(diff_summary),
+        diff_summary="" if error else _storable(diff_summary)[:200],
         diff_html="" if error else _storable(diff_html),
         error=_storable(error),
         lease_expires_at=None,
@@ -570,15 +571,31 @@ def notify(recipient, submission: Submission, kind: str, *, actor=None, comment=
     notification = Notification.objects.create(
         recipient=recipient, submission=submission, actor=actor, kind=kind, comment=comment, created_at=now
     )
+    forget_unread(recipient.pk)
     enqueue_later_on_commit(_tasks().send_notifications, recipient.pk, countdown=settings.CAPSTONE_NOTIFY_DELAY_SECONDS)
     return notification
 
 
 def mark_read(user, submission: Submission, now=None) -> int:
     """Opening a submission settles what waited there for ``user``."""
-    return Notification.objects.filter(recipient=user, submission=submission, read_at__isnull=True).update(
+    read = Notification.objects.filter(recipient=user, submission=submission, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
+    if read:
+        forget_unread(user.pk)
+    return read
+
+
+def forget_unread(user_id: int) -> None:
+    """Drop the cached unread count (selectors.unread_count): now, and again once the change
+    commits, so a page read in between cannot keep the old count."""
+    from django.core.cache import cache
+
+    from .selectors import unread_cache_key
+
+    key = unread_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def send_notifications(recipient_id: int, now: datetime | None = None) -> int:

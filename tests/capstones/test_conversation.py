@@ -194,3 +194,18 @@ def test_claim_is_stale_after_the_lease_even_when_the_idle_period_is_longer(hand
     settings.CAPSTONE_CLAIM_IDLE_DAYS = 30
     assert policy.claim_is_stale(handed_back, handed_back.lease_until + timedelta(seconds=1))
     assert not policy.claim_is_stale(handed_back, timezone.now())
+
+
+def test_an_identical_resubmission_says_no_cell_changed(claimed, mentor, learner, brief, make_submission, client):
+    services.decide(claimed, mentor=mentor, decision="changes_requested", feedback="x")
+    again = make_submission(learner, brief)
+    client.force_login(mentor)
+    assert "No cell changed." in client.get(again.get_absolute_url()).text
+
+
+def test_an_iteration_rendered_before_diffs_existed_says_so(handed_back, mentor, client):
+    from capstones.models import Rendering
+
+    Rendering.objects.filter(iteration__submission=handed_back).update(diff_summary="", diff_html="")
+    client.force_login(mentor)
+    assert "uploaded before comparisons were made" in client.get(handed_back.get_absolute_url()).text

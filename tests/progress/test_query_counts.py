@@ -18,14 +18,13 @@ pytestmark = pytest.mark.django_db
 
 STATUSES = ["done", "skipped", "in_progress", "not_started"]
 # The user with the nav's mentor check (1; the session comes from the cache after
-# the warm-up), the nav's count of what waits for the user (1, capstone notifications),
-# then the page's own reads:
+# the warm-up), then the page's own reads:
 # dashboard: the learner's newest change (the key of their cached progress part, see
 # progress.selectors.dashboard_page) and capstone submissions (the outline of stages,
 # resources and briefs is cached for everyone, see stages.outline);
 # overview: stages with counts, progress rows (resources from the outline);
 # stage: stage, resources, capstone, progress rows (previous and next stage come from the outline).
-QUERIES = {"dashboard": 4, "overview": 4, "stage": 6}
+QUERIES = {"dashboard": 3, "overview": 3, "stage": 5}
 
 
 def touch_everything(user):
