@@ -209,3 +209,11 @@ def test_an_iteration_rendered_before_diffs_existed_says_so(handed_back, mentor,
     Rendering.objects.filter(iteration__submission=handed_back).update(diff_summary="", diff_html="")
     client.force_login(mentor)
     assert "uploaded before comparisons were made" in client.get(handed_back.get_absolute_url()).text
+
+
+def test_the_reports_differences_are_shown_in_words(learner, brief, make_submission, client):
+    make_submission(learner, brief, notebook(md(), code("import keras\nmodel = keras.Sequential()")))
+    fixed = make_submission(learner, brief)
+    client.force_login(learner)
+    text = client.get(fixed.get_absolute_url()).text
+    assert "keras no longer used" in text
