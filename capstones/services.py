@@ -11,19 +11,29 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import OperationalError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from dlcurriculum.leases import Lease
 from dlcurriculum.mail.services import send_templated
-from dlcurriculum.tasks import enqueue_on_commit
+from dlcurriculum.tasks import enqueue_later_on_commit, enqueue_on_commit
 from stages.models import CapstoneBrief, ProjectIdea
 
 from . import notebooks
 from .frameworks import brief_rules
-from .models import Comment, Iteration, Portfolio, Rendering, Report, Review, Submission
-from .policy import claim_is_stale, is_mentor, is_reviewing, may_comment, may_decide
+from .models import Comment, Iteration, Notification, Portfolio, Rendering, Report, Review, Submission
+from .notebooks import diff as notebook_diff
+from .policy import (
+    claim_is_stale,
+    is_mentor,
+    is_reviewing,
+    may_comment,
+    may_decide,
+    may_edit_description,
+    other_side,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +108,7 @@ _CONCURRENT = "Someone else changed this submission at the same moment; reload a
 
 
 @transaction.atomic
-def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:
+def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:  # noqa: C901
     if action not in TRANSITIONS:
         raise TransitionError(f"Unknown action {action!r}.")
     current = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -110,8 +120,15 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         )
     _authorise(current, action, actor, mentor, now)
 
-    changes: dict = {"status": target, "updated_at": now, **_queue_changes(current, action, now)}
-    if action == Action.CLAIM:
+    changes: dict = {"status": target, "updated_at": now, "lease_until": None, **_queue_changes(current, action, now)}
+    handed_back = action in (Action.CHECK_PASSED, Action.ASK_REVIEW) and _goes_back_to_mentor(current)
+    if handed_back:
+        # The mentor who asked for the changes knows the work: it goes back to them, on a lease.
+        lease = timedelta(days=settings.CAPSTONE_RESUBMISSION_LEASE_DAYS)
+        changes.update(status=Status.IN_REVIEW, claimed_at=now, lease_until=now + lease)
+    elif action in (Action.CHECK_PASSED, Action.ASK_REVIEW):
+        changes.update(mentor=None)
+    elif action == Action.CLAIM:
         changes.update(mentor=mentor or actor, claimed_at=now)
     elif action == Action.RELEASE:
         changes.update(mentor=None, claimed_at=None)
@@ -131,9 +148,26 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         decision = Review.Decision.APPROVED if action == Action.APPROVE else Review.Decision.CHANGES_REQUESTED
         review = Review.objects.create(iteration=latest, mentor=actor, decision=decision, created_at=now)
         enqueue_on_commit(_tasks().send_decision_email, review.pk)
+        # Shown in the app; its e-mail is the decision e-mail itself.
+        Notification.objects.create(
+            recipient_id=current.learner_id,
+            submission=current,
+            actor=actor,
+            kind=Notification.Kind.DECISION,
+            created_at=now,
+            emailed_at=now,
+        )
+        forget_unread(current.learner_id)
+    if handed_back:
+        notify(current.mentor, current, Notification.Kind.RESUBMISSION, actor=current.learner, now=now)
 
     current.refresh_from_db()
     return current
+
+
+def _goes_back_to_mentor(current: Submission) -> bool:
+    """The submission remembers the mentor who requested changes, who is still a mentor."""
+    return bool(current.mentor_id and is_mentor(current.mentor))
 
 
 _LEARNER_ACTIONS = (Action.SUBMIT, Action.ASK_REVIEW)
@@ -170,7 +204,14 @@ def _queue_changes(current: Submission, action: str, now) -> dict:
     if action == Action.SUBMIT:
         # A fix uploaded while still waiting keeps its place in the queue once its check passes.
         keeps_place = current.status in (Status.WAITING, Status.CHECKING)
-        return {"mentor": None, "claimed_at": None, "waiting_since": current.waiting_since if keeps_place else now}
+        # The mentor who requested the changes is remembered through the check (and a rule
+        # break): the iteration goes back to them once it passes (see _transition).
+        remembered = current.status in (Status.CHANGES_REQUESTED, Status.CHECKING, Status.RULES_BROKEN)
+        return {
+            "mentor": current.mentor_id if remembered else None,
+            "claimed_at": None,
+            "waiting_since": current.waiting_since if keeps_place else now,
+        }
     if action == Action.ASK_REVIEW:
         return {"waiting_since": now}
     return {}
@@ -222,7 +263,7 @@ def submit_iteration(
             waiting_since=now,
         )
     else:
-        transition(submission, Action.SUBMIT, actor=learner, now=now)
+        submission = transition(submission, Action.SUBMIT, actor=learner, now=now)
         Submission.objects.filter(pk=submission.pk).update(
             title=title, idea=idea, own_problem="" if idea else own_problem
         )
@@ -377,10 +418,9 @@ def _render(iteration_id: int, attempt: int) -> Rendering:
         return finish_rendering(iteration_id, error=TOO_LARGE_TO_SHOW)
     iteration = Iteration.objects.select_related("submission").get(pk=iteration_id)
     try:
+        notebook = _read_notebook(iteration)
         html = notebooks.render_document(
-            _read_notebook(iteration),
-            title=iteration.submission.title,
-            max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS,
+            notebook, title=iteration.submission.title, max_output_chars=settings.CAPSTONE_MAX_OUTPUT_CHARS
         )
     except _LIMIT_ERRORS:
         logger.warning("Rendering of iteration %s hit a limit", iteration_id)
@@ -392,13 +432,43 @@ def _render(iteration_id: int, attempt: int) -> Rendering:
         return finish_rendering(
             iteration_id, error=f"This notebook cannot be shown here ({type(exc).__name__}); download it instead."
         )
-    return finish_rendering(iteration_id, html=html)
+    summary, changes = _diff_with_previous(iteration, notebook)
+    return finish_rendering(iteration_id, html=html, diff_summary=summary, diff_html=changes)
 
 
-def finish_rendering(iteration_id: int, *, html: str = "", error: str = "") -> Rendering:
+def _diff_with_previous(iteration: Iteration, notebook) -> tuple[str, str]:
+    """nbdime's cell-level diff against the previous iteration, as (summary, sanitised HTML)."""
+    previous = (
+        Iteration.objects.filter(submission_id=iteration.submission_id, number__lt=iteration.number)
+        .order_by("-number")
+        .first()
+    )
+    if previous is None:
+        return "", ""
+    try:
+        diff = notebook_diff.diff_notebooks(_read_notebook(previous), notebook)
+        return diff.summary[:200], notebook_diff.diff_html(diff)
+    except notebook_diff.TooLargeToCompareError as exc:
+        return f"{exc} Download both iterations to compare them.", ""
+    except _LIMIT_ERRORS:
+        # The time limit hit while comparing: the rendering made before it is still stored.
+        logger.warning("Diff of iteration %s hit a limit", iteration.pk)
+        return "The two iterations are too large to compare here; download both to compare them.", ""
+    except notebooks.NotebookError:
+        return "The previous iteration cannot be read, so there is nothing to compare with.", ""
+    except Exception:
+        logger.exception("Diff of iteration %s failed", iteration.pk)
+        return "The two iterations cannot be compared here; download both to compare them.", ""
+
+
+def finish_rendering(
+    iteration_id: int, *, html: str = "", error: str = "", diff_summary: str = "", diff_html: str = ""
+) -> Rendering:
     Rendering.objects.filter(iteration_id=iteration_id, status=Rendering.Status.PENDING).update(
         status=Rendering.Status.FAILED if error else Rendering.Status.DONE,
         html="" if error else _storable(html),
+        diff_summary="" if error else _storable(diff_summary)[:200],
+        diff_html="" if error else _storable(diff_html),
         error=_storable(error),
         lease_expires_at=None,
         finished_at=timezone.now(),
@@ -443,37 +513,229 @@ def decide(submission: Submission, *, mentor, decision: str, feedback: str, cell
     submission = transition(submission, action, actor=mentor)
     if feedback.strip():
         latest = submission.iterations.order_by("-number").first()
+        # No message notification: the decision e-mail carries the feedback.
         Comment.objects.create(iteration=latest, author=mentor, body=feedback.strip(), cell=cell)
     return submission
 
 
 @transaction.atomic
 def add_comment(iteration: Iteration, *, author, body: str, cell: int | None = None) -> Comment:
-    submission = Submission.objects.select_for_update().get(pk=iteration.submission_id)
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("learner", "mentor")
+        .get(pk=iteration.submission_id)
+    )
     latest = submission.iterations.aggregate(n=Max("number"))["n"]
     if not may_comment(author, submission, on_latest_iteration=iteration.number == latest):
         if iteration.number != latest:
             raise PermissionDenied("Comments go on the latest iteration.")
-        raise PermissionDenied("Only the learner and the reviewing mentor can comment.")
+        raise PermissionDenied("Only the learner and their mentor can comment.")
     reviewing = is_reviewing(author, submission)
     comment = Comment.objects.create(iteration=iteration, author=author, body=body.strip(), cell=cell)
     if reviewing:
-        # Activity keeps the claim alive.
-        Submission.objects.filter(pk=submission.pk).update(claimed_at=comment.created_at)
+        # Activity keeps the claim alive, and turns a handed-back lease into an ordinary claim.
+        Submission.objects.filter(pk=submission.pk).update(claimed_at=comment.created_at, lease_until=None)
+    recipient = other_side(author, submission)
+    if recipient is not None and recipient.pk != author.pk:
+        notify(recipient, submission, Notification.Kind.MESSAGE, actor=author, comment=comment, now=comment.created_at)
     return comment
 
 
 def release_idle_claims(now: datetime | None = None) -> int:
+    """Return idle claims and lapsed leases to the queue, and tell each mentor."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
+    candidates = Submission.objects.filter(status=Status.IN_REVIEW).filter(
+        Q(lease_until__isnull=True, claimed_at__lt=cutoff) | Q(lease_until__lte=now)
+    )
     released = 0
-    for submission in Submission.objects.filter(status=Status.IN_REVIEW, claimed_at__lt=cutoff):
+    for submission in candidates.select_related("mentor"):
+        mentor = submission.mentor
         try:
-            transition(submission, Action.RELEASE, actor=None, now=now)
+            with transaction.atomic():
+                transition(submission, Action.RELEASE, actor=None, now=now)
+                if mentor is not None:
+                    notify(mentor, submission, Notification.Kind.LEASE_EXPIRED, now=now)
             released += 1
         except TransitionError:
             continue  # the mentor acted in the meantime
     return released
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def notify(recipient, submission: Submission, kind: str, *, actor=None, comment=None, now=None) -> Notification:
+    """Record something waiting for ``recipient``; it is e-mailed with the rest of its burst."""
+    now = now or timezone.now()
+    notification = Notification.objects.create(
+        recipient=recipient, submission=submission, actor=actor, kind=kind, comment=comment, created_at=now
+    )
+    forget_unread(recipient.pk)
+    enqueue_later_on_commit(_tasks().send_notifications, recipient.pk, countdown=settings.CAPSTONE_NOTIFY_DELAY_SECONDS)
+    return notification
+
+
+def mark_read(user, submission: Submission, now=None) -> int:
+    """Opening a submission settles what waited there for ``user``."""
+    read = Notification.objects.filter(recipient=user, submission=submission, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+    if read:
+        forget_unread(user.pk)
+    return read
+
+
+def forget_unread(user_id: int) -> None:
+    """Drop the cached unread count (selectors.unread_count): now, and again once the change
+    commits, so a page read in between cannot keep the old count."""
+    from django.core.cache import cache
+
+    from .selectors import unread_cache_key
+
+    key = unread_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def send_notifications(recipient_id: int, now: datetime | None = None) -> int:
+    """E-mail ``recipient`` everything pending in one message, once the burst is over.
+
+    Each notification enqueues this task for after the delay, so the run after the last
+    one of a burst finds it quiet and sends; earlier runs find a newer one and leave the
+    work to it. Idempotent: the pending rows are locked and marked in the same transaction.
+    Returns how many notifications the e-mail carried.
+    """
+    now = now or timezone.now()
+    quiet = now - timedelta(seconds=settings.CAPSTONE_NOTIFY_DELAY_SECONDS)
+    overdue = now - timedelta(seconds=settings.CAPSTONE_NOTIFY_MAX_WAIT_SECONDS)
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(of=("self",))
+            .filter(recipient_id=recipient_id, emailed_at__isnull=True, read_at__isnull=True)
+            .select_related("recipient", "actor", "submission__brief", "comment__iteration")
+            .order_by("created_at", "pk")
+        )
+        if not pending:
+            return 0
+        if pending[-1].created_at > quiet and pending[0].created_at > overdue:
+            return 0
+        recipient = pending[0].recipient
+        ids = [n.pk for n in pending]
+        if recipient.reminder_frequency != "off":
+            _send_activity_email(recipient, pending, key=f"capstone-activity:{recipient_id}:{ids[-1]}")
+        Notification.objects.filter(pk__in=ids).update(emailed_at=now)
+    return len(pending)
+
+
+def with_cell_excerpts(comments) -> None:
+    """Give each comment on a cell ``cell_excerpt``: the first lines of that cell, so an e-mail
+    shows the comment beside its cell. Reads each notebook once; only ever run in a worker job."""
+    by_iteration: dict[int, list] = {}
+    for comment in comments:
+        comment.cell_excerpt = comment.cell_quote = ""
+        if comment.cell:
+            by_iteration.setdefault(comment.iteration_id, []).append(comment)
+    for items in by_iteration.values():
+        try:
+            notebook = _read_notebook(items[0].iteration)
+        except Exception:  # an unreadable notebook costs the excerpt, never the e-mail
+            logger.warning("No cell excerpts for iteration %s", items[0].iteration_id, exc_info=True)
+            continue
+        for comment in items:
+            comment.cell_excerpt = notebook_diff.cell_excerpt(notebook, comment.cell)
+            # The plain-text e-mail quotes the cell like a reply quotes a message.
+            comment.cell_quote = "\n".join(f"  | {line}" for line in comment.cell_excerpt.splitlines())
+
+
+def _send_activity_email(recipient, pending: list[Notification], *, key: str) -> None:
+    from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
+
+    with_cell_excerpts([n.comment for n in pending if n.comment_id])
+    submissions: dict[int, dict] = {}
+    for n in pending:
+        entry = submissions.setdefault(
+            n.submission_id,
+            {
+                "submission": n.submission,
+                "url": settings.SITE_URL + n.submission.get_absolute_url(),
+                "items": [],
+            },
+        )
+        entry["items"].append(n)
+    unsubscribe = unsubscribe_url(recipient.pk)
+    send_templated(
+        to=[recipient.email],
+        template="capstone_activity",
+        context={
+            "recipient": recipient,
+            "count": len(pending),
+            "submissions": list(submissions.values()),
+            "inbox_url": settings.SITE_URL + reverse("capstones:inbox"),
+            "unsubscribe_url": unsubscribe,
+        },
+        headers=unsubscribe_headers(unsubscribe),
+        reason="capstone activity",
+        user=recipient,
+        key=key,
+    )
+
+
+def nudge_idle_claims(now: datetime | None = None) -> int:
+    """Nudge each mentor once about a claim untouched for ``CAPSTONE_CLAIM_NUDGE_DAYS``."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.CAPSTONE_CLAIM_NUDGE_DAYS)
+    already = Notification.objects.filter(
+        submission=OuterRef("pk"), kind=Notification.Kind.IDLE_CLAIM, created_at__gte=OuterRef("claimed_at")
+    )
+    idle = (
+        Submission.objects.filter(status=Status.IN_REVIEW, claimed_at__lt=cutoff, mentor__isnull=False)
+        .exclude(Exists(already))
+        .select_related("mentor")
+    )
+    count = 0
+    for submission in idle:
+        notify(submission.mentor, submission, Notification.Kind.IDLE_CLAIM, now=now)
+        count += 1
+    return count
+
+
+def send_weekly_queue_notes(now: datetime | None = None) -> int:
+    """On each mentor's reminder weekday and hour, one e-mail saying what waits in the queue."""
+    from zoneinfo import ZoneInfo
+
+    from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
+
+    from .policy import mentors
+
+    now = now or timezone.now()
+    waiting = Submission.objects.filter(status=Status.WAITING).count()
+    if not waiting:
+        return 0
+    oldest = Submission.objects.filter(status=Status.WAITING).order_by("waiting_since").first()
+    sent = 0
+    for mentor in mentors().exclude(reminder_frequency="off"):
+        local = now.astimezone(ZoneInfo(mentor.timezone))
+        if local.weekday() != mentor.reminder_weekday or local.hour != mentor.reminder_hour:
+            continue
+        unsubscribe = unsubscribe_url(mentor.pk)
+        send_templated(
+            to=[mentor.email],
+            template="capstone_queue_note",
+            context={
+                "mentor": mentor,
+                "waiting": waiting,
+                "oldest": oldest,
+                "queue_url": settings.SITE_URL + reverse("capstones:queue"),
+                "unsubscribe_url": unsubscribe,
+            },
+            headers=unsubscribe_headers(unsubscribe),
+            reason="weekly review queue note",
+            user=mentor,
+            key=f"capstone-queue-note:{mentor.pk}:{local.date().isoformat()}",
+        )
+        sent += 1
+    return sent
 
 
 def notify_decision(review_id: int) -> bool:
@@ -488,6 +750,10 @@ def notify_decision(review_id: int) -> bool:
         if review is None:
             return False
         submission = review.iteration.submission
+        feedback = list(
+            review.iteration.comments.filter(author=review.mentor).select_related("iteration").order_by("created_at")
+        )
+        with_cell_excerpts(feedback)
         send_templated(
             to=[submission.learner.email],
             template="capstone_decision",
@@ -498,7 +764,7 @@ def notify_decision(review_id: int) -> bool:
                 "learner": submission.learner,
                 "mentor": review.mentor,
                 "approved": review.decision == Review.Decision.APPROVED,
-                "feedback": list(review.iteration.comments.filter(author=review.mentor).order_by("created_at")),
+                "feedback": feedback,
                 "url": settings.SITE_URL + review.iteration.get_absolute_url(),
             },
             reason=f"capstone decision (review {review.pk})",
@@ -529,7 +795,14 @@ def sweep(now: datetime | None = None) -> dict:
     unsent = list(Review.objects.filter(notified_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True))
     for review_id in unsent:
         enqueue_on_commit(tasks.send_decision_email, review_id)
-    return {**counts, "reviews": len(unsent), "released": release_idle_claims(now)}
+    waiting_mail = list(
+        Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True, created_at__lt=cutoff)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    for recipient_id in waiting_mail:
+        enqueue_on_commit(tasks.send_notifications, recipient_id)
+    return {**counts, "reviews": len(unsent), "notifications": len(waiting_mail), "released": release_idle_claims(now)}
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -550,8 +823,29 @@ def portfolio_for(learner) -> Portfolio:
     return portfolio
 
 
-def update_portfolio(learner, *, is_public: bool, headline: str) -> Portfolio:
+class HandleTakenError(Exception):
+    """Another learner has this handle."""
+
+
+def update_portfolio(
+    learner, *, is_public: bool, headline: str, handle: str | None = None, allow_download: bool = False
+) -> Portfolio:
     portfolio = portfolio_for(learner)
-    Portfolio.objects.filter(pk=portfolio.pk).update(is_public=is_public, headline=headline)
+    if handle and Portfolio.objects.filter(handle=handle).exclude(pk=portfolio.pk).exists():
+        raise HandleTakenError(f"The handle {handle!r} is taken; choose another.")
+    try:
+        with transaction.atomic():
+            Portfolio.objects.filter(pk=portfolio.pk).update(
+                is_public=is_public, headline=headline, handle=handle, allow_download=allow_download
+            )
+    except IntegrityError as exc:
+        # Taken by someone else between the check and the write.
+        raise HandleTakenError(f"The handle {handle!r} is taken; choose another.") from exc
     portfolio.refresh_from_db()
     return portfolio
+
+
+def set_description(submission: Submission, *, learner, description: str) -> None:
+    if not may_edit_description(learner, submission):
+        raise PermissionDenied("Only the learner writes their capstone's public description.")
+    Submission.objects.filter(pk=submission.pk).update(description=description.strip())

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -17,14 +17,20 @@ from django.views.decorators.http import require_POST
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages.models import CapstoneBrief
 
-from . import notebooks, policy, selectors, services
-from .forms import CommentForm, DecisionForm, PortfolioForm, ReviewRequestForm, SubmissionForm
-from .models import Rendering, Report, Submission
+from . import cell_comments, notebooks, policy, selectors, services
+from .forms import CommentForm, DecisionForm, DescriptionForm, PortfolioForm, ReviewRequestForm, SubmissionForm
+from .models import Comment, Rendering, Report, Submission
 
 logger = logging.getLogger(__name__)
 
 # The notebook's own document: an opaque origin that may show inline styles and data: images, nothing else.
-NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+# A click on one of the app's own "Comment on cell N" links (target=_top) may open the page around the
+# frame; no script runs, and a notebook's links carry no target (the sanitiser drops it).
+NOTEBOOK_CSP = (
+    "sandbox allow-top-navigation-by-user-activation; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+)
+# The public pages' frames: nothing of the conversation, no links out of the frame.
+PUBLIC_NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def mentor_required(view):
@@ -120,6 +126,9 @@ def iteration_detail(request, pk, number=None):
     # The violations are listed with their code; the notes must not repeat them.
     report_notes = notebooks.notes_besides_violations((report.data or {}).get("notes", [])) if report else []
     can_comment = policy.may_comment(user, submission, on_latest_iteration=is_latest)
+    may_decide = policy.may_decide(user, submission) and is_latest
+    initial = {"cell": _int_or_none(request.GET.get("cell"))}
+    services.mark_read(user, submission)
     context = {
         "submission": submission,
         "iteration": iteration,
@@ -130,12 +139,9 @@ def iteration_detail(request, pk, number=None):
         "is_owner": user.pk == submission.learner_id,
         "reviewing": reviewing,
         "can_claim": policy.may_claim(user, submission),
-        "comment_form": CommentForm(cells=cells) if can_comment else None,
-        "decision_form": (
-            DecisionForm(cells=cells, auto_id="decision_%s")
-            if policy.may_decide(user, submission) and is_latest
-            else None
-        ),
+        "comment_form": CommentForm(cells=cells, may_decide=may_decide, initial=initial) if can_comment else None,
+        "may_decide": may_decide,
+        "cell_comments": _by_cell(iteration.comments.all()),
         "claim_expires": selectors.claim_expiry(submission),
         "checking": report is not None and report.status == Report.Status.PENDING,
         "rendering_pending": getattr(iteration, "rendering", None) is not None
@@ -143,8 +149,24 @@ def iteration_detail(request, pk, number=None):
         "review_request_form": ReviewRequestForm()
         if is_latest and policy.may_ask_for_review(user, submission)
         else None,
+        "changes": selectors.changes_since_previous(iteration, iterations) if iteration.number > 1 else None,
     }
     return render(request, "capstones/iteration.html", context)
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _by_cell(comments) -> list[tuple[int, list]]:
+    grouped: dict[int, list] = {}
+    for c in comments:
+        if c.cell:
+            grouped.setdefault(c.cell, []).append(c)
+    return sorted(grouped.items())
 
 
 @never_cache
@@ -178,7 +200,12 @@ def ask_review(request, pk):
 def iteration_notebook(request, pk, number):
     """The rendered notebook, for the sandboxed iframe on the iteration page."""
     iteration = selectors.iteration_for_file(request.user, pk, number)
-    return notebook_response(_stored_rendering(iteration))
+    comments = Comment.objects.filter(iteration=iteration, cell__isnull=False).select_related("author")
+    link = None
+    if policy.may_comment(request.user, iteration.submission, on_latest_iteration=selectors.is_latest(iteration)):
+        # Each cell's "Comment on this cell" opens the page with the form's cell chosen (no script).
+        link = f"{iteration.get_absolute_url()}?cell={{cell}}#comment-form"
+    return notebook_response(cell_comments.beside_cells(_stored_rendering(iteration), comments, link=link))
 
 
 def _stored_rendering(iteration) -> str:
@@ -206,9 +233,9 @@ def _notice(text: str, *, refresh: int | None = None) -> str:
     )
 
 
-def notebook_response(html: str) -> HttpResponse:
+def notebook_response(html: str, *, csp: str = NOTEBOOK_CSP) -> HttpResponse:
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = NOTEBOOK_CSP
+    response["Content-Security-Policy"] = csp
     response["X-Content-Type-Options"] = "nosniff"
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -218,6 +245,10 @@ def notebook_response(html: str) -> HttpResponse:
 @login_required
 def iteration_download(request, pk, number):
     iteration = selectors.iteration_for_file(request.user, pk, number)
+    return _download(iteration)
+
+
+def _download(iteration):
     filename = (
         iteration.original_name if iteration.original_name.endswith(".ipynb") else f"{iteration.original_name}.ipynb"
     )
@@ -250,25 +281,40 @@ def _not_saved(request, *, heading, error, form, action, back_url, refused=None)
 @require_POST
 @login_required_keeping_text(form_page=_iteration_page)
 def comment(request, pk, number):
+    """The one form under the conversation: a message, on a cell or not, with an optional decision."""
     submission = selectors.visible_submission(request.user, pk)
-    iteration, _ = selectors.iteration_page(submission, number)
-    form = CommentForm(request.POST, cells=selectors.report_cells(getattr(iteration, "report", None)))
+    iteration, iterations = selectors.iteration_page(submission, number)
+    is_latest = iteration.number == iterations[-1].number
+    may_decide = policy.may_decide(request.user, submission) and is_latest
+    cells = selectors.report_cells(getattr(iteration, "report", None))
+    form = CommentForm(request.POST, cells=cells, may_decide=may_decide)
     error, refused = "; ".join(e for errs in form.errors.values() for e in errs), None
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.add_comment(
-                iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data.get("cell")
-            )
+            if data.get("decision"):
+                services.decide(
+                    submission,
+                    mentor=request.user,
+                    decision=data["decision"],
+                    feedback=data["body"],
+                    cell=data.get("cell"),
+                )
+            else:
+                services.add_comment(iteration, author=request.user, body=data["body"], cell=data.get("cell"))
         except (services.TransitionError, PermissionDenied) as exc:
             # E.g. the claim expired while the mentor was writing: the text is shown back.
-            error, refused = str(exc) or "You can no longer comment on this iteration.", exc
+            error, refused = str(exc) or "You can no longer write on this iteration.", exc
         else:
             mark_saved(request, f"comment:{iteration.pk}")
-            messages.success(request, "Comment added.")
+            if data.get("decision"):
+                messages.success(request, "Decision saved; the learner is notified by e-mail.")
+            else:
+                messages.success(request, "Message sent.")
             return redirect(iteration.get_absolute_url())
     return _not_saved(
         request,
-        heading="The comment was not saved",
+        heading="The message was not saved",
         error=error,
         form=form,
         action=request.path,
@@ -377,12 +423,23 @@ def portfolio_settings(request):
     if request.method == "POST":
         form = PortfolioForm(request.POST)
         if form.is_valid():
-            services.update_portfolio(request.user, **form.cleaned_data)
-            mark_saved(request, "portfolio")
-            messages.success(request, "Portfolio settings saved.")
-            return redirect("capstones:portfolio_settings")
+            try:
+                services.update_portfolio(request.user, **form.cleaned_data)
+            except services.HandleTakenError as exc:
+                form.add_error("handle", str(exc))
+            else:
+                mark_saved(request, "portfolio")
+                messages.success(request, "Portfolio settings saved.")
+                return redirect("capstones:portfolio_settings")
     else:
-        form = PortfolioForm(initial={"is_public": portfolio.is_public, "headline": portfolio.headline})
+        form = PortfolioForm(
+            initial={
+                "is_public": portfolio.is_public,
+                "headline": portfolio.headline,
+                "handle": portfolio.handle,
+                "allow_download": portfolio.allow_download,
+            }
+        )
     return render(
         request,
         "capstones/portfolio_settings.html",
@@ -395,13 +452,82 @@ def portfolio_settings(request):
     )
 
 
+@login_required
+def description(request, pk):
+    submission = get_object_or_404(Submission.objects.select_related("brief"), pk=pk)
+    if not policy.may_edit_description(request.user, submission):
+        raise Http404("No such submission.")
+    if request.method == "POST":
+        form = DescriptionForm(request.POST)
+        if form.is_valid():
+            services.set_description(submission, learner=request.user, description=form.cleaned_data["description"])
+            messages.success(request, "Public description saved.")
+            return redirect(submission)
+    else:
+        form = DescriptionForm(initial={"description": submission.description})
+    return render(request, "capstones/description.html", {"form": form, "submission": submission})
+
+
+@login_required
+def inbox(request):
+    return render(request, "capstones/inbox.html", selectors.waiting_for(request.user))
+
+
 def portfolio(request, slug):
     portfolio, submissions = selectors.public_portfolio(slug)
-    return render(request, "capstones/portfolio.html", {"portfolio": portfolio, "submissions": submissions})
+    if portfolio.handle:
+        # The first, opaque addresses keep working for links already shared.
+        return redirect(portfolio.get_absolute_url(), permanent=True)
+    return render(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
+
+
+def portfolio_by_handle(request, handle):
+    portfolio, submissions = selectors.public_portfolio_by_handle(handle)
+    return render(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
+
+
+def _portfolio_context(request, portfolio, submissions) -> dict:
+    return {
+        "portfolio": portfolio,
+        "submissions": submissions,
+        "page_url": request.build_absolute_uri(portfolio.get_absolute_url()),
+        # Hook for the completion record (branch `pace`): the page layer fills it in once it exists.
+        "completion_record": None,
+    }
+
+
+def public_capstone(request, handle, key):
+    portfolio, submission = selectors.public_capstone(handle, key)
+    return render(
+        request,
+        "capstones/public_capstone.html",
+        {
+            "portfolio": portfolio,
+            "submission": submission,
+            "iteration": submission.approved_iteration,
+            "may_download": policy.may_download_public(portfolio),
+            "page_url": request.build_absolute_uri(),
+        },
+    )
+
+
+@never_cache
+@xframe_options_sameorigin
+def public_capstone_notebook(request, handle, key):
+    _portfolio, submission = selectors.public_capstone(handle, key)
+    return notebook_response(_stored_rendering(submission.approved_iteration), csp=PUBLIC_NOTEBOOK_CSP)
+
+
+@never_cache
+def public_capstone_download(request, handle, key):
+    portfolio, submission = selectors.public_capstone(handle, key)
+    if not policy.may_download_public(portfolio):
+        raise Http404("Not downloadable.")
+    return _download(submission.approved_iteration)
 
 
 @never_cache
 @xframe_options_sameorigin
 def portfolio_notebook(request, slug, pk):
     iteration = selectors.public_iteration(slug, pk)
-    return notebook_response(_stored_rendering(iteration))
+    return notebook_response(_stored_rendering(iteration), csp=PUBLIC_NOTEBOOK_CSP)

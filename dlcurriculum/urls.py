@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/", include("progress.urls")),
     path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("capstones.urls")),
+    path("u/", include("capstones.portfolio_urls")),
     path("mail/", include("progress.reminders.urls")),
     # Admin bookmarks of the models that moved to another app keep working.
     re_path(

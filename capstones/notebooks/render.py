@@ -96,6 +96,9 @@ _ALLOWED_ATTRIBUTES = {
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id" and value.strip().lower().startswith("cell-"):
+        # The cells' own anchors (see cell_anchor): a notebook must not take one over.
+        return None
     # data: URLs only as image sources, and only for raster or SVG images
     # (an SVG loaded through <img> cannot run script).
     if value.strip().lower().startswith("data:"):
@@ -385,6 +388,15 @@ def _rich_output_html(data: dict, *, max_output_chars: int, max_image_bytes: int
     return "", 0
 
 
+def cell_anchor(position: int) -> str:
+    """The stable attributes of the ``position``-th cell's block (1-based, as the page counts).
+
+    ``data-cell`` cannot come from a notebook: the sanitiser keeps no ``data-*`` attribute, so
+    anything placed beside a cell (comments, links) finds the real cell by it.
+    """
+    return f'id="cell-{position}" data-cell="{position}"'
+
+
 def render_body(notebook: nbformat.NotebookNode, **limits) -> str:
     """The notebook as sanitised HTML (a fragment, no styles), one block per cell."""
     return "".join(_body_parts(notebook, **limits))
@@ -406,12 +418,12 @@ def _body_parts(
         kind = cell.get("cell_type")
         source = _text(cell.get("source"))
         if kind == "markdown":
-            parts.append(f'<div class="cell text_cell" id="cell-{position}">')
+            parts.append(f'<div class="cell text_cell" {cell_anchor(position)}>')
             parts.append(_markdown_html(source, cell.get("attachments")))
         elif kind == "code":
             count = cell.get("execution_count")
             prompt = f"In [{count}]:" if isinstance(count, int) else "In [ ]:"
-            parts.append(f'<div class="cell code_cell" id="cell-{position}"><div class="prompt">{prompt}</div>')
+            parts.append(f'<div class="cell code_cell" {cell_anchor(position)}><div class="prompt">{prompt}</div>')
             parts.append(_code_html(source))
             for output in cell.get("outputs") or []:
                 if over_budget:
@@ -430,7 +442,7 @@ def _body_parts(
                 parts.append(html)
         else:
             # A raw cell is shown as literal text (Jupyter passes it through untouched).
-            parts.append(f'<div class="cell raw_cell" id="cell-{position}"><pre>{_escape(source)}</pre>')
+            parts.append(f'<div class="cell raw_cell" {cell_anchor(position)}><pre>{_escape(source)}</pre>')
         parts.append("</div>\n")
     if len(cells) > max_cells:
         parts.append(
