@@ -1,3 +1,6 @@
+"""The capstone pages; the public portfolio pages are routed by the page layer (dlcurriculum/pages/),
+which adds the learner's completion record to them."""
+
 from django.urls import path
 
 from . import views
@@ -9,7 +12,6 @@ urlpatterns = [
     path("review/", views.queue, name="queue"),
     path("portfolio/", views.portfolio_settings, name="portfolio_settings"),
     path("waiting/", views.inbox, name="inbox"),
-    path("p/<slug:slug>/", views.portfolio, name="portfolio"),
     path("p/<slug:slug>/<int:pk>/notebook/", views.portfolio_notebook, name="portfolio_notebook"),
     path("submissions/<int:pk>/", views.iteration_detail, name="submission"),
     path("submissions/<int:pk>/claim/", views.claim, name="claim"),

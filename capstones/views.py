@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
@@ -478,21 +479,21 @@ def portfolio(request, slug):
     if portfolio.handle:
         # The first, opaque addresses keep working for links already shared.
         return redirect(portfolio.get_absolute_url(), permanent=True)
-    return render(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
+    return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
 
 
 def portfolio_by_handle(request, handle):
     portfolio, submissions = selectors.public_portfolio_by_handle(handle)
-    return render(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
+    return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
 
 
 def _portfolio_context(request, portfolio, submissions) -> dict:
+    """The page layer adds the learner's public completion record (``completion_record``): capstones
+    cannot read progress."""
     return {
         "portfolio": portfolio,
         "submissions": submissions,
         "page_url": request.build_absolute_uri(portfolio.get_absolute_url()),
-        # Hook for the completion record (branch `pace`): the page layer fills it in once it exists.
-        "completion_record": None,
     }
 
 
