@@ -63,7 +63,7 @@ def submit(request, key):
     brief = get_object_or_404(CapstoneBrief.objects.select_related("stage"), key=key)
     existing = Submission.objects.filter(learner=request.user, brief=brief).first()
     if existing and existing.status in (Submission.Status.IN_REVIEW, Submission.Status.APPROVED):
-        messages.info(request, services._REFUSALS[(services.Action.SUBMIT, existing.status)])
+        messages.info(request, services.REFUSALS[(services.Action.SUBMIT, existing.status)])
         return redirect(existing)
     if request.method == "POST":
         form = SubmissionForm(

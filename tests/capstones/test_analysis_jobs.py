@@ -107,7 +107,7 @@ def test_a_database_error_gives_the_lease_back_for_the_retry(learner, brief, mon
     def flaky(*args, **kwargs):
         raise OperationalError("connection lost")
 
-    monkeypatch.setattr(services, "finish_analysis", flaky)
+    monkeypatch.setattr(services.jobs, "finish_analysis", flaky)
     with pytest.raises(OperationalError):
         services.run_analysis(iteration.pk)
     report = Report.objects.get(iteration=iteration)
