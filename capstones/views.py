@@ -1,4 +1,6 @@
-"""Thin views: permission checks, forms, and calls to services and selectors."""
+"""Thin views of the review conversation: the learner's submissions and iterations, the mentor's queue,
+claims and decisions (permission checks, forms, calls to services and selectors). The portfolio is in
+``portfolio_views``, the notebook frames and files in ``notebook_responses``."""
 
 import logging
 
@@ -6,11 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -19,19 +19,11 @@ from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages.models import CapstoneBrief
 
 from . import cell_comments, notebooks, policy, selectors, services
-from .forms import CommentForm, DecisionForm, DescriptionForm, PortfolioForm, ReviewRequestForm, SubmissionForm
+from .forms import CommentForm, DecisionForm, ReviewRequestForm, SubmissionForm
 from .models import Comment, Rendering, Report, Submission
+from .notebook_responses import download, notebook_response, stored_rendering
 
 logger = logging.getLogger(__name__)
-
-# The notebook's own document: an opaque origin that may show inline styles and data: images, nothing else.
-# A click on one of the app's own "Comment on cell N" links (target=_top) may open the page around the
-# frame; no script runs, and a notebook's links carry no target (the sanitiser drops it).
-NOTEBOOK_CSP = (
-    "sandbox allow-top-navigation-by-user-activation; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-)
-# The public pages' frames: nothing of the conversation, no links out of the frame.
-PUBLIC_NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def mentor_required(view):
@@ -206,65 +198,21 @@ def iteration_notebook(request, pk, number):
     if policy.may_comment(request.user, iteration.submission, on_latest_iteration=selectors.is_latest(iteration)):
         # Each cell's "Comment on this cell" opens the page with the form's cell chosen (no script).
         link = f"{iteration.get_absolute_url()}?cell={{cell}}#comment-form"
-    return notebook_response(cell_comments.beside_cells(_stored_rendering(iteration), comments, link=link))
-
-
-def _stored_rendering(iteration) -> str:
-    """The rendering a worker stored; never made here (a big notebook would hold a web worker)."""
-    rendering = selectors.rendering_of(iteration)
-    if rendering is not None and rendering.status == Rendering.Status.DONE:
-        return rendering.html
-    if rendering is not None and rendering.status == Rendering.Status.FAILED:
-        return _notice(escape(rendering.error) + " Download the notebook to read it in Jupyter.")
-    # The iteration page reloads this frame once the rendering is stored (its status script, or its
-    # own refresh without script); the frame's refresh helps where a browser lets a sandbox refresh.
-    return _notice(
-        "The notebook is being prepared for display; it appears here in a moment.", refresh=NOTEBOOK_REFRESH_SECONDS
-    )
-
-
-NOTEBOOK_REFRESH_SECONDS = 3
-
-
-def _notice(text: str, *, refresh: int | None = None) -> str:
-    meta = f"<meta http-equiv='refresh' content='{refresh}'>" if refresh else ""
-    return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{meta}<title>Notebook</title></head>"
-        f"<body style='font-family:system-ui,sans-serif'><p>{text}</p></body></html>"
-    )
-
-
-def notebook_response(html: str, *, csp: str = NOTEBOOK_CSP) -> HttpResponse:
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = csp
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return notebook_response(cell_comments.beside_cells(stored_rendering(iteration), comments, link=link))
 
 
 @never_cache
 @login_required
 def iteration_download(request, pk, number):
     iteration = selectors.iteration_for_file(request.user, pk, number)
-    return _download(iteration)
+    return download(iteration)
 
 
-def _download(iteration):
-    filename = (
-        iteration.original_name if iteration.original_name.endswith(".ipynb") else f"{iteration.original_name}.ipynb"
-    )
-    response = FileResponse(
-        iteration.notebook.open("rb"), as_attachment=True, filename=filename, content_type="application/x-ipynb+json"
-    )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
-def _iteration_page(request, pk, number):
+def iteration_page(request, pk, number):
     return reverse("capstones:iteration", kwargs={"pk": pk, "number": number})
 
 
-def _submission_page(request, pk):
+def submission_page(request, pk):
     return reverse("capstones:submission", kwargs={"pk": pk})
 
 
@@ -280,7 +228,7 @@ def _not_saved(request, *, heading, error, form, action, back_url, refused=None)
 
 
 @require_POST
-@login_required_keeping_text(form_page=_iteration_page)
+@login_required_keeping_text(form_page=iteration_page)
 def comment(request, pk, number):
     """The one form under the conversation: a message, on a cell or not, with an optional decision."""
     submission = selectors.visible_submission(request.user, pk)
@@ -324,17 +272,6 @@ def comment(request, pk, number):
     )
 
 
-@require_POST
-@login_required_keeping_text(form_page=_submission_page)
-def visibility(request, pk):
-    submission = get_object_or_404(Submission, pk=pk, learner=request.user)
-    try:
-        services.set_submission_public(submission, learner=request.user, public=request.POST.get("public") == "1")
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    return redirect(submission)
-
-
 # --------------------------------------------------------------------------- mentor
 
 
@@ -376,7 +313,7 @@ def release(request, pk):
 
 
 @require_POST
-@login_required_keeping_text(form_page=_submission_page)
+@login_required_keeping_text(form_page=submission_page)
 @mentor_required
 def decide(request, pk):
     submission = selectors.visible_submission(request.user, pk)
@@ -415,120 +352,6 @@ def decide(request, pk):
     return redirect(submission)
 
 
-# --------------------------------------------------------------------------- portfolio
-
-
-@login_required_keeping_text
-def portfolio_settings(request):
-    portfolio = services.portfolio_for(request.user)
-    if request.method == "POST":
-        form = PortfolioForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_portfolio(request.user, **form.cleaned_data)
-            except services.HandleTakenError as exc:
-                form.add_error("handle", str(exc))
-            else:
-                mark_saved(request, "portfolio")
-                messages.success(request, "Portfolio settings saved.")
-                return redirect("capstones:portfolio_settings")
-    else:
-        form = PortfolioForm(
-            initial={
-                "is_public": portfolio.is_public,
-                "headline": portfolio.headline,
-                "handle": portfolio.handle,
-                "allow_download": portfolio.allow_download,
-            }
-        )
-    return render(
-        request,
-        "capstones/portfolio_settings.html",
-        {
-            "form": form,
-            "portfolio": portfolio,
-            "share_url": request.build_absolute_uri(portfolio.get_absolute_url()),
-            "submissions": selectors.learner_submissions(request.user).filter(status=Submission.Status.APPROVED),
-        },
-    )
-
-
-@login_required
-def description(request, pk):
-    submission = get_object_or_404(Submission.objects.select_related("brief"), pk=pk)
-    if not policy.may_edit_description(request.user, submission):
-        raise Http404("No such submission.")
-    if request.method == "POST":
-        form = DescriptionForm(request.POST)
-        if form.is_valid():
-            services.set_description(submission, learner=request.user, description=form.cleaned_data["description"])
-            messages.success(request, "Public description saved.")
-            return redirect(submission)
-    else:
-        form = DescriptionForm(initial={"description": submission.description})
-    return render(request, "capstones/description.html", {"form": form, "submission": submission})
-
-
 @login_required
 def inbox(request):
     return render(request, "capstones/inbox.html", selectors.waiting_for(request.user))
-
-
-def portfolio(request, slug):
-    portfolio, submissions = selectors.public_portfolio(slug)
-    if portfolio.handle:
-        # The first, opaque addresses keep working for links already shared.
-        return redirect(portfolio.get_absolute_url(), permanent=True)
-    return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
-
-
-def portfolio_by_handle(request, handle):
-    portfolio, submissions = selectors.public_portfolio_by_handle(handle)
-    return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
-
-
-def _portfolio_context(request, portfolio, submissions) -> dict:
-    """The page layer adds the learner's public completion record (``completion_record``): capstones
-    cannot read progress."""
-    return {
-        "portfolio": portfolio,
-        "submissions": submissions,
-        "page_url": request.build_absolute_uri(portfolio.get_absolute_url()),
-    }
-
-
-def public_capstone(request, handle, key):
-    portfolio, submission = selectors.public_capstone(handle, key)
-    return render(
-        request,
-        "capstones/public_capstone.html",
-        {
-            "portfolio": portfolio,
-            "submission": submission,
-            "iteration": submission.approved_iteration,
-            "may_download": policy.may_download_public(portfolio),
-            "page_url": request.build_absolute_uri(),
-        },
-    )
-
-
-@never_cache
-@xframe_options_sameorigin
-def public_capstone_notebook(request, handle, key):
-    _portfolio, submission = selectors.public_capstone(handle, key)
-    return notebook_response(_stored_rendering(submission.approved_iteration), csp=PUBLIC_NOTEBOOK_CSP)
-
-
-@never_cache
-def public_capstone_download(request, handle, key):
-    portfolio, submission = selectors.public_capstone(handle, key)
-    if not policy.may_download_public(portfolio):
-        raise Http404("Not downloadable.")
-    return _download(submission.approved_iteration)
-
-
-@never_cache
-@xframe_options_sameorigin
-def portfolio_notebook(request, slug, pk):
-    iteration = selectors.public_iteration(slug, pk)
-    return notebook_response(_stored_rendering(iteration), csp=PUBLIC_NOTEBOOK_CSP)

@@ -165,9 +165,8 @@ def send_weekly_queue_notes(now: datetime | None = None) -> int:
     """On each mentor's reminder weekday and hour, one e-mail saying what waits in the queue."""
     from zoneinfo import ZoneInfo
 
-    from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
-
     from capstones.policy import mentors
+    from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
 
     now = now or timezone.now()
     waiting = Submission.objects.filter(status=Status.WAITING).count()

@@ -3,7 +3,7 @@ record, from progress) and one page per capstone."""
 
 from django.urls import path
 
-from capstones import views as capstone_views
+from capstones import portfolio_views
 
 from . import views
 
@@ -11,7 +11,7 @@ app_name = "portfolio"
 
 urlpatterns = [
     path("<str:handle>/", views.portfolio_by_handle, name="home"),
-    path("<str:handle>/<slug:key>/", capstone_views.public_capstone, name="capstone"),
-    path("<str:handle>/<slug:key>/notebook/", capstone_views.public_capstone_notebook, name="notebook"),
-    path("<str:handle>/<slug:key>/download/", capstone_views.public_capstone_download, name="download"),
+    path("<str:handle>/<slug:key>/", portfolio_views.public_capstone, name="capstone"),
+    path("<str:handle>/<slug:key>/notebook/", portfolio_views.public_capstone_notebook, name="notebook"),
+    path("<str:handle>/<slug:key>/download/", portfolio_views.public_capstone_download, name="download"),
 ]

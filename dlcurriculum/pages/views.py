@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from capstones import portfolio_views
 from capstones import services as capstone_services
-from capstones import views as capstone_views
 from capstones.selectors import capstone_status_for
 from progress import selectors as progress_selectors
 from progress import services as progress_services
@@ -113,11 +113,11 @@ def _with_completion_record(response):
 
 
 def portfolio_by_handle(request, handle):
-    return _with_completion_record(capstone_views.portfolio_by_handle(request, handle))
+    return _with_completion_record(portfolio_views.portfolio_by_handle(request, handle))
 
 
 def portfolio_by_slug(request, slug):
-    return _with_completion_record(capstone_views.portfolio(request, slug))
+    return _with_completion_record(portfolio_views.portfolio(request, slug))
 
 
 ROBOTS_TXT = """\
