@@ -261,11 +261,11 @@ _SIGN_CLASS = {"+": "diff-add", "-": "diff-del", " ": "diff-same"}
 
 
 def _lines_html(lines: list[Line], label: str) -> str:
-    from .render import _escape
+    from .sanitise import escape_text
 
     rows = "".join(
         f'<span class="diff-line {_SIGN_CLASS.get(line.sign, "diff-same")}">'
-        f"{_escape(line.sign)} {_escape(line.text)}</span>\n"
+        f"{escape_text(line.sign)} {escape_text(line.text)}</span>\n"
         for line in lines
     )
     return f'<p class="diff-label">{label}</p><pre class="diff">{rows}</pre>'
@@ -274,13 +274,13 @@ def _lines_html(lines: list[Line], label: str) -> str:
 def diff_html(diff: NotebookDiff) -> str:
     """The diff as an HTML fragment for the iteration page: every notebook text escaped, then the
     whole passed through the notebooks' own sanitiser (no script, no event handler, no style)."""
-    from .render import _escape, sanitize_html
+    from .sanitise import escape_text, sanitize_html
 
-    parts = [f'<p class="diff-summary">{_escape(diff.summary)}.</p>']
+    parts = [f'<p class="diff-summary">{escape_text(diff.summary)}.</p>']
     for number, change in enumerate(diff.cells, start=1):
         parts.append(
             f'<details class="cell-diff cell-diff-{change.kind}"{" open" if number <= 5 else ""}>'
-            f"<summary>{_escape(change.label)} <small>({_escape(change.cell_type)})</small></summary>"
+            f"<summary>{escape_text(change.label)} <small>({escape_text(change.cell_type)})</small></summary>"
         )
         if change.source:
             parts.append(_lines_html(change.source, "Source"))
