@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from run import build_urls, farm_hosts, in_order_floor_seconds, serve_hosts
 
 from stages import linkcheck
+from stages.linkcheck import run as linkcheck_run
 
 
 def one_round(urls, config) -> tuple[float, float, int]:
@@ -72,14 +73,14 @@ def main() -> int:
             max_redirects=5,
             allow_private_addresses=True,
         )
-        variants = {"as is": linkcheck.START_BATCH}
+        variants = {"as is": linkcheck_run.START_BATCH}
         if args.compare_start_batch:
             variants[f"start batch {args.compare_start_batch}"] = args.compare_start_batch
         walls: dict[str, list[float]] = {name: [] for name in variants}
         wrong = 0
         for n in range(args.rounds):
             for name, batch in variants.items():
-                linkcheck.START_BATCH = batch
+                linkcheck_run.START_BATCH = batch
                 wall, last, errors = one_round(urls, config)
                 walls[name].append(wall)
                 wrong += errors

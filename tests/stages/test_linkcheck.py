@@ -7,7 +7,8 @@ import socket
 
 import pytest
 
-from stages.linkcheck import CheckerConfig, LinkResult, Status, _start_in_batches, parse_retry_after, run_checks
+from stages.linkcheck import CheckerConfig, LinkResult, Status, parse_retry_after, run_checks
+from stages.linkcheck.run import start_in_batches
 
 from .link_servers import LinkServer, closed_port
 
@@ -404,7 +405,7 @@ def test_checks_start_in_batches_with_a_loop_turn_between_for_the_requests_alrea
     async def start_seven():
         ticker = asyncio.ensure_future(count_turns())
         await asyncio.sleep(0)
-        tasks = await _start_in_batches(check, [f"https://a.example/{n}" for n in range(7)], batch=3)
+        tasks = await start_in_batches(check, [f"https://a.example/{n}" for n in range(7)], batch=3)
         await asyncio.gather(*tasks)
         ticker.cancel()
         return tasks
