@@ -17,13 +17,13 @@ from django.db.models import Prefetch
 
 from dlcurriculum.users import lifecycle
 
-from .models import Comment, Iteration, Portfolio, Review, Submission
+from .models import Comment, Iteration, Notification, Portfolio, Review, Submission
 
 Status = Submission.Status
 
 _COMMENT = ("submission", "iteration", "author", "cell", "body", "created_at")
 TABLES = {
-    "submissions": ("capstone", "title", "problem", "status", "is_public", "created_at", "approved_at"),
+    "submissions": ("capstone", "title", "problem", "status", "is_public", "description", "created_at", "approved_at"),
     "iterations": (
         "submission",
         "number",
@@ -40,10 +40,12 @@ TABLES = {
     ),
     "reviews_received": ("submission", "iteration", "decision", "mentor", "created_at"),
     "comments_received": _COMMENT,
-    "portfolio": ("slug", "is_public", "headline"),
+    "portfolio": ("slug", "handle", "is_public", "headline", "allow_download"),
     "reviewing": ("learner_submission", "status", "claimed_at"),
     "reviews_given": ("learner_submission", "iteration", "decision", "created_at"),
     "comments_written": _COMMENT,
+    "notifications": ("submission", "kind", "created_at", "read_at", "emailed_at"),
+    "notifications_caused": ("submission", "kind", "created_at"),
 }
 
 
@@ -139,6 +141,7 @@ def export_rows(user) -> dict[str, list[dict]]:
                 "problem": s.problem,
                 "status": s.status,
                 "is_public": s.is_public,
+                "description": s.description,
                 "created_at": _iso(s.created_at),
                 "approved_at": _iso(s.approved_at),
             }
@@ -148,7 +151,15 @@ def export_rows(user) -> dict[str, list[dict]]:
         "reviews_received": reviews_received,
         "comments_received": comments_received,
         "portfolio": (
-            [{"slug": portfolio.slug, "is_public": portfolio.is_public, "headline": portfolio.headline}]
+            [
+                {
+                    "slug": portfolio.slug,
+                    "handle": portfolio.handle or "",
+                    "is_public": portfolio.is_public,
+                    "headline": portfolio.headline,
+                    "allow_download": portfolio.allow_download,
+                }
+            ]
             if portfolio
             else []
         ),
@@ -158,6 +169,21 @@ def export_rows(user) -> dict[str, list[dict]]:
         ],
         "reviews_given": reviews_given,
         "comments_written": comments_written,
+        "notifications": [
+            {
+                "submission": n.submission.title,
+                "kind": n.kind,
+                "created_at": _iso(n.created_at),
+                "read_at": _iso(n.read_at),
+                "emailed_at": _iso(n.emailed_at),
+            }
+            for n in Notification.objects.filter(recipient=user).select_related("submission").order_by("created_at")
+        ],
+        # What the person's messages and decisions told others (the notices stay, without their name).
+        "notifications_caused": [
+            {"submission": n.submission.title, "kind": n.kind, "created_at": _iso(n.created_at)}
+            for n in Notification.objects.filter(actor=user).select_related("submission").order_by("created_at")
+        ],
     }
 
 
@@ -171,7 +197,7 @@ def notebook_files(user) -> list[tuple[str, object]]:
 def erase(user) -> None:
     """Prepare the account's deletion: the mentor's claims go back to the queue."""
     Submission.objects.filter(mentor=user, status=Status.IN_REVIEW).update(
-        status=Status.WAITING, mentor=None, claimed_at=None
+        status=Status.WAITING, mentor=None, claimed_at=None, lease_until=None
     )
 
 
@@ -188,5 +214,8 @@ def register() -> None:
             "capstones.Review.mentor": (("reviews_given",), lifecycle.KEPT),
             "capstones.Comment.author": (("comments_written", "comments_received"), lifecycle.KEPT),
             "capstones.Portfolio.learner": (("portfolio",), lifecycle.CASCADE),
+            "capstones.Notification.recipient": (("notifications",), lifecycle.CASCADE),
+            # Who wrote or decided: SET_NULL, the recipient keeps the notice without the name.
+            "capstones.Notification.actor": (("notifications_caused",), lifecycle.KEPT),
         },
     )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import policy, services
+from . import policy
 from .models import Comment, Iteration, Portfolio, Report, Review, Submission
 
 
@@ -89,6 +89,10 @@ class SubmissionAdmin(admin.ModelAdmin):
         old_mentor_id = form.initial.get("mentor")
         obj.mentor_id = old_mentor_id
         super().save_model(request, obj, form, change)
+        # Imported here: the notebook analysis behind the services would otherwise load with the
+        # admin's autodiscovery, at the start-up of every process (management commands included).
+        from . import services
+
         if new_mentor is not None and new_mentor.pk != old_mentor_id:
             try:
                 services.assign(obj, admin=request.user, mentor=new_mentor)
@@ -102,6 +106,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Release selected claims back to the queue")
     def release_claims(self, request, queryset):
+        from . import services
+
         released = 0
         for submission in queryset.filter(status=Submission.Status.IN_REVIEW):
             services.release(submission, mentor=request.user)

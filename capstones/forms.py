@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, URLValidator
 
 from . import notebooks
-from .models import Review
+from .models import HANDLE_PATTERN, Review
 
 logger = logging.getLogger(__name__)
 
@@ -89,12 +89,26 @@ class SubmissionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
-    # A number, not a list of every cell: the page must not grow with the notebook.
-    cell = forms.IntegerField(required=False, min_value=1, label="On cell")
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+    # A number, not a list of every cell: the page must not grow with the notebook. The rendered
+    # notebook's per-cell "Comment on this cell" links (?cell=N#comment-form) prefill it, no
+    # JavaScript needed.
+    cell = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="On cell (optional)",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    decision = forms.ChoiceField(
+        required=False,
+        choices=[("", "Just send the message"), *Review.Decision.choices],
+        widget=forms.RadioSelect,
+        label="Decision",
+    )
 
-    def __init__(self, *args, cells: int, **kwargs):
+    def __init__(self, *args, cells: int, may_decide: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.cells = cells
         if cells:
             self.fields["cell"].max_value = cells
             self.fields["cell"].validators.append(MaxValueValidator(cells))
@@ -103,6 +117,8 @@ class CommentForm(forms.Form):
         else:
             # The cells are counted by the automatic check: until then, comments are on the whole notebook.
             del self.fields["cell"]
+        if not may_decide:
+            del self.fields["decision"]
 
 
 class ReviewRequestForm(forms.Form):
@@ -115,15 +131,41 @@ class ReviewRequestForm(forms.Form):
 
 
 class DecisionForm(CommentForm):
-    decision = forms.ChoiceField(choices=Review.Decision.choices, widget=forms.RadioSelect)
-
-    field_order = ["decision", "body", "cell"]
+    """The same form posted to the decide URL: a decision is required there."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, may_decide=True, **kwargs)
+        self.fields["decision"].required = True
+        self.fields["decision"].choices = Review.Decision.choices
         self.fields["body"].label = "Feedback"
 
 
 class PortfolioForm(forms.Form):
     is_public = forms.BooleanField(required=False, label="Make my portfolio page public")
+    handle = forms.RegexField(
+        regex=HANDLE_PATTERN,
+        required=False,
+        max_length=30,
+        label="Your handle",
+        help_text="Your page's address: /u/<handle>/. 3 to 30 lower-case letters, digits and dashes.",
+        error_messages={
+            "invalid": "Use 3 to 30 lower-case letters, digits and dashes, starting and ending with a letter or digit."
+        },
+    )
     headline = forms.CharField(max_length=200, required=False, label="Headline")
+    allow_download = forms.BooleanField(
+        required=False, label="Let visitors download the notebooks of my public capstones"
+    )
+
+    def clean_handle(self):
+        return (self.cleaned_data["handle"] or "").strip().lower() or None
+
+
+class DescriptionForm(forms.Form):
+    description = forms.CharField(
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label="Public description",
+        help_text="What your portfolio page says about this capstone (Markdown). Your iteration notes stay private.",
+    )

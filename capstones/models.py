@@ -52,7 +52,7 @@ class Submission(models.Model):
         null=True,
         blank=True,
         related_name="capstone_reviews",
-        help_text="The mentor reviewing (or who last reviewed) this submission.",
+        help_text="The mentor reviewing (or who last reviewed) this submission; a resubmission goes back to them.",
     )
     claimed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the mentor claimed it or last acted on it; idle claims expire."
@@ -63,6 +63,18 @@ class Submission(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     is_public = models.BooleanField(
         "show in my public portfolio", default=False, help_text="Only approved capstones can be public."
+    )
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A resubmission handed back to the mentor who asked for changes returns to the queue "
+        "at this time unless they act on it.",
+    )
+    description = models.TextField(
+        "public description",
+        max_length=10_000,
+        blank=True,
+        help_text="What the portfolio page says about this capstone (Markdown); editable at any time.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,11 +91,15 @@ class Submission(models.Model):
                 condition=~Q(status=SubmissionStatus.IN_REVIEW) | Q(mentor__isnull=False, claimed_at__isnull=False),
                 name="capstones_submission_review_has_mentor",
             ),
+            # Checking (or kept back by a rule break), a resubmission remembers the mentor who
+            # requested the changes (it goes back to them once it passes), unclaimed.
             models.CheckConstraint(
-                condition=~Q(
-                    status__in=[SubmissionStatus.CHECKING, SubmissionStatus.RULES_BROKEN, SubmissionStatus.WAITING]
-                )
-                | Q(mentor__isnull=True, claimed_at__isnull=True),
+                condition=~Q(status__in=[SubmissionStatus.CHECKING, SubmissionStatus.RULES_BROKEN])
+                | Q(claimed_at__isnull=True),
+                name="capstones_submission_checking_unclaimed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=SubmissionStatus.WAITING) | Q(mentor__isnull=True, claimed_at__isnull=True),
                 name="capstones_submission_waiting_unclaimed",
             ),
             models.CheckConstraint(
@@ -94,6 +110,10 @@ class Submission(models.Model):
             models.CheckConstraint(
                 condition=Q(is_public=False) | Q(status=SubmissionStatus.APPROVED),
                 name="capstones_submission_public_if_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(lease_until__isnull=True) | Q(status=SubmissionStatus.IN_REVIEW),
+                name="capstones_submission_lease_only_in_review",
             ),
             models.CheckConstraint(
                 condition=Q(idea__isnull=False, own_problem="") | Q(idea__isnull=True) & ~Q(own_problem=""),
@@ -216,6 +236,10 @@ class Rendering(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     html = models.TextField(blank=True, editable=False)
     error = models.TextField(blank=True)
+    # What changed since the previous iteration (none for the first): nbdime's cell-level diff,
+    # made by the same job and sanitised like the notebook (notebooks.diff.diff_html).
+    diff_summary = models.CharField(max_length=200, blank=True)
+    diff_html = models.TextField(blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
@@ -301,16 +325,83 @@ class Comment(models.Model):
         return self.author.display_name if self.author_id else FORMER_MENTOR
 
 
+HANDLE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,28}[a-z0-9])$"
+
+
 class Portfolio(models.Model):
-    """A learner's opt-in public page; the random slug is the shareable URL."""
+    """A learner's opt-in public page, at ``/u/<handle>/`` once they chose a handle.
+
+    The random slug was the first shareable address; links with it keep working (they redirect).
+    """
 
     learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio")
     slug = models.SlugField(max_length=40, unique=True)
+    handle = models.CharField(max_length=30, unique=True, null=True, blank=True)
     is_public = models.BooleanField(default=False)
     headline = models.CharField(max_length=200, blank=True)
+    allow_download = models.BooleanField(
+        "let visitors download my notebooks", default=False, help_text="From the public page of each capstone."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handle__isnull=True) | Q(handle__regex=HANDLE_PATTERN),
+                name="capstones_portfolio_handle_format",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Portfolio of {self.learner}"
 
     def get_absolute_url(self) -> str:
+        if self.handle:
+            return reverse("portfolio:home", kwargs={"handle": self.handle})
         return reverse("capstones:portfolio", kwargs={"slug": self.slug})
+
+
+class NotificationKind(models.TextChoices):
+    MESSAGE = "message", "New message"
+    RESUBMISSION = "resubmission", "New iteration"
+    DECISION = "decision", "Decision"
+    LEASE_EXPIRED = "lease_expired", "Returned to the queue"
+    IDLE_CLAIM = "idle_claim", "Waiting for your review"
+
+
+class Notification(models.Model):
+    """Something on a submission that waits for ``recipient``: shown in the app until they
+    open the submission, and e-mailed in batches."""
+
+    Kind = NotificationKind
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it went out by e-mail (or was settled without one)."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="capstones_notification_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(comment__isnull=True) | Q(kind=NotificationKind.MESSAGE),
+                name="capstones_notification_comment_is_message",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="capstones_notif_unread_idx"),
+            models.Index(fields=["recipient", "emailed_at"], name="capstones_notif_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient} on {self.submission_id}"

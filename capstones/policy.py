@@ -32,13 +32,14 @@ def mentors() -> QuerySet[User]:
 
 
 def claim_is_stale(submission: Submission, now: datetime | None = None) -> bool:
-    """The claiming mentor has been idle too long: anyone may claim it again."""
+    """The claiming mentor has been idle too long (or let a handed-back resubmission's lease
+    run out): anyone may claim it again."""
     now = now or timezone.now()
-    return (
-        submission.status == Status.IN_REVIEW
-        and submission.claimed_at is not None
-        and submission.claimed_at < now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
-    )
+    if submission.status != Status.IN_REVIEW or submission.claimed_at is None:
+        return False
+    if submission.lease_until is not None:
+        return submission.lease_until <= now
+    return submission.claimed_at < now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
 
 
 def is_reviewing(user, submission: Submission) -> bool:
@@ -76,12 +77,35 @@ def may_ask_for_review(user, submission: Submission) -> bool:
     return bool(user and user.pk == submission.learner_id and submission.status == Status.RULES_BROKEN)
 
 
+def is_their_mentor(user, submission: Submission) -> bool:
+    """``user`` is the mentor on this submission: reviewing it now, or the last to decide on it."""
+    return bool(user and user.is_authenticated and submission.mentor_id == user.pk and is_mentor(user))
+
+
 def may_comment(user, submission: Submission, *, on_latest_iteration: bool) -> bool:
-    """The learner, the reviewing mentor and admins, on the latest iteration only
-    (older iterations are history: feedback on them would go unseen)."""
-    if not on_latest_iteration:
+    """The learner, their mentor (whatever the state: the conversation goes on between
+    iterations) and admins, on the latest iteration only (the thread continues there)."""
+    if not on_latest_iteration or not user.is_authenticated:
         return False
-    return user.pk == submission.learner_id or is_reviewing(user, submission) or user.is_staff
+    return user.pk == submission.learner_id or is_their_mentor(user, submission) or user.is_staff
+
+
+def other_side(user, submission: Submission):
+    """Whom a message from ``user`` is for: the learner's messages go to their mentor
+    (None while nobody has claimed it), everyone else's to the learner."""
+    if user.pk == submission.learner_id:
+        return submission.mentor if submission.mentor_id else None
+    return submission.learner
+
+
+def may_edit_description(user, submission: Submission) -> bool:
+    """The public description is the learner's own text, editable at any time."""
+    return bool(user.is_authenticated and user.pk == submission.learner_id)
+
+
+def may_download_public(portfolio) -> bool:
+    """Visitors download a public capstone's notebook only where the learner allowed it."""
+    return bool(portfolio.is_public and portfolio.allow_download)
 
 
 def may_decide(user, submission: Submission) -> bool:

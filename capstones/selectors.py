@@ -14,7 +14,7 @@ from django.utils import timezone
 from dlcurriculum.shared_reads import SharedRead
 from stages.models import CapstoneBrief
 
-from .models import Comment, Iteration, Portfolio, Rendering, Report, Review, Submission
+from .models import Comment, Iteration, Notification, Portfolio, Rendering, Report, Review, Submission
 from .policy import claim_is_stale, is_reviewing, may_claim, may_view
 
 Status = Submission.Status
@@ -88,7 +88,7 @@ def iteration_page(submission: Submission, number: int | None) -> tuple[Iteratio
     iterations = list(
         # The rendering's state, not its HTML: the page shows whether the notebook is ready.
         submission.iterations.select_related("report", "rendering", "review__mentor")
-        .defer("rendering__html")
+        .defer("rendering__html", "rendering__diff_html")
         .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
         .order_by("number")
     )
@@ -141,6 +141,11 @@ def iteration_for_file(user, pk: int, number: int) -> Iteration:
         raise Http404("No such iteration.")
     iteration.submission = submission
     return iteration
+
+
+def is_latest(iteration: Iteration) -> bool:
+    """No later iteration of the same submission exists."""
+    return not Iteration.objects.filter(submission_id=iteration.submission_id, number__gt=iteration.number).exists()
 
 
 def approved_iteration(submission: Submission) -> Iteration | None:
@@ -274,3 +279,100 @@ def claim_expiry(submission: Submission):
     if submission.claimed_at is None:
         return None
     return submission.claimed_at + timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+UNREAD_CACHE_SECONDS = 300
+
+
+def unread_cache_key(user_id: int) -> str:
+    return f"capstones:unread:v1:{user_id}"
+
+
+def unread_count(user) -> int:
+    """What waits for ``user``. The navigation shows it on every page, so it is kept in the cache
+    (no query once known); services.forget_unread drops it whenever a notification is added or read."""
+    from django.core.cache import cache
+
+    if not user.is_authenticated:
+        return 0
+    key = unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def waiting_for(user) -> dict:
+    """The inbox: unread notifications newest first, and a mentor's claims in review."""
+    notifications = list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .select_related("submission__brief", "submission__learner", "actor", "comment__iteration")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    claims = list(
+        Submission.objects.filter(status=Status.IN_REVIEW, mentor=user)
+        .select_related("brief", "learner")
+        .order_by("claimed_at")
+    )
+    return {"notifications": notifications, "claims": claims}
+
+
+# --------------------------------------------------------------------------- public pages by handle
+
+
+def public_portfolio_by_handle(handle: str) -> tuple[Portfolio, list[Submission]]:
+    portfolio = Portfolio.objects.filter(handle=handle, is_public=True).only("slug").first()
+    if portfolio is None:
+        raise Http404("No such portfolio.")
+    return public_portfolio(portfolio.slug)
+
+
+def public_capstone(handle: str, key: str) -> tuple[Portfolio, Submission]:
+    portfolio, submissions = public_portfolio_by_handle(handle)
+    for submission in submissions:
+        if submission.brief.key == key:
+            submission.approved_iteration.submission = submission
+            return portfolio, submission
+    raise Http404("Not public.")
+
+
+# --------------------------------------------------------------------------- what changed
+
+
+@dataclass
+class IterationChanges:
+    previous: Iteration
+    ready: bool  # the rendering job has stored the diff (or could not make one)
+    summary: str
+    html: str  # sanitised by notebooks.diff.diff_html in the worker
+    report: list[str]
+
+
+def changes_since_previous(iteration: Iteration, iterations: list[Iteration]) -> IterationChanges | None:
+    """The cell-level diff against the iteration before, as the rendering job stored it (never
+    made here), and the automatic report's differences in words (from the two stored reports)."""
+    from .notebooks import diff as notebook_diff
+
+    previous = next((it for it in reversed(iterations) if it.number < iteration.number), None)
+    if previous is None:
+        return None
+    stored = Rendering.objects.filter(iteration=iteration).values("status", "diff_summary", "diff_html").first()
+    ready = bool(stored) and stored["status"] != Rendering.Status.PENDING
+    old_report = getattr(previous, "report", None)
+    new_report = getattr(iteration, "report", None)
+    report = (
+        notebook_diff.report_changes(old_report.data, new_report.data)
+        if old_report and new_report and old_report.status == new_report.status == Report.Status.DONE
+        else []
+    )
+    return IterationChanges(
+        previous,
+        ready,
+        stored["diff_summary"] if ready else "",
+        stored["diff_html"] if ready else "",
+        report,
+    )

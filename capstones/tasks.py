@@ -49,3 +49,14 @@ def send_decision_email(review_id: int) -> bool:
 @shared_task(soft_time_limit=50, time_limit=60)
 def sweep() -> dict:
     return services.sweep()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5, acks_late=True, time_limit=120)
+def send_notifications(recipient_id: int) -> int:
+    return services.send_notifications(recipient_id)
+
+
+@shared_task(time_limit=600)
+def nudge_mentors() -> dict:
+    """Hourly: nudges for idle claims, and the weekly queue note at each mentor's chosen hour."""
+    return {"nudged": services.nudge_idle_claims(), "queue_notes": services.send_weekly_queue_notes()}

@@ -1,4 +1,6 @@
-"""Thin views: permission checks, forms, and calls to services and selectors."""
+"""Thin views of the review conversation: the learner's submissions and iterations, the mentor's queue,
+claims and decisions (permission checks, forms, calls to services and selectors). The portfolio is in
+``portfolio_views``, the notebook frames and files in ``notebook_responses``."""
 
 import logging
 
@@ -6,10 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -17,14 +18,12 @@ from django.views.decorators.http import require_POST
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages.models import CapstoneBrief
 
-from . import notebooks, policy, selectors, services
-from .forms import CommentForm, DecisionForm, PortfolioForm, ReviewRequestForm, SubmissionForm
-from .models import Rendering, Report, Submission
+from . import cell_comments, notebooks, policy, selectors, services
+from .forms import CommentForm, DecisionForm, ReviewRequestForm, SubmissionForm
+from .models import Comment, Rendering, Report, Submission
+from .notebook_responses import download, notebook_response, stored_rendering
 
 logger = logging.getLogger(__name__)
-
-# The notebook's own document: an opaque origin that may show inline styles and data: images, nothing else.
-NOTEBOOK_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def mentor_required(view):
@@ -56,7 +55,7 @@ def submit(request, key):
     brief = get_object_or_404(CapstoneBrief.objects.select_related("stage"), key=key)
     existing = Submission.objects.filter(learner=request.user, brief=brief).first()
     if existing and existing.status in (Submission.Status.IN_REVIEW, Submission.Status.APPROVED):
-        messages.info(request, services._REFUSALS[(services.Action.SUBMIT, existing.status)])
+        messages.info(request, services.REFUSALS[(services.Action.SUBMIT, existing.status)])
         return redirect(existing)
     if request.method == "POST":
         form = SubmissionForm(
@@ -120,6 +119,9 @@ def iteration_detail(request, pk, number=None):
     # The violations are listed with their code; the notes must not repeat them.
     report_notes = notebooks.notes_besides_violations((report.data or {}).get("notes", [])) if report else []
     can_comment = policy.may_comment(user, submission, on_latest_iteration=is_latest)
+    may_decide = policy.may_decide(user, submission) and is_latest
+    initial = {"cell": _int_or_none(request.GET.get("cell"))}
+    services.mark_read(user, submission)
     context = {
         "submission": submission,
         "iteration": iteration,
@@ -130,12 +132,9 @@ def iteration_detail(request, pk, number=None):
         "is_owner": user.pk == submission.learner_id,
         "reviewing": reviewing,
         "can_claim": policy.may_claim(user, submission),
-        "comment_form": CommentForm(cells=cells) if can_comment else None,
-        "decision_form": (
-            DecisionForm(cells=cells, auto_id="decision_%s")
-            if policy.may_decide(user, submission) and is_latest
-            else None
-        ),
+        "comment_form": CommentForm(cells=cells, may_decide=may_decide, initial=initial) if can_comment else None,
+        "may_decide": may_decide,
+        "cell_comments": _by_cell(iteration.comments.all()),
         "claim_expires": selectors.claim_expiry(submission),
         "checking": report is not None and report.status == Report.Status.PENDING,
         "rendering_pending": getattr(iteration, "rendering", None) is not None
@@ -143,8 +142,24 @@ def iteration_detail(request, pk, number=None):
         "review_request_form": ReviewRequestForm()
         if is_latest and policy.may_ask_for_review(user, submission)
         else None,
+        "changes": selectors.changes_since_previous(iteration, iterations) if iteration.number > 1 else None,
     }
     return render(request, "capstones/iteration.html", context)
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _by_cell(comments) -> list[tuple[int, list]]:
+    grouped: dict[int, list] = {}
+    for c in comments:
+        if c.cell:
+            grouped.setdefault(c.cell, []).append(c)
+    return sorted(grouped.items())
 
 
 @never_cache
@@ -178,61 +193,26 @@ def ask_review(request, pk):
 def iteration_notebook(request, pk, number):
     """The rendered notebook, for the sandboxed iframe on the iteration page."""
     iteration = selectors.iteration_for_file(request.user, pk, number)
-    return notebook_response(_stored_rendering(iteration))
-
-
-def _stored_rendering(iteration) -> str:
-    """The rendering a worker stored; never made here (a big notebook would hold a web worker)."""
-    rendering = selectors.rendering_of(iteration)
-    if rendering is not None and rendering.status == Rendering.Status.DONE:
-        return rendering.html
-    if rendering is not None and rendering.status == Rendering.Status.FAILED:
-        return _notice(escape(rendering.error) + " Download the notebook to read it in Jupyter.")
-    # The iteration page reloads this frame once the rendering is stored (its status script, or its
-    # own refresh without script); the frame's refresh helps where a browser lets a sandbox refresh.
-    return _notice(
-        "The notebook is being prepared for display; it appears here in a moment.", refresh=NOTEBOOK_REFRESH_SECONDS
-    )
-
-
-NOTEBOOK_REFRESH_SECONDS = 3
-
-
-def _notice(text: str, *, refresh: int | None = None) -> str:
-    meta = f"<meta http-equiv='refresh' content='{refresh}'>" if refresh else ""
-    return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{meta}<title>Notebook</title></head>"
-        f"<body style='font-family:system-ui,sans-serif'><p>{text}</p></body></html>"
-    )
-
-
-def notebook_response(html: str) -> HttpResponse:
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = NOTEBOOK_CSP
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    comments = Comment.objects.filter(iteration=iteration, cell__isnull=False).select_related("author")
+    link = None
+    if policy.may_comment(request.user, iteration.submission, on_latest_iteration=selectors.is_latest(iteration)):
+        # Each cell's "Comment on this cell" opens the page with the form's cell chosen (no script).
+        link = f"{iteration.get_absolute_url()}?cell={{cell}}#comment-form"
+    return notebook_response(cell_comments.beside_cells(stored_rendering(iteration), comments, link=link))
 
 
 @never_cache
 @login_required
 def iteration_download(request, pk, number):
     iteration = selectors.iteration_for_file(request.user, pk, number)
-    filename = (
-        iteration.original_name if iteration.original_name.endswith(".ipynb") else f"{iteration.original_name}.ipynb"
-    )
-    response = FileResponse(
-        iteration.notebook.open("rb"), as_attachment=True, filename=filename, content_type="application/x-ipynb+json"
-    )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return download(iteration)
 
 
-def _iteration_page(request, pk, number):
+def iteration_page(request, pk, number):
     return reverse("capstones:iteration", kwargs={"pk": pk, "number": number})
 
 
-def _submission_page(request, pk):
+def submission_page(request, pk):
     return reverse("capstones:submission", kwargs={"pk": pk})
 
 
@@ -248,44 +228,48 @@ def _not_saved(request, *, heading, error, form, action, back_url, refused=None)
 
 
 @require_POST
-@login_required_keeping_text(form_page=_iteration_page)
+@login_required_keeping_text(form_page=iteration_page)
 def comment(request, pk, number):
+    """The one form under the conversation: a message, on a cell or not, with an optional decision."""
     submission = selectors.visible_submission(request.user, pk)
-    iteration, _ = selectors.iteration_page(submission, number)
-    form = CommentForm(request.POST, cells=selectors.report_cells(getattr(iteration, "report", None)))
+    iteration, iterations = selectors.iteration_page(submission, number)
+    is_latest = iteration.number == iterations[-1].number
+    may_decide = policy.may_decide(request.user, submission) and is_latest
+    cells = selectors.report_cells(getattr(iteration, "report", None))
+    form = CommentForm(request.POST, cells=cells, may_decide=may_decide)
     error, refused = "; ".join(e for errs in form.errors.values() for e in errs), None
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.add_comment(
-                iteration, author=request.user, body=form.cleaned_data["body"], cell=form.cleaned_data.get("cell")
-            )
+            if data.get("decision"):
+                services.decide(
+                    submission,
+                    mentor=request.user,
+                    decision=data["decision"],
+                    feedback=data["body"],
+                    cell=data.get("cell"),
+                )
+            else:
+                services.add_comment(iteration, author=request.user, body=data["body"], cell=data.get("cell"))
         except (services.TransitionError, PermissionDenied) as exc:
             # E.g. the claim expired while the mentor was writing: the text is shown back.
-            error, refused = str(exc) or "You can no longer comment on this iteration.", exc
+            error, refused = str(exc) or "You can no longer write on this iteration.", exc
         else:
             mark_saved(request, f"comment:{iteration.pk}")
-            messages.success(request, "Comment added.")
+            if data.get("decision"):
+                messages.success(request, "Decision saved; the learner is notified by e-mail.")
+            else:
+                messages.success(request, "Message sent.")
             return redirect(iteration.get_absolute_url())
     return _not_saved(
         request,
-        heading="The comment was not saved",
+        heading="The message was not saved",
         error=error,
         form=form,
         action=request.path,
         back_url=iteration.get_absolute_url(),
         refused=refused,
     )
-
-
-@require_POST
-@login_required_keeping_text(form_page=_submission_page)
-def visibility(request, pk):
-    submission = get_object_or_404(Submission, pk=pk, learner=request.user)
-    try:
-        services.set_submission_public(submission, learner=request.user, public=request.POST.get("public") == "1")
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    return redirect(submission)
 
 
 # --------------------------------------------------------------------------- mentor
@@ -329,7 +313,7 @@ def release(request, pk):
 
 
 @require_POST
-@login_required_keeping_text(form_page=_submission_page)
+@login_required_keeping_text(form_page=submission_page)
 @mentor_required
 def decide(request, pk):
     submission = selectors.visible_submission(request.user, pk)
@@ -368,40 +352,6 @@ def decide(request, pk):
     return redirect(submission)
 
 
-# --------------------------------------------------------------------------- portfolio
-
-
-@login_required_keeping_text
-def portfolio_settings(request):
-    portfolio = services.portfolio_for(request.user)
-    if request.method == "POST":
-        form = PortfolioForm(request.POST)
-        if form.is_valid():
-            services.update_portfolio(request.user, **form.cleaned_data)
-            mark_saved(request, "portfolio")
-            messages.success(request, "Portfolio settings saved.")
-            return redirect("capstones:portfolio_settings")
-    else:
-        form = PortfolioForm(initial={"is_public": portfolio.is_public, "headline": portfolio.headline})
-    return render(
-        request,
-        "capstones/portfolio_settings.html",
-        {
-            "form": form,
-            "portfolio": portfolio,
-            "share_url": request.build_absolute_uri(portfolio.get_absolute_url()),
-            "submissions": selectors.learner_submissions(request.user).filter(status=Submission.Status.APPROVED),
-        },
-    )
-
-
-def portfolio(request, slug):
-    portfolio, submissions = selectors.public_portfolio(slug)
-    return render(request, "capstones/portfolio.html", {"portfolio": portfolio, "submissions": submissions})
-
-
-@never_cache
-@xframe_options_sameorigin
-def portfolio_notebook(request, slug, pk):
-    iteration = selectors.public_iteration(slug, pk)
-    return notebook_response(_stored_rendering(iteration))
+@login_required
+def inbox(request):
+    return render(request, "capstones/inbox.html", selectors.waiting_for(request.user))

@@ -423,6 +423,18 @@ CELERY_BEAT_SCHEDULE["capstones-sweep"] = {"task": "capstones.tasks.sweep", "sch
 # A worker child that grew past this (KiB) is replaced after its task: one huge notebook cannot
 # keep a worker's memory high for everything after it.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000)
+# A resubmission goes back to the mentor who asked for the changes; untouched this many days, to the queue.
+CAPSTONE_RESUBMISSION_LEASE_DAYS = env.int("CAPSTONE_RESUBMISSION_LEASE_DAYS", default=3)
+# Messages, resubmissions and decisions are e-mailed this long after the last of a burst, all in one e-mail...
+CAPSTONE_NOTIFY_DELAY_SECONDS = env.int("CAPSTONE_NOTIFY_DELAY_SECONDS", default=120)
+# ...but never later than this after the first, however long the burst goes on.
+CAPSTONE_NOTIFY_MAX_WAIT_SECONDS = env.int("CAPSTONE_NOTIFY_MAX_WAIT_SECONDS", default=900)
+# A mentor is nudged once about a claim idle this many days (before it expires at CAPSTONE_CLAIM_IDLE_DAYS).
+CAPSTONE_CLAIM_NUDGE_DAYS = env.int("CAPSTONE_CLAIM_NUDGE_DAYS", default=2)
+CELERY_BEAT_SCHEDULE["capstones-mentor-nudges"] = {
+    "task": "capstones.tasks.nudge_mentors",
+    "schedule": crontab(minute=0),
+}
 
 # --- Link health (issue 5): scheduled checks of every resource URL ------------------
 # When the beat job runs, as a crontab "minute hour day-of-month month day-of-week" (UTC).

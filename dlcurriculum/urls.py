@@ -18,7 +18,8 @@ urlpatterns = [
     path("completion/<slug:slug>/", views.public_completion, name="public_completion"),
     path("me/", include("progress.urls")),
     path("me/", include("dlcurriculum.users.urls")),
-    path("capstones/", include("capstones.urls")),
+    path("capstones/", include("dlcurriculum.pages.capstone_urls")),
+    path("u/", include("dlcurriculum.pages.portfolio_urls")),
     path("mail/", include("progress.reminders.urls")),
     # Admin bookmarks of the models that moved to another app keep working.
     re_path(

@@ -7,10 +7,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from dlcurriculum.markdown import render_markdown
-
 # A preview request is one field's text; a stage body is a few kilobytes.
 MAX_PREVIEW_CHARACTERS = 100_000
+
+
+def _render_markdown(text: str) -> str:
+    # Imported on first use: the renderer would otherwise load with the admin's autodiscovery, at the
+    # start-up of every process (management commands included).
+    from dlcurriculum.markdown import render_markdown
+
+    return render_markdown(text)
 
 
 class MarkdownPreviewWidget(forms.Textarea):
@@ -41,7 +47,7 @@ class MarkdownPreviewWidget(forms.Textarea):
             self.preview_url,
             field_id,
             field_id,
-            mark_safe(render_markdown(value or "")),  # noqa: S308 - sanitised by nh3 in render_markdown
+            mark_safe(_render_markdown(value or "")),  # noqa: S308 - sanitised by nh3 in render_markdown
         )
 
 
@@ -76,4 +82,4 @@ class MarkdownPreviewMixin:
                 status=413,
                 content_type="text/plain",
             )
-        return HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+        return HttpResponse(_render_markdown(text), content_type="text/html; charset=utf-8")

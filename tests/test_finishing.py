@@ -163,3 +163,38 @@ def test_the_public_completion_record_never_shows_the_e_mail_address(curriculum,
     learner_client.post(reverse("completion_record"), {"public": "1"})
     url = learner_client.get(reverse("dashboard")).context["dashboard"].completion_record_url
     assert learner.email.split("@")[0] not in client.get(url).content.decode()
+
+
+def _public_portfolio(learner, handle=None):
+    from capstones import services as capstone_services
+
+    learner.name = "Ada"
+    learner.save()
+    return capstone_services.update_portfolio(learner, is_public=True, headline="My work", handle=handle)
+
+
+def test_the_portfolio_by_handle_shows_the_public_completion_record(curriculum, learner, learner_client, client):
+    finish_everything(learner)
+    learner_client.post(reverse("completion_record"), {"public": "1"})
+    _public_portfolio(learner, handle="ada-learns")
+    page = client.get(reverse("portfolio:home", kwargs={"handle": "ada-learns"}))
+    assert page.status_code == 200
+    assert "Ada finished every stage" in page.content.decode()
+
+
+def test_the_first_portfolio_address_shows_the_public_completion_record(curriculum, learner, learner_client, client):
+    finish_everything(learner)
+    learner_client.post(reverse("completion_record"), {"public": "1"})
+    portfolio = _public_portfolio(learner)
+    page = client.get(reverse("capstones:portfolio", kwargs={"slug": portfolio.slug}))
+    assert page.status_code == 200
+    assert "Ada finished every stage" in page.content.decode()
+
+
+def test_the_portfolio_leaves_out_a_private_completion_record(curriculum, learner, learner_client, client):
+    finish_everything(learner)
+    learner_client.post(reverse("completion_record"), {"public": "0"})
+    _public_portfolio(learner, handle="ada-learns")
+    page = client.get(reverse("portfolio:home", kwargs={"handle": "ada-learns"}))
+    assert page.status_code == 200
+    assert "finished every stage" not in page.content.decode()

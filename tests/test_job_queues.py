@@ -106,6 +106,8 @@ def test_each_kind_of_job_is_routed_to_its_own_queue():
     assert queue_of("mail.send_reminders") == "email"
     assert queue_of("stages.tasks.prune_link_history") == "housekeeping"
     assert queue_of("capstones.tasks.sweep") == "housekeeping"
+    assert queue_of("capstones.tasks.send_notifications") == "email"
+    assert queue_of("capstones.tasks.nudge_mentors") == "housekeeping"
 
 
 def test_compose_serves_every_queue_by_exactly_one_worker_service(settings):

@@ -18,7 +18,10 @@ def robots(client, db):
     return parser
 
 
-@pytest.mark.parametrize("path", ["/", "/stages/", "/stages/deep-dive/", "/capstones/p/ada/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/stages/", "/stages/deep-dive/", "/capstones/p/ada/", "/u/ada/", "/u/ada/capstone-1/", "/completion/x1/"],
+)
 def test_public_pages_may_be_crawled(robots, path):
     assert robots.can_fetch("AnyBot", path)
 

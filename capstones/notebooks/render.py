@@ -11,222 +11,23 @@ notebook, not nbconvert's template machinery. The size of the result is bounded:
 from __future__ import annotations
 
 import base64
-import copy
 import functools
-import json
 import re
 from urllib.parse import unquote
 
 import nbformat
 
-DEFAULT_MAX_OUTPUT_CHARS = 50_000
-DEFAULT_MAX_IMAGE_BYTES = 3 * 1024 * 1024
-# The whole notebook's outputs may total this many times the per-output limit.
-OUTPUT_BUDGET_FACTOR = 20
-
-_SCRIPT_MIME = re.compile(
-    r"javascript|ecmascript|widget|vnd\.jupyter\.|vnd\.bokehjs|vnd\.plotly|vnd\.vega|x-python|vdom", re.I
+from .sanitise import (
+    DEFAULT_MAX_IMAGE_BYTES,
+    DEFAULT_MAX_OUTPUT_CHARS,
+    IMAGE_MIMES,
+    OUTPUT_BUDGET_FACTOR,
+    cell_text,
+    escape_text,
+    megabytes,
+    sanitize_html,
+    truncate,
 )
-_IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/webp")
-_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$", re.I)
-
-_ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "caption",
-    "code",
-    "col",
-    "colgroup",
-    "dd",
-    "del",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "img",
-    "ins",
-    "kbd",
-    "li",
-    "mark",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "samp",
-    "small",
-    "span",
-    "strong",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "u",
-    "ul",
-    "var",
-}
-_ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir"},
-    "a": {"href", "name"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "align"},
-    "th": {"colspan", "rowspan", "align", "scope"},
-    "ol": {"start"},
-}
-
-
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    # data: URLs only as image sources, and only for raster or SVG images
-    # (an SVG loaded through <img> cannot run script).
-    if value.strip().lower().startswith("data:"):
-        if tag == "img" and attribute == "src" and _DATA_IMAGE.match(value.strip()):
-            return value
-        return None
-    if tag == "img" and attribute == "src":
-        # No remote images: the sandbox's CSP would block them, and they would leak the reader's IP.
-        return None
-    return value
-
-
-def sanitize_html(html: str) -> str:
-    import nh3
-
-    try:
-        html.encode("utf-8")
-    except UnicodeEncodeError:
-        # nh3 takes UTF-8 only; a lone surrogate is valid in a notebook's JSON.
-        html = html.encode("utf-8", "replace").decode("utf-8")
-    return nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "data"},
-        attribute_filter=_attribute_filter,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
-
-
-def safe_notebook(  # noqa: C901 - one pass over the cells, a branch per output kind
-    notebook: nbformat.NotebookNode,
-    *,
-    max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
-    max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
-) -> nbformat.NotebookNode:
-    """A copy without script-bearing or widget outputs, with huge outputs cut short."""
-    notebook = copy.deepcopy(notebook)
-    notebook.metadata.pop("widgets", None)
-    # Many outputs just under the limit must not add up to a page nobody can load either.
-    budget = max_output_chars * OUTPUT_BUDGET_FACTOR + max_image_bytes * 2
-    for cell in notebook.cells:
-        cell.pop("attachments", None)
-        if cell.get("cell_type") == "raw":
-            _raw_as_text(cell)
-        if cell.get("cell_type") != "code":
-            continue
-        kept = []
-        for output in cell.get("outputs", []):
-            kind = output.get("output_type")
-            if kind == "stream":
-                output["text"] = _truncate("".join(output.get("text", "")), max_output_chars)
-            elif kind in ("display_data", "execute_result"):
-                data = output.get("data", {})
-                for mime in list(data):
-                    if _SCRIPT_MIME.search(mime):
-                        del data[mime]
-                _svg_as_image(data)
-                for mime in list(data):
-                    value = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
-                    if mime in _IMAGE_MIMES:
-                        if len(value) > max_image_bytes * 4 // 3:
-                            del data[mime]
-                            data["text/plain"] = f"[Image not shown: larger than {_megabytes(max_image_bytes)}.]"
-                    elif isinstance(value, str):
-                        data[mime] = _truncate(value, max_output_chars, html=mime == "text/html")
-                output.pop("metadata", None)
-                output["metadata"] = {}
-                if not data:
-                    continue
-            elif kind == "error":
-                output["traceback"] = [_truncate("\n".join(output.get("traceback", [])), max_output_chars)]
-            budget -= _output_size(output)
-            if budget < 0:
-                kept.append(
-                    {
-                        "output_type": "stream",
-                        "name": "stdout",
-                        "text": "… outputs truncated: the notebook's outputs "
-                        "are too large to show in full; download the notebook to see them.",
-                    }
-                )
-                break
-            kept.append(output)
-        cell["outputs"] = kept
-    return notebook
-
-
-def _output_size(output) -> int:
-    if output.get("output_type") == "stream":
-        return len(output.get("text", ""))
-    if output.get("output_type") == "error":
-        return sum(len(line) for line in output.get("traceback", []))
-    return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in output.get("data", {}).values())
-
-
-def _raw_as_text(cell) -> None:
-    """Show a raw cell as literal text in its own cell (nbconvert would pass it through bare)."""
-    text = _source(cell)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    cell["cell_type"] = "markdown"
-    cell["source"] = f"{fence}text\n{text}\n{fence}"
-    cell.pop("outputs", None)
-    cell.pop("execution_count", None)
-
-
-def _svg_as_image(data: dict) -> None:
-    svg = data.pop("image/svg+xml", None)
-    if svg is None:
-        return
-    svg = "".join(svg) if isinstance(svg, list) else svg
-    if "text/html" not in data and not any(m in data for m in _IMAGE_MIMES):
-        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        data["text/html"] = f'<img alt="SVG output" src="data:image/svg+xml;base64,{encoded}">'
-
-
-def _truncate(text: str, limit: int, *, html: bool = False) -> str:
-    if len(text) <= limit:
-        return text
-    note = f"… output truncated: {len(text) - limit:,} more characters not shown."
-    if html:
-        # Cutting HTML mid-tag would garble it: show the start as text instead.
-        return f"<pre>{_escape(text[:limit])}</pre><p class='truncated'>{note}</p>"
-    return text[:limit] + "\n" + note
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 # At most this many cells are rendered; a notebook of 300,000 tiny cells must not become 70 MB of HTML.
 DEFAULT_MAX_CELLS = 3_000
@@ -249,20 +50,6 @@ _PRIORITY = (
     "text/latex",
     "text/plain",
 )
-
-
-def _text(value) -> str:
-    if isinstance(value, list):
-        return "".join(v if isinstance(v, str) else str(v) for v in value)
-    return value if isinstance(value, str) else ("" if value is None else str(value))
-
-
-def _source(cell) -> str:
-    return _text(cell.get("source"))
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
 
 
 @functools.cache
@@ -296,17 +83,17 @@ def _code_html(source: str) -> str:
     Not Pygments: a full lexer cost most of a rendering's time (about a millisecond a line).
     """
     if len(source) > MAX_HIGHLIGHT_CHARS:
-        return f'<div class="highlight"><pre>{_escape(source)}</pre></div>'
+        return f'<div class="highlight"><pre>{escape_text(source)}</pre></div>'
     parts = ['<div class="highlight"><pre>']
     last = 0
     for match in _TOKENS.finditer(source):
         start, end = match.span()
         if start == end:
             continue
-        parts.append(_escape(source[last:start]))
-        parts.append(f'<span class="{_TOKEN_CLASS[match.lastgroup]}">{_escape(match.group())}</span>')
+        parts.append(escape_text(source[last:start]))
+        parts.append(f'<span class="{_TOKEN_CLASS[match.lastgroup]}">{escape_text(match.group())}</span>')
         last = end
-    parts.append(_escape(source[last:]))
+    parts.append(escape_text(source[last:]))
     parts.append("</pre></div>")
     return "".join(parts)
 
@@ -314,7 +101,7 @@ def _code_html(source: str) -> str:
 def _image_tag(mime: str, value: str, max_image_bytes: int) -> str | None:
     """An <img> with a data: URL, or None when the data is not plain base64 (never shown as HTML)."""
     if len(value) > max_image_bytes * 4 // 3:
-        return f"<pre>[Image not shown: larger than {_megabytes(max_image_bytes)}.]</pre>"
+        return f"<pre>[Image not shown: larger than {megabytes(max_image_bytes)}.]</pre>"
     if not _BASE64.fullmatch(value):
         return None
     data = _WHITESPACE.sub("", value)
@@ -332,8 +119,8 @@ def _attachment_src(name: str, attachments: dict) -> str:
     """A pasted image (a cell attachment) as a data: URL; anything else loses its source."""
     bundle = attachments.get(unquote(name)) or attachments.get(name)
     if isinstance(bundle, dict):
-        for mime in (*_IMAGE_MIMES, "image/svg+xml"):
-            value = _text(bundle.get(mime))
+        for mime in (*IMAGE_MIMES, "image/svg+xml"):
+            value = cell_text(bundle.get(mime))
             if mime == "image/svg+xml" and value.lstrip().startswith("<"):
                 value = base64.b64encode(value.encode("utf-8", "replace")).decode("ascii")
             if value and _BASE64.fullmatch(value):
@@ -345,13 +132,13 @@ def _output_html(output, *, max_output_chars: int, max_image_bytes: int) -> tupl
     """The output as HTML, and the size of what it shows (counted against the notebook's budget)."""
     kind = output.get("output_type")
     if kind == "stream":
-        text = _truncate(_ANSI.sub("", _text(output.get("text"))), max_output_chars)
+        text = truncate(_ANSI.sub("", cell_text(output.get("text"))), max_output_chars)
         css = "output_stderr" if output.get("name") == "stderr" else "output_stdout"
-        return f'<div class="output_area {css}"><pre>{_escape(text)}</pre></div>', len(text)
+        return f'<div class="output_area {css}"><pre>{escape_text(text)}</pre></div>', len(text)
     if kind == "error":
-        lines = output.get("traceback") or [f"{_text(output.get('ename'))}: {_text(output.get('evalue'))}"]
-        text = _truncate(_ANSI.sub("", "\n".join(_text(line) for line in lines)), max_output_chars)
-        return f'<div class="output_area output_error output_stderr"><pre>{_escape(text)}</pre></div>', len(text)
+        lines = output.get("traceback") or [f"{cell_text(output.get('ename'))}: {cell_text(output.get('evalue'))}"]
+        text = truncate(_ANSI.sub("", "\n".join(cell_text(line) for line in lines)), max_output_chars)
+        return f'<div class="output_area output_error output_stderr"><pre>{escape_text(text)}</pre></div>', len(text)
     data = output.get("data") if kind in ("display_data", "execute_result") else None
     if not isinstance(data, dict):
         return "", 0
@@ -363,26 +150,35 @@ def _rich_output_html(data: dict, *, max_output_chars: int, max_image_bytes: int
     for mime in _PRIORITY:
         if mime not in data:
             continue
-        value = _text(data[mime])
+        value = cell_text(data[mime])
         if mime == "text/html":
-            value = _truncate(value, max_output_chars, html=True)
+            value = truncate(value, max_output_chars, html=True)
             body = sanitize_html(value)
         elif mime == "image/svg+xml":
             # Through <img>, an SVG cannot run script.
             value = base64.b64encode(value.encode("utf-8", "replace")).decode("ascii")
             body = _image_tag(mime, value, max_image_bytes)
-        elif mime in _IMAGE_MIMES:
+        elif mime in IMAGE_MIMES:
             body = _image_tag(mime, value, max_image_bytes)
             if body is None:
                 continue
         elif mime == "text/markdown":
-            value = _truncate(value, max_output_chars)
+            value = truncate(value, max_output_chars)
             body = _markdown_html(value, None)
         else:
-            value = _truncate(_ANSI.sub("", value), max_output_chars)
-            body = f"<pre>{_escape(value)}</pre>"
+            value = truncate(_ANSI.sub("", value), max_output_chars)
+            body = f"<pre>{escape_text(value)}</pre>"
         return f'<div class="output_area">{body}</div>', min(len(value), len(body))
     return "", 0
+
+
+def cell_anchor(position: int) -> str:
+    """The stable attributes of the ``position``-th cell's block (1-based, as the page counts).
+
+    ``data-cell`` cannot come from a notebook: the sanitiser keeps no ``data-*`` attribute, so
+    anything placed beside a cell (comments, links) finds the real cell by it.
+    """
+    return f'id="cell-{position}" data-cell="{position}"'
 
 
 def render_body(notebook: nbformat.NotebookNode, **limits) -> str:
@@ -404,14 +200,14 @@ def _body_parts(
     cells = notebook.get("cells") or []
     for position, cell in enumerate(cells[:max_cells], start=1):
         kind = cell.get("cell_type")
-        source = _text(cell.get("source"))
+        source = cell_text(cell.get("source"))
         if kind == "markdown":
-            parts.append(f'<div class="cell text_cell" id="cell-{position}">')
+            parts.append(f'<div class="cell text_cell" {cell_anchor(position)}>')
             parts.append(_markdown_html(source, cell.get("attachments")))
         elif kind == "code":
             count = cell.get("execution_count")
             prompt = f"In [{count}]:" if isinstance(count, int) else "In [ ]:"
-            parts.append(f'<div class="cell code_cell" id="cell-{position}"><div class="prompt">{prompt}</div>')
+            parts.append(f'<div class="cell code_cell" {cell_anchor(position)}><div class="prompt">{prompt}</div>')
             parts.append(_code_html(source))
             for output in cell.get("outputs") or []:
                 if over_budget:
@@ -430,7 +226,7 @@ def _body_parts(
                 parts.append(html)
         else:
             # A raw cell is shown as literal text (Jupyter passes it through untouched).
-            parts.append(f'<div class="cell raw_cell" id="cell-{position}"><pre>{_escape(source)}</pre>')
+            parts.append(f'<div class="cell raw_cell" {cell_anchor(position)}><pre>{escape_text(source)}</pre>')
         parts.append("</div>\n")
     if len(cells) > max_cells:
         parts.append(
@@ -481,7 +277,7 @@ def render_document(notebook: nbformat.NotebookNode, *, title: str = "Notebook",
     head, tail = _DOCUMENT.split("{body}")
     # Joined once: the parts and the document are the only two copies of the HTML at any time.
     parts = _body_parts(notebook, **limits)
-    parts.insert(0, head.format(title=_escape(title), css=_BASE_CSS + _CODE_CSS))
+    parts.insert(0, head.format(title=escape_text(title), css=_BASE_CSS + _CODE_CSS))
     parts.append(tail)
     document = "".join(parts)
     del parts

@@ -10,3 +10,16 @@ register = template.Library()
 @register.filter
 def is_mentor(user) -> bool:
     return policy.is_mentor(user)
+
+
+@register.simple_tag(takes_context=True)
+def unread_count(context) -> int:
+    """What waits for the signed-in user, counted once per page whatever the page shows."""
+    request = context.get("request")
+    if request is None:
+        return 0
+    if not hasattr(request, "_capstones_unread"):
+        from capstones import selectors
+
+        request._capstones_unread = selectors.unread_count(request.user)
+    return request._capstones_unread

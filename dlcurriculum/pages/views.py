@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from capstones import portfolio_views
 from capstones import services as capstone_services
 from capstones.selectors import capstone_status_for
 from progress import selectors as progress_selectors
@@ -93,9 +94,27 @@ def public_completion(request, slug):
     return render(request, "progress/completion_public.html", {"record": record})
 
 
+def _with_completion_record(response):
+    """A public portfolio page with the learner's public completion record (none while it is private)."""
+    if getattr(response, "context_data", None) is not None:
+        learner = response.context_data["portfolio"].learner
+        response.context_data["completion_record"] = page_selectors.public_completion_record(learner)
+    return response
+
+
+def portfolio_by_handle(request, handle):
+    return _with_completion_record(portfolio_views.portfolio_by_handle(request, handle))
+
+
+def portfolio_by_slug(request, slug):
+    return _with_completion_record(portfolio_views.portfolio(request, slug))
+
+
 ROBOTS_TXT = """\
 User-agent: *
 Allow: /capstones/p/
+Allow: /u/
+Allow: /completion/
 Disallow: /admin/
 Disallow: /accounts/
 Disallow: /me/

@@ -100,7 +100,8 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     expect(report(learner_page)).to_contain_text("torch")
     expect(report(learner_page)).to_contain_text("3 of 3 code cells were run")
     frame = learner_page.locator("iframe.notebook-frame")
-    assert frame.get_attribute("sandbox") == ""
+    # No script in the frame; only a click on the app's own "Comment on cell N" links leaves it.
+    assert frame.get_attribute("sandbox") == "allow-top-navigation-by-user-activation"
     rendered = learner_page.frame_locator("iframe.notebook-frame")
     expect(rendered.get_by_role("heading", name="Digits with a small CNN (version 1)")).to_be_visible()
     expect(rendered.get_by_text("torch ready")).to_be_visible()
@@ -117,9 +118,9 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     row.get_by_role("button", name="Claim").click()
     expect(mentor_page.get_by_text("You are reviewing this submission.")).to_be_visible()
     mentor_page.get_by_label("Changes requested").check()
-    mentor_page.get_by_label("Feedback").fill("Explain why you chose this learning rate.")
+    mentor_page.get_by_role("textbox", name=re.compile("^Message")).fill("Explain why you chose this learning rate.")
     screenshot_with_notebook(screenshot, mentor_page, "review")
-    mentor_page.get_by_role("button", name="Send decision").click()
+    mentor_page.get_by_role("button", name="Send", exact=True).click()
     expect(mentor_page.get_by_text("Decision saved")).to_be_visible()
 
     # The learner reads the feedback and uploads iteration 2.
@@ -135,41 +136,84 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     learner_page.get_by_role("button", name="Submit", exact=True).click()
     learner_page.wait_for_url(re.compile(r"/iterations/2/$"))
     expect(report(learner_page).locator(".verdict")).to_have_text("Pass")
+    expect(learner_page.locator(".status")).to_have_text("In review")
     expect(
         learner_page.frame_locator("iframe.notebook-frame").get_by_role("heading", name=re.compile("version 2"))
     ).to_be_visible()
 
-    # The mentor claims iteration 2 and approves it.
-    mentor_page.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
-    mentor_page.get_by_role("row").filter(has_text="Digits with a CNN").get_by_role("button", name="Claim").click()
+    # It came back to the same mentor: the navigation says something waits, the waiting page leads to it.
+    mentor_page.goto(live_server.url + "/capstones/review/")
+    expect(mentor_page.get_by_role("row").filter(has_text="Digits with a CNN")).to_contain_text("You are reviewing it")
+    waiting = mentor_page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("Waiting"))
+    expect(waiting).to_contain_text("1")
+    waiting.click()
+    expect(mentor_page.locator("main")).to_contain_text("uploaded a new iteration")
+    mentor_page.locator("main ul.inbox").first.get_by_role("link", name="Digits with a CNN").first.click()
     expect(mentor_page.get_by_role("strong").filter(has_text="#2")).to_be_visible()
+    # The diff and the whole thread, and a comment on a cell picked without any script.
+    changes = mentor_page.locator("section.changes")
+    expect(changes).to_contain_text("What changed since iteration 1")
+    expect(changes).to_contain_text("version 2")
+    expect(mentor_page.locator(".conversation")).to_contain_text("Explain why you chose this learning rate.")
+    screenshot(mentor_page, "diff-and-thread")
+    # The cell is picked inside the rendered notebook: a plain link beside cell 6, no script.
+    mentor_page.frame_locator("iframe.notebook-frame").get_by_role("link", name="Comment on cell 6").click()
+    mentor_page.wait_for_url(re.compile(r"\?cell=6#comment-form$"))
+    expect(mentor_page.get_by_label(re.compile("On cell"))).to_have_value("6")
     mentor_page.get_by_label("Approved", exact=True).check()
-    mentor_page.get_by_label("Feedback").fill("Clear and well argued. Well done!")
-    mentor_page.get_by_role("button", name="Send decision").click()
+    mentor_page.get_by_role("textbox", name=re.compile("^Message")).fill("Clear and well argued. Well done!")
+    mentor_page.get_by_role("button", name="Send", exact=True).click()
     expect(mentor_page.locator(".status")).to_have_text("Approved")
+    expect(mentor_page.frame_locator("iframe.notebook-frame").locator("#comments-cell-6")).to_contain_text("Well done!")
+    # The learner sees the comment beside the same cell.
+    learner_page.reload()
+    expect(learner_page.frame_locator("iframe.notebook-frame").locator("#comments-cell-6")).to_contain_text(
+        "Well done!"
+    )
 
-    # The learner shows it in the portfolio and makes the portfolio public.
+    # The learner shows it in the portfolio, writes its public description, chooses a handle.
     learner_page.reload()
     learner_page.get_by_role("button", name="Show in my portfolio").click()
     expect(learner_page.get_by_role("button", name="Hide from my portfolio")).to_be_visible()
+    learner_page.get_by_role("link", name=re.compile("public description")).click()
+    learner_page.get_by_label("Public description").fill("A small CNN that reads **handwritten digits**.")
+    learner_page.get_by_role("button", name="Save").click()
+    expect(learner_page.get_by_text("Public description saved.")).to_be_visible()
     learner_page.goto(live_server.url + "/capstones/portfolio/")
     learner_page.get_by_label("Make my portfolio page public").check()
+    learner_page.get_by_label("Your handle").fill("ada-learns")
     learner_page.get_by_label("Headline").fill("Deep learning, from scratch")
     learner_page.get_by_role("button", name="Save").click()
     expect(learner_page.get_by_text("Portfolio settings saved.")).to_be_visible()
-    portfolio_url = learner_page.locator("main a[href^='/capstones/p/']").get_attribute("href")
+    expect(learner_page.locator("a.share-url")).to_have_attribute("href", "/u/ada-learns/")
 
-    # An anonymous visitor opens the portfolio.
+    # An anonymous visitor opens the portfolio by handle, on a desktop and on a phone.
     visitor = new_page(javascript=javascript)
-    visitor.goto(live_server.url + portfolio_url)
+    visitor.goto(live_server.url + "/u/ada-learns/")
     expect(visitor.get_by_role("heading", name="Ada Learner's deep learning portfolio")).to_be_visible()
-    expect(visitor.get_by_role("heading", name="Digits with a CNN")).to_be_visible()
-    expect(visitor.get_by_text("Now with a justified learning rate.")).to_be_visible()
+    expect(visitor.get_by_text("reads handwritten digits")).to_be_visible()
+    expect(visitor.get_by_text("Now with a justified learning rate.")).to_have_count(0)
     expect(visitor.get_by_role("link", name="Sign in")).to_be_visible()
+    screenshot(visitor, "portfolio")
+    visitor.get_by_role("link", name="Digits with a CNN").click()
     expect(
         visitor.frame_locator("iframe.notebook-frame").get_by_role("heading", name=re.compile("version 2"))
     ).to_be_visible()
-    screenshot_with_notebook(screenshot, visitor, "portfolio")
+    screenshot_with_notebook(screenshot, visitor, "portfolio-capstone")
+    visitor.set_viewport_size({"width": 390, "height": 844})
+    visitor.reload()
+    screenshot_with_notebook(screenshot, visitor, "portfolio-capstone-390")
+    # Measured with script, so in the JavaScript run (the pages have no script of their own).
+    assert not javascript or fits_the_screen(visitor)
+    visitor.goto(live_server.url + "/u/ada-learns/")
+    assert not javascript or fits_the_screen(visitor)
+    mentor_page.set_viewport_size({"width": 390, "height": 844})
+    mentor_page.goto(live_server.url + "/capstones/review/")
+    screenshot(mentor_page, "queue-390")
+    assert not javascript or fits_the_screen(mentor_page)
+    learner_page.set_viewport_size({"width": 390, "height": 844})
+    learner_page.goto(live_server.url + "/capstones/portfolio/")
+    assert not javascript or fits_the_screen(learner_page)  # the share URL wraps instead of widening the page
 
     submission = Submission.objects.get(learner=learner)
     assert (submission.status, submission.is_public) == (Submission.Status.APPROVED, True)
@@ -194,10 +238,14 @@ def test_both_decisions_are_emailed_to_the_learner_with_the_feedback(
 
     def decide(label: str, feedback: str):
         mentor_page.goto(live_server.url + "/capstones/review/")
-        mentor_page.get_by_role("row").filter(has_text="Digits with a CNN").get_by_role("button", name="Claim").click()
+        row = mentor_page.get_by_role("row").filter(has_text="Digits with a CNN")
+        if row.get_by_role("button", name="Claim").count():
+            row.get_by_role("button", name="Claim").click()
+        else:  # a resubmission comes back to the mentor who asked for the changes
+            row.get_by_role("link", name="Digits with a CNN").click()
         mentor_page.get_by_label(label, exact=True).check()
-        mentor_page.get_by_label("Feedback").fill(feedback)
-        mentor_page.get_by_role("button", name="Send decision").click()
+        mentor_page.get_by_role("textbox", name=re.compile("^Message")).fill(feedback)
+        mentor_page.get_by_role("button", name="Send", exact=True).click()
         expect(mentor_page.get_by_text("Decision saved")).to_be_visible()
 
     decide("Changes requested", "Explain why you chose this learning rate.")
@@ -243,3 +291,8 @@ def test_keras_notebook_is_reported_as_breaking_the_rules_with_cell_and_line(
     expect(page.get_by_text("in cell 2, line 2")).to_have_count(1)
     screenshot_with_notebook(screenshot, page, "keras-report")
     assert Iteration.objects.get(submission__learner=learner).report.verdict == "breaks_rules"
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing widens the page past the viewport (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

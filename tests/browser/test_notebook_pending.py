@@ -32,7 +32,7 @@ def pending_iteration(learner, monkeypatch):
     """Uploaded, with no worker having picked its jobs up yet."""
     import nbformat
 
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, *args: None)
+    monkeypatch.setattr(services.submitting, "enqueue_on_commit", lambda task, *args: None)
     brief = CapstoneBrief.objects.get(key="capstone-1")
     nb = notebook(
         new_markdown_cell(PROSE),

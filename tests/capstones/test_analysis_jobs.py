@@ -107,7 +107,7 @@ def test_a_database_error_gives_the_lease_back_for_the_retry(learner, brief, mon
     def flaky(*args, **kwargs):
         raise OperationalError("connection lost")
 
-    monkeypatch.setattr(services, "finish_analysis", flaky)
+    monkeypatch.setattr(services.jobs, "finish_analysis", flaky)
     with pytest.raises(OperationalError):
         services.run_analysis(iteration.pk)
     report = Report.objects.get(iteration=iteration)
@@ -218,7 +218,8 @@ def test_the_notebook_frame_never_renders_in_the_request(learner_client, learner
     assert response.status_code == 200
     assert "being prepared" in response.text
     assert "http-equiv='refresh'" in response.text  # updates itself, without script
-    assert response["Content-Security-Policy"].startswith("sandbox;")
+    assert response["Content-Security-Policy"].startswith("sandbox ")
+    assert "allow-scripts" not in response["Content-Security-Policy"]
 
 
 def test_a_failed_rendering_frame_gives_the_reason_and_is_not_retried(learner_client, learner, brief, monkeypatch):

@@ -25,7 +25,9 @@ def test_changes_requested_emails_the_learner_with_cell_feedback(
 ):
     decide(claimed, mentor, "changes_requested", "Why this learning rate?", django_capture_on_commit_callbacks, cell=3)
     assert mailoutbox[0].subject == f'Changes requested on your capstone "{claimed.title}"'
-    assert "On cell 3:\nWhy this learning rate?" in mailoutbox[0].body
+    # The feedback beside its cell: the cell's first lines quoted, then the text.
+    assert "On cell 3:\n  | We explain" in mailoutbox[0].body
+    assert "\nWhy this learning rate?" in mailoutbox[0].body
     html = mailoutbox[0].alternatives[0][0]
     assert "Why this learning rate?" in html
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from capstones import policy, services
@@ -75,7 +76,7 @@ def test_a_comment_posted_directly_on_an_old_iteration_is_refused(client, learne
 
 def test_a_comment_on_an_old_iteration_is_refused_by_the_service_too(learner, second_iteration):
     old = second_iteration.iterations.get(number=1)
-    with pytest.raises(services.PermissionDenied, match="latest iteration"):
+    with pytest.raises(PermissionDenied, match="latest iteration"):
         services.add_comment(old, author=learner, body="x")
 
 

@@ -42,7 +42,7 @@ def test_cell_comment_is_shown_to_the_learner(mentor_client, claimed, client, le
     client.force_login(learner)
     text = client.get(claimed.get_absolute_url()).text
     assert "Nice plot here." in text
-    assert "on cell 4" in text
+    assert 'id="cell-4">Cell 4</dt>' in text
 
 
 def test_comment_on_a_cell_that_does_not_exist_is_refused(mentor_client, claimed):

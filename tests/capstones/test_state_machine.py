@@ -73,11 +73,22 @@ def test_approval_records_review_date_and_feedback(claimed, mentor):
     assert Comment.objects.get(iteration=review.iteration).cell == 2
 
 
-def test_changes_requested_then_new_iteration_goes_back_to_queue(claimed, mentor, learner, brief, make_submission):
+def test_changes_requested_then_new_iteration_goes_back_to_the_same_mentor(
+    claimed, mentor, learner, brief, make_submission
+):
     services.decide(claimed, mentor=mentor, decision="changes_requested", feedback="Explain the loss.")
     again = make_submission(learner, brief)
     assert again.pk == claimed.pk
-    assert (again.status, again.mentor, again.iterations.count()) == (Status.WAITING, None, 2)
+    assert (again.status, again.mentor, again.iterations.count()) == (Status.IN_REVIEW, mentor, 2)
+
+
+def test_new_iteration_goes_to_the_queue_when_the_mentor_is_no_longer_a_mentor(
+    claimed, mentor, learner, brief, make_submission
+):
+    services.decide(claimed, mentor=mentor, decision="changes_requested", feedback="Explain the loss.")
+    mentor.groups.clear()
+    again = make_submission(learner, brief)
+    assert (again.status, again.mentor) == (Status.WAITING, None)
 
 
 def test_new_iteration_keeps_the_old_one_untouched(claimed, mentor, learner, brief, make_submission):

@@ -138,7 +138,7 @@ def test_iteration_page_shows_report_and_sandboxed_frame(learner_client, submiss
     assert "Pass" in response.text
     assert "torch" in response.text
     frame_src = reverse("capstones:notebook", kwargs={"pk": submission.pk, "number": 1})
-    assert '<iframe class="notebook-frame" sandbox title=' in response.text
+    assert '<iframe class="notebook-frame" sandbox="allow-top-navigation-by-user-activation" title=' in response.text
     assert frame_src in response.text
 
 
@@ -161,7 +161,7 @@ def test_rendered_notebook_is_served_with_a_sandbox_csp(learner_client, submissi
     response = learner_client.get(reverse("capstones:notebook", kwargs={"pk": submission.pk, "number": 1}))
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == (
-        "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+        "sandbox allow-top-navigation-by-user-activation; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
     )
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "nn.Linear" in response.text or "Linear" in response.text

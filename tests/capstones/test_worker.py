@@ -95,7 +95,7 @@ def test_real_worker_picks_up_a_check_the_broker_lost_once_the_sweep_runs(
     from .notebook_builders import as_bytes, good_notebook
 
     # The broker loses both messages (down at the time, or restarted without persistence).
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, *args: None)
+    monkeypatch.setattr(services.submitting, "enqueue_on_commit", lambda task, *args: None)
     iteration = services.submit_iteration(
         learner=learner,
         brief=brief,

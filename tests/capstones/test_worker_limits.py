@@ -46,7 +46,7 @@ def _start_worker(broker: str, media_root) -> subprocess.Popen:
 def test_a_job_past_its_soft_time_limit_is_stored_as_too_large_not_retried(learner, brief, settings, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("the worker process needs the shared PostgreSQL test database")
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, *args: None)
+    monkeypatch.setattr(services.submitting, "enqueue_on_commit", lambda task, *args: None)
     iteration = services.submit_iteration(
         learner=learner,
         brief=brief,

@@ -35,11 +35,12 @@ def test_hostile_notebook_is_served_inert(learner_client, learner, brief, make_s
         "evil.example",
     ):
         assert needle not in body, needle
-    assert response["Content-Security-Policy"].startswith("sandbox;")
+    assert response["Content-Security-Policy"].startswith("sandbox ")
+    assert "allow-scripts" not in response["Content-Security-Policy"]
 
 
 def test_hostile_notebook_page_embeds_it_only_in_a_sandboxed_frame(learner_client, learner, brief, make_submission):
     submission = make_submission(learner, brief, HOSTILE)
     page = learner_client.get(submission.get_absolute_url()).text
     assert "document.cookie" not in page
-    assert '<iframe class="notebook-frame" sandbox ' in page
+    assert '<iframe class="notebook-frame" sandbox="allow-top-navigation-by-user-activation" ' in page

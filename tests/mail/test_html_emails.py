@@ -29,6 +29,36 @@ def _decision_context():
     }
 
 
+def _activity_context():
+    person = SimpleNamespace(display_name=HOSTILE_TEXT)
+    submission = SimpleNamespace(title=HOSTILE_TEXT, brief=SimpleNamespace(title=HOSTILE_TEXT))
+    comment = SimpleNamespace(
+        cell=2,
+        cell_excerpt=HOSTILE_TEXT,
+        cell_quote=HOSTILE_TEXT,
+        iteration=SimpleNamespace(number=2),
+        body=f"See ![the plot]({PIXEL}) and {HOSTILE_TEXT}",
+    )
+    items = [SimpleNamespace(kind=kind, actor=person, comment=comment) for kind in ("message", "resubmission")]
+    return {
+        "recipient": person,
+        "count": 2,
+        "submissions": [{"submission": submission, "url": "https://dlcurriculum.example/c/1/", "items": items}],
+        "inbox_url": "https://dlcurriculum.example/capstones/waiting/",
+        "unsubscribe_url": "https://dlcurriculum.example/mail/unsubscribe/x/",
+    }
+
+
+def _queue_note_context():
+    return {
+        "mentor": SimpleNamespace(display_name=HOSTILE_TEXT),
+        "waiting": 3,
+        "oldest": SimpleNamespace(title=HOSTILE_TEXT, waiting_since=None),
+        "queue_url": "https://dlcurriculum.example/capstones/review/",
+        "unsubscribe_url": "https://dlcurriculum.example/mail/unsubscribe/x/",
+    }
+
+
 def _linkcheck_context():
     stage = SimpleNamespace(order=1, title=HOSTILE_TEXT)
     status = SimpleNamespace(
@@ -57,7 +87,9 @@ def _reminder_context():
 
 
 CONTEXTS = {
+    "capstone_activity": _activity_context,
     "capstone_decision": _decision_context,
+    "capstone_queue_note": _queue_note_context,
     "linkcheck_broken": _linkcheck_context,
     "reminder": _reminder_context,
 }

@@ -1,5 +1,6 @@
 """The pure link checker against real local servers: classification, politeness, robustness."""
 
+import asyncio
 import dataclasses
 import json
 import socket
@@ -7,6 +8,7 @@ import socket
 import pytest
 
 from stages.linkcheck import CheckerConfig, LinkResult, Status, parse_retry_after, run_checks
+from stages.linkcheck.run import start_in_batches
 
 from .link_servers import LinkServer, closed_port
 
@@ -385,3 +387,32 @@ def test_result_as_dict_carries_every_field_as_plain_json_values():
     assert list(data) == [f.name for f in dataclasses.fields(LinkResult)]
     assert data["status"] == "redirected"
     assert json.loads(json.dumps(data))["checked_at"] == result.checked_at.isoformat()
+
+
+def test_checks_start_in_batches_with_a_loop_turn_between_for_the_requests_already_sent():
+    turns = 0
+    started_at_turn: list[int] = []
+
+    async def count_turns():
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    async def check(url: str) -> None:
+        started_at_turn.append(turns)
+
+    async def start_seven():
+        ticker = asyncio.ensure_future(count_turns())
+        await asyncio.sleep(0)
+        tasks = await start_in_batches(check, [f"https://a.example/{n}" for n in range(7)], batch=3)
+        await asyncio.gather(*tasks)
+        ticker.cancel()
+        return tasks
+
+    tasks = asyncio.run(start_seven())
+    assert len(tasks) == 7
+    first, second, third = started_at_turn[:3], started_at_turn[3:6], started_at_turn[6:]
+    # All at once, every check would start in the same turn, before any request's answer is read.
+    assert len(set(first)) == len(set(second)) == 1
+    assert first[0] < second[0] < third[0]

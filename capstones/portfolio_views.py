@@ -1,0 +1,140 @@
+"""The learner's portfolio settings and the public portfolio pages (anyone may read them)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from dlcurriculum.drafts import login_required_keeping_text, mark_saved
+
+from . import policy, selectors, services
+from .forms import DescriptionForm, PortfolioForm
+from .models import Submission
+from .notebook_responses import PUBLIC_NOTEBOOK_CSP, download, notebook_response, stored_rendering
+from .views import submission_page
+
+
+@require_POST
+@login_required_keeping_text(form_page=submission_page)
+def visibility(request, pk):
+    submission = get_object_or_404(Submission, pk=pk, learner=request.user)
+    try:
+        services.set_submission_public(submission, learner=request.user, public=request.POST.get("public") == "1")
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect(submission)
+
+
+@login_required_keeping_text
+def portfolio_settings(request):
+    portfolio = services.portfolio_for(request.user)
+    if request.method == "POST":
+        form = PortfolioForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_portfolio(request.user, **form.cleaned_data)
+            except services.HandleTakenError as exc:
+                form.add_error("handle", str(exc))
+            else:
+                mark_saved(request, "portfolio")
+                messages.success(request, "Portfolio settings saved.")
+                return redirect("capstones:portfolio_settings")
+    else:
+        form = PortfolioForm(
+            initial={
+                "is_public": portfolio.is_public,
+                "headline": portfolio.headline,
+                "handle": portfolio.handle,
+                "allow_download": portfolio.allow_download,
+            }
+        )
+    return render(
+        request,
+        "capstones/portfolio_settings.html",
+        {
+            "form": form,
+            "portfolio": portfolio,
+            "share_url": request.build_absolute_uri(portfolio.get_absolute_url()),
+            "submissions": selectors.learner_submissions(request.user).filter(status=Submission.Status.APPROVED),
+        },
+    )
+
+
+@login_required
+def description(request, pk):
+    submission = get_object_or_404(Submission.objects.select_related("brief"), pk=pk)
+    if not policy.may_edit_description(request.user, submission):
+        raise Http404("No such submission.")
+    if request.method == "POST":
+        form = DescriptionForm(request.POST)
+        if form.is_valid():
+            services.set_description(submission, learner=request.user, description=form.cleaned_data["description"])
+            messages.success(request, "Public description saved.")
+            return redirect(submission)
+    else:
+        form = DescriptionForm(initial={"description": submission.description})
+    return render(request, "capstones/description.html", {"form": form, "submission": submission})
+
+
+def portfolio(request, slug):
+    portfolio, submissions = selectors.public_portfolio(slug)
+    if portfolio.handle:
+        # The first, opaque addresses keep working for links already shared.
+        return redirect(portfolio.get_absolute_url(), permanent=True)
+    return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
+
+
+def portfolio_by_handle(request, handle):
+    portfolio, submissions = selectors.public_portfolio_by_handle(handle)
+    return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
+
+
+def _portfolio_context(request, portfolio, submissions) -> dict:
+    """The page layer adds the learner's public completion record (``completion_record``): capstones
+    cannot read progress."""
+    return {
+        "portfolio": portfolio,
+        "submissions": submissions,
+        "page_url": request.build_absolute_uri(portfolio.get_absolute_url()),
+    }
+
+
+def public_capstone(request, handle, key):
+    portfolio, submission = selectors.public_capstone(handle, key)
+    return render(
+        request,
+        "capstones/public_capstone.html",
+        {
+            "portfolio": portfolio,
+            "submission": submission,
+            "iteration": submission.approved_iteration,
+            "may_download": policy.may_download_public(portfolio),
+            "page_url": request.build_absolute_uri(),
+        },
+    )
+
+
+@never_cache
+@xframe_options_sameorigin
+def public_capstone_notebook(request, handle, key):
+    _portfolio, submission = selectors.public_capstone(handle, key)
+    return notebook_response(stored_rendering(submission.approved_iteration), csp=PUBLIC_NOTEBOOK_CSP)
+
+
+@never_cache
+def public_capstone_download(request, handle, key):
+    portfolio, submission = selectors.public_capstone(handle, key)
+    if not policy.may_download_public(portfolio):
+        raise Http404("Not downloadable.")
+    return download(submission.approved_iteration)
+
+
+@never_cache
+@xframe_options_sameorigin
+def portfolio_notebook(request, slug, pk):
+    iteration = selectors.public_iteration(slug, pk)
+    return notebook_response(stored_rendering(iteration), csp=PUBLIC_NOTEBOOK_CSP)
