@@ -8,7 +8,7 @@ class ProgressConfig(AppConfig):
     def ready(self):
         from dlcurriculum.users import changes, lifecycle
 
-        from . import models, selectors, services
+        from . import account_data, models, services
 
         # Everything the dashboard shows of the learner's progress moves their change stamp (its
         # cache key): every save here; the services that delete call note_change themselves.
@@ -18,14 +18,14 @@ class ProgressConfig(AppConfig):
         lifecycle.register(
             "progress",
             tables={
-                "progress": selectors.PROGRESS_FIELDS,
-                "activity": selectors.ACTIVITY_FIELDS,
-                "reminders": selectors.REMINDER_FIELDS,
-                "pace_plan": selectors.PACE_PLAN_FIELDS,
-                "pauses": selectors.PAUSE_FIELDS,
-                "completion": selectors.COMPLETION_FIELDS,
+                "progress": account_data.PROGRESS_FIELDS,
+                "activity": account_data.ACTIVITY_FIELDS,
+                "reminders": account_data.REMINDER_FIELDS,
+                "pace_plan": account_data.PACE_PLAN_FIELDS,
+                "pauses": account_data.PAUSE_FIELDS,
+                "completion": account_data.COMPLETION_FIELDS,
             },
-            export=selectors.export_progress,
+            export=account_data.export_progress,
             erase=services.erase_progress,
             models={
                 "progress.ResourceProgress.user": (("progress",), lifecycle.ERASED),
