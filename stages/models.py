@@ -7,6 +7,29 @@ from django.db.models import Q
 from django.urls import reverse
 
 
+def effort_hours_field() -> models.DecimalField:
+    """A learner's estimated hours of work, the same for resources and capstones."""
+    return models.DecimalField(
+        "estimated effort (hours)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text="Hours of work for a learner, all of it (videos, reading, exercises).",
+    )
+
+
+def effort_basis_field() -> models.CharField:
+    """What an effort estimate rests on."""
+    return models.CharField(
+        "basis of the estimate",
+        max_length=300,
+        blank=True,
+        help_text="What the figure rests on, e.g. '7 lessons x ~10 h (the course's own syllabus)'.",
+    )
+
+
 class Stage(models.Model):
     order = models.PositiveSmallIntegerField(help_text="Position in the curriculum, from 1.")
     slug = models.SlugField(max_length=80, unique=True)
@@ -65,21 +88,8 @@ class Resource(models.Model):
         default=False, help_text="Recommended in the text but not on the stage's core resource list."
     )
     cost = models.CharField(max_length=8, choices=Cost.choices, default=Cost.UNKNOWN)
-    effort_hours = models.DecimalField(
-        "estimated effort (hours)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.1"))],
-        help_text="Hours of work for a learner, all of it (videos, reading, exercises).",
-    )
-    effort_basis = models.CharField(
-        "basis of the estimate",
-        max_length=300,
-        blank=True,
-        help_text="What the figure rests on, e.g. '7 lessons x ~10 h (the course's own syllabus)'.",
-    )
+    effort_hours = effort_hours_field()
+    effort_basis = effort_basis_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -163,21 +173,8 @@ class CapstoneBrief(models.Model):
     title = models.CharField(max_length=200)
     focus = models.CharField(max_length=200)
     rules = models.TextField(help_text="The rules in prose (Markdown).")
-    effort_hours = models.DecimalField(
-        "estimated effort (hours)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.1"))],
-        help_text="Hours of work for a learner, all of it (videos, reading, exercises).",
-    )
-    effort_basis = models.CharField(
-        "basis of the estimate",
-        max_length=300,
-        blank=True,
-        help_text="What the figure rests on, e.g. '7 lessons x ~10 h (the course's own syllabus)'.",
-    )
+    effort_hours = effort_hours_field()
+    effort_basis = effort_basis_field()
     allowed_frameworks = models.ManyToManyField(Framework, related_name="allowed_in", blank=True)
     forbidden_frameworks = models.ManyToManyField(Framework, related_name="forbidden_in", blank=True)
 
