@@ -97,7 +97,7 @@ _CONCURRENT = "Someone else changed this submission at the same moment; reload a
 
 
 @transaction.atomic
-def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:  # noqa: C901
+def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:  # noqa: C901 - one branch per action, in order
     if action not in TRANSITIONS:
         raise TransitionError(f"Unknown action {action!r}.")
     current = Submission.objects.select_for_update().get(pk=submission.pk)
