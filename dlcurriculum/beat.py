@@ -11,7 +11,9 @@ or twice.
 
 from __future__ import annotations
 
+import dbm.dumb
 import logging
+import shelve
 
 from celery.beat import PersistentScheduler
 
@@ -21,7 +23,17 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0
 
 
+class _PortableShelve:
+    """The schedule file on dbm.dumb: Python 3.13's default dbm (SQLite) can fail with "locking
+    protocol" when beat opens it under load, and beat then stops for good."""
+
+    @staticmethod
+    def open(filename: str, writeback: bool = False) -> shelve.Shelf:
+        return shelve.Shelf(dbm.dumb.open(filename, "c"), writeback=writeback)
+
+
 class CatchUpScheduler(PersistentScheduler):
+    persistence = _PortableShelve
     sync_every_tasks = 1
 
     def __init__(self, *args, **kwargs):
