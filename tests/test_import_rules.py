@@ -36,3 +36,37 @@ def test_django_start_up_leaves_the_notebook_analysis_and_markdown_renderer_unlo
         check=True,
     )
     assert result.stdout.strip() == ""
+
+
+def test_loading_the_url_conf_leaves_nbformat_unloaded():
+    # The first reverse() loads every view; the e-mail and link-check workers reverse URLs for
+    # their messages and never read a notebook, and importing nbformat (with its jsonschema) takes
+    # over a second: it loads when a notebook is first read.
+    heavy = ["nbformat", "jsonschema", "nbdime", "nbconvert"]
+    code = (
+        "import sys, django; django.setup(); from django.urls import reverse; reverse('progress:pace'); "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dlcurriculum.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_reading_a_notebook_loads_nbformat_on_first_use():
+    code = (
+        "import sys; from capstones.notebooks import load_notebook; before = 'nbformat' in sys.modules; "
+        'load_notebook(b\'{"cells": [{"cell_type": "markdown", "metadata": {}, "source": "Hi"}], '
+        '"metadata": {}, "nbformat": 4, "nbformat_minor": 4}\'); '
+        "print(before, 'nbformat' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.split() == ["False", "True"]

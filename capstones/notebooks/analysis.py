@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from .families import Family, families
 from .load import _source, load_notes
 from .names import STAR_NAME, Tracker, Use
 from .prose import count_words
 from .rules import VIOLATION_NOTE, Facts, Rule, Verdict, check_all
+
+if TYPE_CHECKING:
+    import nbformat  # only named in annotations; imported by load.py when a notebook is read
 
 DEFAULT_FORBIDDEN = frozenset({"fastai", "keras"})
 DEFAULT_ALLOWED = frozenset({"torch", "tensorflow", "mxnet"})

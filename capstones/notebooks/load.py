@@ -14,8 +14,12 @@ import json
 import logging
 import re
 import warnings
+from typing import TYPE_CHECKING
 
-import nbformat
+# nbformat is imported where it is used: the import takes over a second (its jsonschema builds
+# grammars), and most processes that load this package through the URL conf never read a notebook.
+if TYPE_CHECKING:
+    import nbformat
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Real notebooks have hundreds of cells; thousands are a generated file nobody can review.
@@ -192,6 +196,8 @@ class _Silence(logging.Filter):
 
 
 def _upgrade(raw: dict, notes: list[str]) -> nbformat.NotebookNode:
+    import nbformat
+
     version = raw["nbformat"]
     minor = raw.get("nbformat_minor")
     with _quiet():
@@ -223,6 +229,8 @@ def _rejoin(notebook) -> None:
 
 def _validate(notebook: nbformat.NotebookNode, notes: list[str]) -> None:
     """Repair what nbformat can repair; note what is left. Never refuses."""
+    import nbformat
+
     with _quiet():
         error = _first_error(notebook)
         if error is None:
@@ -266,6 +274,8 @@ def _drop_unknown_cell_keys(notebook) -> list[str]:
 
 
 def _normalise_in_place(notebook, *, strip: bool) -> None:
+    import nbformat
+
     try:
         _changes, normal = nbformat.validator.normalize(notebook, strip_invalid_metadata=strip)
     except Exception:  # noqa: BLE001 - normalising is a best effort; the note says what is left
@@ -275,6 +285,8 @@ def _normalise_in_place(notebook, *, strip: bool) -> None:
 
 
 def _first_error(notebook) -> str | None:
+    import nbformat
+
     try:
         fast = nbformat.validator.get_validator(version=4, version_minor=_minor(notebook))
         if fast is None or next(iter(fast.iter_errors(notebook)), None) is None:

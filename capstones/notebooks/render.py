@@ -13,9 +13,8 @@ from __future__ import annotations
 import base64
 import functools
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-import nbformat
 
 from .sanitise import (
     DEFAULT_MAX_IMAGE_BYTES,
@@ -28,6 +27,9 @@ from .sanitise import (
     sanitize_html,
     truncate,
 )
+
+if TYPE_CHECKING:
+    import nbformat  # only named in annotations; imported by load.py when a notebook is read
 
 # At most this many cells are rendered; a notebook of 300,000 tiny cells must not become 70 MB of HTML.
 DEFAULT_MAX_CELLS = 3_000

@@ -9,8 +9,11 @@ import base64
 import copy
 import json
 import re
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:
+    import nbformat  # only named in annotations; imported by load.py when a notebook is read
+
 
 DEFAULT_MAX_OUTPUT_CHARS = 50_000
 DEFAULT_MAX_IMAGE_BYTES = 3 * 1024 * 1024
