@@ -207,6 +207,8 @@ JOB_QUEUES = {
 # First match wins; a task matching nothing goes to housekeeping.
 CELERY_TASK_ROUTES = {
     "*.prune_*": {"queue": "housekeeping"},
+    # The outbox: the tasks that talk to the mail server for every e-mail (and its sweep of retries).
+    "mail.deliver*": {"queue": "email"},
     "*.sweep": {"queue": "housekeeping"},
     "*reminder*": {"queue": "email"},
     "stages.tasks.*": {"queue": "linkcheck"},

@@ -23,6 +23,7 @@ from stages.models import LinkCheck
 from tests import factories
 from tests.capstones.notebook_builders import as_bytes, good_notebook
 from tests.compose import compose_services
+from tests.smtp import smtp_server  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,14 +65,14 @@ def _broker_url() -> str:
     return os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/13"
 
 
-def _start_worker(queue: str, broker: str, media_root: Path) -> subprocess.Popen:
+def _start_worker(queue: str, broker: str, media_root: Path, smtp_port: int) -> subprocess.Popen:
     s = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}",
         "REDIS_URL": broker,
         "MEDIA_ROOT": str(media_root),
-        "EMAIL_URL": "memorymail://",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "LINKCHECK_ALLOW_PRIVATE_ADDRESSES": "true",
         "LINKCHECK_PER_HOST_INTERVAL": "0",
         "LINKCHECK_READ_TIMEOUT": "150",
@@ -110,6 +111,13 @@ def test_each_kind_of_job_is_routed_to_its_own_queue():
     assert queue_of("capstones.tasks.nudge_mentors") == "housekeeping"
 
 
+def test_every_task_that_talks_to_the_mail_server_is_on_the_email_queue():
+    # The outbox sends every e-mail (decisions, notifications, allauth's) and retries what is due.
+    assert queue_of("mail.deliver") == "email"
+    assert queue_of("mail.deliver_due") == "email"
+    assert queue_of("mail.prune_sent_emails") == "housekeeping"
+
+
 def test_compose_serves_every_queue_by_exactly_one_worker_service(settings):
     served = []
     for service in compose_services().values():
@@ -144,7 +152,10 @@ def test_each_task_gets_the_time_limits_of_its_queue(settings):
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_long_link_check_in_progress_delays_neither_a_notebook_analysis_nor_an_email(
-    settings, tmp_path, django_capture_on_commit_callbacks
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+    smtp_server,  # noqa: F811 - the fixture imported above
 ):
     if connection.vendor != "postgresql":
         pytest.skip("the worker processes need the shared PostgreSQL test database")
@@ -169,7 +180,9 @@ def test_a_long_link_check_in_progress_delays_neither_a_notebook_analysis_nor_an
     )
     broker = _broker_url()
     redis.Redis.from_url(broker).flushdb()
-    workers = [_start_worker(queue, broker, tmp_path) for queue in ("linkcheck", "notebooks", "email")]
+    workers = [
+        _start_worker(queue, broker, tmp_path, settings.EMAIL_PORT) for queue in ("linkcheck", "notebooks", "email")
+    ]
     try:
         with app.connection_for_write(broker) as conn:
             app.tasks["stages.tasks.check_links"].apply_async(args=[[resource.pk]], connection=conn)
@@ -178,7 +191,8 @@ def test_a_long_link_check_in_progress_delays_neither_a_notebook_analysis_nor_an
             app.tasks["capstones.tasks.send_decision_email"].apply_async(args=[review.pk], connection=conn)
 
         analysed = _wait_for(lambda: Report.objects.get(iteration=iteration).status == Report.Status.DONE, seconds=90)
-        mailed = _wait_for(lambda: Review.objects.get(pk=review.pk).notified_at is not None, seconds=90)
+        # Delivered: the decision e-mail reached the mail server, through the outbox's delivery task.
+        mailed = _wait_for(lambda: review.iteration.submission.learner.email in smtp_server.recipients(), seconds=90)
         link_check_still_running = not LinkCheck.objects.filter(resource=resource).exists()
         site.release.set()
         assert _wait_for(lambda: LinkCheck.objects.filter(resource=resource).exists(), seconds=60)
