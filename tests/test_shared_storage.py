@@ -1,4 +1,5 @@
-"""Uploaded notebooks through an S3-compatible store (a real local S3 server: moto's standalone server on a free port).
+"""Uploaded notebooks through an S3-compatible store: a real local S3 server (moto's standalone server) in a
+process of its own on a free port.
 
 Web servers and workers on different machines share the store; objects stay private,
 and notebooks leave only through the app's permission-checked download.
@@ -7,13 +8,13 @@ and notebooks leave only through the app's permission-checked download.
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import boto3
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
 from capstones import services
 from capstones.models import Report
@@ -33,15 +34,35 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def s3_server():
     port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     client = boto3.client(
         "s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
     )
-    client.create_bucket(Bucket=BUCKET)
-    yield endpoint, client
-    server.stop()
+    try:
+        _wait_until_listening(port, server)
+        client.create_bucket(Bucket=BUCKET)
+        yield endpoint, client
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_listening(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"moto's S3 server exited with {server.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"moto's S3 server did not listen on {port} within {seconds} s")
 
 
 @pytest.fixture
