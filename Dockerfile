@@ -12,6 +12,10 @@ COPY progress ./progress
 COPY capstones ./capstones
 RUN pip install .
 COPY . .
+# The app runs from /app (ahead of the installed copy on sys.path): its bytecode is written here, at
+# build time, since PYTHONDONTWRITEBYTECODE keeps every process (each gunicorn and Celery worker,
+# each manage.py) from writing it and each would otherwise compile the whole project at start-up.
+RUN python -m compileall -q dlcurriculum stages progress capstones
 
 # collectstatic runs with production settings, which refuse to load half-configured; these
 # placeholders are never connected to and no real value is baked into the image.
