@@ -51,7 +51,9 @@ def sweep() -> dict:
     return services.sweep()
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5, acks_late=True, time_limit=120)
+@shared_task(
+    autoretry_for=(Exception,), retry_backoff=True, max_retries=5, acks_late=True, soft_time_limit=110, time_limit=120
+)
 def send_notifications(recipient_id: int) -> int:
     return services.send_notifications(recipient_id)
 

@@ -42,13 +42,20 @@ def queue_of(task_name: str) -> str:
 
 
 class LimitsByQueue:
-    """Celery annotation: every task gets the time limits of the queue it is routed to (settings.JOB_QUEUES)."""
+    """Celery annotation: every task gets the time limits of the queue it is routed to (settings.JOB_QUEUES),
+    or its own where they are tighter (sending one e-mail is bounded by the SMTP timeout, far below
+    what a reminder range on the same queue may take)."""
 
     def annotate(self, task):
         from django.conf import settings
 
         limits = settings.JOB_QUEUES.get(queue_of(task.name), {})
-        return {key: limits[key] for key in ("soft_time_limit", "time_limit") if key in limits}
+        tightest = {}
+        for key in ("soft_time_limit", "time_limit"):
+            if key in limits:
+                own = getattr(task, key, None)
+                tightest[key] = min(own, limits[key]) if own else limits[key]
+        return tightest
 
 
 @celeryd_init.connect

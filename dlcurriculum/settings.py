@@ -193,7 +193,7 @@ CELERY_BEAT_MAX_INTERVAL = 30
 # A nightly check of every link or a burst of notebook analyses must never delay an
 # e-mail, so each kind has its own queue and its own workers (docker-compose.yml runs
 # one worker service per queue group; scale each with `docker compose up --scale`).
-# Per queue: soft and hard time limits in seconds (every task routed there gets them;
+# Per queue: soft and hard time limits in seconds (every task routed there gets them, or its own where tighter;
 # the soft one lets the task stop cleanly) and how many messages a worker process takes
 # ahead (long CPU-bound jobs one, so a queued job waits for any free worker, not a busy one).
 # The broker's visibility timeout must stay above every hard limit, or a job still running

@@ -149,6 +149,32 @@ def test_each_task_gets_the_time_limits_of_its_queue(settings):
         )
 
 
+def test_a_task_keeps_its_own_time_limits_where_they_are_tighter_than_its_queues(settings):
+    from dlcurriculum.mail.tasks import _DELIVER_LIMIT  # one e-mail: bounded by the SMTP timeout
+
+    app.loader.import_default_modules()
+    queue = settings.JOB_QUEUES["email"]
+    assert queue["time_limit"] > _DELIVER_LIMIT + 10
+    task = app.tasks["mail.deliver"]
+    assert (task.soft_time_limit, task.time_limit) == (_DELIVER_LIMIT, _DELIVER_LIMIT + 10)
+
+
+def test_a_task_with_looser_limits_of_its_own_gets_its_queues(settings):
+    app.loader.import_default_modules()
+    queue = settings.JOB_QUEUES["email"]
+    assert queue["soft_time_limit"] < settings.EMAIL_OUTBOX_SWEEP_LIMIT_SECONDS  # mail.deliver_due's own
+    task = app.tasks["mail.deliver_due"]
+    assert (task.soft_time_limit, task.time_limit) == (queue["soft_time_limit"], queue["time_limit"])
+
+
+def test_every_task_can_stop_cleanly_before_it_is_killed():
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if not name.startswith("celery.")]
+    assert ours
+    for task in ours:
+        assert task.soft_time_limit < task.time_limit, task.name
+
+
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_long_link_check_in_progress_delays_neither_a_notebook_analysis_nor_an_email(
