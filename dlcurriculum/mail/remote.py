@@ -20,19 +20,11 @@ _LOADING_TAGS = frozenset(
 _URL_ATTRIBUTES = frozenset(
     {"src", "srcset", "background", "poster", "data", "lowsrc", "dynsrc", "xlink:href", "manifest", "href"}
 )
-# Cheap first pass, plain substring tests on the lower-cased HTML: without any of these
-# nothing can load, and the full parse is skipped (reminders are built tens of thousands of
-# times a run). Text the templates escaped ("&lt;img") contains no "<img"; a hit only means
-# "look closer".
-_MARKERS = (
-    *(f"<{tag}" for tag in _LOADING_TAGS),
-    "background",
-    "style",
-    "url(",
-    "@import",
-    "http-equiv",
-    "manifest",
-)
+# Cheap first pass on the lower-cased HTML: without a loading tag or one of these words nothing
+# can load, and the full parse is skipped (reminders are built tens of thousands of times a
+# run). Text the templates escaped ("&lt;img") opens no tag; a hit only means "look closer".
+_TAG_NAME = re.compile(r"<([a-z]+)")
+_MARKERS = ("background", "style", "url(", "@import", "http-equiv", "manifest")
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)")
 # CSS that can fetch without a plain url(...): escapes (u\72l(...)), image-set("..."), @import.
 _CSS_SUSPECT = ("\\", "@import", "image-set", "image(", "src(")
@@ -83,7 +75,7 @@ class _Finder(HTMLParser):
 def remote_resources(html: str) -> list[str]:
     """What in ``html`` would be fetched from elsewhere when the message is opened (empty: nothing)."""
     lowered = html.lower()
-    if not any(marker in lowered for marker in _MARKERS):
+    if not any(marker in lowered for marker in _MARKERS) and _LOADING_TAGS.isdisjoint(_TAG_NAME.findall(lowered)):
         return []
     finder = _Finder()
     finder.feed(html)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 # One vocabulary and one set of rules with the progress pages (also Django-free).
 from progress import completion as core
@@ -42,9 +43,26 @@ class Curriculum:
     stages: tuple[StageInfo, ...]
     resources: tuple[ResourceInfo, ...]
 
-    @property
+    # Worked out once per pass, not once per learner (a pass builds tens of thousands of digests).
+    @cached_property
     def stage_by_id(self) -> dict[int, StageInfo]:
         return {s.id: s for s in self.stages}
+
+    @cached_property
+    def resource_by_id(self) -> dict[int, ResourceInfo]:
+        return {r.id: r for r in self.resources}
+
+    @cached_property
+    def stage_order(self) -> list[int]:
+        return [s.id for s in self.stages]
+
+    @cached_property
+    def completion_resources(self) -> tuple[core.ResourceInfo, ...]:
+        """The resources as the progress pages' rules take them."""
+        return tuple(
+            core.ResourceInfo(id=r.id, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
+            for r in self.resources
+        )
 
 
 @dataclass
@@ -88,15 +106,12 @@ def build_digest(curriculum: Curriculum, statuses: Mapping[int, str], last_visit
     Counts and "next up" come from the progress pages' own rules (progress.completion);
     only "new since the last visit" is the reminder's.
     """
-    infos = [
-        core.ResourceInfo(id=r.id, stage_id=r.stage_id, order=r.order, created_at=r.created_at, optional=r.optional)
-        for r in curriculum.resources
-    ]
+    infos = curriculum.completion_resources
     # The pages' "new since you started the stage" is not used here, so any row date will do.
     rows = [
         core.ProgressInfo(resource_id=rid, status=status, created_at=last_visit) for rid, status in statuses.items()
     ]
-    stage_order = [s.id for s in curriculum.stages]
+    stage_order = curriculum.stage_order
     completions = core.stage_completions(stage_order, infos, rows)
     lines = []
     for stage in curriculum.stages:
@@ -118,7 +133,7 @@ def build_digest(curriculum: Curriculum, statuses: Mapping[int, str], last_visit
     next_stage_id = core.current_stage_id(stage_order, completions)
     return Digest(
         lines=lines,
-        next_up={r.id: r for r in curriculum.resources}.get(next_id),
+        next_up=curriculum.resource_by_id.get(next_id),
         next_stage=stage_by_id.get(next_stage_id),
         new_resources=new_resources,
     )

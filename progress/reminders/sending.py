@@ -15,6 +15,7 @@ Exactly once, step by step, per batch of learners:
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -28,11 +29,12 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from dlcurriculum.mail.delivery import BatchSender, Delivery, Outcome
 from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.mail.services import build_message
-from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
+from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_urls
 from progress import pace
 from progress.models import Reminder
 from progress.selectors import project_pace
@@ -44,6 +46,8 @@ from .schedule import INACTIVITY, WEEKLY, due_period
 from .services import preferences_url
 
 TEMPLATE = "reminder"
+WHY_CHARS = 300  # of the learner's own words, quoted back in each reminder
+SUBJECT_TITLE_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class _Renderer:
         self.preferences_url = preferences_url()
         self.pace_url = settings.SITE_URL + reverse("progress:pace")
         self.domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+        self.unsubscribe_url = unsubscribe_urls()
 
     def message(
         self,
@@ -116,14 +121,15 @@ class _Renderer:
         reminder_id: int,
         projection: pace.Projection | None = None,
     ) -> EmailMultiAlternatives:
-        unsubscribe = unsubscribe_url(candidate.id)
+        unsubscribe = self.unsubscribe_url(candidate.id)
         next_up = digest.next_up
         context = {
             "name": candidate.display_name,
-            "why": candidate.why,
+            "why": shortened(candidate.why, WHY_CHARS),
             # Plain strings: cheaper to render 20,000 times than attribute lookups in the template.
             "lines": [f"{line.stage.order}. {line.stage.title}: {line.text}" for line in digest.lines],
             "next_up": next_up,
+            "next_up_title": shortened(next_up.title, SUBJECT_TITLE_CHARS) if next_up else "",
             "next_stage": digest.next_stage,
             "next_url": f"{self.stage_urls[next_up.stage_id]}#resource-{next_up.id}" if next_up else "",
             "new_resources": [
@@ -143,6 +149,12 @@ class _Renderer:
             "Auto-Submitted": "auto-generated",
         }
         return build_message(to=[candidate.email], template=TEMPLATE, context=context, headers=headers)
+
+
+def shortened(text: str, chars: int) -> str:
+    """``text|truncatechars:chars``, worked out here: once per e-mail, and cheap for a short text."""
+    text = unicodedata.normalize("NFC", text)  # as Truncator does, so a short text comes out the same
+    return text if len(text) <= chars else Truncator(text).chars(chars)
 
 
 def run_reminder_pass(

@@ -65,6 +65,32 @@ def test_reminder_has_plain_text_and_html_versions(small_curriculum, make_learne
     assert "<" not in mailoutbox[0].body.split("--")[0]
 
 
+def test_a_long_why_is_quoted_shortened_to_300_characters_in_both_parts(
+    small_curriculum, make_learner, frozen_now, mailoutbox
+):
+    make_learner(why="Because " + "attention is all you need. " * 20 + "THE END")
+    run_reminder_pass()
+    html = mailoutbox[0].alternatives[0][0]
+    quoted_text = mailoutbox[0].body.split('"')[1]
+    assert len(quoted_text) == 300
+    assert quoted_text.endswith("…")
+    assert quoted_text.startswith("Because attention is all you need.")
+    assert quoted_text in html
+    assert "THE END" not in mailoutbox[0].body + html
+
+
+def test_a_long_next_up_title_is_shortened_to_80_characters_in_the_subject(
+    small_curriculum, make_learner, frozen_now, mailoutbox
+):
+    Resource.objects.filter(pk=small_curriculum.resources["fastai"].pk).update(title="Practical Deep Learning " * 8)
+    make_learner()
+    run_reminder_pass()
+    subject = mailoutbox[0].subject
+    assert subject.startswith("Next up: Practical Deep Learning Practical")
+    assert len(subject) == len("Next up: ") + 80
+    assert subject.endswith("…")
+
+
 def test_reminder_carries_one_click_unsubscribe_headers(small_curriculum, make_learner, frozen_now, mailoutbox):
     make_learner()
     run_reminder_pass()

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from dlcurriculum.mail.unsubscribe import make_token
+from dlcurriculum.mail.unsubscribe import make_token, read_token, unsubscribe_url, unsubscribe_urls
 from progress.models import Reminder
 from progress.reminders.sending import run_reminder_pass
 
@@ -99,6 +99,15 @@ def test_unsubscribe_link_from_a_reminder_stops_the_next_ones(
     run_reminder_pass()
     assert len(mailoutbox) == 1
     assert frequency_of(learner) == "off"
+
+
+def test_links_made_for_a_run_are_the_single_links(learner, other_learner, settings, time_machine):
+    time_machine.move_to(NOW, tick=False)  # a token holds the second it was made in
+    settings.SITE_URL = "https://TOKEN.example"  # the placeholder the route is reversed with, in the address too
+    link = unsubscribe_urls()
+    for user in (learner, other_learner):
+        assert link(user.pk) == unsubscribe_url(user.pk)
+    assert read_token(link(learner.pk).rstrip("/").rpartition("/")[2]) == learner.pk
 
 
 def test_unsubscribing_cancels_a_reminder_waiting_for_retry(client, learner):
