@@ -122,6 +122,7 @@ def iteration_detail(request, pk, number=None):
     may_decide = policy.may_decide(user, submission) and is_latest
     initial = {"cell": _int_or_none(request.GET.get("cell"))}
     services.mark_read(user, submission)
+    conversation = selectors.conversation_page(submission, iterations, request.GET.get("conversation"))
     context = {
         "submission": submission,
         "iteration": iteration,
@@ -134,7 +135,9 @@ def iteration_detail(request, pk, number=None):
         "can_claim": policy.may_claim(user, submission),
         "comment_form": CommentForm(cells=cells, may_decide=may_decide, initial=initial) if can_comment else None,
         "may_decide": may_decide,
-        "cell_comments": _by_cell(iteration.comments.all()),
+        "conversation": conversation,
+        # The cell comments of this iteration among the page's messages (the notebook shows them all).
+        "cell_comments": _by_cell(c for it, cs in conversation.entries if it.pk == iteration.pk for c in cs),
         "claim_expires": selectors.claim_expiry(submission),
         "checking": report is not None and report.status == Report.Status.PENDING,
         "rendering_pending": getattr(iteration, "rendering", None) is not None
@@ -219,10 +222,15 @@ def submission_page(request, pk):
 def _not_saved(request, *, heading, error, form, action, back_url, refused=None):
     """A rejected post shows its form again with the text in it, never drops it.
 
-    ``refused``: the exception that refused it (403 when not allowed, 409 when the
+    ``refused``: the exception that refused it (403 when not allowed, 429 after too many messages, 409 when the
     submission changed meanwhile); otherwise the input was invalid (400).
     """
-    status = 400 if refused is None else 403 if isinstance(refused, PermissionDenied) else 409
+    if refused is None:
+        status = 400
+    elif isinstance(refused, PermissionDenied):
+        status = 403
+    else:
+        status = 429 if isinstance(refused, services.MessageRateLimitError) else 409
     context = {"heading": heading, "error": error, "form": form, "action": action, "back_url": back_url}
     return render(request, "capstones/not_saved.html", context, status=status)
 
@@ -251,7 +259,7 @@ def comment(request, pk, number):
                 )
             else:
                 services.add_comment(iteration, author=request.user, body=data["body"], cell=data.get("cell"))
-        except (services.TransitionError, PermissionDenied) as exc:
+        except (services.TransitionError, services.MessageRateLimitError, PermissionDenied) as exc:
             # E.g. the claim expired while the mentor was writing: the text is shown back.
             error, refused = str(exc) or "You can no longer write on this iteration.", exc
         else:

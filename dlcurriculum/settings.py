@@ -433,6 +433,18 @@ CAPSTONE_NOTIFY_DELAY_SECONDS = env.int("CAPSTONE_NOTIFY_DELAY_SECONDS", default
 CAPSTONE_NOTIFY_MAX_WAIT_SECONDS = env.int("CAPSTONE_NOTIFY_MAX_WAIT_SECONDS", default=900)
 # A mentor is nudged once about a claim idle this many days (before it expires at CAPSTONE_CLAIM_IDLE_DAYS).
 CAPSTONE_CLAIM_NUDGE_DAYS = env.int("CAPSTONE_CLAIM_NUDGE_DAYS", default=2)
+# Messages (comments) a person may send within CAPSTONE_MESSAGE_WINDOW_SECONDS, over all their
+# submissions, and messages one submission's conversation takes from everyone in that window: a
+# flood is refused with a message (the text stays in the form), before it costs notifications.
+CAPSTONE_MESSAGES_PER_USER = env.int("CAPSTONE_MESSAGES_PER_USER", default=20)
+CAPSTONE_MESSAGES_PER_SUBMISSION = env.int("CAPSTONE_MESSAGES_PER_SUBMISSION", default=40)
+CAPSTONE_MESSAGE_WINDOW_SECONDS = env.int("CAPSTONE_MESSAGE_WINDOW_SECONDS", default=600)
+# One activity e-mail shows at most this many updates and this many bytes of message text, then
+# links to the rest on the site (every update stays in the inbox).
+CAPSTONE_DIGEST_MAX_ITEMS = env.int("CAPSTONE_DIGEST_MAX_ITEMS", default=20)
+CAPSTONE_DIGEST_MAX_BYTES = env.int("CAPSTONE_DIGEST_MAX_BYTES", default=50_000)
+# A submission's conversation shows this many messages a page, the latest first page.
+CAPSTONE_CONVERSATION_PAGE_SIZE = env.int("CAPSTONE_CONVERSATION_PAGE_SIZE", default=50)
 CELERY_BEAT_SCHEDULE["capstones-mentor-nudges"] = {
     "task": "capstones.tasks.nudge_mentors",
     "schedule": crontab(minute=0),

@@ -18,6 +18,7 @@ from .jobs import (
     run_rendering,
     sweep,
 )
+from .limits import MessageRateLimitError
 from .notifications import (
     forget_unread,
     mark_read,
@@ -51,6 +52,7 @@ __all__ = [
     "TRANSITIONS",
     "Action",
     "HandleTakenError",
+    "MessageRateLimitError",
     "TransitionError",
     "add_comment",
     "ask_for_review",

@@ -24,6 +24,7 @@ from dlcurriculum.tasks import enqueue_on_commit
 from dlcurriculum.users.changes import note_change
 
 from .common import capstone_tasks
+from .limits import check_message_rate
 from .notifications import forget_unread, notify
 
 Status = Submission.Status
@@ -250,6 +251,7 @@ def add_comment(iteration: Iteration, *, author, body: str, cell: int | None = N
         if iteration.number != latest:
             raise PermissionDenied("Comments go on the latest iteration.")
         raise PermissionDenied("Only the learner and their mentor can comment.")
+    check_message_rate(author, submission.pk, timezone.now())
     reviewing = is_reviewing(author, submission)
     comment = Comment.objects.create(iteration=iteration, author=author, body=body.strip(), cell=cell)
     if reviewing:
