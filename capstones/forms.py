@@ -147,7 +147,6 @@ class PortfolioForm(forms.Form):
         required=False,
         max_length=30,
         label="Your handle",
-        help_text="Your page's address: /u/<handle>/. 3 to 30 lower-case letters, digits and dashes.",
         error_messages={
             "invalid": "Use 3 to 30 lower-case letters, digits and dashes, starting and ending with a letter or digit."
         },
@@ -156,6 +155,15 @@ class PortfolioForm(forms.Form):
     allow_download = forms.BooleanField(
         required=False, label="Let visitors download the notebooks of my public capstones"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.CAPSTONE_HANDLE_HOLD_DAYS
+        self.fields["handle"].help_text = (
+            "Your page's address: /u/<handle>/. 3 to 30 lower-case letters, digits and dashes. "
+            "Changing it breaks the links you have shared: for "
+            f"{days} days they lead to your new address, then someone else may take the old handle."
+        )
 
     def clean_handle(self):
         return (self.cleaned_data["handle"] or "").strip().lower() or None

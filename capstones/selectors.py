@@ -14,7 +14,17 @@ from django.utils import timezone
 from dlcurriculum.shared_reads import SharedRead
 from stages.models import CapstoneBrief
 
-from .models import Comment, Iteration, Notification, Portfolio, Rendering, Report, Review, Submission
+from .models import (
+    Comment,
+    Iteration,
+    Notification,
+    Portfolio,
+    ReleasedHandle,
+    Rendering,
+    Report,
+    Review,
+    Submission,
+)
 from .policy import claim_is_stale, is_reviewing, may_claim, may_view
 
 Status = Submission.Status
@@ -372,6 +382,22 @@ def public_portfolio_by_handle(handle: str) -> tuple[Portfolio, list[Submission]
     if portfolio is None:
         raise Http404("No such portfolio.")
     return public_portfolio(portfolio.slug)
+
+
+def handle_in_use(handle: str) -> bool:
+    return Portfolio.objects.filter(handle=handle).exists()
+
+
+def renamed_portfolio(handle: str) -> Portfolio | None:
+    """The public portfolio of the learner who last gave up ``handle`` (links shared with it lead
+    there), for when nobody holds the handle now (1 query)."""
+    released = (
+        ReleasedHandle.objects.filter(handle=handle, portfolio__is_public=True, portfolio__handle__isnull=False)
+        .select_related("portfolio")
+        .only("portfolio__handle", "portfolio__slug", "portfolio__is_public")
+        .first()
+    )
+    return released.portfolio if released else None
 
 
 def public_capstone(handle: str, key: str) -> tuple[Portfolio, Submission]:

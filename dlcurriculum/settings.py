@@ -445,6 +445,9 @@ CAPSTONE_DIGEST_MAX_ITEMS = env.int("CAPSTONE_DIGEST_MAX_ITEMS", default=20)
 CAPSTONE_DIGEST_MAX_BYTES = env.int("CAPSTONE_DIGEST_MAX_BYTES", default=50_000)
 # A submission's conversation shows this many messages a page, the latest first page.
 CAPSTONE_CONVERSATION_PAGE_SIZE = env.int("CAPSTONE_CONVERSATION_PAGE_SIZE", default=50)
+# A handle a learner gives up stays theirs this long: nobody else may take it (or a look-alike), and
+# links with it lead to the learner's new handle.
+CAPSTONE_HANDLE_HOLD_DAYS = env.int("CAPSTONE_HANDLE_HOLD_DAYS", default=180)
 CELERY_BEAT_SCHEDULE["capstones-mentor-nudges"] = {
     "task": "capstones.tasks.nudge_mentors",
     "schedule": crontab(minute=0),
