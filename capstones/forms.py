@@ -177,3 +177,13 @@ class DescriptionForm(forms.Form):
         label="Public description",
         help_text="What your portfolio page says about this capstone (Markdown). Your iteration notes stay private.",
     )
+
+
+class ReassignForm(forms.Form):
+    """An admin moves an active claim: to whom (themselves by default)."""
+
+    mentor = forms.ModelChoiceField(queryset=None, label="Give the review to", empty_label=None)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = choices

@@ -384,6 +384,8 @@ class NotificationKind(models.TextChoices):
     DECISION = "decision", "Decision"
     LEASE_EXPIRED = "lease_expired", "Returned to the queue"
     IDLE_CLAIM = "idle_claim", "Waiting for your review"
+    # Also what lets the previous mentor keep reading the conversation (policy.may_view).
+    REASSIGNED = "reassigned", "Reassigned to another mentor"
 
 
 class Notification(models.Model):

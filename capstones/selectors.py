@@ -25,7 +25,7 @@ from .models import (
     Review,
     Submission,
 )
-from .policy import claim_is_stale, is_reviewing, may_claim, may_view
+from .policy import claim_is_stale, is_reviewing, may_claim, may_view, mentors
 
 Status = Submission.Status
 _VERDICT_LABELS = dict(Report.Verdict.choices)
@@ -382,6 +382,11 @@ def public_portfolio_by_handle(handle: str) -> tuple[Portfolio, list[Submission]
     if portfolio is None:
         raise Http404("No such portfolio.")
     return public_portfolio(portfolio.slug)
+
+
+def reassign_choices(submission: Submission) -> QuerySet:
+    """The mentors an active claim may be moved to (policy.may_review_instead), by name."""
+    return mentors().exclude(pk__in=[submission.learner_id, submission.mentor_id]).order_by("name", "email")
 
 
 def handle_in_use(handle: str) -> bool:

@@ -19,7 +19,7 @@ from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages.models import CapstoneBrief
 
 from . import cell_comments, notebooks, policy, selectors, services
-from .forms import CommentForm, DecisionForm, ReviewRequestForm, SubmissionForm
+from .forms import CommentForm, DecisionForm, ReassignForm, ReviewRequestForm, SubmissionForm
 from .models import Comment, Rendering, Report, Submission
 from .notebook_responses import download, notebook_response, stored_rendering
 
@@ -133,6 +133,13 @@ def iteration_detail(request, pk, number=None):
         "is_owner": user.pk == submission.learner_id,
         "reviewing": reviewing,
         "can_claim": policy.may_claim(user, submission),
+        "may_reassign": policy.may_reassign(user, submission),
+        # A mentor whose claim an admin moved: they read on, and their unsent text is kept as a draft.
+        "reassigned_from_me": not reviewing
+        and policy.is_mentor(user)
+        and not user.is_staff
+        and user.pk != submission.learner_id
+        and policy.was_reassigned_from(user, submission),
         "comment_form": CommentForm(cells=cells, may_decide=may_decide, initial=initial) if can_comment else None,
         "may_decide": may_decide,
         "conversation": conversation,
@@ -307,6 +314,33 @@ def claim(request, pk):
         return redirect("capstones:queue")
     messages.success(request, "You are reviewing this submission.")
     return redirect(submission)
+
+
+@mentor_required
+def reassign(request, pk):
+    """An admin moves another mentor's active claim, after a confirmation page that names who has
+    it, since when, and what happens to them (told, keeps reading, their unsent text stays a draft)."""
+    submission = selectors.visible_submission(request.user, pk)
+    if not request.user.is_staff:
+        raise PermissionDenied("Only admins reassign a review.")
+    if not policy.may_reassign(request.user, submission):
+        messages.error(request, "Nobody has this submission in review now: there is nothing to reassign.")
+        return redirect(submission)
+    choices = selectors.reassign_choices(submission)
+    form = ReassignForm(request.POST or None, choices=choices, initial={"mentor": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reassign(submission, admin=request.user, mentor=form.cleaned_data["mentor"])
+        except (services.TransitionError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Reassigned to {form.cleaned_data['mentor'].display_name}; "
+                f"{submission.mentor.display_name} is told and can still read the conversation.",
+            )
+        return redirect(submission)
+    return render(request, "capstones/reassign.html", {"submission": submission, "form": form})
 
 
 @require_POST

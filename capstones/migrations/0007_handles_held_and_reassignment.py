@@ -45,4 +45,32 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_handle_keys, migrations.RunPython.noop),
+        migrations.RemoveConstraint(
+            model_name="notification",
+            name="capstones_notification_kind_valid",
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("message", "New message"),
+                    ("resubmission", "New iteration"),
+                    ("decision", "Decision"),
+                    ("lease_expired", "Returned to the queue"),
+                    ("idle_claim", "Waiting for your review"),
+                    ("reassigned", "Reassigned to another mentor"),
+                ],
+                max_length=20,
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["message", "resubmission", "decision", "lease_expired", "idle_claim", "reassigned"])
+                ),
+                name="capstones_notification_kind_valid",
+            ),
+        ),
     ]
