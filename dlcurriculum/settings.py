@@ -269,7 +269,22 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env("RATE_LIMIT_SIGNUP", default="20/m/ip"),
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # Codes by e-mail (below): 3 a minute per address, so a stranger cannot flood the inbox.
+    "request_login_code": env("RATE_LIMIT_LOGIN_CODE", default="20/m/ip,3/m/key"),
 }
+# The way in that a lockout never closes: five wrong passwords pause password sign-in for the
+# address ("login_failed" above, which anyone who knows the address can trigger, again and again),
+# but the owner signs in with a one-time code e-mailed to them (allauth's login by code: no password,
+# not counted by "login_failed"), on /accounts/login/ and for the admin too (same session). A
+# password reset also lifts the pause (allauth clears it).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+# Repeated failed sign-ins on a staff account are e-mailed to that person and every other active
+# admin, once per burst: at SIGNIN_ALERT_FAILURES failures within SIGNIN_ALERT_WINDOW_SECONDS, then
+# not again for that account until SIGNIN_ALERT_QUIET_SECONDS after the alert.
+SIGNIN_ALERT_FAILURES = env.int("SIGNIN_ALERT_FAILURES", default=5)
+SIGNIN_ALERT_WINDOW_SECONDS = env.int("SIGNIN_ALERT_WINDOW_SECONDS", default=900)
+SIGNIN_ALERT_QUIET_SECONDS = env.int("SIGNIN_ALERT_QUIET_SECONDS", default=3600)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", default="consolemail://")
