@@ -160,7 +160,7 @@ class PortfolioForm(forms.Form):
         super().__init__(*args, **kwargs)
         days = settings.CAPSTONE_HANDLE_HOLD_DAYS
         self.fields["handle"].help_text = (
-            "Your page's address: /u/<handle>/. 3 to 30 lower-case letters, digits and dashes. "
+            "Your page's address: /u/your-handle/. 3 to 30 lower-case letters, digits and dashes. "
             "Changing it breaks the links you have shared: for "
             f"{days} days they lead to your new address, then someone else may take the old handle."
         )
@@ -187,3 +187,5 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = choices
+        # Names people know each other by; the address tells two of the same name apart (staff only).
+        self.fields["mentor"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
