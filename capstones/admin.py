@@ -93,7 +93,15 @@ class SubmissionAdmin(admin.ModelAdmin):
         # admin's autodiscovery, at the start-up of every process (management commands included).
         from . import services
 
-        if new_mentor is not None and new_mentor.pk != old_mentor_id:
+        if new_mentor is not None and new_mentor.pk != old_mentor_id and policy.may_reassign(request.user, obj):
+            # Another mentor's active claim moves only through the reassign page, which says what happens.
+            url = reverse("capstones:reassign", kwargs={"pk": obj.pk})
+            self.message_user(
+                request,
+                format_html('Mentor not changed: another mentor has it in review. <a href="{}">Reassign it</a>.', url),
+                level=messages.WARNING,
+            )
+        elif new_mentor is not None and new_mentor.pk != old_mentor_id:
             try:
                 services.assign(obj, admin=request.user, mentor=new_mentor)
             except (services.TransitionError, PermissionDenied) as exc:

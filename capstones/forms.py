@@ -147,7 +147,6 @@ class PortfolioForm(forms.Form):
         required=False,
         max_length=30,
         label="Your handle",
-        help_text="Your page's address: /u/<handle>/. 3 to 30 lower-case letters, digits and dashes.",
         error_messages={
             "invalid": "Use 3 to 30 lower-case letters, digits and dashes, starting and ending with a letter or digit."
         },
@@ -156,6 +155,15 @@ class PortfolioForm(forms.Form):
     allow_download = forms.BooleanField(
         required=False, label="Let visitors download the notebooks of my public capstones"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.CAPSTONE_HANDLE_HOLD_DAYS
+        self.fields["handle"].help_text = (
+            "Your page's address: /u/your-handle/. 3 to 30 lower-case letters, digits and dashes. "
+            "Changing it breaks the links you have shared: for "
+            f"{days} days they lead to your new address, then someone else may take the old handle."
+        )
 
     def clean_handle(self):
         return (self.cleaned_data["handle"] or "").strip().lower() or None
@@ -169,3 +177,15 @@ class DescriptionForm(forms.Form):
         label="Public description",
         help_text="What your portfolio page says about this capstone (Markdown). Your iteration notes stay private.",
     )
+
+
+class ReassignForm(forms.Form):
+    """An admin moves an active claim: to whom (themselves by default)."""
+
+    mentor = forms.ModelChoiceField(queryset=None, label="Give the review to", empty_label=None)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = choices
+        # Names people know each other by; the address tells two of the same name apart (staff only).
+        self.fields["mentor"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"

@@ -337,6 +337,8 @@ class Portfolio(models.Model):
     learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio")
     slug = models.SlugField(max_length=40, unique=True)
     handle = models.CharField(max_length=30, unique=True, null=True, blank=True)
+    # The handle's skeleton (capstones.handles.skeleton): a new handle may not look like another's.
+    handle_key = models.CharField(max_length=30, blank=True, db_index=True, editable=False)
     is_public = models.BooleanField(default=False)
     headline = models.CharField(max_length=200, blank=True)
     allow_download = models.BooleanField(
@@ -360,12 +362,30 @@ class Portfolio(models.Model):
         return reverse("capstones:portfolio", kwargs={"slug": self.slug})
 
 
+class ReleasedHandle(models.Model):
+    """A handle a learner gave up, held for them for CAPSTONE_HANDLE_HOLD_DAYS: nobody else may take
+    it (or a look-alike) meanwhile, and links with it lead to the learner's current page."""
+
+    handle = models.CharField(max_length=30, db_index=True)
+    handle_key = models.CharField(max_length=30, db_index=True)
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="released_handles")
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-released_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.handle} (released {self.released_at:%Y-%m-%d})"
+
+
 class NotificationKind(models.TextChoices):
     MESSAGE = "message", "New message"
     RESUBMISSION = "resubmission", "New iteration"
     DECISION = "decision", "Decision"
     LEASE_EXPIRED = "lease_expired", "Returned to the queue"
     IDLE_CLAIM = "idle_claim", "Waiting for your review"
+    # Also what lets the previous mentor keep reading the conversation (policy.may_view).
+    REASSIGNED = "reassigned", "Reassigned to another mentor"
 
 
 class Notification(models.Model):

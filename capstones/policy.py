@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dlcurriculum.users.models import User
 
-from .models import Review, Submission
+from .models import Notification, Review, Submission
 
 Status = Submission.Status
 
@@ -60,16 +60,47 @@ def may_view(user, submission: Submission) -> bool:
         return True
     if submission.status == Status.WAITING or claim_is_stale(submission):
         return True
-    return Review.objects.filter(iteration__submission=submission, mentor=user).exists()
+    return Review.objects.filter(iteration__submission=submission, mentor=user).exists() or was_reassigned_from(
+        user, submission
+    )
+
+
+def was_reassigned_from(user, submission: Submission) -> bool:
+    """An admin moved ``user``'s claim to another mentor: they keep reading the conversation."""
+    return Notification.objects.filter(
+        recipient=user, submission=submission, kind=Notification.Kind.REASSIGNED
+    ).exists()
 
 
 def may_claim(user, submission: Submission, now: datetime | None = None) -> bool:
-    """A mentor, not the learner, while the submission waits or its claim went stale."""
+    """A mentor, not the learner, while the submission waits or its claim went stale.
+
+    The rule for the page's button and for the service alike: nobody, an admin included, takes an
+    active claim by claiming; an admin does it explicitly with :func:`may_reassign`."""
     return (
         is_mentor(user)
         and user.pk != submission.learner_id
         and (submission.status == Status.WAITING or claim_is_stale(submission, now))
     )
+
+
+def claim_is_active(submission: Submission, now: datetime | None = None) -> bool:
+    return (
+        submission.status == Status.IN_REVIEW
+        and submission.mentor_id is not None
+        and not claim_is_stale(submission, now)
+    )
+
+
+def may_reassign(user, submission: Submission, now: datetime | None = None) -> bool:
+    """Admins move an active claim to another mentor (or to themselves), on a confirmation page;
+    the mentor who had it is told and keeps reading the conversation."""
+    return bool(user and user.is_authenticated and user.is_staff and claim_is_active(submission, now))
+
+
+def may_review_instead(mentor, submission: Submission) -> bool:
+    """Whom an active claim may be moved to: a mentor, not the learner, not the mentor who has it."""
+    return is_mentor(mentor) and mentor.pk not in (submission.learner_id, submission.mentor_id)
 
 
 def may_ask_for_review(user, submission: Submission) -> bool:

@@ -88,8 +88,20 @@ def portfolio(request, slug):
     return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
 
 
+def _renamed(handle: str, rest: str = ""):
+    """A link with a handle its learner gave up leads to their page under the new one; else 404."""
+    portfolio = selectors.renamed_portfolio(handle)
+    if portfolio is None:
+        raise Http404("No such portfolio.")
+    # Not permanent: once the hold is over, someone else may take the old handle.
+    return redirect(portfolio.get_absolute_url() + rest)
+
+
 def portfolio_by_handle(request, handle):
-    portfolio, submissions = selectors.public_portfolio_by_handle(handle)
+    try:
+        portfolio, submissions = selectors.public_portfolio_by_handle(handle)
+    except Http404:
+        return _renamed(handle)
     return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
 
 
@@ -104,7 +116,12 @@ def _portfolio_context(request, portfolio, submissions) -> dict:
 
 
 def public_capstone(request, handle, key):
-    portfolio, submission = selectors.public_capstone(handle, key)
+    try:
+        portfolio, submission = selectors.public_capstone(handle, key)
+    except Http404:
+        if selectors.handle_in_use(handle):
+            raise
+        return _renamed(handle, f"{key}/")
     return render(
         request,
         "capstones/public_capstone.html",

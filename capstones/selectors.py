@@ -14,8 +14,18 @@ from django.utils import timezone
 from dlcurriculum.shared_reads import SharedRead
 from stages.models import CapstoneBrief
 
-from .models import Comment, Iteration, Notification, Portfolio, Rendering, Report, Review, Submission
-from .policy import claim_is_stale, is_reviewing, may_claim, may_view
+from .models import (
+    Comment,
+    Iteration,
+    Notification,
+    Portfolio,
+    ReleasedHandle,
+    Rendering,
+    Report,
+    Review,
+    Submission,
+)
+from .policy import claim_is_stale, is_reviewing, may_claim, may_view, mentors
 
 Status = Submission.Status
 _VERDICT_LABELS = dict(Report.Verdict.choices)
@@ -89,7 +99,6 @@ def iteration_page(submission: Submission, number: int | None) -> tuple[Iteratio
         # The rendering's state, not its HTML: the page shows whether the notebook is ready.
         submission.iterations.select_related("report", "rendering", "review__mentor")
         .defer("rendering__html", "rendering__diff_html")
-        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
         .order_by("number")
     )
     if not iterations:
@@ -100,6 +109,50 @@ def iteration_page(submission: Submission, number: int | None) -> tuple[Iteratio
         if iteration.number == number:
             return iteration, iterations
     raise Http404("No such iteration.")
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One page of a submission's messages over all its iterations, the latest page first:
+    ``entries`` pairs each iteration with its messages on this page, in order."""
+
+    entries: list[tuple[Iteration, list[Comment]]]
+    page: int
+    earlier_page: int | None
+    later_page: int | None
+
+
+def conversation_page(submission: Submission, iterations: list[Iteration], page) -> Conversation:
+    """The page ``page`` (1 = the latest messages) of the conversation, in one query whatever its
+    length: CAPSTONE_CONVERSATION_PAGE_SIZE messages, plus one to know whether earlier ones exist."""
+    size = settings.CAPSTONE_CONVERSATION_PAGE_SIZE
+    try:
+        page = max(1, min(int(page), 100_000))
+    except (TypeError, ValueError):
+        page = 1
+    rows = list(
+        Comment.objects.filter(iteration__submission=submission)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[(page - 1) * size : page * size + 1]
+    )
+    has_earlier = len(rows) > size
+    rows = rows[:size][::-1]
+    by_iteration: dict[int, list[Comment]] = {}
+    for comment in rows:
+        by_iteration.setdefault(comment.iteration_id, []).append(comment)
+    if rows and page > 1:
+        # Only the iterations this page's messages reach (the later ones are on later pages).
+        first, last = rows[0].iteration_id, rows[-1].iteration_id
+        numbers = {it.pk: it.number for it in iterations}
+        shown = [it for it in iterations if numbers[first] <= it.number <= numbers[last]]
+    else:
+        shown = iterations
+    return Conversation(
+        entries=[(it, by_iteration.get(it.pk, [])) for it in shown],
+        page=page,
+        earlier_page=page + 1 if has_earlier else None,
+        later_page=page - 1 if page > 1 else None,
+    )
 
 
 def report_cells(report: Report | None) -> int:
@@ -329,6 +382,27 @@ def public_portfolio_by_handle(handle: str) -> tuple[Portfolio, list[Submission]
     if portfolio is None:
         raise Http404("No such portfolio.")
     return public_portfolio(portfolio.slug)
+
+
+def reassign_choices(submission: Submission) -> QuerySet:
+    """The mentors an active claim may be moved to (policy.may_review_instead), by name."""
+    return mentors().exclude(pk__in=[submission.learner_id, submission.mentor_id]).order_by("name", "email")
+
+
+def handle_in_use(handle: str) -> bool:
+    return Portfolio.objects.filter(handle=handle).exists()
+
+
+def renamed_portfolio(handle: str) -> Portfolio | None:
+    """The public portfolio of the learner who last gave up ``handle`` (links shared with it lead
+    there), for when nobody holds the handle now (1 query)."""
+    released = (
+        ReleasedHandle.objects.filter(handle=handle, portfolio__is_public=True, portfolio__handle__isnull=False)
+        .select_related("portfolio")
+        .only("portfolio__handle", "portfolio__slug", "portfolio__is_public")
+        .first()
+    )
+    return released.portfolio if released else None
 
 
 def public_capstone(handle: str, key: str) -> tuple[Portfolio, Submission]:

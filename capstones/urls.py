@@ -15,6 +15,7 @@ urlpatterns = [
     path("p/<slug:slug>/<int:pk>/notebook/", portfolio_views.portfolio_notebook, name="portfolio_notebook"),
     path("submissions/<int:pk>/", views.iteration_detail, name="submission"),
     path("submissions/<int:pk>/claim/", views.claim, name="claim"),
+    path("submissions/<int:pk>/reassign/", views.reassign, name="reassign"),
     path("submissions/<int:pk>/release/", views.release, name="release"),
     path("submissions/<int:pk>/decide/", views.decide, name="decide"),
     path("submissions/<int:pk>/visibility/", portfolio_views.visibility, name="visibility"),

@@ -19,7 +19,7 @@ from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from stages.models import CapstoneBrief
 
 from . import cell_comments, notebooks, policy, selectors, services
-from .forms import CommentForm, DecisionForm, ReviewRequestForm, SubmissionForm
+from .forms import CommentForm, DecisionForm, ReassignForm, ReviewRequestForm, SubmissionForm
 from .models import Comment, Rendering, Report, Submission
 from .notebook_responses import download, notebook_response, stored_rendering
 
@@ -122,6 +122,7 @@ def iteration_detail(request, pk, number=None):
     may_decide = policy.may_decide(user, submission) and is_latest
     initial = {"cell": _int_or_none(request.GET.get("cell"))}
     services.mark_read(user, submission)
+    conversation = selectors.conversation_page(submission, iterations, request.GET.get("conversation"))
     context = {
         "submission": submission,
         "iteration": iteration,
@@ -132,9 +133,18 @@ def iteration_detail(request, pk, number=None):
         "is_owner": user.pk == submission.learner_id,
         "reviewing": reviewing,
         "can_claim": policy.may_claim(user, submission),
+        "may_reassign": policy.may_reassign(user, submission),
+        # A mentor whose claim an admin moved: they read on, and their unsent text is kept as a draft.
+        "reassigned_from_me": not reviewing
+        and policy.is_mentor(user)
+        and not user.is_staff
+        and user.pk != submission.learner_id
+        and policy.was_reassigned_from(user, submission),
         "comment_form": CommentForm(cells=cells, may_decide=may_decide, initial=initial) if can_comment else None,
         "may_decide": may_decide,
-        "cell_comments": _by_cell(iteration.comments.all()),
+        "conversation": conversation,
+        # The cell comments of this iteration among the page's messages (the notebook shows them all).
+        "cell_comments": _by_cell(c for it, cs in conversation.entries if it.pk == iteration.pk for c in cs),
         "claim_expires": selectors.claim_expiry(submission),
         "checking": report is not None and report.status == Report.Status.PENDING,
         "rendering_pending": getattr(iteration, "rendering", None) is not None
@@ -219,10 +229,15 @@ def submission_page(request, pk):
 def _not_saved(request, *, heading, error, form, action, back_url, refused=None):
     """A rejected post shows its form again with the text in it, never drops it.
 
-    ``refused``: the exception that refused it (403 when not allowed, 409 when the
+    ``refused``: the exception that refused it (403 when not allowed, 429 after too many messages, 409 when the
     submission changed meanwhile); otherwise the input was invalid (400).
     """
-    status = 400 if refused is None else 403 if isinstance(refused, PermissionDenied) else 409
+    if refused is None:
+        status = 400
+    elif isinstance(refused, PermissionDenied):
+        status = 403
+    else:
+        status = 429 if isinstance(refused, services.MessageRateLimitError) else 409
     context = {"heading": heading, "error": error, "form": form, "action": action, "back_url": back_url}
     return render(request, "capstones/not_saved.html", context, status=status)
 
@@ -251,7 +266,7 @@ def comment(request, pk, number):
                 )
             else:
                 services.add_comment(iteration, author=request.user, body=data["body"], cell=data.get("cell"))
-        except (services.TransitionError, PermissionDenied) as exc:
+        except (services.TransitionError, services.MessageRateLimitError, PermissionDenied) as exc:
             # E.g. the claim expired while the mentor was writing: the text is shown back.
             error, refused = str(exc) or "You can no longer write on this iteration.", exc
         else:
@@ -299,6 +314,33 @@ def claim(request, pk):
         return redirect("capstones:queue")
     messages.success(request, "You are reviewing this submission.")
     return redirect(submission)
+
+
+@mentor_required
+def reassign(request, pk):
+    """An admin moves another mentor's active claim, after a confirmation page that names who has
+    it, since when, and what happens to them (told, keeps reading, their unsent text stays a draft)."""
+    submission = selectors.visible_submission(request.user, pk)
+    if not request.user.is_staff:
+        raise PermissionDenied("Only admins reassign a review.")
+    if not policy.may_reassign(request.user, submission):
+        messages.error(request, "Nobody has this submission in review now: there is nothing to reassign.")
+        return redirect(submission)
+    choices = selectors.reassign_choices(submission)
+    form = ReassignForm(request.POST or None, choices=choices, initial={"mentor": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reassign(submission, admin=request.user, mentor=form.cleaned_data["mentor"])
+        except (services.TransitionError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Reassigned to {form.cleaned_data['mentor'].display_name}; "
+                f"{submission.mentor.display_name} is told and can still read the conversation.",
+            )
+        return redirect(submission)
+    return render(request, "capstones/reassign.html", {"submission": submission, "form": form})
 
 
 @require_POST

@@ -60,3 +60,39 @@ def render_markdown(text: str, *, for_email: bool = False) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def markdown_plaintext(text: str) -> str:
+    """The words of Markdown ``text`` on one line, as plain (unescaped) text: for attributes, titles,
+    subjects and previews. Never HTML: the caller's autoescape escapes it for where it lands.
+
+    Formatting is dropped (``**bold**`` -> ``bold``, links -> their text, images -> their alt text);
+    code and anything a plugin parses into its own token (e.g. ``$x^2$`` math) are kept as written,
+    with their delimiters, so TeX reads as the writer typed it.
+    """
+    words: list[str] = []
+    for token in _md.parse(text or ""):
+        if token.type == "inline":
+            words.extend(_inline_text(token.children or []))
+        elif token.type in ("fence", "code_block"):
+            words.append(token.content)
+        elif token.content and not token.type.endswith(("_open", "_close")):
+            # A plugin's own block (math_block: markup "$$"): as written.
+            words.append(f"{token.markup}{token.content}{token.markup}" if token.markup else token.content)
+        words.append(" ")
+    return " ".join("".join(words).split())
+
+
+def _inline_text(children) -> list[str]:
+    out: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "image":
+            out.extend(_inline_text(child.children or []))
+        elif child.content and not child.type.endswith(("_open", "_close")):
+            # A plugin's own inline token (math_inline: markup "$", content "x^2"): as written.
+            out.append(f"{child.markup}{child.content}{child.markup}")
+    return out

@@ -269,7 +269,22 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env("RATE_LIMIT_SIGNUP", default="20/m/ip"),
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # Codes by e-mail (below): 3 a minute per address, so a stranger cannot flood the inbox.
+    "request_login_code": env("RATE_LIMIT_LOGIN_CODE", default="20/m/ip,3/m/key"),
 }
+# The way in that a lockout never closes: five wrong passwords pause password sign-in for the
+# address ("login_failed" above, which anyone who knows the address can trigger, again and again),
+# but the owner signs in with a one-time code e-mailed to them (allauth's login by code: no password,
+# not counted by "login_failed"), on /accounts/login/ and for the admin too (same session). A
+# password reset also lifts the pause (allauth clears it).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+# Repeated failed sign-ins on a staff account are e-mailed to that person and every other active
+# admin, once per burst: at SIGNIN_ALERT_FAILURES failures within SIGNIN_ALERT_WINDOW_SECONDS, then
+# not again for that account until SIGNIN_ALERT_QUIET_SECONDS after the alert.
+SIGNIN_ALERT_FAILURES = env.int("SIGNIN_ALERT_FAILURES", default=5)
+SIGNIN_ALERT_WINDOW_SECONDS = env.int("SIGNIN_ALERT_WINDOW_SECONDS", default=900)
+SIGNIN_ALERT_QUIET_SECONDS = env.int("SIGNIN_ALERT_QUIET_SECONDS", default=3600)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", default="consolemail://")
@@ -433,6 +448,21 @@ CAPSTONE_NOTIFY_DELAY_SECONDS = env.int("CAPSTONE_NOTIFY_DELAY_SECONDS", default
 CAPSTONE_NOTIFY_MAX_WAIT_SECONDS = env.int("CAPSTONE_NOTIFY_MAX_WAIT_SECONDS", default=900)
 # A mentor is nudged once about a claim idle this many days (before it expires at CAPSTONE_CLAIM_IDLE_DAYS).
 CAPSTONE_CLAIM_NUDGE_DAYS = env.int("CAPSTONE_CLAIM_NUDGE_DAYS", default=2)
+# Messages (comments) a person may send within CAPSTONE_MESSAGE_WINDOW_SECONDS, over all their
+# submissions, and messages one submission's conversation takes from everyone in that window: a
+# flood is refused with a message (the text stays in the form), before it costs notifications.
+CAPSTONE_MESSAGES_PER_USER = env.int("CAPSTONE_MESSAGES_PER_USER", default=20)
+CAPSTONE_MESSAGES_PER_SUBMISSION = env.int("CAPSTONE_MESSAGES_PER_SUBMISSION", default=40)
+CAPSTONE_MESSAGE_WINDOW_SECONDS = env.int("CAPSTONE_MESSAGE_WINDOW_SECONDS", default=600)
+# One activity e-mail shows at most this many updates and this many bytes of message text, then
+# links to the rest on the site (every update stays in the inbox).
+CAPSTONE_DIGEST_MAX_ITEMS = env.int("CAPSTONE_DIGEST_MAX_ITEMS", default=20)
+CAPSTONE_DIGEST_MAX_BYTES = env.int("CAPSTONE_DIGEST_MAX_BYTES", default=50_000)
+# A submission's conversation shows this many messages a page, the latest first page.
+CAPSTONE_CONVERSATION_PAGE_SIZE = env.int("CAPSTONE_CONVERSATION_PAGE_SIZE", default=50)
+# A handle a learner gives up stays theirs this long: nobody else may take it (or a look-alike), and
+# links with it lead to the learner's new handle.
+CAPSTONE_HANDLE_HOLD_DAYS = env.int("CAPSTONE_HANDLE_HOLD_DAYS", default=180)
 CELERY_BEAT_SCHEDULE["capstones-mentor-nudges"] = {
     "task": "capstones.tasks.nudge_mentors",
     "schedule": crontab(minute=0),

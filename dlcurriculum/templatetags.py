@@ -1,10 +1,14 @@
 """Template helpers available in every template (registered as a builtin)."""
 
+import html
+
 from django import template
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import Truncator
 
-from .markdown import render_markdown
+from .markdown import markdown_plaintext, render_markdown
 
 register = template.Library()
 
@@ -12,6 +16,34 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
+
+
+@register.filter(name="markdown_plaintext")
+def markdown_plaintext_filter(text: str) -> str:
+    """Markdown source as plain text on one line (not marked safe: autoescape escapes it where it lands).
+
+    For attribute values, ``<title>`` and previews; ``markdown`` is for element content only.
+    """
+    return markdown_plaintext(text)
+
+
+@register.filter(name="attr_text")
+def attr_text(value, length=None) -> str:
+    """``value`` as plain text for an HTML attribute: one line, at most ``length`` characters, never
+    marked safe, so autoescape always escapes ``"``, ``'``, ``<``, ``&`` for the attribute.
+
+    HTML handed in by mistake (a SafeString, e.g. ``markdown`` output) is turned back into its text
+    first instead of being printed raw: a safe string is safe between tags, not inside quotes.
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, SafeData):
+        text = html.unescape(strip_tags(text))
+    text = " ".join(text.split())  # join builds a plain str: never the SafeString subclass
+    if length:
+        text = Truncator(text).chars(int(length))
+    return text
 
 
 @register.filter(name="ago")

@@ -7,6 +7,7 @@ Every problem is reported with the path of the entry it concerns, e.g.
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -116,6 +117,35 @@ def is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+# Values quoted in an error are shortened: an error message never grows with what the file holds.
+_short_repr = reprlib.Repr()
+_short_repr.maxstring = 80
+_short_repr.maxother = 80
+_short_repr.maxlevel = 2
+for _attr in ("maxlist", "maxtuple", "maxdict", "maxset"):
+    setattr(_short_repr, _attr, 4)
+
+
+def _shown(value) -> str:
+    """``value`` as an error message quotes it: a repr of at most about 80 characters."""
+    return _short_repr.repr(value)
+
+
+class _SafeLoaderWithoutAliases(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing anchors and aliases as it composes, before any value is built:
+    nine nested aliases in 392 bytes expand to billions of nodes ("billion laughs"). The curriculum
+    file never needs them (the export writes none), so the file's size bounds the work."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise CurriculumError(
+                f"line {event.start_mark.line + 1}: YAML anchors and aliases (here {_shown(event.anchor)}) "
+                "are not allowed in the curriculum file; write the value out where it is used"
+            )
+        return super().compose_node(parent, index)
+
+
 class _Reader:
     """Typed access to one mapping of the file, with error messages that name it."""
 
@@ -144,44 +174,44 @@ class _Reader:
     def slug(self, name: str) -> str:
         value = self.text(name, max_length=80)
         if not SLUG_RE.match(value):
-            self.fail(f"'{name}' {value!r} must be lowercase letters, digits, '-' or '_'")
+            self.fail(f"'{name}' {_shown(value)} must be lowercase letters, digits, '-' or '_'")
         return value
 
     def url(self, name: str, *, required: bool = True) -> str:
         value = self.text(name, required=required, max_length=1000)
         if value and not is_http_url(value):
-            self.fail(f"'{name}' {value!r} is not an http(s) URL")
+            self.fail(f"'{name}' {_shown(value)} is not an http(s) URL")
         return value
 
     def integer(self, name: str) -> int:
         value = self.data.get(name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            self.fail(f"'{name}' must be a whole number from 1, got {value!r}")
+            self.fail(f"'{name}' must be a whole number from 1, got {_shown(value)}")
         return value
 
     def boolean(self, name: str) -> bool:
         value = self.data.get(name, False)
         if not isinstance(value, bool):
-            self.fail(f"'{name}' must be true or false, got {value!r}")
+            self.fail(f"'{name}' must be true or false, got {_shown(value)}")
         return value
 
     def choice(self, name: str, choices: set[str], default: str | None = None) -> str:
         value = self.data.get(name, default)
         if value not in choices:
-            self.fail(f"'{name}' {value!r} is not one of {', '.join(sorted(choices))}")
+            self.fail(f"'{name}' {_shown(value)} is not one of {', '.join(sorted(choices))}")
         return value
 
     def pattern_text(self, name: str) -> str:
         value = self.text(name, max_length=200)
         if not PATTERN_RE.match(value):
-            self.fail(f"'{name}' {value!r} must be a dotted import path, with '*' for any characters")
+            self.fail(f"'{name}' {_shown(value)} must be a dotted import path, with '*' for any characters")
         return value
 
     def patterns(self, name: str) -> tuple[str, ...]:
         values = self.items(name)
         for value in values:
             if not isinstance(value, str) or not PATTERN_RE.match(value):
-                self.fail(f"'{name}' entry {value!r} must be a dotted import path, with '*' for any characters")
+                self.fail(f"'{name}' entry {_shown(value)} must be a dotted import path, with '*' for any characters")
         return tuple(values)
 
     def effort(self, name: str = "effort") -> EffortData | None:
@@ -191,7 +221,7 @@ class _Reader:
         er = _Reader(value, f"{self.where} > {name}")
         hours = er.data.get("hours")
         if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_EFFORT_HOURS:
-            er.fail(f"'hours' must be a number above 0 and at most {MAX_EFFORT_HOURS}, got {hours!r}")
+            er.fail(f"'hours' must be a number above 0 and at most {MAX_EFFORT_HOURS}, got {_shown(hours)}")
         return EffortData(hours=round(float(hours), 1), basis=er.text("basis", max_length=300))
 
     def items(self, name: str) -> list:
@@ -205,12 +235,15 @@ class _Reader:
 
 def _label(index: int, data, key: str) -> str:
     name = data.get(key) if isinstance(data, dict) else None
-    return f"[{index}]" + (f" ({name})" if name else "")
+    if not name:
+        return f"[{index}]"
+    # The label quotes the file: shortened, as every value in an error is.
+    return f"[{index}] ({name if isinstance(name, str) and len(name) <= 80 else _shown(name)})"
 
 
 def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in the file, in file order
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_SafeLoaderWithoutAliases)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise CurriculumError(f"not valid YAML: {exc}") from exc
     root = _Reader(raw, "curriculum")
@@ -232,7 +265,7 @@ def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in t
             ),
         )
         if fw.module in modules:
-            r.fail(f"module {fw.module!r} is listed twice")
+            r.fail(f"module {_shown(fw.module)} is listed twice")
         modules.add(fw.module)
         frameworks.append(fw)
 
@@ -248,7 +281,7 @@ def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in t
         r = _Reader(item, where)
         slug, order = r.slug("slug"), r.integer("order")
         if slug in seen_slugs:
-            r.fail(f"slug {slug!r} is used twice")
+            r.fail(f"slug {_shown(slug)} is used twice")
         if order in seen_orders:
             r.fail(f"order {order} is used twice")
         seen_slugs.add(slug)
@@ -271,9 +304,9 @@ def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in t
                 effort=rr.effort(),
             )
             if resource.key in seen_keys:
-                rr.fail(f"key {resource.key!r} is used twice")
+                rr.fail(f"key {_shown(resource.key)} is used twice")
             if resource.url in urls:
-                rr.fail(f"url {resource.url!r} appears twice in this stage")
+                rr.fail(f"url {_shown(resource.url)} appears twice in this stage")
             seen_keys.add(resource.key)
             urls.add(resource.url)
             resources.append(resource)
@@ -285,7 +318,7 @@ def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in t
             forbidden = tuple(cr.items("forbidden"))
             for module in allowed + forbidden:
                 if module not in modules:
-                    cr.fail(f"framework {module!r} is not defined under 'frameworks'")
+                    cr.fail(f"framework {_shown(module)} is not defined under 'frameworks'")
             if set(allowed) & set(forbidden):
                 cr.fail(f"{sorted(set(allowed) & set(forbidden))} are both allowed and forbidden")
             ideas = []

@@ -25,6 +25,8 @@ NO_GET = "no-get"
 REDIRECT = "redirect"
 # A first, opaque address of something that now lives at a readable one.
 MOVED = "moved"
+# Back to the submission's page with a message (e.g. nothing to reassign).
+BACK = "back"
 
 # url name -> expected outcome of a GET per role (in ROLES order).
 GET_RULES = {
@@ -75,6 +77,8 @@ GET_RULES = {
     "capstones:ask_review": [NO_GET] * 5,
     "capstones:claim": [NO_GET] * 5,
     "capstones:release": [NO_GET] * 5,
+    # Admins only; learner A's submission waits (nobody has it in review): nothing to reassign.
+    "capstones:reassign": [LOGIN, DENIED, DENIED, DENIED, BACK],
     "capstones:decide": [NO_GET] * 5,
     "capstones:visibility": [NO_GET] * 5,
     "capstones:comment": [NO_GET] * 5,
@@ -143,6 +147,7 @@ SUBMISSION_URLS = {
     "capstones:submission",
     "capstones:claim",
     "capstones:release",
+    "capstones:reassign",
     "capstones:decide",
     "capstones:visibility",
     "capstones:ask_review",
@@ -193,6 +198,8 @@ def _outcome(response) -> str:
         return REDIRECT
     if response.status_code == 301 and response.url.startswith("/u/"):
         return MOVED
+    if response.status_code == 302 and response.url.startswith("/capstones/submissions/"):
+        return BACK
     if response.status_code in (403, 404):
         return DENIED
     if response.status_code == 405:
@@ -237,6 +244,7 @@ def _a_state(world):
 CHANGES = [
     ("capstones:claim", {}),
     ("capstones:release", {}),
+    ("capstones:reassign", {}),
     ("capstones:decide", {"decision": "approved", "feedback": "Sneaky approval"}),
     ("capstones:visibility", {"public": "on"}),
     ("capstones:comment", {"body": "B was here"}),

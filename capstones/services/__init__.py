@@ -18,6 +18,7 @@ from .jobs import (
     run_rendering,
     sweep,
 )
+from .limits import MessageRateLimitError
 from .notifications import (
     forget_unread,
     mark_read,
@@ -38,6 +39,7 @@ from .review import (
     assign,
     claim,
     decide,
+    reassign,
     release,
     release_idle_claims,
     transition,
@@ -51,6 +53,7 @@ __all__ = [
     "TRANSITIONS",
     "Action",
     "HandleTakenError",
+    "MessageRateLimitError",
     "TransitionError",
     "add_comment",
     "ask_for_review",
@@ -66,6 +69,7 @@ __all__ = [
     "notify_decision",
     "nudge_idle_claims",
     "portfolio_for",
+    "reassign",
     "release",
     "release_idle_claims",
     "run_analysis",

@@ -18,6 +18,7 @@ from dlcurriculum.mail.services import send_templated
 from dlcurriculum.tasks import enqueue_later_on_commit
 
 from .common import capstone_tasks, read_notebook
+from .digest import build_digest
 
 logger = logging.getLogger(__name__)
 
@@ -112,18 +113,8 @@ def with_cell_excerpts(comments) -> None:
 def _send_activity_email(recipient, pending: list[Notification], *, key: str) -> None:
     from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
 
-    with_cell_excerpts([n.comment for n in pending if n.comment_id])
-    submissions: dict[int, dict] = {}
-    for n in pending:
-        entry = submissions.setdefault(
-            n.submission_id,
-            {
-                "submission": n.submission,
-                "url": settings.SITE_URL + n.submission.get_absolute_url(),
-                "items": [],
-            },
-        )
-        entry["items"].append(n)
+    digest = build_digest(pending, site_url=settings.SITE_URL)  # capped: items and bytes
+    with_cell_excerpts([n.comment for n in digest.shown if n.comment_id])
     unsubscribe = unsubscribe_url(recipient.pk)
     send_templated(
         to=[recipient.email],
@@ -131,7 +122,8 @@ def _send_activity_email(recipient, pending: list[Notification], *, key: str) ->
         context={
             "recipient": recipient,
             "count": len(pending),
-            "submissions": list(submissions.values()),
+            "submissions": digest.submissions,
+            "left_out": digest.left_out,
             "inbox_url": settings.SITE_URL + reverse("capstones:inbox"),
             "unsubscribe_url": unsubscribe,
         },

@@ -16,14 +16,18 @@ from capstones.policy import (
     claim_is_stale,
     is_mentor,
     is_reviewing,
+    may_claim,
     may_comment,
     may_decide,
+    may_reassign,
+    may_review_instead,
     other_side,
 )
 from dlcurriculum.tasks import enqueue_on_commit
 from dlcurriculum.users.changes import note_change
 
 from .common import capstone_tasks
+from .limits import check_message_rate
 from .notifications import forget_unread, notify
 
 Status = Submission.Status
@@ -37,6 +41,8 @@ class Action:
     # The learner believes the check is wrong and asks a mentor anyway, with a reason.
     ASK_REVIEW = "ask_review"
     CLAIM = "claim"
+    # An admin moves an active claim to another mentor (policy.may_reassign).
+    REASSIGN = "reassign"
     RELEASE = "release"
     APPROVE = "approve"
     REQUEST_CHANGES = "request_changes"
@@ -52,6 +58,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str]] = {
     Action.CHECK_FAILED: (frozenset({Status.CHECKING}), Status.RULES_BROKEN),
     Action.ASK_REVIEW: (frozenset({Status.RULES_BROKEN}), Status.WAITING),
     Action.CLAIM: (frozenset({Status.WAITING, Status.IN_REVIEW}), Status.IN_REVIEW),
+    Action.REASSIGN: (frozenset({Status.IN_REVIEW}), Status.IN_REVIEW),
     Action.RELEASE: (frozenset({Status.IN_REVIEW}), Status.WAITING),
     Action.APPROVE: (frozenset({Status.IN_REVIEW}), Status.APPROVED),
     Action.REQUEST_CHANGES: (frozenset({Status.IN_REVIEW}), Status.CHANGES_REQUESTED),
@@ -117,7 +124,7 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         changes.update(status=Status.IN_REVIEW, claimed_at=now, lease_until=now + lease)
     elif action in (Action.CHECK_PASSED, Action.ASK_REVIEW):
         changes.update(mentor=None)
-    elif action == Action.CLAIM:
+    elif action in (Action.CLAIM, Action.REASSIGN):
         changes.update(mentor=mentor or actor, claimed_at=now)
     elif action == Action.RELEASE:
         changes.update(mentor=None, claimed_at=None)
@@ -150,6 +157,9 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         forget_unread(current.learner_id)
     if handed_back:
         notify(current.mentor, current, Notification.Kind.RESUBMISSION, actor=current.learner, now=now)
+    if action == Action.REASSIGN:
+        # Told at once; the notification also keeps their read access (policy.was_reassigned_from).
+        notify(current.mentor, current, Notification.Kind.REASSIGNED, actor=actor, now=now)
 
     current.refresh_from_db()
     return current
@@ -177,8 +187,14 @@ def _authorise(current: Submission, action: str, actor, mentor, now) -> None:  #
             raise PermissionDenied("Nobody reviews their own capstone.")
         if mentor is not None and not is_mentor(mentor):
             raise PermissionDenied(f"{mentor} is not a mentor.")
-        if current.status == Status.IN_REVIEW and not (claim_is_stale(current, now) or actor.is_staff):
+        if not may_claim(reviewer, current, now):
+            # The page's rule: an active claim is taken only by an explicit reassignment.
             raise TransitionError(REFUSALS[(Action.CLAIM, Status.IN_REVIEW)])
+    elif action == Action.REASSIGN:
+        if not may_reassign(actor, current, now):
+            raise PermissionDenied("Only admins move another mentor's active claim, from its reassign page.")
+        if not may_review_instead(mentor, current):
+            raise PermissionDenied("Choose a mentor other than the learner and the mentor who has it now.")
     elif action == Action.RELEASE:
         if actor is None:
             if not claim_is_stale(current, now):
@@ -223,6 +239,11 @@ def assign(submission: Submission, *, admin, mentor) -> Submission:
     return transition(submission, Action.CLAIM, actor=admin, mentor=mentor)
 
 
+def reassign(submission: Submission, *, admin, mentor) -> Submission:
+    """Move an active claim to ``mentor`` (the admin themselves, or another mentor)."""
+    return transition(submission, Action.REASSIGN, actor=admin, mentor=mentor)
+
+
 def release(submission: Submission, *, mentor) -> Submission:
     return transition(submission, Action.RELEASE, actor=mentor)
 
@@ -250,6 +271,7 @@ def add_comment(iteration: Iteration, *, author, body: str, cell: int | None = N
         if iteration.number != latest:
             raise PermissionDenied("Comments go on the latest iteration.")
         raise PermissionDenied("Only the learner and their mentor can comment.")
+    check_message_rate(author, submission.pk, timezone.now())
     reviewing = is_reviewing(author, submission)
     comment = Comment.objects.create(iteration=iteration, author=author, body=body.strip(), cell=cell)
     if reviewing:

@@ -91,7 +91,9 @@ def public_completion(request, slug):
     record = page_selectors.public_completion_record_by_address(slug)
     if record is None:
         raise Http404("No public completion record here.")
-    return render(request, "progress/completion_public.html", {"record": record})
+    return render(
+        request, "progress/completion_public.html", {"record": record, "page_url": request.build_absolute_uri()}
+    )
 
 
 def _with_completion_record(response):

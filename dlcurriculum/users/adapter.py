@@ -10,12 +10,41 @@ when the server is back, retried like every other e-mail.
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from dlcurriculum.mail import outbox
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The pause is per address and anyone can cause it: the owner is shown the way that stays open.
+        "too_many_login_attempts": (
+            "Too many failed login attempts for this address, so password sign-in for it is paused for a few "
+            "minutes. "
+            "You can sign in now with a one-time code sent to your e-mail (“Send me a sign-in code” on the "
+            "site's sign-in page), "
+            "or reset your password."
+        ),
+    }
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            # Tries refused by the pause count as failures too: the guessing goes on.
+            self._note_failure(request, credentials)
+            raise
+
+    def authentication_failed(self, request, **credentials):
+        super().authentication_failed(request, **credentials)
+        self._note_failure(request, credentials)
+
+    def _note_failure(self, request, credentials) -> None:
+        from .signin_alerts import note_failed_sign_in
+
+        note_failed_sign_in(credentials.get("email", ""), address=self.get_client_ip(request))
+
     def get_client_ip(self, request):
         """The address rate limits count by (see ALLAUTH_TRUSTED_PROXY_COUNT in settings).
 

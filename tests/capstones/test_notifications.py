@@ -149,7 +149,8 @@ def test_the_waiting_page_lists_what_waits(claimed, mentor, learner, client):
     assert "Have a look at the loss" in text
 
 
-def test_the_waiting_page_costs_the_same_with_many_notifications(claimed, mentor, learner, client):
+def test_the_waiting_page_costs_the_same_with_many_notifications(claimed, mentor, learner, client, settings):
+    settings.CAPSTONE_MESSAGES_PER_USER = settings.CAPSTONE_MESSAGES_PER_SUBMISSION = 100
     services.add_comment(claimed.iterations.get(), author=mentor, body="Hint")
     client.force_login(learner)
     url = reverse("capstones:inbox")

@@ -39,10 +39,16 @@ def _activity_context():
         iteration=SimpleNamespace(number=2),
         body=f"See ![the plot]({PIXEL}) and {HOSTILE_TEXT}",
     )
-    items = [SimpleNamespace(kind=kind, actor=person, comment=comment) for kind in ("message", "resubmission")]
+    items = [
+        SimpleNamespace(
+            kind=kind, actor=person, comment=comment, digest_body=comment.body, digest_cut=kind == "message"
+        )
+        for kind in ("message", "resubmission", "reassigned")
+    ]
     return {
         "recipient": person,
-        "count": 2,
+        "count": 3,
+        "left_out": 4,
         "submissions": [{"submission": submission, "url": "https://dlcurriculum.example/c/1/", "items": items}],
         "inbox_url": "https://dlcurriculum.example/capstones/waiting/",
         "unsubscribe_url": "https://dlcurriculum.example/mail/unsubscribe/x/",
@@ -86,12 +92,24 @@ def _reminder_context():
     }
 
 
+def _signin_alert_context():
+    return {
+        "account": SimpleNamespace(email=HOSTILE_TEXT),
+        "failures": 5,
+        "minutes": 15,
+        "address": HOSTILE_TEXT,
+        "code_url": "https://dlcurriculum.example/accounts/login/code/",
+        "reset_url": "https://dlcurriculum.example/accounts/password/reset/",
+    }
+
+
 CONTEXTS = {
     "capstone_activity": _activity_context,
     "capstone_decision": _decision_context,
     "capstone_queue_note": _queue_note_context,
     "linkcheck_broken": _linkcheck_context,
     "reminder": _reminder_context,
+    "staff_signin_alert": _signin_alert_context,
 }
 
 
