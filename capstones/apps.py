@@ -9,6 +9,11 @@ class CapstonesConfig(AppConfig):
         from . import account_data, signals  # noqa: F401 - connects the receivers
 
         account_data.register()
+        from dlcurriculum import retention
+
+        from .services.retention import expired_notifications
+
+        retention.register("read notifications", expired=expired_notifications, setting="NOTIFICATION_RETENTION_DAYS")
         from .selectors import BRIEF_OUTLINE
 
         BRIEF_OUTLINE.connect()

@@ -509,10 +509,6 @@ def _crontab(spec: str):
 
 
 CELERY_BEAT_SCHEDULE["check-links"] = {"task": "stages.tasks.check_links", "schedule": _crontab(LINKCHECK_SCHEDULE)}
-CELERY_BEAT_SCHEDULE["prune-link-history"] = {
-    "task": "stages.tasks.prune_link_history",
-    "schedule": crontab(minute=15, hour=4),
-}
 
 # --- Reminders and notification e-mails (issue 6) ------------------------------
 # Learners handled per batch: a constant number of queries and one SMTP connection each.
@@ -533,9 +529,21 @@ UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default
 CELERY_BEAT_SCHEDULE["mail-send-reminders"] = {"task": "mail.send_reminders", "schedule": crontab(minute=0)}
 # Records of sent and failed e-mails (addresses included) are kept this long.
 SENT_EMAIL_RETENTION_DAYS = env.int("SENT_EMAIL_RETENTION_DAYS", default=365)
-CELERY_BEAT_SCHEDULE["mail-prune-sent-emails"] = {
-    "task": "mail.prune_sent_emails",
-    "schedule": crontab(minute=45, hour=4),
+
+# --- Housekeeping: retention of what grows with time (dlcurriculum/retention.py) -------
+# Each app registers what of its data expires; one daily job deletes it in batches of
+# HOUSEKEEPING_BATCH_SIZE rows (one short transaction each) within HOUSEKEEPING_TIME_LIMIT_SECONDS
+# (below the housekeeping queue's soft limit); a backlog is worked off over the following nights.
+# Kept: link checks LINKCHECK_HISTORY_DAYS, sent-mail records SENT_EMAIL_RETENTION_DAYS (above);
+# read notifications and settled reminders as below; sessions until they expire (SESSION_COOKIE_AGE).
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
+REMINDER_RETENTION_DAYS = env.int("REMINDER_RETENTION_DAYS", default=400)
+HOUSEKEEPING_BATCH_SIZE = env.int("HOUSEKEEPING_BATCH_SIZE", default=1000)
+HOUSEKEEPING_TIME_LIMIT_SECONDS = env.int("HOUSEKEEPING_TIME_LIMIT_SECONDS", default=480)
+CELERY_IMPORTS = ["dlcurriculum.retention"]
+CELERY_BEAT_SCHEDULE["housekeeping-prune-expired"] = {
+    "task": "housekeeping.prune_expired",
+    "schedule": crontab(minute=15, hour=4),
 }
 
 # --- Health checks (issue 7) -----------------------------------------------------

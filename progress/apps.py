@@ -6,9 +6,11 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def ready(self):
+        from dlcurriculum import retention
         from dlcurriculum.users import changes, lifecycle
 
         from . import account_data, models, services
+        from .reminders.retention import expired_reminders
 
         # Everything the dashboard shows of the learner's progress moves their change stamp (its
         # cache key): every save here; the services that delete call note_change themselves.
@@ -36,3 +38,4 @@ class ProgressConfig(AppConfig):
                 "progress.CompletionRecord.user": (("completion",), lifecycle.ERASED),
             },
         )
+        retention.register("settled reminders", expired=expired_reminders, setting="REMINDER_RETENTION_DAYS")

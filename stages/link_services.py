@@ -315,12 +315,10 @@ def clear_flags(resource_ids: Iterable[int]) -> int:
     )
 
 
-def prune_link_history(*, now: datetime | None = None) -> int:
-    """Delete link checks older than ``LINKCHECK_HISTORY_DAYS``; returns how many went.
+def expired_link_checks(now: datetime):
+    """Link checks older than ``LINKCHECK_HISTORY_DAYS`` (pruned by dlcurriculum.retention).
 
     The current state of every link lives in ``LinkStatus``; the history only explains it,
     and a daily check of every resource would otherwise grow it without end.
     """
-    cutoff = (now or timezone.now()) - timedelta(days=settings.LINKCHECK_HISTORY_DAYS)
-    deleted, _ = LinkCheck.objects.filter(checked_at__lt=cutoff).delete()
-    return deleted
+    return LinkCheck.objects.filter(checked_at__lt=now - timedelta(days=settings.LINKCHECK_HISTORY_DAYS))

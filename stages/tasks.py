@@ -56,9 +56,3 @@ def check_link_batch(run_started: str, resource_ids: list[int]) -> dict:
 def finish_link_check(batch_results: list[dict]) -> dict:
     """Once per run, after all its batches: the admins' summary e-mail (which never lists a link twice)."""
     return _as_dict(link_services.finish_link_check(_from_dict(r) for r in batch_results))
-
-
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=30, max_retries=3)
-def prune_link_history() -> int:
-    """Daily (Celery beat): drop link checks past their retention. Safe to run twice."""
-    return link_services.prune_link_history()

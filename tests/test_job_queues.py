@@ -105,7 +105,7 @@ def test_each_kind_of_job_is_routed_to_its_own_queue():
     assert queue_of("capstones.tasks.analyse_iteration") == "notebooks"
     assert queue_of("capstones.tasks.send_decision_email") == "email"
     assert queue_of("mail.send_reminders") == "email"
-    assert queue_of("stages.tasks.prune_link_history") == "housekeeping"
+    assert queue_of("housekeeping.prune_expired") == "housekeeping"
     assert queue_of("capstones.tasks.sweep") == "housekeeping"
     assert queue_of("capstones.tasks.send_notifications") == "email"
     assert queue_of("capstones.tasks.nudge_mentors") == "housekeeping"
@@ -115,7 +115,6 @@ def test_every_task_that_talks_to_the_mail_server_is_on_the_email_queue():
     # The outbox sends every e-mail (decisions, notifications, allauth's) and retries what is due.
     assert queue_of("mail.deliver") == "email"
     assert queue_of("mail.deliver_due") == "email"
-    assert queue_of("mail.prune_sent_emails") == "housekeeping"
 
 
 def test_compose_serves_every_queue_by_exactly_one_worker_service(settings):

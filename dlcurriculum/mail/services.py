@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from . import outbox
 from .models import SentEmail
@@ -65,14 +64,13 @@ def send_templated(
     return outbox.queue(message, template=template, reason=reason, user=user, key=key)
 
 
-def prune_sent_emails(*, now=None) -> int:
-    """Delete records of e-mails sent or failed more than ``SENT_EMAIL_RETENTION_DAYS`` ago.
+def expired_sent_emails(now):
+    """Records of e-mails sent or failed more than ``SENT_EMAIL_RETENTION_DAYS`` ago (pruned by
+    dlcurriculum.retention).
 
     Queued ones stay whatever their age: they are still to be delivered. The records keep
     addresses, so they go once they no longer help anyone; keyed records guard against a
     retried task sending twice, which happens within hours, not months.
     """
-    cutoff = (now or timezone.now()) - timedelta(days=settings.SENT_EMAIL_RETENTION_DAYS)
-    finished = [SentEmail.Status.SENT, SentEmail.Status.FAILED]
-    deleted, _ = SentEmail.objects.filter(created_at__lt=cutoff, status__in=finished).delete()
-    return deleted
+    cutoff = now - timedelta(days=settings.SENT_EMAIL_RETENTION_DAYS)
+    return SentEmail.objects.filter(created_at__lt=cutoff, status__in=[SentEmail.Status.SENT, SentEmail.Status.FAILED])

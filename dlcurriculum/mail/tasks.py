@@ -3,7 +3,6 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from . import outbox
-from .services import prune_sent_emails
 
 # An attempt is bounded by the SMTP timeout (connect, then each reply); the limit leaves room for both.
 _DELIVER_LIMIT = settings.EMAIL_TIMEOUT * 3 + 10
@@ -32,9 +31,3 @@ def deliver(sent_email_id: int) -> str:
 def deliver_due() -> dict:
     """Celery beat, every EMAIL_OUTBOX_SWEEP_SECONDS: retries, and e-mails whose task never reached a worker."""
     return outbox.deliver_due()
-
-
-@shared_task(name="mail.prune_sent_emails", autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
-def prune_sent_email_records() -> int:
-    """Daily (Celery beat): drop sent-mail records past their retention. Safe to run twice."""
-    return prune_sent_emails()

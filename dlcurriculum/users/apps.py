@@ -8,9 +8,13 @@ class UsersConfig(AppConfig):
     verbose_name = "Users"
 
     def ready(self):
+        from dlcurriculum import retention
+
         from . import account_data, signals  # noqa: F401 - connects the receivers
+        from .retention import expired_sessions
 
         account_data.register()
+        retention.register("expired sessions", expired=expired_sessions, setting="SESSION_COOKIE_AGE")
 
 
 class AdminConfig(admin_apps.AdminConfig):

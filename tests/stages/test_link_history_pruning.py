@@ -1,12 +1,12 @@
-"""Link check history is kept for LINKCHECK_HISTORY_DAYS, then pruned by a daily job."""
+"""Link check history is kept for LINKCHECK_HISTORY_DAYS, then pruned by the daily housekeeping."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from dlcurriculum.retention import prune_expired
 from stages.models import LinkCheck
-from stages.tasks import prune_link_history
 from tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def test_checks_older_than_the_retention_are_deleted_and_recent_ones_kept(settin
     settings.LINKCHECK_HISTORY_DAYS = 30
     resource = ResourceFactory()
     old, recent = _check(resource, 31), _check(resource, 29)
-    assert prune_link_history.apply().get() == 1
+    assert prune_expired.apply().get()["link check history"] == 1
     assert list(LinkCheck.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not LinkCheck.objects.filter(pk=old.pk).exists()
 
@@ -34,12 +34,6 @@ def test_pruning_leaves_the_current_link_status_alone(settings):
     resource = ResourceFactory()
     status = LinkStatus.objects.create(resource=resource, url=resource.url, status="broken", consecutive_failures=3)
     _check(resource, 10)
-    prune_link_history.apply().get()
+    prune_expired.apply().get()
     status.refresh_from_db()
     assert (status.status, status.consecutive_failures) == ("broken", 3)
-
-
-def test_beat_prunes_the_history_daily(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["prune-link-history"]
-    assert entry["task"] == prune_link_history.name
-    assert (entry["schedule"].hour, entry["schedule"].minute) == ({4}, {15})
