@@ -11,7 +11,7 @@ class CapstonesConfig(AppConfig):
         account_data.register()
         from dlcurriculum import retention
 
-        from .services.retention import expired_notifications
+        from .retention import expired_notifications  # not via .services: it loads the notebook analysis
 
         retention.register("read notifications", expired=expired_notifications, setting="NOTIFICATION_RETENTION_DAYS")
         from .selectors import BRIEF_OUTLINE

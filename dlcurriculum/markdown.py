@@ -16,10 +16,11 @@ def _image_as_link(renderer, tokens, idx, options, env):
     return f'<a href="{escapeHtml(str(token.attrGet("src") or ""))}">{escapeHtml(label)}</a>'
 
 
-# In e-mail an image would be fetched from its server when the message is opened
-# (a tracking pixel): it becomes a link the reader may follow instead.
-_email_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-_email_md.add_render_rule("image", _image_as_link)
+# An image is a link the reader may follow, never an <img>: a remote one would be fetched from
+# its server when the page or the e-mail is opened (the reader's address, a tracking pixel),
+# with only the CSP in the way on the site and nothing in a mail client. The site hosts no
+# images of its own for Markdown to point at; the notebook sanitiser keeps only data: images.
+_md.add_render_rule("image", _image_as_link)
 
 _ALLOWED_TAGS = {
     "p",
@@ -46,17 +47,15 @@ _ALLOWED_TAGS = {
     "tr",
     "th",
     "td",
-    "img",
 }
 
 
-def render_markdown(text: str, *, for_email: bool = False) -> str:
-    """Safe HTML for ``text``; ``for_email``: no element that loads anything (images become links)."""
-    html = (_email_md if for_email else _md).render(text or "")
+def render_markdown(text: str) -> str:
+    """Safe HTML for ``text``, for pages and e-mail alike: no element that loads anything."""
     return nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS - {"img"} if for_email else _ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}},
+        _md.render(text or ""),
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )

@@ -75,12 +75,6 @@ _UNITS = (
 )
 
 
-@register.filter(name="email_markdown")
-def email_markdown_filter(text: str) -> str:
-    """Markdown for HTML e-mail: like ``markdown``, but nothing is loaded from elsewhere."""
-    return mark_safe(render_markdown(text, for_email=True))  # noqa: S308 - sanitised by nh3 in render_markdown
-
-
 @register.simple_tag
 def service_status() -> dict:
     """Database and Redis as /readyz sees them, for the admin's front page."""

@@ -36,8 +36,9 @@ def build_message(
     )
     remote = remote_resources(html)
     if remote:
-        # Never reached by the templates as written (user Markdown goes through email_markdown); if a
-        # change lets something through, the reader gets the text part rather than a tracking pixel.
+        # Never reached by the templates as written (user Markdown goes through `markdown`, which
+        # makes images links); if a change lets something through, the reader gets the text part
+        # rather than a tracking pixel.
         logger.error("E-mail %r sent as plain text only: its HTML would load %s", template, ", ".join(remote[:3]))
     else:
         message.attach_alternative(html, "text/html")

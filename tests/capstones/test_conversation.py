@@ -190,6 +190,16 @@ def test_script_in_a_cell_comment_never_reaches_the_notebook_document(handed_bac
     assert "<script>" not in html
 
 
+def test_a_remote_image_in_a_cell_comment_is_a_link_in_the_notebook_document(handed_back, mentor, client):
+    services.add_comment(
+        handed_back.iterations.get(number=2), author=mentor, body="![x](https://t.example/a.png)", cell=1
+    )
+    client.force_login(mentor)
+    html = client.get(reverse("capstones:notebook", kwargs={"pk": handed_back.pk, "number": 2})).text
+    assert ">Image: x</a>" in html
+    assert "<img" not in html.split('id="comments-cell-1"', 1)[1]
+
+
 def test_claim_is_stale_after_the_lease_even_when_the_idle_period_is_longer(handed_back, settings):
     settings.CAPSTONE_CLAIM_IDLE_DAYS = 30
     assert policy.claim_is_stale(handed_back, handed_back.lease_until + timedelta(seconds=1))

@@ -70,6 +70,18 @@ def test_comment_markdown_is_sanitised(learner_client, claimed):
     assert 'href="javascript:' not in text
 
 
+def test_a_remote_image_in_a_comment_is_a_link_not_a_fetch(learner_client, claimed):
+    # Issue #35, finding 7: an <img> would be fetched from its host by every reader's browser.
+    learner_client.post(
+        reverse("capstones:comment", kwargs={"pk": claimed.pk, "number": 1}),
+        {"body": "See ![loss curve](http://tracker.example/p.gif?u=1)"},
+    )
+    text = learner_client.get(claimed.get_absolute_url()).text
+    assert "tracker.example" in text
+    assert '<img src="http://tracker.example' not in text
+    assert '<a href="http://tracker.example/p.gif?u=1" rel="noopener noreferrer nofollow">Image: loss curve</a>' in text
+
+
 def test_release_returns_the_submission_to_the_queue(mentor_client, claimed):
     mentor_client.post(reverse("capstones:release", kwargs={"pk": claimed.pk}))
     claimed.refresh_from_db()

@@ -49,6 +49,18 @@ def test_stage_body_markdown_cannot_inject_script(client, db):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_a_remote_image_in_a_stage_body_is_a_link(client, db):
+    (stage,) = build_curriculum(1, 1)
+    stage.body = "![Diagram of a neuron](https://images.example/neuron.svg)"
+    stage.save()
+    html = client.get(stage.get_absolute_url()).content.decode()
+    assert (
+        '<a href="https://images.example/neuron.svg" rel="noopener noreferrer nofollow">Image: Diagram of a neuron</a>'
+        in html
+    )
+    assert '<img src="https://images.example' not in html
+
+
 # Anonymous visitors after a warm-up (caches), the same at both sizes: overview and home read the stages
 # with their counts; a stage page reads the stage, its resources and its capstone brief.
 PUBLIC_PAGE_QUERIES = {"stages:overview": 1, "home": 1, "detail": 3}
