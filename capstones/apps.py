@@ -29,3 +29,7 @@ class CapstonesConfig(AppConfig):
             Report, lambda r: Submission.objects.filter(iterations=r.iteration_id).values("learner_id")
         )
         changes.bump_on_change(Portfolio, lambda p: p.learner_id)  # its slug: the completion record's address
+        from dlcurriculum import local_beat
+
+        # Local mode has no Celery beat; without this the batched notifications never go out.
+        local_beat.start()

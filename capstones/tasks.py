@@ -58,6 +58,12 @@ def send_notifications(recipient_id: int) -> int:
     return services.send_notifications(recipient_id)
 
 
+@shared_task(soft_time_limit=110, time_limit=120)
+def send_due_notifications() -> int:
+    """Every CAPSTONE_NOTIFY_SWEEP_SECONDS (Celery beat; in local mode dlcurriculum.local_beat)."""
+    return services.send_due_notifications()
+
+
 @shared_task(time_limit=600)
 def nudge_mentors() -> dict:
     """Hourly: nudges for idle claims, and the weekly queue note at each mentor's chosen hour."""

@@ -442,8 +442,9 @@ CELERY_BEAT_SCHEDULE["capstones-sweep"] = {"task": "capstones.tasks.sweep", "sch
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000)
 # A resubmission goes back to the mentor who asked for the changes; untouched this many days, to the queue.
 CAPSTONE_RESUBMISSION_LEASE_DAYS = env.int("CAPSTONE_RESUBMISSION_LEASE_DAYS", default=3)
-# Messages, resubmissions and decisions are e-mailed this long after the last of a burst, all in one e-mail...
-CAPSTONE_NOTIFY_DELAY_SECONDS = env.int("CAPSTONE_NOTIFY_DELAY_SECONDS", default=120)
+# Messages, resubmissions and decisions are e-mailed this long after the last of a burst, all in one
+# e-mail (shorter in local mode, where a person tries the conversation out and waits for the console)...
+CAPSTONE_NOTIFY_DELAY_SECONDS = env.int("CAPSTONE_NOTIFY_DELAY_SECONDS", default=120 if REDIS_URL else 30)
 # ...but never later than this after the first, however long the burst goes on.
 CAPSTONE_NOTIFY_MAX_WAIT_SECONDS = env.int("CAPSTONE_NOTIFY_MAX_WAIT_SECONDS", default=900)
 # A mentor is nudged once about a claim idle this many days (before it expires at CAPSTONE_CLAIM_IDLE_DAYS).
@@ -463,6 +464,18 @@ CAPSTONE_CONVERSATION_PAGE_SIZE = env.int("CAPSTONE_CONVERSATION_PAGE_SIZE", def
 # A handle a learner gives up stays theirs this long: nobody else may take it (or a look-alike), and
 # links with it lead to the learner's new handle.
 CAPSTONE_HANDLE_HOLD_DAYS = env.int("CAPSTONE_HANDLE_HOLD_DAYS", default=180)
+# Batches whose burst is over are also looked for this often: the countdown task of each
+# notification is lost when the broker was down at enqueue time (and, in local mode, always).
+CAPSTONE_NOTIFY_SWEEP_SECONDS = env.int("CAPSTONE_NOTIFY_SWEEP_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["capstones-notifications-due"] = {
+    "task": "capstones.tasks.send_due_notifications",
+    "schedule": float(CAPSTONE_NOTIFY_SWEEP_SECONDS),
+    "options": {"expires": float(CAPSTONE_NOTIFY_SWEEP_SECONDS)},
+}
+# Local mode has no beat: the development server runs these in a thread (dlcurriculum.local_beat)
+# every LOCAL_BEAT_SECONDS (0: never). Ignored when REDIS_URL is set.
+LOCAL_BEAT_SECONDS = env.int("LOCAL_BEAT_SECONDS", default=10)
+LOCAL_BEAT_TASKS = ["capstones.tasks.send_due_notifications", "mail.deliver_due"]
 CELERY_BEAT_SCHEDULE["capstones-mentor-nudges"] = {
     "task": "capstones.tasks.nudge_mentors",
     "schedule": crontab(minute=0),

@@ -90,6 +90,27 @@ def send_notifications(recipient_id: int, now: datetime | None = None) -> int:
     return len(pending)
 
 
+def send_due_notifications(now: datetime | None = None) -> int:
+    """Send every batch whose burst is over (or has waited the maximum): the periodic safety net
+    under the per-notification countdown task, which local mode (tasks run at once, so the
+    countdown is lost) and a broker outage at enqueue time both drop. Each batch goes through
+    :func:`send_notifications`, so a batch the countdown task sent meanwhile is not sent again.
+    Returns how many notifications went out."""
+    from django.db.models import Max, Min, Q
+
+    now = now or timezone.now()
+    quiet = now - timedelta(seconds=settings.CAPSTONE_NOTIFY_DELAY_SECONDS)
+    overdue = now - timedelta(seconds=settings.CAPSTONE_NOTIFY_MAX_WAIT_SECONDS)
+    due = (
+        Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(last=Max("created_at"), first=Min("created_at"))
+        .filter(Q(last__lte=quiet) | Q(first__lte=overdue))
+        .values_list("recipient_id", flat=True)
+    )
+    return sum(send_notifications(recipient_id, now=now) for recipient_id in list(due))
+
+
 def with_cell_excerpts(comments) -> None:
     """Give each comment on a cell ``cell_excerpt``: the first lines of that cell, so an e-mail
     shows the comment beside its cell. Reads each notebook once; only ever run in a worker job."""
