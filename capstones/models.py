@@ -379,6 +379,10 @@ class ReleasedHandle(models.Model):
 
 
 class NotificationKind(models.TextChoices):
+    # To every mentor while nobody has claimed it; closed for the others when one claims it.
+    READY = "ready", "Ready for review"
+    REVIEW_ASKED = "review_asked", "Human review asked"
+    RETURNED = "returned", "Back in the review queue"
     MESSAGE = "message", "New message"
     RESUBMISSION = "resubmission", "New iteration"
     DECISION = "decision", "Decision"
@@ -401,8 +405,13 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # A decision's notification says which decision it was.
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the recipient saw it listed on their Waiting page (it no longer counts)."
+    )
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text="When it went out by e-mail (or was settled without one)."
     )
@@ -425,3 +434,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient} on {self.submission_id}"
+
+    @property
+    def what_happened(self) -> str:
+        """One plain sentence for the Waiting page and the e-mails: who did what (load ``actor``,
+        ``comment`` and ``review`` with it)."""
+        who = self.actor.display_name if self.actor_id else ""
+        if self.kind == NotificationKind.MESSAGE:
+            where = f" on cell {self.comment.cell}" if self.comment_id and self.comment.cell else ""
+            return f"{who or FORMER_MENTOR} commented{where}"
+        if self.kind == NotificationKind.DECISION:
+            if self.review_id and self.review.decision == ReviewDecision.APPROVED:
+                return f"{who or FORMER_MENTOR} approved your capstone"
+            if self.review_id:
+                return f"{who or FORMER_MENTOR} asked for changes"
+            return f"{who or FORMER_MENTOR} decided"
+        return {
+            NotificationKind.READY: f"{who or 'A learner'} submitted it; it is ready for review",
+            NotificationKind.REVIEW_ASKED: f"{who or 'The learner'} asked for a human review over the check",
+            NotificationKind.RETURNED: "It is back in the review queue, free to claim",
+            NotificationKind.RESUBMISSION: f"{who or 'The learner'} uploaded a new iteration; it is back with you",
+            NotificationKind.LEASE_EXPIRED: "Nobody acted on it in time, so it went back to the review queue",
+            NotificationKind.IDLE_CLAIM: "It has waited for your review a while; release it if you cannot get to it",
+            NotificationKind.REASSIGNED: f"{who or 'An admin'} gave this review to another mentor",
+        }.get(self.kind, self.get_kind_display())

@@ -354,16 +354,35 @@ def unread_count(user) -> int:
     key = unread_cache_key(user.pk)
     count = cache.get(key)
     if count is None:
-        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True, seen_at__isnull=True).count()
         cache.set(key, count, UNREAD_CACHE_SECONDS)
     return count
 
 
+QUEUE_COUNT_CACHE_KEY = "capstones:queue-count:v1"
+# Dropped by every status change to or from waiting (services.forget_queue_count); the timeout
+# only bounds what an edit outside the services (the admin's) leaves stale.
+QUEUE_COUNT_CACHE_SECONDS = 60
+
+
+def queue_count() -> int:
+    """Submissions waiting for a mentor to claim them: the navigation shows it to every mentor on
+    every page, so it is one cached figure for all of them (no query once known)."""
+    from django.core.cache import cache
+
+    count = cache.get(QUEUE_COUNT_CACHE_KEY)
+    if count is None:
+        count = Submission.objects.filter(status=Status.WAITING).count()
+        cache.set(QUEUE_COUNT_CACHE_KEY, count, QUEUE_COUNT_CACHE_SECONDS)
+    return count
+
+
 def waiting_for(user) -> dict:
-    """The inbox: unread notifications newest first, and a mentor's claims in review."""
+    """The inbox: notifications on submissions not opened since, newest first (``seen_at`` None:
+    not listed here before), and a mentor's claims in review."""
     notifications = list(
         Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .select_related("submission__brief", "submission__learner", "actor", "comment__iteration")
+        .select_related("submission__brief", "submission__learner", "actor", "comment__iteration", "review")
         .order_by("-created_at", "-pk")[:200]
     )
     claims = list(

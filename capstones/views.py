@@ -396,4 +396,7 @@ def decide(request, pk):
 
 @login_required
 def inbox(request):
-    return render(request, "capstones/inbox.html", selectors.waiting_for(request.user))
+    context = selectors.waiting_for(request.user)
+    # Seen now: the navigation's count clears on this very page; the rows read before still say "new".
+    services.mark_seen(request.user, context["notifications"])
+    return render(request, "capstones/inbox.html", context)

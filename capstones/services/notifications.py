@@ -38,6 +38,48 @@ def notify(recipient, submission: Submission, kind: str, *, actor=None, comment=
     return notification
 
 
+# What all mentors are told while nobody has the submission; settled for all once one claims it.
+GROUP_KINDS = (Notification.Kind.READY, Notification.Kind.REVIEW_ASKED, Notification.Kind.RETURNED)
+
+
+def notify_mentors(submission: Submission, kind: str, *, actor=None, exclude=(), now=None) -> int:
+    """Tell every mentor (not the learner, nor ``exclude``) that ``submission`` waits for one of them.
+    Earlier notices of the group on it that nobody read are settled first: one notice says where it is now."""
+    from capstones.policy import mentors
+
+    now = now or timezone.now()
+    close_group_notices(submission, now=now)
+    skip = {submission.learner_id, *(u.pk for u in exclude if u is not None)}
+    recipients = [m for m in mentors().only("pk") if m.pk not in skip]
+    for mentor in recipients:
+        notify(mentor, submission, kind, actor=actor, now=now)
+    return len(recipients)
+
+
+def close_group_notices(submission: Submission, now=None) -> int:
+    """A mentor claimed it (or the learner uploaded again): the others' pending "ready for review"
+    notices are settled, in the app and in the e-mail batches still to go."""
+    pending = Notification.objects.filter(submission=submission, kind__in=GROUP_KINDS, read_at__isnull=True)
+    recipients = set(pending.values_list("recipient_id", flat=True))
+    if not recipients:
+        return 0
+    closed = pending.update(read_at=now or timezone.now())
+    for recipient_id in recipients:
+        forget_unread(recipient_id)
+    return closed
+
+
+def mark_seen(user, notifications: list[Notification], now=None) -> int:
+    """``user`` saw these listed on their Waiting page: they no longer count in the navigation,
+    and stay listed until the submission is opened."""
+    ids = [n.pk for n in notifications if n.seen_at is None]
+    if not ids:
+        return 0
+    seen = Notification.objects.filter(pk__in=ids, recipient=user).update(seen_at=now or timezone.now())
+    forget_unread(user.pk)
+    return seen
+
+
 def mark_read(user, submission: Submission, now=None) -> int:
     """Opening a submission settles what waited there for ``user``."""
     read = Notification.objects.filter(recipient=user, submission=submission, read_at__isnull=True).update(
@@ -60,6 +102,16 @@ def forget_unread(user_id: int) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
+def forget_queue_count() -> None:
+    """Drop the cached count of waiting submissions (selectors.queue_count), now and after commit."""
+    from django.core.cache import cache
+
+    from capstones.selectors import QUEUE_COUNT_CACHE_KEY
+
+    cache.delete(QUEUE_COUNT_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(QUEUE_COUNT_CACHE_KEY))
+
+
 def send_notifications(recipient_id: int, now: datetime | None = None) -> int:
     """E-mail ``recipient`` everything pending in one message, once the burst is over.
 
@@ -75,7 +127,7 @@ def send_notifications(recipient_id: int, now: datetime | None = None) -> int:
         pending = list(
             Notification.objects.select_for_update(of=("self",))
             .filter(recipient_id=recipient_id, emailed_at__isnull=True, read_at__isnull=True)
-            .select_related("recipient", "actor", "submission__brief", "comment__iteration")
+            .select_related("recipient", "actor", "submission__brief", "comment__iteration", "review")
             .order_by("created_at", "pk")
         )
         if not pending:

@@ -28,7 +28,7 @@ from dlcurriculum.users.changes import note_change
 
 from .common import capstone_tasks
 from .limits import check_message_rate
-from .notifications import forget_unread, notify
+from .notifications import close_group_notices, forget_queue_count, forget_unread, notify, notify_mentors
 
 Status = Submission.Status
 
@@ -139,6 +139,8 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
     if not won:
         raise TransitionError(_CONCURRENT)
     note_change(current.learner_id)  # the learner's dashboard shows the status
+    if Status.WAITING in (current.status, changes["status"]):
+        forget_queue_count()  # the mentors' navigation shows how many wait
 
     if action in (Action.APPROVE, Action.REQUEST_CHANGES):
         latest = current.iterations.order_by("-number").first()
@@ -151,18 +153,35 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
             submission=current,
             actor=actor,
             kind=Notification.Kind.DECISION,
+            review=review,
             created_at=now,
             emailed_at=now,
         )
         forget_unread(current.learner_id)
-    if handed_back:
-        notify(current.mentor, current, Notification.Kind.RESUBMISSION, actor=current.learner, now=now)
+    _tell(current, action, actor=actor, handed_back=handed_back, now=now)
     if action == Action.REASSIGN:
         # Told at once; the notification also keeps their read access (policy.was_reassigned_from).
         notify(current.mentor, current, Notification.Kind.REASSIGNED, actor=actor, now=now)
 
     current.refresh_from_db()
     return current
+
+
+def _tell(current: Submission, action: str, *, actor, handed_back: bool, now) -> None:
+    """Who hears of a move: the mentor it went back to, or every mentor while nobody has it; a
+    claim (or a new upload) settles the notices the others had not read."""
+    Kind = Notification.Kind  # noqa: N806 - the model's enum, by its usual name
+    if handed_back:
+        kind = Kind.RESUBMISSION if action == Action.CHECK_PASSED else Kind.REVIEW_ASKED
+        notify(current.mentor, current, kind, actor=current.learner, now=now)
+    elif action in (Action.CHECK_PASSED, Action.ASK_REVIEW):
+        kind = Kind.READY if action == Action.CHECK_PASSED else Kind.REVIEW_ASKED
+        notify_mentors(current, kind, actor=current.learner, now=now)
+    elif action == Action.RELEASE:
+        # The mentor who let it go knows (a lapsed claim tells them itself, release_idle_claims).
+        notify_mentors(current, Kind.RETURNED, actor=actor, exclude=[actor, current.mentor], now=now)
+    elif action in (Action.CLAIM, Action.SUBMIT):
+        close_group_notices(current, now=now)
 
 
 def _goes_back_to_mentor(current: Submission) -> bool:

@@ -23,3 +23,14 @@ def unread_count(context) -> int:
 
         request._capstones_unread = selectors.unread_count(request.user)
     return request._capstones_unread
+
+
+@register.simple_tag(takes_context=True)
+def review_queue_count(context) -> int:
+    """How many submissions wait for a mentor, for mentors only (one cached figure, no query once known)."""
+    request = context.get("request")
+    if request is None or not policy.is_mentor(request.user):
+        return 0
+    from capstones import selectors
+
+    return selectors.queue_count()
