@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -469,3 +470,58 @@ def changes_since_previous(iteration: Iteration, iterations: list[Iteration]) ->
         stored["diff_html"] if ready else "",
         report,
     )
+
+
+# --------------------------------------------------------------------------- insight
+
+
+@dataclass(frozen=True)
+class StageReviewFigures:
+    """How a capstone stage's submissions stand, for the maintainers' insight page."""
+
+    approved_learners: int
+    # Waiting for a mentor or being reviewed now.
+    in_review: int
+    changes_requested: int
+    # From a submission's first iteration to its first decision, over submissions decided at least once.
+    median_days_to_first_review: float | None
+
+
+def approved_capstones() -> set[tuple[int, int]]:
+    """(learner id, stage id) of every approved capstone (1 query): what the dashboards count."""
+    return set(
+        Submission.objects.filter(status=Status.APPROVED).values_list("learner_id", "brief__stage_id").distinct()
+    )
+
+
+def review_figures_by_stage() -> dict[int, StageReviewFigures]:
+    """Per capstone stage id, its submissions' figures (2 grouped queries, whatever their number)."""
+    counts = (
+        Submission.objects.values("brief__stage_id")
+        .annotate(
+            approved=Count("learner_id", filter=Q(status=Status.APPROVED), distinct=True),
+            in_review=Count("pk", filter=Q(status__in=[Status.WAITING, Status.IN_REVIEW])),
+            changes=Count("pk", filter=Q(status=Status.CHANGES_REQUESTED)),
+        )
+        .order_by()
+    )
+    first_reviews = (
+        Submission.objects.values("pk", "brief__stage_id")
+        .annotate(submitted=Min("iterations__created_at"), reviewed=Min("iterations__review__created_at"))
+        .filter(reviewed__isnull=False)
+        .order_by()
+    )
+    days: dict[int, list[float]] = {}
+    for row in first_reviews:
+        days.setdefault(row["brief__stage_id"], []).append((row["reviewed"] - row["submitted"]).total_seconds() / 86400)
+    return {
+        row["brief__stage_id"]: StageReviewFigures(
+            approved_learners=row["approved"],
+            in_review=row["in_review"],
+            changes_requested=row["changes"],
+            median_days_to_first_review=(
+                round(statistics.median(days[row["brief__stage_id"]]), 1) if row["brief__stage_id"] in days else None
+            ),
+        )
+        for row in counts
+    }

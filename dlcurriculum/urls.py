@@ -26,5 +26,7 @@ urlpatterns = [
         r"^admin/(?P<model>mail/reminder|capstones/(?:capstonebrief|framework|projectidea))/(?P<rest>.*)$",
         views.moved_admin_page,
     ),
+    # Composed from progress and capstones, so it lives here rather than in either app's ModelAdmin.
+    path("admin/insight/", admin.site.admin_view(views.curriculum_insight), name="curriculum_insight"),
     path("admin/", admin.site.urls),
 ]

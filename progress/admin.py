@@ -1,14 +1,11 @@
-"""Learners' progress in the admin: reminders, read-only progress rows, and the maintainers' insight page."""
+"""Learners' progress in the admin: reminders and read-only progress rows (the maintainers' insight
+page, which combines progress with capstones, is composed in dlcurriculum.pages)."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 
 from dlcurriculum.users.changes import note_change
 
-from .insight import insight
 from .models import PacePlan, Pause, Reminder, ResourceProgress
 
 
@@ -67,25 +64,6 @@ class ResourceProgressAdmin(_DeletesMoveTheStamp):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def get_urls(self):
-        page = path("insight/", self.admin_site.admin_view(self.insight_view), name="progress_insight")
-        return [page, *super().get_urls()]
-
-    def insight_view(self, request):
-        # Counts only, no names: whoever may see the resources may see how they are used.
-        if not request.user.has_perm("stages.view_resource"):
-            raise PermissionDenied
-        data = insight()
-        widest = max((r.started + r.skipped for s in data.stages for r in s.resources), default=0)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "How learners use the curriculum",
-            "opts": self.model._meta,
-            "insight": data,
-            "widest": widest,
-        }
-        return TemplateResponse(request, "admin/progress/insight.html", context)
 
 
 class _ReadOnlyForStaff(_DeletesMoveTheStamp):

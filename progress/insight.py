@@ -2,24 +2,25 @@
 
 Every figure comes from a fixed number of grouped queries, whatever the number of learners;
 medians are taken in Python over one row per learner and resource (or stage), which the
-database has already reduced.
+database has already reduced. Progress knows nothing of capstone submissions: the page layer
+(``dlcurriculum.pages.insight``) says which capstones are approved, so a capstone stage counts
+as finished by the same rule as on the learner's dashboard, and caches the composed page.
 """
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from stages.models import LinkStatus, Resource, Stage
+from stages.outline import outline
 
 from .models import Activity, ResourceProgress, Status
 
-CACHE_KEY = "progress:insight:v1"
-CACHE_SECONDS = 300
 # A learner whose last change is older than this has stopped, for "where learners stop".
 STALL_AFTER = timedelta(days=30)
 # A learner with a change more recent than this is active, for "who a broken link affects".
@@ -68,15 +69,10 @@ class Insight:
     computed_at: object
 
 
-def insight(*, use_cache: bool = True) -> Insight:
-    """The insight page's figures, cached briefly: they are read by a few admins and cost a few scans."""
-    if use_cache:
-        cached = cache.get(CACHE_KEY)
-        if cached is not None:
-            return cached
-    result = _compute(now=timezone.now())
-    cache.set(CACHE_KEY, result, CACHE_SECONDS)
-    return result
+def insight(approved_capstones: Iterable[tuple[int, int]] = ()) -> Insight:
+    """The insight page's progress figures. ``approved_capstones``: (learner id, stage id) of every
+    approved capstone; a capstone stage is finished only with its capstone approved, as on the dashboard."""
+    return _compute(now=timezone.now(), approved_capstones=frozenset(approved_capstones))
 
 
 def _days(delta: timedelta) -> float:
@@ -87,7 +83,7 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
-def _compute(*, now) -> Insight:
+def _compute(*, now, approved_capstones: frozenset[tuple[int, int]]) -> Insight:
     stages = list(Stage.objects.order_by("order").values("pk", "title", "order"))
     resources = list(Resource.objects.order_by("stage__order", "order").values("pk", "title", "optional", "stage_id"))
     uses = {r["pk"]: ResourceUse(r["pk"], r["title"], r["optional"]) for r in resources}
@@ -100,7 +96,7 @@ def _compute(*, now) -> Insight:
     stage_uses = {s["pk"]: StageUse(s["pk"], s["title"], s["order"]) for s in stages}
     for resource in resources:
         stage_uses[resource["stage_id"]].resources.append(uses[resource["pk"]])
-    _stage_durations(stage_uses)
+    _stage_durations(stage_uses, approved_capstones)
     for stage in stage_uses.values():
         stage.stalled = sum(r.stalled_here for r in stage.resources)
 
@@ -167,9 +163,11 @@ def _count_stalls(uses: dict[int, ResourceUse], learners, *, now) -> int:
     return stalled
 
 
-def _stage_durations(stage_uses: dict[int, StageUse]) -> None:
-    """Who finished each stage (every required resource done or skipped) and how long it took them:
-    from their first change in the stage to their last "done" or "skipped" of a required resource."""
+def _stage_durations(stage_uses: dict[int, StageUse], approved_capstones: frozenset[tuple[int, int]]) -> None:
+    """Who finished each stage (every required resource done or skipped, and in a capstone stage
+    the capstone approved, as ``completion.StageCompletion.complete`` says) and how long it took
+    them: from their first change in the stage to their last "done" or "skipped" of a required
+    resource (a capstone stage's approval date is the capstones' own figure)."""
     required_per_stage = {
         row["stage_id"]: row["n"]
         for row in Resource.objects.filter(optional=False).values("stage_id").annotate(n=Count("pk")).order_by()
@@ -181,6 +179,12 @@ def _stage_durations(stage_uses: dict[int, StageUse]) -> None:
         .order_by()
     )
     finished = {(r["user_id"], r["stage_id"]) for r in finished_rows if r["n"] == required_per_stage.get(r["stage_id"])}
+    for stage_id in outline().capstone_hours:
+        in_stage = {pair for pair in approved_capstones if pair[1] == stage_id}
+        if required_per_stage.get(stage_id):
+            finished -= {pair for pair in finished if pair[1] == stage_id} - in_stage
+        else:
+            finished |= in_stage
     spans = (
         Activity.objects.filter(resource__isnull=False)
         .values("user_id", stage_id=F("resource__stage_id"))

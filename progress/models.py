@@ -27,6 +27,8 @@ class ResourceProgress(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # "Progress" is uncountable: Django's default plural reads "Resource progresss".
+        verbose_name_plural = "resource progress"
         constraints = [
             models.UniqueConstraint(fields=["user", "resource"], name="progress_one_row_per_learner_resource"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="progress_status_valid"),

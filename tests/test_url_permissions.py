@@ -27,6 +27,8 @@ REDIRECT = "redirect"
 MOVED = "moved"
 # Back to the submission's page with a message (e.g. nothing to reassign).
 BACK = "back"
+# To the admin's own sign-in (an admin page outside the admin's URLconf).
+ADMIN_LOGIN = "admin-login"
 
 # url name -> expected outcome of a GET per role (in ROLES order).
 GET_RULES = {
@@ -85,6 +87,8 @@ GET_RULES = {
     "capstones:submit": [LOGIN, OK, OK, OK, OK],
     # The signed link is the credential: it works without logging in.
     "mail:unsubscribe": [OK] * 5,
+    # The maintainers' insight page: staff who may see the resources (counts only, no names).
+    "curriculum_insight": [ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK],
 }
 
 
@@ -191,6 +195,8 @@ def _outcome(response) -> str:
         return OK
     if response.status_code == 302 and "/accounts/login/" in response.url:
         return LOGIN
+    if response.status_code == 302 and response.url.startswith("/admin/login/"):
+        return ADMIN_LOGIN
     # A post after the session ended: a page that keeps the text and links to the sign-in.
     if response.status_code == 401 and "/accounts/login/?next=" in response.content.decode():
         return LOGIN

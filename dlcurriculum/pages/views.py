@@ -1,7 +1,9 @@
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +16,7 @@ from progress import views as progress_views
 from stages import selectors as stage_selectors
 from stages.outline import outline
 
+from . import insight as page_insight
 from . import selectors as page_selectors
 
 
@@ -130,3 +133,18 @@ Disallow: /capstones/
 def robots_txt(request):
     """Search engines index the curriculum and public portfolios, nothing behind a login."""
     return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
+def curriculum_insight(request):
+    """The maintainers' insight page (in the admin, wrapped by admin_view in the URLconf).
+
+    Counts only, no names: whoever may see the resources may see how they are used.
+    """
+    if not request.user.has_perm("stages.view_resource"):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        "title": "How learners use the curriculum",
+        "insight": page_insight.curriculum_insight(),
+    }
+    return TemplateResponse(request, "admin/insight.html", context)

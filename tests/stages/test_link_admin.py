@@ -192,3 +192,33 @@ def test_link_report_says_every_link_works_only_when_all_were_checked(admin_clie
     for resource in ResourceFactory.create_batch(2):
         _checked_ok(resource)
     assert "<p>Every link works.</p>" in admin_client_.get(reverse(REPORT)).content.decode()
+
+
+def test_link_report_says_when_links_were_last_checked_and_how_to_check_them_in_local_mode(admin_client_, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # local mode: no beat runs
+    ResourceFactory()
+    html = admin_client_.get(reverse(REPORT)).content.decode()
+    assert "Last check: never." in html
+    assert "<code>python manage.py check_links</code>" in html
+    assert "Next scheduled check" not in html
+    _checked_ok(ResourceFactory())
+    html = admin_client_.get(reverse(REPORT)).content.decode()
+    assert f"Last check: {timezone.localtime():%Y-%m-%d}" in html
+
+
+def test_link_report_names_the_next_scheduled_check_when_beat_runs(admin_client_, settings):
+    from datetime import UTC, datetime
+
+    from celery.schedules import crontab
+
+    from stages import link_selectors
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BEAT_SCHEDULE = {"check-links": {"task": "stages.tasks.check_links", "schedule": crontab(30, 3)}}
+    before = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    after = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
+    assert link_selectors.next_scheduled_check(before) == datetime(2026, 12, 7, 3, 30, tzinfo=UTC)
+    assert link_selectors.next_scheduled_check(after) == datetime(2026, 12, 8, 3, 30, tzinfo=UTC)
+    html = admin_client_.get(reverse(REPORT)).content.decode()
+    assert "Next scheduled check:" in html
+    assert "manage.py check_links" not in html
