@@ -60,7 +60,21 @@ def _markdown():
     from markdown_it import MarkdownIt
 
     # Raw HTML is allowed here, as in Jupyter: nh3 then cleans each cell's result on its own.
-    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+    parser.core.ruler.push("table_align", _align_attributes)
+    return parser
+
+
+_CELL_ALIGN = re.compile(r"text-align:(left|right|center)")
+
+
+def _align_attributes(state) -> None:
+    """A table column's alignment (``---:``) as ``align``: nh3 keeps no ``style`` attribute, which markdown-it sets."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs.get("style"):
+            match = _CELL_ALIGN.fullmatch(str(token.attrs.pop("style")))
+            if match:
+                token.attrs["align"] = match.group(1)
 
 
 _KEYWORDS = (
