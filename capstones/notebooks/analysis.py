@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
@@ -108,6 +109,10 @@ class Analysis:
     libraries: list[LibraryUse] = field(default_factory=list)
     attention: list[LibraryUse] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    # Code cells that did not run, and those whose execution count breaks the rising order (first few of each).
+    unrun_cells: list[int] = field(default_factory=list)
+    out_of_order_cells: list[int] = field(default_factory=list)
+    out_of_order_count: int = 0
 
     @property
     def verdict_label(self) -> str:
@@ -127,6 +132,11 @@ class Analysis:
     def executed(self) -> bool:
         return self.code_cells > 0 and self.executed_code_cells == self.code_cells
 
+    @property
+    def in_order(self) -> bool:
+        """Whether the cells that ran did so from top to bottom (no execution count out of order)."""
+        return self.out_of_order_count == 0
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data.update(
@@ -134,6 +144,7 @@ class Analysis:
             words_per_code_cell=self.words_per_code_cell,
             prose_share=self.prose_share,
             executed=self.executed,
+            in_order=self.in_order,
         )
         return data
 
@@ -182,6 +193,9 @@ class _Counts:
     words: int = 0
     code_lines: int = 0
     executed: int = 0
+    unrun: list[int] = field(default_factory=list)
+    # (cell position, execution count) of every code cell with a positive count, in cell order.
+    counts: list[tuple[int, float]] = field(default_factory=list)
     unparsable: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     too_long: list[int] = field(default_factory=list)
@@ -189,9 +203,55 @@ class _Counts:
     prose_chars: int = 0
 
 
+def _positive_count(cell: dict) -> float | None:
+    """The cell's execution count when it shows the cell ran (a number above 0), else None.
+
+    Jupyter saves ``null`` for a cell never run, and some tools (nbstripout's options, exporters,
+    templates) save ``0``: neither means the cell ran. A count too long for ``int()`` arrives as a float.
+    """
+    count = cell.get("execution_count")
+    if isinstance(count, bool) or not isinstance(count, int | float) or not count > 0:
+        return None
+    return count
+
+
+def out_of_order(counts: list[tuple[int, float]]) -> list[int]:
+    """The cells that ran out of order: those outside the longest run of counts rising in cell order.
+
+    A cell run again later (count 12 between 2 and 3) is the one named, not every cell below it;
+    a kernel restarted half-way names the shorter part; between equally long runs the upper cells
+    are kept (so of two cells with count 1 the lower is named). O(n log n) over the counted cells.
+    """
+    # Read from the bottom with the counts negated: a rising run read upwards, whose ties keep the upper cells.
+    values = [-count for _, count in reversed(counts)]
+    tails: list[float] = []  # tails[k]: smallest last value of a rising run of length k + 1
+    tail_at: list[int] = []  # index into values of that last value
+    before: list[int] = [-1] * len(values)  # the previous index of the run ending at each index
+    for index, value in enumerate(values):
+        length = bisect_left(tails, value)
+        if length == len(tails):
+            tails.append(value)
+            tail_at.append(index)
+        else:
+            tails[length] = value
+            tail_at[length] = index
+        before[index] = tail_at[length - 1] if length else -1
+    kept = set()
+    index = tail_at[-1] if tail_at else -1
+    while index >= 0:
+        kept.add(len(values) - 1 - index)
+        index = before[index]
+    return [position for index, (position, _) in enumerate(counts) if index not in kept]
+
+
 def _read_code_cell(position: int, cell: dict, source: str, tracker: Tracker, counts: _Counts, tallies: dict) -> None:
-    if cell.get("execution_count") is not None or cell.get("outputs"):
+    count = _positive_count(cell)
+    if count is not None:
+        counts.counts.append((position, count))
+    if count is not None or cell.get("outputs"):
         counts.executed += 1
+    else:
+        counts.unrun.append(position)
     lines = source.count("\n") + 1
     if lines > MAX_CELL_LINES or len(source) > MAX_CELL_CHARS or counts.code_chars > MAX_CODE_CHARS:
         counts.too_long.append(position)
@@ -258,6 +318,7 @@ def analyse(
         | set(allowed_used)
         | {u.library for u in libraries}
     )
+    disordered = out_of_order(counts.counts)
     checked = check_all(
         Facts(
             forbidden=forbidden_families,
@@ -270,6 +331,9 @@ def analyse(
             words=counts.words,
             min_words=MIN_WORDS_PER_CODE_CELL,
             executed=counts.executed,
+            unrun=counts.unrun,
+            out_of_order=disordered,
+            counted=len(counts.counts),
             unparsable=counts.unparsable,
             first_error=counts.errors[0] if counts.errors else "",
             too_long=counts.too_long,
@@ -294,4 +358,7 @@ def analyse(
         libraries=libraries,
         attention=attention,
         rules=checked.rules,
+        unrun_cells=counts.unrun[:CELLS_NAMED],
+        out_of_order_cells=disordered[:CELLS_NAMED],
+        out_of_order_count=len(disordered),
     )

@@ -20,6 +20,7 @@ from .sanitise import (
     DEFAULT_MAX_IMAGE_BYTES,
     DEFAULT_MAX_OUTPUT_CHARS,
     IMAGE_MIMES,
+    MISSING_ATTACHMENT,
     OUTPUT_BUDGET_FACTOR,
     cell_text,
     escape_text,
@@ -59,7 +60,21 @@ def _markdown():
     from markdown_it import MarkdownIt
 
     # Raw HTML is allowed here, as in Jupyter: nh3 then cleans each cell's result on its own.
-    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+    parser.core.ruler.push("table_align", _align_attributes)
+    return parser
+
+
+_CELL_ALIGN = re.compile(r"text-align:(left|right|center)")
+
+
+def _align_attributes(state) -> None:
+    """A table column's alignment (``---:``) as ``align``: nh3 keeps no ``style`` attribute, which markdown-it sets."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs.get("style"):
+            match = _CELL_ALIGN.fullmatch(str(token.attrs.pop("style")))
+            if match:
+                token.attrs["align"] = match.group(1)
 
 
 _KEYWORDS = (
@@ -112,14 +127,20 @@ def _image_tag(mime: str, value: str, max_image_bytes: int) -> str | None:
 
 def _markdown_html(source: str, attachments) -> str:
     html = _markdown().render(source)
-    if attachments and isinstance(attachments, dict) and "attachment:" in html:
+    if "attachment:" in html:
+        attachments = attachments if isinstance(attachments, dict) else {}
         html = _ATTACHMENT_SRC.sub(lambda m: _attachment_src(m.group(1), attachments), html)
-    return sanitize_html(html)
+    return sanitize_html(html, explain_images=True)
 
 
 def _attachment_src(name: str, attachments: dict) -> str:
-    """A pasted image (a cell attachment) as a data: URL; anything else loses its source."""
+    """A pasted image (a cell attachment) as a data: URL; one the cell lacks is marked so its place says so.
+
+    An attachment that is not an image loses its source.
+    """
     bundle = attachments.get(unquote(name)) or attachments.get(name)
+    if bundle is None:
+        return f'src="{MISSING_ATTACHMENT}{name}"'
     if isinstance(bundle, dict):
         for mime in (*IMAGE_MIMES, "image/svg+xml"):
             value = cell_text(bundle.get(mime))
@@ -262,6 +283,7 @@ body { counter-reset: cell; }
 .output_area { padding: .3rem 0; overflow-x: auto; }
 .output_stderr { background: #fdecea; }
 .truncated { color: #a35b00; font-style: italic; }
+.image-note { color: #5b6572; font-style: italic; }
 .ansi-red-fg { color: #b3261e; } .ansi-green-fg { color: #1d7a46; } .ansi-blue-fg { color: #2456c9; }
 .ansi-yellow-fg { color: #a35b00; } .ansi-cyan-fg { color: #0b7285; } .ansi-bold { font-weight: bold; }
 """

@@ -55,6 +55,9 @@ class Facts:
     words: int
     min_words: int
     executed: int
+    unrun: list[int]  # positions of the code cells that did not run
+    out_of_order: list[int]  # positions of the cells whose execution count breaks the rising order
+    counted: int  # code cells with a positive execution count (the ones whose order is known)
     unparsable: list[int]
     first_error: str
     too_long: list[int]
@@ -173,13 +176,46 @@ def _prose(f: Facts):
 
 
 def _executed(f: Facts):
-    label = "Every code cell was run (it has outputs or an execution count)"
-    if f.code_cells and f.executed < f.code_cells:
-        missing = f.code_cells - f.executed
-        return Rule("executed", label, Status.ATTENTION), [
-            f"{missing} of {f.code_cells} code cells were not executed (no outputs)."
-        ]
-    return Rule("executed", label, Status.MET), []
+    label = (
+        "Every code cell was run, from top to bottom "
+        "(a positive execution count or an output; counts rising in cell order)"
+    )
+    if not f.code_cells:
+        return Rule("executed", label, Status.MET), []
+    notes = []
+    if f.executed == 0:
+        notes.append(
+            f"0 of {f.code_cells} code cells were run: none has an execution count above 0 or an output. "
+            "Run the notebook from the top (Restart & Run All) and save it before uploading."
+        )
+    elif f.unrun:
+        notes.append(
+            f"{len(f.unrun)} of {f.code_cells} code cells were not run (no execution count and no output): "
+            f"{_cells(f.unrun)}."
+        )
+    if f.out_of_order:
+        counts = "its execution count breaks" if len(f.out_of_order) == 1 else "their execution counts break"
+        notes.append(
+            f"{_cells(f.out_of_order).capitalize()} ran out of order: {counts} "
+            "the rising order of the cells around them, so the saved outputs "
+            "may not be what running the notebook from the top gives (restart the kernel, run all cells, "
+            "and save before uploading)."
+        )
+    detail = f"Ran {f.executed} of {f.code_cells} code cells"
+    if f.out_of_order:
+        detail += f"; {_cells(f.out_of_order)} out of order"
+    elif f.counted:
+        detail += ", in order"
+    return Rule("executed", label, Status.ATTENTION if notes else Status.MET, detail=detail), notes
+
+
+def _cells(cells: list[int]) -> str:
+    """'cell 3', "cells 3 and 7", or "cells 3, 7, 9 and 2 more" (positions among all cells, as Jupyter shows them)."""
+    if len(cells) == 1:
+        return f"cell {cells[0]}"
+    if len(cells) == 2:
+        return f"cells {cells[0]} and {cells[1]}"
+    return f"cells {cell_list(cells)}"
 
 
 def _python(f: Facts):

@@ -9,7 +9,9 @@ import base64
 import copy
 import json
 import re
+from html import unescape
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 if TYPE_CHECKING:
     import nbformat  # only named in annotations; imported by load.py when a notebook is read
@@ -107,7 +109,28 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(html: str) -> str:
+# An image source the page will not load is kept under this mark through nh3, then replaced by a note.
+_HELD = "#image-not-loaded:"
+# What render.py puts as the source of an attachment the cell does not have.
+MISSING_ATTACHMENT = "#missing-attachment:"
+# In nh3's output every attribute is written name="value" (quotes and ">" escaped), so this finds each tag.
+_LINK_OR_IMAGE = re.compile(r'<a\b(?:\s+[\w:-]+="[^"]*")*\s*>|</a>|<img((?:\s+[\w:-]+="[^"]*")*)\s*/?>')
+_ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+_REMOTE = re.compile(r"^(?:https?:)?//", re.I)
+
+
+def _holding_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not value.strip().lower().startswith("data:"):
+        return _HELD + value
+    return _attribute_filter(tag, attribute, value)
+
+
+def sanitize_html(html: str, *, explain_images: bool = False) -> str:
+    """The HTML with only allowed tags and attributes; images only from data: URLs.
+
+    With ``explain_images`` (a notebook's markdown), an image that is not shown says why in its place:
+    a file beside the notebook, an attachment the cell lacks, or a remote address (as a link, never loaded).
+    """
     import nh3
 
     try:
@@ -115,15 +138,62 @@ def sanitize_html(html: str) -> str:
     except UnicodeEncodeError:
         # nh3 takes UTF-8 only; a lone surrogate is valid in a notebook's JSON.
         html = html.encode("utf-8", "replace").decode("utf-8")
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "data"},
-        attribute_filter=_attribute_filter,
+        attribute_filter=_holding_filter if explain_images else _attribute_filter,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    return _explain_images(clean) if explain_images and "<img" in clean else clean
+
+
+def _explain_images(html: str) -> str:
+    """Every image nh3 kept without a loadable source, replaced by a note (links are never nested)."""
+    in_link = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal in_link
+        tag = match.group()
+        if not tag.startswith("<img"):
+            in_link = not tag.startswith("</")
+            return tag
+        attributes = {name: unescape(value) for name, value in _ATTRIBUTE.findall(match.group(1) or "")}
+        source = attributes.get("src", "")
+        if source.startswith("data:"):
+            return tag
+        return _image_note(source.removeprefix(_HELD), attributes.get("alt", "").strip(), in_link=in_link)
+
+    return _LINK_OR_IMAGE.sub(replace, html)
+
+
+def _image_note(source: str, alt: str, *, in_link: bool) -> str:
+    if not source:
+        # nh3 dropped the source itself (a scheme such as javascript: or C:, a data: URL that is not an image).
+        return _note(f"[Image not shown: {alt or 'its source'} is not an image the notebook contains]")
+    if source.startswith(MISSING_ATTACHMENT):
+        name = unquote(source.removeprefix(MISSING_ATTACHMENT))
+        return _note(
+            f"[Image not shown: the attachment {name} is not in the notebook; "
+            "paste the image into the cell again to attach it]"
+        )
+    if _REMOTE.match(source):
+        # Never loaded from the reader's browser (it would tell that site who reads the notebook).
+        text = f"Image: {alt} (remote, not loaded)" if alt else "Image (remote, not loaded)"
+        if in_link:
+            return _note(text)  # the link around it (a badge, say) stays the way to the address
+        href = escape_text(source).replace('"', "&quot;")
+        return _note(f"{text}: ", f'<a href="{href}" rel="noopener noreferrer nofollow">{escape_text(source)}</a>')
+    return _note(
+        f"[Image not shown: {unquote(source)} is a file beside the notebook, not in it; "
+        "paste it into the cell (a cell attachment) to show it]"
+    )
+
+
+def _note(text: str, html: str = "") -> str:
+    return f'<span class="image-note">{escape_text(text)}{html}</span>'
 
 
 def safe_notebook(  # noqa: C901 - one pass over the cells, a branch per output kind

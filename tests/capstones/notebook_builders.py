@@ -18,11 +18,27 @@ def md(text: str = PROSE):
     return new_markdown_cell(text)
 
 
-def notebook(*cells):
+def notebook(*cells, renumber: bool = True):
+    """The cells as a notebook; with ``renumber`` the cells that ran get counts 1, 2, 3... as a run from the top."""
     # Fixed cell ids, so the same builder call always gives the same bytes.
+    ran = 0
     for number, cell in enumerate(cells, start=1):
         cell.id = f"cell-{number}"
+        if renumber and cell.get("cell_type") == "code" and cell.get("execution_count") is not None:
+            ran += 1
+            cell.execution_count = ran
     return new_notebook(cells=list(cells))
+
+
+def counted(*counts, outputs: bool = False):
+    """A notebook of prose and torch code cells saved with these execution counts (None or 0: never run)."""
+    cells = [md()]
+    for number, count in enumerate(counts, start=1):
+        cell = new_code_cell("import torch" if number == 1 else f"x{number} = torch.ones({number})")
+        cell.execution_count = count
+        cell.outputs = [new_output("stream", text="ok\n")] if outputs else []
+        cells += [cell, md()]
+    return notebook(*cells, renumber=False)
 
 
 def good_notebook():

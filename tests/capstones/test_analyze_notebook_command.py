@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from stages.models import Framework
 
-from .notebook_builders import as_bytes, code, good_notebook, md, notebook
+from .notebook_builders import as_bytes, code, counted, good_notebook, md, notebook
 
 # The command reads the frameworks an admin may have edited.
 pytestmark = pytest.mark.django_db
@@ -100,3 +100,12 @@ def test_command_uses_a_family_an_admin_edited(tmp_path):
     path = tmp_path / "nb.ipynb"
     path.write_bytes(as_bytes(notebook(md(), code("import mykeras"))))
     assert [u["library"] for u in json.loads(run(path, "--json"))["libraries"]] == ["keras"]
+
+
+def test_command_says_when_no_cell_ran_and_which_ran_out_of_order(tmp_path):
+    never, shuffled = tmp_path / "never.ipynb", tmp_path / "shuffled.ipynb"
+    never.write_bytes(as_bytes(counted(*[0] * 45)))
+    shuffled.write_bytes(as_bytes(counted(1, 2, 12, 3, 4)))
+    assert "Executed: Ran 0 of 45 code cells\n" in run(never)
+    assert "- 0 of 45 code cells were run" in run(never)
+    assert "Executed: Ran 5 of 5 code cells; cell 6 out of order\n" in run(shuffled)

@@ -79,8 +79,10 @@ def test_svg_output_becomes_an_inert_image():
 
 
 def test_remote_image_source_is_dropped():
+    # Never loaded (issue #26: its place shows the address as a link, see test_notebook_images.py).
     html = render_body(notebook(md("![tracker](https://evil.example/pixel.png)")))
-    assert "evil.example" not in html
+    assert "<img" not in html
+    assert "src=" not in html
 
 
 def test_huge_stream_output_is_truncated_with_a_note():

@@ -4,7 +4,7 @@ from django.urls import reverse
 from capstones.models import Iteration, Submission
 from tests.submitting import submission_form, upload
 
-from .notebook_builders import as_bytes, code, good_notebook, md, notebook
+from .notebook_builders import as_bytes, code, counted, good_notebook, md, notebook
 
 
 @pytest.fixture
@@ -154,7 +154,21 @@ def test_iteration_page_counts_code_cells_that_were_run(learner_client, learner,
     nb = notebook(md(), code("import torch", outputs=[]), md(), code("x = 1", executed=False))
     submission = make_submission(learner, brief, nb)
     response = learner_client.get(submission.get_absolute_url())
-    assert "1 of 2 code cells were run" in response.text
+    assert "1 of 2 code cells were run, in order</dd>" in response.text
+
+
+def test_iteration_page_names_the_cells_that_ran_out_of_order(learner_client, learner, brief, make_submission):
+    submission = make_submission(learner, brief, counted(1, 2, 12, 3, 4))
+    response = learner_client.get(submission.get_absolute_url())
+    assert "5 of 5 code cells were run;\n        cell 6 ran out of order</dd>" in response.text
+    assert "Cell 6 ran out of order: its execution count breaks" in response.text
+
+
+def test_iteration_page_says_no_cell_ran(learner_client, learner, brief, make_submission):
+    submission = make_submission(learner, brief, counted(*[0] * 45))
+    response = learner_client.get(submission.get_absolute_url())
+    assert "0 of 45 code cells were run</dd>" in response.text
+    assert "0 of 45 code cells were run: none has an execution count above 0" in response.text
 
 
 def test_rendered_notebook_is_served_with_a_sandbox_csp(learner_client, submission):

@@ -62,7 +62,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Frameworks: {', '.join(a.frameworks) or 'none found'}")
         self.stdout.write(f"Cells: {a.cells} ({a.code_cells} code, {a.markdown_cells} markdown, {a.raw_cells} raw)")
         self.stdout.write(f"Prose: {a.markdown_words} words, {a.words_per_code_cell} per code cell")
-        self.stdout.write(f"Executed: {a.executed_code_cells} of {a.code_cells} code cells")
+        executed = next((rule.detail for rule in a.rules if rule.rule == "executed" and rule.detail), "")
+        self.stdout.write(f"Executed: {executed or f'{a.executed_code_cells} of {a.code_cells} code cells'}")
         self.stdout.write("Rules checked:")
         for rule in a.rules:
             detail = f" ({rule.detail})" if rule.detail else ""
