@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -254,6 +254,7 @@ class CapstoneStatus:
     verdict: str  # latest report verdict, "" while pending or not started
     verdict_label: str  # the verdict in words, from Report.Verdict
     url: str  # where the learner goes next: the submission, or the submit form
+    approved_at: datetime | None = None  # when a mentor approved it (the pace plan counts it done that day)
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,7 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
         # Only what the summary shows; learner_submissions() loads far more for the learner's own pages.
         rows = (
             Submission.objects.filter(learner=user)
-            .only("id", "brief_id", "status")
+            .only("id", "brief_id", "status", "approved_at")
             .annotate(latest_number=_latest("number"), latest_verdict=_latest("report__verdict"))
         )
         submissions = {s.brief_id: s for s in rows}
@@ -324,6 +325,7 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
                     submission.latest_verdict or "",
                     _VERDICT_LABELS.get(submission.latest_verdict or "", submission.latest_verdict or ""),
                     submission.get_absolute_url(),
+                    submission.approved_at,
                 )
             )
     return result

@@ -15,7 +15,7 @@ PROGRESS_FIELDS = (
 )
 ACTIVITY_FIELDS = ("created_at", "resource_key", "resource_title", "status")
 REMINDER_FIELDS = ("period", "status", "created_at", "sent_at")
-PACE_PLAN_FIELDS = ("hours_per_week", "target_date", "started_on", "updated_at")
+PACE_PLAN_FIELDS = ("hours_per_week", "target_date", "started_on", "started_at", "updated_at")
 PAUSE_FIELDS = ("start", "end", "label", "created_at")
 COMPLETION_FIELDS = ("completed_at", "is_public")
 

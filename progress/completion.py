@@ -6,6 +6,7 @@ completion: a stage is complete when every core resource is done or skipped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,6 +16,25 @@ SKIPPED = "skipped"
 IN_PROGRESS = "in_progress"
 NOT_STARTED = "not_started"
 FINISHED = frozenset({DONE, SKIPPED})
+
+# What "hours left" counts, wherever it is shown (the dashboard, the stage pages, the pace page).
+HOURS_LEFT_COUNTS = "core resources and capstone projects until approved; optional and skipped resources are not counted"
+
+
+def whole_hours(hours: float) -> int:
+    """Estimated hours as shown: whole hours, halves rounded up, never below 0. One rounding for
+    every "hours left" (the completion's and the pace plan's), so the same hours read the same."""
+    return max(0, math.floor(hours + 0.5 + 1e-9))
+
+
+def hours_left_label(hours: float, *, complete: bool) -> str:
+    """The "hours left" as a learner reads it: a finished stage is "complete", never "0 hours left"."""
+    if complete:
+        return "complete"
+    n = whole_hours(hours)
+    if n == 0:
+        return "less than an hour left" if hours > 0 else "no estimated hours left"
+    return "about 1 hour left" if n == 1 else f"about {n} hours left"
 
 
 @dataclass(frozen=True)
@@ -58,11 +78,16 @@ class StageCompletion:
     def hours_left(self) -> int:
         """Hours still ahead, rounded to whole hours: the remaining work minus what is done; what
         was skipped is not ahead."""
-        return round(max(self.effort_total - self.effort_done - self.effort_skipped, 0))
+        return whole_hours(self.effort_total - self.effort_done - self.effort_skipped)
+
+    @property
+    def hours_left_label(self) -> str:
+        """"complete", or "about 12 hours left" (see ``HOURS_LEFT_COUNTS`` for what is counted)."""
+        return hours_left_label(self.effort_total - self.effort_done - self.effort_skipped, complete=self.is_complete)
 
     @property
     def hours_skipped(self) -> int:
-        return round(self.effort_skipped)
+        return whole_hours(self.effort_skipped)
 
     @property
     def finished(self) -> int:
@@ -188,6 +213,7 @@ def stage_completions(
 
 
 def overall(completions: Iterable[StageCompletion]) -> StageCompletion:
+    completions = list(completions)
     total = StageCompletion(stage_id=0)
     for c in completions:
         total.total += c.total
@@ -200,6 +226,10 @@ def overall(completions: Iterable[StageCompletion]) -> StageCompletion:
         total.effort_total += c.effort_total
         total.effort_done += c.effort_done
         total.effort_skipped += c.effort_skipped
+    # The whole curriculum is complete only with every capstone approved, as each stage is.
+    capstones = [c for c in completions if c.has_capstone]
+    total.has_capstone = bool(capstones)
+    total.capstone_approved = all(c.capstone_approved for c in capstones)
     return total
 
 

@@ -124,13 +124,19 @@ class PacePlan(models.Model):
     """The pace a learner means to keep: hours per week, or a date to finish by (exactly one).
 
     ``started_on`` is the learner's local day the plan was (re)stated: the hours
-    planned and done are counted from it (progress.pace).
+    planned and done are counted from it (progress.pace). ``started_at`` is the instant:
+    work marked done before it, even earlier that same day, is the plan's baseline, not
+    "ahead". It is stored rather than derived from the progress rows' timestamps because
+    those move on (a resource marked done again later) while the plan's start does not;
+    plans stated before it existed take their last change (``updated_at``, which moved
+    only when the plan was restated).
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pace_plan")
     hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     started_on = models.DateField()
+    started_at = models.DateTimeField(default=timezone.now)
     # One more on every change: with the row's id, it names one state of the plan (the dashboard's cache key).
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -162,6 +168,7 @@ class PacePlan(models.Model):
             started_on=self.started_on,
             hours_per_week=self.hours_per_week,
             target_date=self.target_date,
+            started_at=self.started_at,
         )
 
 

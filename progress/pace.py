@@ -8,8 +8,14 @@ that are not paused (hours per week / 7 each).
 
 - *Planned by today*: the plan's hours from its first day up to, not including,
   the learner's today (today is still theirs to work).
-- *Done*: estimated hours of the resources the learner marked done since the
-  plan started (the caller gives them per local day).
+- *Done*: estimated hours of the core resources the learner marked done, and of the
+  capstones approved, since the plan started (the caller gives them per local day).
+  What was done before the plan was stated is its *baseline*: not "ahead", only
+  no longer left. The plan knows the instant it was stated (``started_at``), so
+  work marked done minutes before it on the same day is baseline too.
+- *Hours left*: core resources neither done nor skipped, and capstones not yet
+  approved (their brief's estimate); optional resources are not part of the plan.
+  The same figure as the completion's (progress.completion, ``whole_hours``).
 - *On track*: behind by less than one week of the plan's pace (work is counted a
   whole resource at a time when it is marked done, and some resources take weeks).
 - *Projection*: from today on, at the plan's pace, the day each stage's
@@ -28,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .completion import hours_left_label, whole_hours
 
 # A projection further out than this is "not in sight" rather than a date.
 HORIZON_DAYS = 100 * 366
@@ -51,6 +59,8 @@ class Plan:
     started_on: date
     hours_per_week: float | None = None
     target_date: date | None = None
+    # The aware instant the plan was stated: work marked done before it is the baseline.
+    started_at: datetime | None = None
 
     @property
     def is_target(self) -> bool:
@@ -69,6 +79,10 @@ class StageProjection:
     hours_left: float
     finish: date | None  # None: nothing left, or not in sight
 
+    @property
+    def hours_left_whole(self) -> int:
+        return whole_hours(self.hours_left)
+
 
 @dataclass(frozen=True)
 class Projection:
@@ -83,6 +97,16 @@ class Projection:
     pause: Pause | None  # the pause that covers today, if any
     required_hours_per_week: float | None = None  # target mode: from today to still meet the target
     target_passed: bool = False
+    baseline_hours: float = 0.0  # done before the plan was stated: neither ahead nor left
+
+    @property
+    def hours_left_whole(self) -> int:
+        """The hours left in whole hours, rounded as the completion's (the same figure everywhere)."""
+        return whole_hours(self.hours_left)
+
+    @property
+    def hours_left_label(self) -> str:
+        return hours_left_label(self.hours_left, complete=self.finished)
 
     @property
     def paused(self) -> bool:
@@ -248,10 +272,22 @@ class Work:
     optional: bool = False
 
 
+@dataclass(frozen=True)
+class Capstone:
+    """A stage's capstone as the plan sees it: its brief's estimate, left until approved (the
+    approval comes from the capstones feature, as plain data, through the page layer)."""
+
+    stage_id: int
+    hours: float
+    approved: bool = False
+    approved_at: datetime | None = None  # aware; unknown for an approval older than the field
+
+
 def remaining_by_stage(
-    stage_order: Iterable[int], work: Iterable[Work], statuses: Mapping[int, str]
+    stage_order: Iterable[int], work: Iterable[Work], statuses: Mapping[int, str], capstones: Iterable[Capstone] = ()
 ) -> list[StageEffort]:
-    """Hours left per stage, in curriculum order: core resources neither done nor skipped.
+    """Hours left per stage, in curriculum order: core resources neither done nor skipped, and
+    capstones not yet approved.
 
     Optional resources are not part of the plan; a skipped one leaves it (and is not "done").
     """
@@ -260,17 +296,45 @@ def remaining_by_stage(
         if w.optional or w.stage_id not in left or statuses.get(w.id) in (DONE, SKIPPED):
             continue
         left[w.stage_id] += w.hours
+    for c in capstones:
+        if c.stage_id in left and not c.approved:
+            left[c.stage_id] += c.hours
     return [StageEffort(stage_id, hours) for stage_id, hours in left.items()]
 
 
 def done_by_local_day(
-    done_at: Mapping[int, datetime], statuses: Mapping[int, str], work: Iterable[Work], zone_name: str
+    done_at: Mapping[int, datetime],
+    statuses: Mapping[int, str],
+    work: Iterable[Work],
+    zone_name: str,
+    *,
+    plan: Plan | None = None,
+    capstones: Iterable[Capstone] = (),
 ) -> dict[date, float]:
-    """Hours of the core resources that are done, on the local day they were last marked done."""
+    """Hours of the core resources that are done, on the local day they were last marked done,
+    and of the approved capstones on the day of their approval. With ``plan``, only what was
+    done since it was stated: from its first day on, and on that day from the instant it was
+    stated (``started_at``); what came before is the baseline."""
     hours = {w.id: w.hours for w in work if not w.optional}
-    return hours_by_local_day(
-        ((when, hours[rid]) for rid, when in done_at.items() if statuses.get(rid) == DONE and rid in hours),
-        zone_name,
+    marks = [(when, hours[rid]) for rid, when in done_at.items() if statuses.get(rid) == DONE and rid in hours]
+    # An approval without its time is of an unknown day: before the plan, so baseline.
+    marks += [(c.approved_at, c.hours) for c in capstones if c.approved and c.approved_at is not None]
+    daily: dict[date, float] = {}
+    for when, h in marks:
+        day = learner_today(when.astimezone(UTC), zone_name)
+        if plan is not None and (
+            day < plan.started_on
+            or (day == plan.started_on and plan.started_at is not None and when < plan.started_at)
+        ):
+            continue
+        daily[day] = daily.get(day, 0.0) + h
+    return daily
+
+
+def done_hours(statuses: Mapping[int, str], work: Iterable[Work], capstones: Iterable[Capstone] = ()) -> float:
+    """Hours of all the core resources done and the capstones approved, whenever that was."""
+    return sum(w.hours for w in work if not w.optional and statuses.get(w.id) == DONE) + sum(
+        c.hours for c in capstones if c.approved
     )
 
 
@@ -289,11 +353,14 @@ def project(
     today: date,
     pauses: Iterable[Pause] = (),
     done_by_day: Mapping[date, float] | None = None,
+    done_total: float | None = None,
 ) -> Projection:
     """Where the learner stands against ``plan`` on their local ``today``.
 
     ``stages``: the hours left in each stage, in curriculum order (skipped work is
-    not left). ``done_by_day``: hours of resources marked done per local day.
+    not left). ``done_by_day``: hours of work done per local day since the plan was
+    stated (``done_by_local_day`` with ``plan``). ``done_total``: all the hours done,
+    whenever; what of it was not done since the plan is its baseline.
     """
     merged = merge_pauses(pauses)
     stages = [StageEffort(s.stage_id, max(0.0, float(s.hours_left))) for s in stages]
@@ -343,4 +410,5 @@ def project(
         pause=pause_on(today, merged),
         required_hours_per_week=required,
         target_passed=target_passed,
+        baseline_hours=max(0.0, (done_total or 0.0) - done),
     )

@@ -4,7 +4,7 @@ whatever the size of the curriculum or of the learner's history."""
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -139,20 +139,61 @@ def done_at_for(user_ids, since: date) -> dict[int, dict[int, datetime]]:
     return result
 
 
+Approvals = Mapping[int, datetime | None]  # stage id: when its capstone was approved (None: not known)
+
+
+def approvals_of(approved: Approvals | Iterable[int]) -> dict[int, datetime | None]:
+    """The learner's capstone approvals as given by the page layer: a mapping of stage id to its
+    approval's time, or only the stage ids (times unknown)."""
+    return dict(approved) if isinstance(approved, Mapping) else dict.fromkeys(approved)
+
+
+def pace_capstones(curriculum, approvals: Approvals) -> list[pace.Capstone]:
+    """The outline's capstones as the plan sees them: their hours, left until approved."""
+    return [
+        pace.Capstone(stage_id, hours, approved=stage_id in approvals, approved_at=approvals.get(stage_id))
+        for stage_id, hours in curriculum.capstone_hours.items()
+    ]
+
+
 def project_pace(
-    plan: PacePlan, pauses, *, curriculum, statuses: dict[int, str], done_at: dict[int, datetime], zone: str, today
+    plan: PacePlan,
+    pauses,
+    *,
+    curriculum,
+    statuses: dict[int, str],
+    done_at: dict[int, datetime],
+    zone: str,
+    today,
+    approvals: Approvals | None = None,
 ) -> pace.Projection:
     """The projection for one learner from plain reads (no query): the dashboard, the pace page
-    and the reminders all come here, so they say the same."""
+    and the reminders all come here, so they say the same. ``approvals``: the learner's approved
+    capstones (from capstones, through the page layer); their hours count as the completion's do."""
     stage_order = [s.pk for s in curriculum.stages]
     work = pace_work(curriculum.resources)
+    capstones = pace_capstones(curriculum, approvals or {})
+    core_plan = plan.as_core()
     return pace.project(
-        plan.as_core(),
-        pace.remaining_by_stage(stage_order, work, statuses),
+        core_plan,
+        pace.remaining_by_stage(stage_order, work, statuses, capstones),
         today=today,
         pauses=[p.as_core() for p in pauses],
-        done_by_day=pace.done_by_local_day(done_at, statuses, work, zone),
+        done_by_day=pace.done_by_local_day(
+            done_at, statuses, work, zone, plan=core_plan, capstones=capstones
+        ),
+        done_total=pace.done_hours(statuses, work, capstones),
     )
+
+
+@dataclass
+class PaceStage:
+    """A stage on the pace page: its completion (the figures the dashboard and its stage page show)
+    and its projected finish."""
+
+    stage: Stage
+    completion: core.StageCompletion
+    projection: pace.StageProjection
 
 
 @dataclass
@@ -160,13 +201,16 @@ class PacePage:
     plan: PacePlan | None
     pauses: list[Pause]
     projection: pace.Projection | None
-    stages: list[tuple[Stage, pace.StageProjection]]
+    stages: list[PaceStage]
     today: date
+    overall: core.StageCompletion | None = None  # the dashboard's overall figures
 
 
-def pace_page(user) -> PacePage:
+def pace_page(user, approvals: Approvals | Iterable[int] = ()) -> PacePage:
     """The learner's plan, pauses and projection (4 queries: plan, pauses, progress, done times;
-    the curriculum comes from the cached outline)."""
+    the curriculum comes from the cached outline). ``approvals``: the learner's approved capstones
+    (from capstones, through the page layer), as for the dashboard."""
+    approvals = approvals_of(approvals)
     curriculum = outline()
     today = learner_today(user)
     plan = PacePlan.objects.filter(user=user).first()
@@ -174,14 +218,34 @@ def pace_page(user) -> PacePage:
     rows = _progress_rows(user)
     statuses = {row.resource_id: row.status for row in rows}
     done_at = done_at_for([user.pk], plan.started_on if plan else today)[user.pk]
+    stage_order = [s.pk for s in curriculum.stages]
+    completions = core.stage_completions(stage_order, _resource_infos(curriculum.resources), _infos(rows))
+    hours = curriculum.capstone_hours
+    core.mark_capstones(completions, hours.keys(), approvals, hours)
     projection = None
     if plan is not None:
         projection = project_pace(
-            plan, pauses, curriculum=curriculum, statuses=statuses, done_at=done_at, zone=user.timezone, today=today
+            plan,
+            pauses,
+            curriculum=curriculum,
+            statuses=statuses,
+            done_at=done_at,
+            zone=user.timezone,
+            today=today,
+            approvals=approvals,
         )
     by_id = {s.pk: s for s in curriculum.stages}
-    stages = [(by_id[p.stage_id], p) for p in projection.stages] if projection else []
-    return PacePage(plan=plan, pauses=pauses, projection=projection, stages=stages, today=today)
+    stages = (
+        [PaceStage(by_id[p.stage_id], completions[p.stage_id], p) for p in projection.stages] if projection else []
+    )
+    return PacePage(
+        plan=plan,
+        pauses=pauses,
+        projection=projection,
+        stages=stages,
+        today=today,
+        overall=core.overall(completions.values()),
+    )
 
 
 # --- Capstones ------------------------------------------------------------------
@@ -296,21 +360,21 @@ def activity_chart(user, *, weeks: int = CHART_WEEKS) -> core.ActivityChart:
     return core.activity_chart(core.weekly_counts(daily, today, weeks))
 
 
-def dashboard(user, approved_stage_ids: Iterable[int] = ()) -> Dashboard:
+def dashboard(user, approvals: Approvals | Iterable[int] = ()) -> Dashboard:
     """Everything the dashboard shows, uncached, in a fixed number of queries (2, and 3 more
-    when the curriculum's outline is not cached). ``approved_stage_ids``: the stages whose
-    capstone the learner has approved (from capstones, through the page layer)."""
-    return _dashboard(user, outline(), frozenset(approved_stage_ids))
+    when the curriculum's outline is not cached). ``approvals``: the stages whose capstone the
+    learner has approved, with when (from capstones, through the page layer), or their ids only."""
+    return _dashboard(user, outline(), approvals_of(approvals))
 
 
-def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboard:
+def _dashboard(user, curriculum, approvals: dict[int, datetime | None]) -> Dashboard:
     stages, resources = curriculum.stages, curriculum.resources
     infos = _resource_infos(resources)
     rows = _progress_rows(user)
     stage_order = [s.pk for s in stages]
     completions = core.stage_completions(stage_order, infos, _infos(rows))
     hours = curriculum.capstone_hours
-    core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
+    core.mark_capstones(completions, hours.keys(), approvals, hours)
     summaries = [
         StageSummary(stage=s, completion=completions[s.pk], next_stage=stages[i + 1] if i + 1 < len(stages) else None)
         for i, s in enumerate(stages)
@@ -325,7 +389,14 @@ def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboar
     projection = None
     if plan is not None:
         projection = project_pace(
-            plan, pauses, curriculum=curriculum, statuses=statuses, done_at=done_at, zone=user.timezone, today=today
+            plan,
+            pauses,
+            curriculum=curriculum,
+            statuses=statuses,
+            done_at=done_at,
+            zone=user.timezone,
+            today=today,
+            approvals=approvals,
         )
         for summary, stage_projection in zip(summaries, projection.stages, strict=True):
             summary.pace = stage_projection
@@ -368,13 +439,13 @@ def _dashboard(user, curriculum, approved_stage_ids: frozenset[int]) -> Dashboar
     )
 
 
-def dashboard_content(user, curriculum, approved_stage_ids: Iterable[int] = ()) -> dict:
+def dashboard_content(user, curriculum, approvals: Approvals | Iterable[int] = ()) -> dict:
     """The dashboard's progress part as plain data with its rendered cards and sections, ready to
     be cached whole (7 queries): the page layer (dlcurriculum.pages) keys it on the learner's
     change stamp (``user.changes``, bumped by every write of their progress, pace plan, pauses
     and completion record), their today and time zone and the outline's token, and adds the
     capstones. ``DashboardPage(**content, why=user.why)`` is what the template shows."""
-    d = _dashboard(user, curriculum, frozenset(approved_stage_ids))
+    d = _dashboard(user, curriculum, approvals_of(approvals))
     return {
         "cards_html": render_to_string("progress/_dashboard_cards.html", {"d": d}),
         "sections_html": render_to_string("progress/_dashboard_sections.html", {"d": d}),

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from dlcurriculum.users.changes import note_change
 from stages.models import Resource
@@ -108,16 +109,18 @@ MAX_PAUSES = 30
 @transaction.atomic
 def set_pace_plan(user, *, today: date, hours_per_week: int | None = None, target_date: date | None = None) -> PacePlan:
     """State (or restate) the learner's plan: hours per week or a date to finish by. A new or
-    changed plan starts on the learner's ``today``; saving the same plan again keeps its start."""
+    changed plan starts on the learner's ``today``, now (what is done by then is its baseline);
+    saving the same plan again keeps its start."""
     if (hours_per_week is None) == (target_date is None):
         raise ValueError("A plan is either hours per week or a target date.")
     goal = {"hours_per_week": hours_per_week, "target_date": target_date}
     plan, created = PacePlan.objects.select_for_update().get_or_create(
-        user=user, defaults={**goal, "started_on": today}
+        user=user, defaults={**goal, "started_on": today, "started_at": timezone.now()}
     )
     if created or (plan.hours_per_week, plan.target_date) == (hours_per_week, target_date):
         return plan
     plan.hours_per_week, plan.target_date, plan.started_on = hours_per_week, target_date, today
+    plan.started_at = timezone.now()
     plan.version = F("version") + 1
     plan.save()
     plan.refresh_from_db(fields=["version"])

@@ -130,8 +130,10 @@ def stage_detail(request, slug):
 # --- Pace plan ----------------------------------------------------------------------
 
 
-def _pace_response(request, *, form=None, pause_form=None, status=200):
-    page = selectors.pace_page(request.user)
+def _pace_response(request, *, form=None, pause_form=None, status=200, approvals=None):
+    """The pace page; ``approvals`` (from the page layer) says which capstones are approved, so its
+    figures are the dashboard's: called only when the page is shown, not on a successful save."""
+    page = selectors.pace_page(request.user, approvals() if approvals else ())
     if form is None:
         initial = {"mode": PaceForm.HOURS, "hours_per_week": 5}
         if page.plan is not None:
@@ -144,13 +146,14 @@ def _pace_response(request, *, form=None, pause_form=None, status=200):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pace_plan(request):
-    """The learner's own plan: there is no other learner's plan to name in the URL."""
+def pace_plan(request, approvals=None):
+    """The learner's own plan: there is no other learner's plan to name in the URL. ``approvals``:
+    a callable giving the learner's capstone approvals (routed through dlcurriculum.pages)."""
     if request.method == "GET":
-        return _pace_response(request)
+        return _pace_response(request, approvals=approvals)
     form = PaceForm(request.POST, today=selectors.learner_today(request.user))
     if not form.is_valid():
-        return _pace_response(request, form=form, status=400)
+        return _pace_response(request, form=form, status=400, approvals=approvals)
     data = form.cleaned_data
     services.set_pace_plan(
         request.user, today=form.today, hours_per_week=data["hours_per_week"], target_date=data["target_date"]
@@ -169,15 +172,15 @@ def pace_clear(request):
 
 @login_required
 @require_POST
-def pause_add(request):
+def pause_add(request, approvals=None):
     form = PauseForm(request.POST, today=selectors.learner_today(request.user))
     if not form.is_valid():
-        return _pace_response(request, pause_form=form, status=400)
+        return _pace_response(request, pause_form=form, status=400, approvals=approvals)
     try:
         services.add_pause(request.user, **form.cleaned_data)
     except ValueError as error:
         form.add_error(None, str(error))
-        return _pace_response(request, pause_form=form, status=400)
+        return _pace_response(request, pause_form=form, status=400, approvals=approvals)
     messages.success(request, "The pause is added.")
     return redirect("progress:pace")
 

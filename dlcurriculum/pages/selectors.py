@@ -36,8 +36,16 @@ def completion_record_address(user) -> str | None:
 
 def approved_stage_ids(capstone_status, curriculum) -> set[int]:
     """The stages whose capstone the learner has approved (capstones knows the status by stage slug)."""
+    return set(capstone_approvals(capstone_status, curriculum))
+
+
+def capstone_approvals(capstone_status, curriculum) -> dict:
+    """When the learner's capstone of each stage was approved (stage id: aware time, or None when
+    not known), for progress's figures: a capstone's hours are left until then, done from then on."""
     ids = {stage.slug: stage.pk for stage in curriculum.stages}
-    return {ids[c.stage_slug] for c in capstone_status if c.status == "approved" and c.stage_slug in ids}
+    return {
+        ids[c.stage_slug]: c.approved_at for c in capstone_status if c.status == "approved" and c.stage_slug in ids
+    }
 
 
 def dashboard_page(user) -> DashboardPage:
@@ -53,15 +61,15 @@ def dashboard_page(user) -> DashboardPage:
     items are rendered live ("3 hours ago" moves on).
     """
     today, tz = progress_selectors.learner_today_and_zone(user)
-    key = f"dashboard:v4:{user.pk}:{user.changes}:{today.isoformat()}:{tz.key}"
+    key = f"dashboard:v5:{user.pk}:{user.changes}:{today.isoformat()}:{tz.key}"
     token_key = outline_token_key()
     found = cache.get_many([key, token_key])
     content = found.get(key)
     if content is None or token_key not in found or content.pop("outline_token") != found[token_key]:
         curriculum, token = outline_with_token()
         capstone_status = capstone_status_for(user)
-        approved = approved_stage_ids(capstone_status, curriculum)
-        content = progress_selectors.dashboard_content(user, curriculum, approved)
+        approvals = capstone_approvals(capstone_status, curriculum)
+        content = progress_selectors.dashboard_content(user, curriculum, approvals)
         content["capstone_status"] = capstone_status
         record = content["completion_record"]
         if record is not None and record.is_public:

@@ -60,6 +60,21 @@ def stage_detail(request, slug):
     return response
 
 
+def _approvals_for(user):
+    """The learner's capstone approvals for progress's figures, read only when asked (2 queries at
+    most: the briefs when not cached, the learner's submissions)."""
+    return lambda: page_selectors.capstone_approvals(capstone_status_for(user), outline())
+
+
+def pace_plan(request):
+    """The pace page with the same figures as the dashboard: capstones approved are done."""
+    return progress_views.pace_plan(request, approvals=_approvals_for(request.user))
+
+
+def pause_add(request):
+    return progress_views.pause_add(request, approvals=_approvals_for(request.user))
+
+
 @login_required
 @require_GET
 def dashboard(request):

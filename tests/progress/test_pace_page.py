@@ -64,7 +64,8 @@ def test_the_dashboard_says_where_the_learner_stands_and_when_each_stage_finishe
     html = dashboard(learner_client).content.decode()
     assert "On track with your 7 h/week plan" in html
     assert "Projected finish: <strong>15 March 2026</strong>" in html
-    assert "Projected finish: 11 March 2026 (about 10 h left)" in html
+    assert '<p class="pace-finish muted">Projected finish: 11 March 2026</p>' in html
+    assert '<span class="effort" data-testid="hours-left">about 10 hours left</span>' in html
 
 
 def test_without_a_plan_the_dashboard_invites_to_set_one(learner_client, planned_curriculum, frozen):
@@ -286,8 +287,9 @@ def test_the_pace_page_reads_a_fixed_number_of_queries(learner_client, learner, 
     for resource in planned_curriculum.values():
         services.set_status(learner, resource, Status.DONE)
     learner_client.get(reverse("progress:pace"))  # warm-up: session, outline
-    # The user, plan, pauses, progress rows, done times (the curriculum comes from the cached outline).
-    with assert_database_query_count(5):
+    # The user, the learner's capstone submissions (their approvals count, through the page layer),
+    # plan, pauses, progress rows, done times (the curriculum and the briefs come from the cache).
+    with assert_database_query_count(6):
         assert learner_client.get(reverse("progress:pace")).status_code == 200
 
 
