@@ -173,3 +173,46 @@ def test_capstone_hours_count_in_the_overall_figure_until_approved():
     approved = core.stage_completions([1, 2], [], [])
     core.mark_capstones(approved, [2], [2], {2: 40})
     assert core.overall(approved.values()).hours_left == 0
+
+
+# --- Hours left as a learner reads them --------------------------------------------------------
+
+
+def effort(pk, hours, stage_id=1):
+    return core.ResourceInfo(id=pk, stage_id=stage_id, order=pk, created_at=T0, effort_hours=hours)
+
+
+def test_a_finished_stage_says_complete_not_zero_hours_left():
+    c = core.stage_completions([1], [effort(1, 3), effort(2, 2)], [prog(1, "done"), prog(2, "skipped")])[1]
+    assert c.hours_left == 0
+    assert c.hours_left_label == "complete"
+
+
+def test_a_stage_with_work_left_says_about_how_many_hours():
+    c = core.stage_completions([1], [effort(1, 3), effort(2, 1)], [prog(1, "in_progress"), prog(2, "done")])[1]
+    assert c.hours_left_label == "about 3 hours left"
+    one = core.stage_completions([1], [effort(1, 1)], [])[1]
+    assert one.hours_left_label == "about 1 hour left"
+    little = core.stage_completions([1], [effort(1, 0.25)], [])[1]
+    assert little.hours_left_label == "less than an hour left"
+
+
+def test_a_capstone_stage_is_not_complete_and_shows_the_capstones_hours_until_approved():
+    completions = core.stage_completions([1], [effort(1, 3)], [prog(1, "done")])
+    core.mark_capstones(completions, [1], [], {1: 40})
+    assert completions[1].hours_left_label == "about 40 hours left"
+    approved = core.stage_completions([1], [effort(1, 3)], [prog(1, "done")])
+    core.mark_capstones(approved, [1], [1], {1: 40})
+    assert approved[1].hours_left_label == "complete"
+
+
+def test_the_overall_figure_is_complete_only_with_every_capstone_approved():
+    completions = core.stage_completions([1, 2], [effort(1, 3)], [prog(1, "done")])
+    core.mark_capstones(completions, [2], [], {2: 0})
+    everything = core.overall(completions.values())
+    assert everything.resources_finished
+    assert not everything.is_complete
+    assert everything.hours_left_label == "no estimated hours left"
+    approved = core.stage_completions([1, 2], [effort(1, 3)], [prog(1, "done")])
+    core.mark_capstones(approved, [2], [2], {2: 0})
+    assert core.overall(approved.values()).hours_left_label == "complete"

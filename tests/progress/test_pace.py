@@ -7,13 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from progress.completion import HOURS_LEFT_COUNTS, mark_capstones, overall, stage_completions, whole_hours
+from progress.completion import ProgressInfo
+from progress.completion import ResourceInfo as CoreResource
 from progress.pace import (
+    Capstone,
     Pause,
     Plan,
     StageEffort,
     Work,
     active_days,
     done_by_local_day,
+    done_hours,
     hours_by_local_day,
     learner_today,
     merge_pauses,
@@ -357,3 +362,91 @@ def test_any_pauses_and_dates_give_a_projection_never_an_error(pauses, today, st
         plan = weekly(per_week, started_on=start)
     p = project(plan, efforts(*hours), today=today, pauses=pauses)
     assert p.summary
+
+
+# --- One set of figures: the baseline, capstones, the same hours left as the completion's ------
+
+
+def test_work_marked_done_minutes_before_the_plan_is_its_baseline_not_ahead():
+    """Done at 08:50, the plan stated at 09:00 the same day: nothing is ahead, the 90 h are the baseline."""
+    stated = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    plan = Plan(started_on=MONDAY, hours_per_week=10, started_at=stated)
+    work = [Work(1, 10, 60), Work(2, 10, 30), Work(3, 10, 20), Work(4, 10, 5)]
+    statuses = {1: "done", 2: "done", 4: "done"}
+    done_at = {1: stated - timedelta(minutes=10), 2: stated - timedelta(minutes=10), 4: stated + timedelta(hours=2)}
+    done_by_day = done_by_local_day(done_at, statuses, work, "UTC", plan=plan)
+    assert done_by_day == {MONDAY: 5}  # only what came after the plan was stated
+    p = project(
+        plan,
+        remaining_by_stage([10], work, statuses),
+        today=MONDAY,
+        done_by_day=done_by_day,
+        done_total=done_hours(statuses, work),
+    )
+    assert (p.done_hours, p.baseline_hours, p.hours_left) == (5, 90, 20)
+    assert p.ahead_hours == 5  # the 5 h done since the plan, not 95
+    assert p.standing == "5 hours ahead of your 10 h/week plan"
+
+
+def test_without_its_instant_a_plan_counts_its_whole_first_day():
+    plan = Plan(started_on=MONDAY, hours_per_week=10)
+    work = [Work(1, 10, 6)]
+    when = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert done_by_local_day({1: when}, {1: "done"}, work, "UTC", plan=plan) == {MONDAY: 6}
+
+
+def test_work_before_the_plans_first_day_is_baseline_whatever_its_instant():
+    # A plan whose instant is later than its first day (stated earlier in the learner's zone).
+    plan = Plan(started_on=MONDAY, hours_per_week=10, started_at=datetime(2026, 3, 5, tzinfo=UTC))
+    work = [Work(1, 10, 6), Work(2, 10, 4)]
+    done_at = {1: datetime(2026, 3, 1, 12, tzinfo=UTC), 2: datetime(2026, 3, 3, 12, tzinfo=UTC)}
+    assert done_by_local_day(done_at, {1: "done", 2: "done"}, work, "UTC", plan=plan) == {date(2026, 3, 3): 4}
+
+
+def test_an_untouched_capstone_is_left_with_its_hours_until_approved():
+    work = [Work(1, 10, 5)]
+    left = remaining_by_stage([10, 20], work, {1: "done"}, [Capstone(20, 40)])
+    assert left == [StageEffort(10, 0), StageEffort(20, 40)]
+    p = project(weekly(10), left, today=MONDAY)
+    assert p.hours_left_whole == 40
+    assert p.stages[1].finish == MONDAY + timedelta(days=27)  # 40 h at 10 h/week: four weeks
+    approved = remaining_by_stage([10, 20], work, {1: "done"}, [Capstone(20, 40, approved=True)])
+    assert approved == [StageEffort(10, 0), StageEffort(20, 0)]
+
+
+def test_a_capstone_approved_since_the_plan_is_done_on_its_day_and_before_it_baseline():
+    plan = Plan(started_on=MONDAY, hours_per_week=10, started_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
+    since = Capstone(20, 40, approved=True, approved_at=datetime(2026, 3, 4, 15, tzinfo=UTC))
+    before = Capstone(30, 25, approved=True, approved_at=datetime(2026, 2, 20, tzinfo=UTC))
+    unknown = Capstone(40, 10, approved=True)  # approved before its time was kept
+    daily = done_by_local_day({}, {}, [], "UTC", plan=plan, capstones=[since, before, unknown])
+    assert daily == {date(2026, 3, 4): 40}
+    assert done_hours({}, [], [since, before, unknown, Capstone(50, 30)]) == 75
+
+
+def test_the_pace_plans_hours_left_are_the_completions_for_the_same_learner():
+    """The dashboard's overall figure (completion) and the pace plan's are one figure, rounded once."""
+    resources = [
+        CoreResource(id=1, stage_id=10, order=1, created_at=datetime(2026, 1, 1, tzinfo=UTC), effort_hours=2.5),
+        CoreResource(id=2, stage_id=10, order=2, created_at=datetime(2026, 1, 1, tzinfo=UTC), effort_hours=1.5),
+        CoreResource(
+            id=3, stage_id=10, order=3, created_at=datetime(2026, 1, 1, tzinfo=UTC), effort_hours=9, optional=True
+        ),
+        CoreResource(id=4, stage_id=20, order=1, created_at=datetime(2026, 1, 1, tzinfo=UTC), effort_hours=4),
+    ]
+    statuses = {2: "done", 4: "skipped"}
+    infos = [ProgressInfo(rid, status, datetime(2026, 1, 2, tzinfo=UTC)) for rid, status in statuses.items()]
+    completions = stage_completions([10, 20, 30], resources, infos)
+    mark_capstones(completions, [30], [], {30: 40})
+    work = [Work(r.id, r.stage_id, r.effort_hours, r.optional) for r in resources]
+    left = remaining_by_stage([10, 20, 30], work, statuses, [Capstone(30, 40)])
+    p = project(weekly(10), left, today=MONDAY)
+    assert p.hours_left_whole == overall(completions.values()).hours_left == 43  # 2.5 + 40, halves up
+    assert [s.hours_left_whole for s in p.stages] == [completions[i].hours_left for i in (10, 20, 30)] == [3, 0, 40]
+    assert p.hours_left_label == overall(completions.values()).hours_left_label == "about 43 hours left"
+    assert "capstone" in HOURS_LEFT_COUNTS and "optional" in HOURS_LEFT_COUNTS
+
+
+@pytest.mark.parametrize(("hours", "whole"), [(0, 0), (0.49, 0), (0.5, 1), (2.5, 3), (3.5, 4), (-2, 0)])
+def test_whole_hours_round_halves_up_never_below_zero(hours, whole):
+    assert whole_hours(hours) == whole
