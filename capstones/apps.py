@@ -14,9 +14,12 @@ class CapstonesConfig(AppConfig):
         from .retention import expired_notifications  # not via .services: it loads the notebook analysis
 
         retention.register("read notifications", expired=expired_notifications, setting="NOTIFICATION_RETENTION_DAYS")
-        from .selectors import BRIEF_OUTLINE
+        from stages import approvals
+
+        from .selectors import BRIEF_OUTLINE, approvals_for
 
         BRIEF_OUTLINE.connect()
+        approvals.register(approvals_for)  # progress's pace reminders count approved capstones
         from dlcurriculum.users import changes
 
         from .models import Iteration, Portfolio, Report, Submission

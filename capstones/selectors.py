@@ -331,6 +331,18 @@ def capstone_status_for(user) -> list[CapstoneStatus]:
     return result
 
 
+def approvals_for(user_ids: list[int]) -> dict[int, dict[int, datetime]]:
+    """When each learner's capstone of each stage was approved (1 query): registered with
+    stages.approvals for progress's pace reminders, which may not import capstones."""
+    result: dict[int, dict[int, datetime]] = {}
+    rows = Submission.objects.filter(learner_id__in=user_ids, status=Submission.Status.APPROVED).values_list(
+        "learner_id", "brief__stage_id", "approved_at"
+    )
+    for learner_id, stage_id, approved_at in rows:
+        result.setdefault(learner_id, {})[stage_id] = approved_at
+    return result
+
+
 def claim_expiry(submission: Submission):
     if submission.claimed_at is None:
         return None

@@ -315,6 +315,7 @@ def _pace(
                 done_at=data.done_at.get(uid, {}),
                 zone=zone,
                 today=today,
+                approvals=data.approvals.get(uid, {}),
             )
             projections[uid] = projection
             if projection.paused or projection.on_track:

@@ -11,6 +11,7 @@ from dlcurriculum.mail.models import SentEmail
 from progress import services
 from progress.models import Activity, Reminder, ResourceProgress
 from progress.reminders.sending import run_reminder_pass
+from tests import factories
 
 from .conftest import NOW
 
@@ -192,3 +193,23 @@ def test_the_command_says_how_many_were_paused_or_on_track(small_curriculum, mak
     out = StringIO()
     call_command("send_reminders", stdout=out, stderr=StringIO())
     assert "1 paused or on track with their pace plan" in out.getvalue()
+
+
+def test_a_capstone_approved_since_the_plan_counts_as_done_as_on_the_dashboard(
+    small_curriculum, make_learner, smtp_server, frozen_now
+):
+    """Issue #28: the reminders' figures are the dashboard's. Two weeks of a 5 h/week plan (10 h
+    planned), nothing marked done: behind, unless the 40-hour capstone was approved meanwhile."""
+    brief = factories.CapstoneBriefFactory(stage=small_curriculum.stages[2], effort_hours=40)
+    approved, waiting = make_learner(), make_learner()
+    for learner in (approved, waiting):
+        services.set_pace_plan(learner, today=TODAY - timedelta(days=14), hours_per_week=5)
+    factories.SubmissionFactory(learner=approved, brief=brief, status="approved", approved_at=NOW - timedelta(days=3))
+    factories.SubmissionFactory(learner=waiting, brief=brief, status="waiting")
+    result = run_reminder_pass()
+    assert (result.sent, result.held) == (1, 1)
+    ((_, message),) = smtp_server.received
+    assert smtp_server.recipients() == [waiting.email]
+    # 50 h of core work and the 40-hour capstone left at 5 h/week: 126 days from today.
+    finish = TODAY + timedelta(days=125)
+    assert f"10 hours behind your 5 h/week plan; projected finish {finish.day} {finish:%B %Y}." in body(message)
