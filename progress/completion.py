@@ -2,6 +2,11 @@
 
 Optional resources are tracked like any other but are not part of a stage's
 completion: a stage is complete when every core resource is done or skipped.
+
+*Hours left*, wherever shown (the dashboard, the stage pages, the pace page, with
+progress.pace giving the same figure): the estimates of the core resources neither
+done nor skipped and of the capstone projects until approved; optional and skipped
+resources are not counted (templates/progress/_hours_counted.html says so).
 """
 
 from __future__ import annotations
@@ -16,9 +21,6 @@ SKIPPED = "skipped"
 IN_PROGRESS = "in_progress"
 NOT_STARTED = "not_started"
 FINISHED = frozenset({DONE, SKIPPED})
-
-# What "hours left" counts, wherever it is shown (the dashboard, the stage pages, the pace page).
-HOURS_LEFT_COUNTS = "core resources and capstone projects until approved; optional and skipped resources are not counted"
 
 
 def whole_hours(hours: float) -> int:
@@ -82,7 +84,7 @@ class StageCompletion:
 
     @property
     def hours_left_label(self) -> str:
-        """"complete", or "about 12 hours left" (see ``HOURS_LEFT_COUNTS`` for what is counted)."""
+        """ "complete", or "about 12 hours left" (what is counted: see the module's docstring)."""
         return hours_left_label(self.effort_total - self.effort_done - self.effort_skipped, complete=self.is_complete)
 
     @property

@@ -323,8 +323,7 @@ def done_by_local_day(
     for when, h in marks:
         day = learner_today(when.astimezone(UTC), zone_name)
         if plan is not None and (
-            day < plan.started_on
-            or (day == plan.started_on and plan.started_at is not None and when < plan.started_at)
+            day < plan.started_on or (day == plan.started_on and plan.started_at is not None and when < plan.started_at)
         ):
             continue
         daily[day] = daily.get(day, 0.0) + h

@@ -179,9 +179,7 @@ def project_pace(
         pace.remaining_by_stage(stage_order, work, statuses, capstones),
         today=today,
         pauses=[p.as_core() for p in pauses],
-        done_by_day=pace.done_by_local_day(
-            done_at, statuses, work, zone, plan=core_plan, capstones=capstones
-        ),
+        done_by_day=pace.done_by_local_day(done_at, statuses, work, zone, plan=core_plan, capstones=capstones),
         done_total=pace.done_hours(statuses, work, capstones),
     )
 
@@ -235,9 +233,7 @@ def pace_page(user, approvals: Approvals | Iterable[int] = ()) -> PacePage:
             approvals=approvals,
         )
     by_id = {s.pk: s for s in curriculum.stages}
-    stages = (
-        [PaceStage(by_id[p.stage_id], completions[p.stage_id], p) for p in projection.stages] if projection else []
-    )
+    stages = [PaceStage(by_id[p.stage_id], completions[p.stage_id], p) for p in projection.stages] if projection else []
     return PacePage(
         plan=plan,
         pauses=pauses,

@@ -108,7 +108,7 @@ def test_an_untouched_capstone_shows_its_hours_on_the_pace_page_until_approved(h
 
     approve(learner, brief, timezone.now())
     item = section(get(learner_client, reverse("progress:pace")), f'data-stage="{brief.stage.slug}"')
-    assert f'data-testid="hours-left">complete</span></li>' in item + "</li>"
+    assert 'data-testid="hours-left">complete</span></li>' in item + "</li>"
     # Approved since the plan started: its hours are done today, and the learner is ahead.
     card = section(get(learner_client, reverse("dashboard")), 'data-testid="pace"', "</section>")
     assert f"{hours} hours ahead of your 10 h/week plan" in card

@@ -135,6 +135,7 @@ def test_a_learner_with_earlier_work_sets_a_plan_and_every_page_gives_the_same_f
     overall = hours_left(page.locator("section", has=page.locator("#overall-title")))
     assert HOURS_LEFT.fullmatch(overall)
     assert hours_left(pace) == overall
+
     def on_dashboard(stage):  # its own link, not the prompt to it from the stage before
         return page.locator(f'.stage-progress:has(> a[href="{stage.get_absolute_url()}"])')
 
