@@ -27,6 +27,8 @@ class ResourceInline(TextAsSavedMixin, SortableTabularInline):
 
     model = Resource
     extra = 0
+    # The heading says how: the handle is the row's caption (arrow keys once it has focus).
+    verbose_name_plural = "Resources (drag a row by its ⠿ caption, or focus it and use the arrow keys)"
 
     class Media:
         js = ["stages/admin_sortable_keys.js"]
@@ -113,7 +115,8 @@ RECENT_CHECKS_SHOWN = 20
 
 
 @admin.register(Resource)
-class ResourceAdmin(SingleObjectRevertMixin, TextAsSavedMixin, VersionAdmin):
+class ResourceAdmin(SingleObjectRevertMixin, TextAsSavedMixin, MarkdownPreviewMixin, VersionAdmin):
+    markdown_fields = ["description"]
     change_list_template = "admin/stages/resource/change_list.html"
     list_display = [
         "title",

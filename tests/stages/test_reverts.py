@@ -192,3 +192,26 @@ def test_restoring_a_deleted_resource_leaves_everything_else_as_saved(editor, ed
     assert Resource.objects.filter(pk=other.pk).exists()
     assert TIP in stage.body
     assert resource.title == "Renamed course"
+
+
+# --------------------------------------------------------------------------- which text is Markdown
+
+
+def test_a_resource_description_is_markdown_on_the_learners_page(client, curriculum):
+    resource = Resource.objects.order_by("pk").first()
+    resource.description = "Read it **after** the [course](https://example.org/c)."
+    resource.save()
+    page = client.get(resource.stage.get_absolute_url()).text
+    assert "Read it <strong>after</strong> the" in page
+    assert "**after**" not in page
+
+
+def test_each_text_field_says_whether_it_is_markdown(editor, curriculum):
+    resource = Resource.objects.order_by("pk").first()
+    resource_page = editor.get(reverse("admin:stages_resource_change", args=[resource.pk])).text
+    assert "(Markdown: **bold**" in resource_page
+    assert 'class="markdown-preview"' in resource_page
+    stage_page = editor.get(reverse("admin:stages_stage_change", args=[resource.stage_id])).text
+    assert "(plain text)" in stage_page
+    assert "text (Markdown)." in stage_page
+    assert "drag a row by its ⠿ caption, or focus it and use the arrow keys" in stage_page
