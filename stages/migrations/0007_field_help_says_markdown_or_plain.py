@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stages', '0006_resource_and_capstone_effort'),
+        ("stages", "0006_resource_and_capstone_effort"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='capstonebrief',
-            name='focus',
-            field=models.CharField(help_text="A few words (plain text), e.g. 'Supervised Deep Learning'.", max_length=200),
+            model_name="capstonebrief",
+            name="focus",
+            field=models.CharField(
+                help_text="A few words (plain text), e.g. 'Supervised Deep Learning'.", max_length=200
+            ),
         ),
         migrations.AlterField(
-            model_name='resource',
-            name='description',
-            field=models.TextField(blank=True, help_text='Shown under the title on the stage page (Markdown: **bold**, [a link](https://…)).'),
+            model_name="resource",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown under the title on the stage page (Markdown: **bold**, [a link](https://…)).",
+            ),
         ),
         migrations.AlterField(
-            model_name='stage',
-            name='summary',
-            field=models.CharField(help_text='One or two sentences for the overview (plain text).', max_length=500),
+            model_name="stage",
+            name="summary",
+            field=models.CharField(help_text="One or two sentences for the overview (plain text).", max_length=500),
         ),
     ]
