@@ -51,13 +51,17 @@ class SingleObjectRevertMixin:
                 "Nothing else was changed.",
             )
             return redirect(change_url)
+        later = history.later_edits(obj, version)
+        changed_by = history.last_changed(version, later, [c.name for c in changes])
+        for change in changes:
+            change.changed_by = changed_by.get(change.name)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": obj,
             "version": version,
             "changes": changes,
-            "later_edits": history.later_edits(obj, version),
+            "later_edits": later,
             "change_url": change_url,
             "history_url": reverse(
                 f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history", args=[quote(obj.pk)]

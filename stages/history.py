@@ -7,6 +7,7 @@ just before the deletion, even when it was never edited in the admin.
 """
 
 import difflib
+import itertools
 from dataclasses import dataclass
 
 import reversion
@@ -46,7 +47,7 @@ NEVER_REVERTED = ("id", "created_at", "updated_at")
 UNTICKED = ("order",)
 
 
-@dataclass(frozen=True)
+@dataclass
 class FieldChange:
     """One field whose saved value differs from the version's: what a revert would undo."""
 
@@ -56,6 +57,7 @@ class FieldChange:
     then: str
     diff: str = ""  # a unified diff for text over several lines
     ticked: bool = True
+    changed_by: object = None  # the later version that last changed it (set by the admin view)
 
 
 def field_changes(obj, version) -> list[FieldChange]:
@@ -176,3 +178,18 @@ def version_fields(version) -> list[tuple[str, str]]:
         for f in _revertible_fields(version._model)
         if f.attname in values
     ]
+
+
+def last_changed(version, later: list, names: list[str]) -> dict[str, object]:
+    """For each field in ``names``, the latest of the ``later`` versions (newest first) that changed
+    it: what the editor would undo, named on the confirmation. Reads the versions already loaded."""
+    attnames = {f.name: f.attname for f in _revertible_fields(version._model)}
+    chain = [*later, version]  # newest first, ending with the version reverted to
+    found = {}
+    for newer, older in itertools.pairwise(chain):
+        new_values, old_values = newer.field_dict, older.field_dict
+        for name in names:
+            key = attnames.get(name)
+            if name not in found and key in new_values and new_values.get(key) != old_values.get(key):
+                found[name] = newer
+    return found

@@ -58,6 +58,8 @@ def test_admin_reorders_resources_with_the_keyboard(admin_page, live_server):
     handle.focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
+    moved = Resource.objects.get(pk=before[0]).title
+    expect(page.get_by_role("status")).to_have_text(re.compile(rf"^{re.escape(moved)}: position 3 of \d+"))
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/stages/stage/$"))
     after = list(stage.resources.order_by("order").values_list("pk", flat=True))

@@ -74,6 +74,7 @@ def test_the_confirmation_names_each_changed_field_and_the_later_edits(editor, e
     assert 'value="order" id="revert-order">' in page  # a position is named, not ticked
     assert "Renamed course" in page
     assert "Edits of this resource since then" in page
+    assert page.count("Saved since: ") == 4  # title, effort, basis by the resource edit; order by the reorder
 
 
 def test_reverting_a_resource_keeps_the_stage_body_and_the_order_saved_since(editor, edited):
@@ -215,3 +216,64 @@ def test_each_text_field_says_whether_it_is_markdown(editor, curriculum):
     assert "(plain text)" in stage_page
     assert "text (Markdown)." in stage_page
     assert "drag a row by its ⠿ caption, or focus it and use the arrow keys" in stage_page
+
+
+# --------------------------------------------------------------------------- every kind of content
+
+
+def _edit_in_a_revision(obj, **values):
+    import reversion
+
+    with reversion.create_revision():
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
+
+
+@pytest.mark.parametrize(
+    ("model_name", "reverted", "kept"),
+    [
+        ("stage", ("title", "Renamed stage"), ("summary", "A summary saved later.")),
+        ("resource", ("title", "Renamed resource"), ("authors", "Authors saved later")),
+        ("capstonebrief", ("title", "Renamed brief"), ("focus", "A focus saved later")),
+        ("framework", ("instead", "Something else instead"), ("url", "https://example.org/later")),
+        ("projectidea", ("title", "Renamed idea"), ("url", "https://example.org/idea-later")),
+    ],
+)
+def test_each_kind_of_content_reverts_the_ticked_field_and_keeps_a_later_edit(
+    editor, curriculum, model_name, reverted, kept
+):
+    from django.apps import apps
+
+    model = apps.get_model("stages", model_name)
+    obj = model.objects.order_by("pk").last()
+    first = Version.objects.get_for_object(obj).last()
+    original = getattr(obj, reverted[0])
+    _edit_in_a_revision(obj, **{reverted[0]: reverted[1]})
+    _edit_in_a_revision(obj, **{kept[0]: kept[1]})
+    url = reverse(f"admin:stages_{model_name}_revision", args=[obj.pk, first.pk])
+    page = editor.get(url).text
+    assert f'value="{reverted[0]}"' in page
+    assert f'value="{kept[0]}"' in page
+    assert editor.post(url, {"field": [reverted[0]]}).status_code == 302
+    obj.refresh_from_db()
+    assert (getattr(obj, reverted[0]), getattr(obj, kept[0])) == (original, kept[1])
+    assert Version.objects.get_for_object(obj).first().revision.get_comment().startswith("Reverted ")
+
+
+def test_a_briefs_frameworks_revert_as_a_field_of_the_brief_alone(editor, curriculum):
+    from stages.models import CapstoneBrief, Framework
+
+    brief = CapstoneBrief.objects.order_by("pk").first()
+    first = Version.objects.get_for_object(brief).last()
+    allowed = set(brief.allowed_frameworks.values_list("pk", flat=True))
+    import reversion
+
+    with reversion.create_revision():
+        brief.allowed_frameworks.remove(brief.allowed_frameworks.first())
+        brief.save()
+    url = reverse("admin:stages_capstonebrief_revision", args=[brief.pk, first.pk])
+    assert ">Allowed frameworks</label>" in editor.get(url).text
+    editor.post(url, {"field": ["allowed_frameworks"]})
+    assert set(brief.allowed_frameworks.values_list("pk", flat=True)) == allowed
+    assert Framework.objects.count() == 5  # nothing else came back or went
