@@ -80,7 +80,7 @@ def test_the_dashboard_the_stage_pages_and_the_pace_page_show_the_same_hours_lef
     assert overall == on_pace_card == on_pace_page
     assert overall[0].startswith("about ")
     for page in (dashboard, pace):
-        assert "capstone projects until they are approved" in page
+        assert "core resources and capstone projects until approved" in page
 
     seen = {}
     for stage in history["stages"]:

@@ -119,6 +119,7 @@ def test_a_learner_with_earlier_work_sets_a_plan_and_every_page_gives_the_same_f
         page.get_by_label("A date to finish by").check()
         expect(date_field).to_be_visible()
         expect(hours_field).to_be_hidden()
+        screenshot(page, "figures-pace-form-target")
         page.get_by_label("A number of hours each week").check()
         expect(date_field).to_be_hidden()
     else:  # both, each saying when it counts
@@ -159,6 +160,7 @@ def test_a_learner_with_earlier_work_sets_a_plan_and_every_page_gives_the_same_f
 
     page.goto(live_server.url + second.get_absolute_url())
     assert hours_left(page.locator("#stage-completion")) == second_on_dashboard
+    screenshot(page, f"figures-stage-{'js' if javascript else 'no-js'}")
     page.goto(live_server.url + "/stages/capstone-1/")
     assert HOURS_LEFT.fullmatch(hours_left(page.locator("#stage-completion")))
 
