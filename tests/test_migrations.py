@@ -1,8 +1,12 @@
 """Models that moved between apps keep their tables and every row (state-only moves)."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.factories import UserFactory
 
 BEFORE = [
     ("stages", "0002_link_health"),
@@ -66,3 +70,20 @@ def test_moving_briefs_frameworks_ideas_reminders_and_why_dismissals_keeps_every
     assert (submission.brief_id, submission.idea.title) == (brief.pk, "Digits")
     assert new.get_model("progress", "Reminder").objects.get(user__email="kept@example.com").period == "weekly:2026-W48"
     assert new.get_model("users", "WhyPromptDismissal").objects.filter(user_id=learner.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_latest")
+def test_a_pace_plan_stated_before_started_at_existed_starts_at_its_last_change():
+    """Issue #28: a plan's start instant is kept (its baseline); an older plan takes ``updated_at``,
+    which moved only when the plan was restated."""
+    learner = UserFactory()  # with today's columns: the users app does not move here
+    old = _migrate([("progress", "0008_resource_progress_plural")])
+    Plan = old.get_model("progress", "PacePlan")
+    plan = Plan.objects.create(user_id=learner.pk, hours_per_week=5, started_on=date(2026, 3, 2))
+    stated = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)
+    Plan.objects.filter(pk=plan.pk).update(updated_at=stated)
+
+    new = _migrate()
+
+    assert new.get_model("progress", "PacePlan").objects.get(pk=plan.pk).started_at == stated

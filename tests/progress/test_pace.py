@@ -448,3 +448,12 @@ def test_the_pace_plans_hours_left_are_the_completions_for_the_same_learner():
 @pytest.mark.parametrize(("hours", "whole"), [(0, 0), (0.49, 0), (0.5, 1), (2.5, 3), (3.5, 4), (-2, 0)])
 def test_whole_hours_round_halves_up_never_below_zero(hours, whole):
     assert whole_hours(hours) == whole
+
+
+def test_a_target_date_plans_the_capstones_hours_too():
+    """Four weeks to a target with a 40-hour capstone and 12 h of core work left: 13 h a week."""
+    target = MONDAY + timedelta(days=27)
+    left = remaining_by_stage([10, 20], [Work(1, 10, 12)], {}, [Capstone(20, 40)])
+    p = project(Plan(started_on=MONDAY, target_date=target), left, today=MONDAY)
+    assert p.hours_per_week == pytest.approx(13)
+    assert p.finish == target
