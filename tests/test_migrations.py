@@ -79,10 +79,10 @@ def test_a_pace_plan_stated_before_started_at_existed_starts_at_its_last_change(
     which moved only when the plan was restated."""
     learner = UserFactory()  # with today's columns: the users app does not move here
     old = _migrate([("progress", "0008_resource_progress_plural")])
-    Plan = old.get_model("progress", "PacePlan")
-    plan = Plan.objects.create(user_id=learner.pk, hours_per_week=5, started_on=date(2026, 3, 2))
+    plans = old.get_model("progress", "PacePlan").objects
+    plan = plans.create(user_id=learner.pk, hours_per_week=5, started_on=date(2026, 3, 2))
     stated = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)
-    Plan.objects.filter(pk=plan.pk).update(updated_at=stated)
+    plans.filter(pk=plan.pk).update(updated_at=stated)
 
     new = _migrate()
 
