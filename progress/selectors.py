@@ -169,7 +169,8 @@ def project_pace(
 ) -> pace.Projection:
     """The projection for one learner from plain reads (no query): the dashboard, the pace page
     and the reminders all come here, so they say the same. ``approvals``: the learner's approved
-    capstones (from capstones, through the page layer); their hours count as the completion's do."""
+    capstones (from capstones: through the page layer, or stages.approvals for the reminders);
+    a capstone's hours are left until approved and done on the day of its approval."""
     stage_order = [s.pk for s in curriculum.stages]
     work = pace_work(curriculum.resources)
     capstones = pace_capstones(curriculum, approvals or {})
