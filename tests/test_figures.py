@@ -112,3 +112,12 @@ def test_an_untouched_capstone_shows_its_hours_on_the_pace_page_until_approved(h
     # Approved since the plan started: its hours are done today, and the learner is ahead.
     card = section(get(learner_client, reverse("dashboard")), 'data-testid="pace"', "</section>")
     assert f"{hours} hours ahead of your 10 h/week plan" in card
+
+
+def test_without_a_plan_the_pace_page_says_the_dashboards_hours_left(history, learner_client):
+    overall = HOURS.findall(section(get(learner_client, reverse("dashboard")), 'id="overall-title"', "</section>"))
+    on_pace_page = HOURS.findall(
+        section(get(learner_client, reverse("progress:pace")), 'id="standing-title"', "</section>")
+    )
+    assert overall == on_pace_page
+    assert overall[0].startswith("about ")
