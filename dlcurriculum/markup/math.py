@@ -40,6 +40,8 @@ MAX_NESTING = 40
 # A document (a page's text, or a whole notebook) typesets at most this many characters of TeX;
 # later formulas are shown as written.
 MAX_DOCUMENT_MATH_CHARS = 100_000
+# ... and at most this many formulas (each costs a conversion, however short).
+MAX_DOCUMENT_FORMULAS = 5_000
 
 # The tokens this module makes, and how each was written (opening and closing delimiter).
 _DELIMITERS = {
@@ -119,9 +121,8 @@ def mathml_value_allowed(tag: str, attribute: str, value: str) -> bool:
 # converter's input is rewritten; what is shown when it fails is always the text as written.
 _AS_ALIGN = ("aligned", "align", "flalign", "alignat", "alignedat", "xalignat")
 _AS_CENTERED = ("gather", "gathered", "multline", "multlined")
-_OWN = (
-    "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix array cases split equation displaymath math"
-).split()
+_OWN = ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array", "cases", "split")
+_OWN += ("equation", "displaymath", "math")
 _KNOWN_ENVIRONMENTS = frozenset({*_AS_ALIGN, *_AS_CENTERED, *_OWN, "eqnarray", "subarray"})
 _ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{\s*([A-Za-z]+)(\*?)\s*\}(\{\d+\})?")
 _DROPPED = re.compile(r"\\label\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])")
@@ -132,7 +133,7 @@ _MACRO_DEFINITION = re.compile(
 _NESTING = re.compile(r"\\[{}]|\\left(?![A-Za-z])|\\right(?![A-Za-z])|\\begin(?![A-Za-z])|\\end(?![A-Za-z])|[{}]")
 
 
-class _NotTypeset(Exception):
+class NotTypesetError(Exception):
     """Why a formula is shown as written (the message is the ``title`` readers see)."""
 
 
@@ -154,50 +155,67 @@ def _converter_input(tex: str) -> str:
 
 def _check_bounds(tex: str) -> None:
     if len(tex) > MAX_FORMULA_CHARS:
-        raise _NotTypeset(f"longer than {MAX_FORMULA_CHARS:,} characters, too long to typeset")
+        raise NotTypesetError(f"longer than {MAX_FORMULA_CHARS:,} characters, too long to typeset")
     if _MACRO_DEFINITION.search(tex):
-        raise _NotTypeset("it defines a macro, which is not typeset here")
+        raise NotTypesetError("it defines a macro, which is not typeset here")
     for match in _ENVIRONMENT.finditer(tex):
         if match.group(2) not in _KNOWN_ENVIRONMENTS:
-            raise _NotTypeset(f"the environment {match.group(2)} is not one the typesetter knows")
+            raise NotTypesetError(f"the environment {match.group(2)} is not one the typesetter knows")
+    _check_nesting(tex)
+
+
+def _check_nesting(tex: str) -> None:
     depth = 0
     for match in _NESTING.finditer(tex):
         token = match.group()
         if token in ("{", "\\left", "\\begin"):
             depth += 1
             if depth > MAX_NESTING:
-                raise _NotTypeset(f"groups nested more than {MAX_NESTING} deep")
+                raise NotTypesetError(f"groups nested more than {MAX_NESTING} deep")
         elif token in ("}", "\\right", "\\end"):
             depth -= 1
             if depth < 0:
-                raise _NotTypeset("a closing brace, \\right or \\end has no opening one")
+                raise NotTypesetError("a closing brace, \\right or \\end has no opening one")
     if depth:
-        raise _NotTypeset("an opening brace, \\left or \\begin is not closed")
+        raise NotTypesetError("an opening brace, \\left or \\begin is not closed")
 
 
 def _mathml(tex: str, *, display: bool) -> str:
-    """MathML for ``tex``, escaped by ElementTree; raises _NotTypeset."""
+    """MathML for ``tex``, escaped by ElementTree; raises NotTypesetError."""
     from latex2mathml.converter import convert_to_element
 
     _check_bounds(tex)
     try:
         math = convert_to_element(_converter_input(tex), display="block" if display else "inline")
     except RecursionError:
-        raise _NotTypeset("too deeply nested to typeset") from None
+        raise NotTypesetError("too deeply nested to typeset") from None
     except Exception as error:  # noqa: BLE001 - the converter raises many kinds (its own, IndexError, StopIteration...)
-        raise _NotTypeset(f"the typesetter could not read it ({type(error).__name__})") from None
+        raise NotTypesetError(f"the typesetter could not read it ({type(error).__name__})") from None
     _clean(math)
     # latex2mathml keeps characters as entity text (&#x1D430;) and unescapes its whole output, which
     # would turn \text{<b>} into a tag: here the entities become characters and ElementTree escapes.
     return tostring(math, encoding="unicode", short_empty_elements=False)
 
 
+# Elements that take a fixed number of arguments (latex2mathml leaves one out of \frac{1}, silently).
+_ARITY = {"mfrac": 2, "msub": 2, "msup": 2, "msubsup": 3, "mroot": 2, "mover": 2, "munder": 2, "munderover": 3}
+# Token elements hold text only: in HTML, an element inside one (latex2mathml's <mo><mrow>… for
+# \mathop{\mathrm{argmin}}) is parsed as HTML and dropped by the sanitiser with its text.
+_TOKENS = ("mi", "mo", "mn", "mtext")
+
+
 def _clean(element: Element) -> None:
     for node in element.iter():
+        if node.tag in _TOKENS and len(node):
+            node.text = "".join(unescape(text) for text in node.itertext())
+            for child in list(node):
+                node.remove(child)
+        if node.tag in _ARITY and len(node) != _ARITY[node.tag]:
+            raise NotTypesetError(f"an argument of {node.tag} is missing")
         if node.text:
             node.text = unescape(node.text)
             if node.tag in ("mi", "mo") and len(node.text) > 1 and node.text.startswith("\\"):
-                raise _NotTypeset(f"{node.text} is not a command the typesetter knows")
+                raise NotTypesetError(f"{node.text} is not a command the typesetter knows")
         if node.tail:
             node.tail = unescape(node.tail)
         for name in [name for name in node.attrib if name not in MATHML_ATTRIBUTES.get(str(node.tag), ())]:
@@ -209,20 +227,22 @@ def typeset(
 ) -> str:
     """HTML for one formula: MathML, or ``written`` (the formula with its delimiters) as code when
     the formula is not typeset (in a ``<pre>`` when ``block``, by default when ``display``).
-    ``env`` counts the document's math against MAX_DOCUMENT_MATH_CHARS."""
+    ``env`` counts the document's math against MAX_DOCUMENT_MATH_CHARS and MAX_DOCUMENT_FORMULAS."""
     block = display if block is None else block
     written = tex if written is None else written
-    used = env.get("math_chars", 0) if env is not None else 0
+    env = {} if env is None else env
+    used, count = env.get("math_chars", 0), env.get("math_formulas", 0)
+    env["math_chars"], env["math_formulas"] = used + len(tex), count + 1
     try:
-        if used + len(tex) > MAX_DOCUMENT_MATH_CHARS and len(tex) <= MAX_FORMULA_CHARS:
-            raise _NotTypeset(f"this page has more than {MAX_DOCUMENT_MATH_CHARS:,} characters of math to typeset")
-        html = _mathml(tex, display=display)
-    except _NotTypeset as reason:
+        over = used + len(tex) > MAX_DOCUMENT_MATH_CHARS or count >= MAX_DOCUMENT_FORMULAS
+        if over and len(tex) <= MAX_FORMULA_CHARS:
+            raise NotTypesetError(
+                f"this page has more math than is typeset ({MAX_DOCUMENT_MATH_CHARS:,} characters "
+                f"or {MAX_DOCUMENT_FORMULAS:,} formulas)"
+            )
+        return _mathml(tex, display=display)
+    except NotTypesetError as reason:
         return source_html(written, f"Shown as written: {reason}", block=block)
-    finally:
-        if env is not None:
-            env["math_chars"] = used + len(tex)
-    return html
 
 
 def source_html(written: str, title: str, *, block: bool) -> str:
@@ -264,6 +284,9 @@ def use_math(md: MarkdownIt, *, as_source: bool = False) -> MarkdownIt:
     math_block = md.block.ruler.__rules__[md.block.ruler.__find__("math_block")]
     math_block.fn = _guarded_dollar_block(math_block.fn)
     md.block.ruler.__compiled__ = None
+    math_inline = md.inline.ruler.__rules__[md.inline.ruler.__find__("math_inline")]
+    math_inline.fn = _outside_code(math_inline.fn)
+    md.inline.ruler.__compiled__ = None
 
     def render(renderer, tokens, idx, options, env) -> str:
         token = tokens[idx]
@@ -279,6 +302,22 @@ def use_math(md: MarkdownIt, *, as_source: bool = False) -> MarkdownIt:
     for name in _DELIMITERS:
         md.add_render_rule(name, render)
     return md
+
+
+def _outside_code(rule):
+    """The plugin's inline rule, except that a $ never pairs with one inside a code span: as in
+    Jupyter, `x = '$a$'` is code and "$10, `'$'`" no formula (TeX has no use for backticks)."""
+
+    def rule_outside_code(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not rule(state, True):
+            return False
+        end, state.pos = state.pos, start
+        if "`" in state.src[start:end]:
+            return False
+        return rule(state, silent)
+
+    return rule_outside_code
 
 
 def _guarded_dollar_block(rule):
