@@ -137,7 +137,59 @@ class NotTypesetError(Exception):
     """Why a formula is shown as written (the message is the ``title`` readers see)."""
 
 
-def _converter_input(tex: str) -> str:
+_TEXT_ESCAPE = re.compile(r"\\([{}$%&_#])")
+_TEXT_COMMAND = re.compile(r"\\(?:text|textrm|textbf|textit|textsf|texttt|textnormal|mbox|hbox)\s*\{")
+# latex2mathml ends a \text argument at an escaped brace (\text{\{cat, dog\}}): inside text, escaped
+# braces travel as these private-use characters and become braces again in the MathML.
+_BRACES = {"\\{": "\ue000", "\\}": "\ue001"}
+_BRACES_BACK = {"\ue000": "{", "\ue001": "}"}
+
+
+def _protect_text_braces(tex: str) -> str:
+    if "\\{" not in tex and "\\}" not in tex:
+        return tex
+    out, last = [], 0
+    for match in _TEXT_COMMAND.finditer(tex):
+        if match.start() < last:
+            continue
+        depth, pos = 1, match.end()
+        while pos < len(tex) and depth:
+            if tex.startswith(("\\{", "\\}"), pos):
+                pos += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(tex[pos], 0)
+            pos += 1
+        body = tex[match.end() : pos]
+        for escaped, placeholder in _BRACES.items():
+            body = body.replace(escaped, placeholder)
+        out.append(tex[last : match.end()] + body)
+        last = pos
+    out.append(tex[last:])
+    return "".join(out)
+
+
+_BREAK_OR_GROUP = re.compile(r"\\\\|\\[{}]|\\(?:begin|end|left|right)(?![A-Za-z])|[{}]")
+
+
+def _breaks_lines(tex: str) -> bool:
+    """Whether ``tex`` has a ``\\\\`` outside every group and environment: lines of a display formula,
+    which MathML Core does not break; they become the rows of one centred column (as gather does)."""
+    depth = 0
+    for match in _BREAK_OR_GROUP.finditer(tex):
+        token = match.group()
+        if token == "\\\\" and depth == 0:  # noqa: S105 - a TeX line break, not a password
+            return True
+        if token in ("{", "\\left", "\\begin"):
+            depth += 1
+        elif token in ("}", "\\right", "\\end"):
+            depth -= 1
+    return False
+
+
+def _converter_input(tex: str, *, display: bool = False) -> str:
+    if display and _breaks_lines(tex) and "&" not in tex:
+        tex = f"\\begin{{gathered}}{tex}\\end{{gathered}}"
+
     def environment(match: re.Match) -> str:
         side, name = match.group(1), match.group(2)
         if name in _AS_ALIGN:
@@ -150,7 +202,7 @@ def _converter_input(tex: str) -> str:
             return "{" if side == "begin" else "}"
         return match.group()
 
-    return _DROPPED.sub("", _ENVIRONMENT.sub(environment, tex))
+    return _protect_text_braces(_DROPPED.sub("", _ENVIRONMENT.sub(environment, tex)))
 
 
 def _check_bounds(tex: str) -> None:
@@ -186,7 +238,7 @@ def _mathml(tex: str, *, display: bool) -> str:
 
     _check_bounds(tex)
     try:
-        math = convert_to_element(_converter_input(tex), display="block" if display else "inline")
+        math = convert_to_element(_converter_input(tex, display=display), display="block" if display else "inline")
     except RecursionError:
         raise NotTypesetError("too deeply nested to typeset") from None
     except Exception as error:  # noqa: BLE001 - the converter raises many kinds (its own, IndexError, StopIteration...)
@@ -204,6 +256,10 @@ _ARITY = {"mfrac": 2, "msub": 2, "msup": 2, "msubsup": 3, "mroot": 2, "mover": 2
 _TOKENS = ("mi", "mo", "mn", "mtext")
 
 
+# Delimiters latex2mathml leaves as their command after \big, \Big, ... (\Big\{).
+_SIZED_DELIMITERS = {"\\{": "{", "\\}": "}", "\\|": "\u2016"}
+
+
 def _clean(element: Element) -> None:
     for node in element.iter():
         if node.tag in _TOKENS and len(node):
@@ -213,13 +269,24 @@ def _clean(element: Element) -> None:
         if node.tag in _ARITY and len(node) != _ARITY[node.tag]:
             raise NotTypesetError(f"an argument of {node.tag} is missing")
         if node.text:
-            node.text = unescape(node.text)
-            if node.tag in ("mi", "mo") and len(node.text) > 1 and node.text.startswith("\\"):
-                raise NotTypesetError(f"{node.text} is not a command the typesetter knows")
+            node.text = _token_text(str(node.tag), unescape(node.text))
         if node.tail:
             node.tail = unescape(node.tail)
         for name in [name for name in node.attrib if name not in MATHML_ATTRIBUTES.get(str(node.tag), ())]:
             del node.attrib[name]
+
+
+def _token_text(tag: str, text: str) -> str:
+    if tag == "mtext":
+        return _TEXT_ESCAPE.sub(r"\1", text).translate(str.maketrans(_BRACES_BACK))
+    if tag == "mo" and text in _SIZED_DELIMITERS:
+        return _SIZED_DELIMITERS[text]
+    if tag in ("mi", "mo") and len(text) > 1 and text.startswith("\\"):
+        raise NotTypesetError(f"{text} is not a command the typesetter knows")
+    if tag == "mi" and text in ("{", "}"):
+        # A brace of the source taken as a letter: latex2mathml ends \text{a {b} c} at the first }.
+        raise NotTypesetError("the typesetter misreads braces inside this text")
+    return text
 
 
 def typeset(
