@@ -278,3 +278,15 @@ def test_any_text_renders_safely_and_shows_untypeset_math_as_written(text):
         # What is shown as written is a piece of the text as written (Markdown only normalises line ends).
         assert written.strip() in text.replace("\r\n", "\n") or written.strip() in " ".join(text.split())
     assert "<script" not in markdown_plaintext(text) or "<script>" in text
+
+
+def test_what_latex2mathml_misreads_is_mended_or_shown_as_written():
+    # \Big\{ left as the command; \{ inside \text ended the text; lines of a display formula ran together.
+    html = render_markdown(r"$\Big\{ r \Big\}$ and $\textrm{\{cat, dog\}}$ and $$a = 1, \\ b = 2.$$")
+    assert _sources(html) == []
+    assert '<mo minsize="1.623em" maxsize="1.623em">{</mo>' in html
+    assert "<mtext>{cat,\xa0dog}</mtext>" in unescape(html)  # \\text keeps its spaces (no-break)
+    assert "</mtd></mtr><mtr><mtd" in html
+    # \mathop{\mathrm{argmin}}: latex2mathml nests elements in <mo>, which HTML would drop with the text.
+    assert "<mo>argmin</mo>" in render_markdown(r"$\mathop{\mathrm{argmin}}_w$")
+    assert _sources(render_markdown(r"$\text{a {b} c}$")) == [r"$\text{a {b} c}$"]
