@@ -27,7 +27,8 @@ CELL = (
     "## Minibatch SGD\n\nEach step takes a minibatch $\\mathcal{B}_t$ and updates\n\n"
     "$$\n\\begin{aligned}\n\\mathbf{w} &\\leftarrow \\mathbf{w} - \\frac{\\eta}{|\\mathcal{B}_t|} "
     "\\sum_{i \\in \\mathcal{B}_t} \\partial_{\\mathbf{w}} l^{(i)}(\\mathbf{w},b), \\\\\n"
-    "b &\\leftarrow b - \\frac{\\eta}{|\\mathcal{B}_t|} \\sum_{i \\in \\mathcal{B}_t} \\partial_b l^{(i)}(\\mathbf{w},b).\n"
+    "b &\\leftarrow b - \\frac{\\eta}{|\\mathcal{B}_t|} "
+    "\\sum_{i \\in \\mathcal{B}_t} \\partial_b l^{(i)}(\\mathbf{w},b).\n"
     "\\end{aligned}\n$$\n\nA formula the typesetter does not know is shown as written: $\\unknown{x}$."
 )
 
