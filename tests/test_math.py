@@ -81,7 +81,7 @@ def test_damaged_examples_read_as_written_in_plain_text_and_email(source, shows)
 
 def test_every_delimiter_is_math_and_markdown_around_it_still_works():
     html = render_markdown(
-        "A *word*, $a_1$, $$b_1$$ inline, \\(c_1\\), \\[d_1\\] and:\n\n"
+        "A *word*, $a_1$, $$b_1$$ inline, \\(c_1\\),\n\\[d_1\\]\nand:\n\n"
         "$$\ne_1\n$$\n\n\\begin{align*}\nf_1 &= g_1\n\\end{align*}\n\n\\begin{equation}\nh_1\n\\end{equation}"
     )
     assert "<em>word</em>" in html
@@ -98,6 +98,19 @@ def test_escaped_dollars_and_dollars_in_code_are_not_math():
     assert _math_elements(html) == []
     assert "It costs $5, or between $5 and $10" in html
     assert "<code>x = '$a$'</code>" in html
+
+
+def test_an_escaped_bracket_in_prose_is_a_bracket():
+    # \\[ is display math where it begins a line; inside a sentence it is Markdown's escaped bracket.
+    html = render_markdown(r"So softplus(_z_) = log\[1 + exp(_z_)\], see \[1\].")
+    assert _math_elements(html) == []
+    assert "log[1 + exp(<em>z</em>)], see [1]." in html
+
+
+def test_a_script_after_an_environment_has_its_base():
+    html = render_markdown("$A^T = \\begin{bmatrix} 1 & 2 \\end{bmatrix}^T$")
+    assert _sources(html) == []
+    assert "<msup><mrow><mo>[</mo><mtable>" in html
 
 
 def test_math_in_a_fenced_block_stays_code():
@@ -290,3 +303,17 @@ def test_what_latex2mathml_misreads_is_mended_or_shown_as_written():
     # \mathop{\mathrm{argmin}}: latex2mathml nests elements in <mo>, which HTML would drop with the text.
     assert "<mo>argmin</mo>" in render_markdown(r"$\mathop{\mathrm{argmin}}_w$")
     assert _sources(render_markdown(r"$\text{a {b} c}$")) == [r"$\text{a {b} c}$"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$$a\n" * 3_000, "\\(a " * 5_000, "\\[a\n" * 3_000, "\\begin{align}\n" * 3_000, "$a \\$ " * 5_000],
+)
+def test_many_unclosed_or_repeated_delimiters_stay_bounded_and_lose_no_text(text):
+    # Each opening without its closing is tried once against a cached last closing (not rescanned);
+    # an unclosed \\( or \\[ is Markdown's escaped parenthesis or bracket.
+    html = render_markdown(text)
+    assert html.count("<math") <= math.MAX_DOCUMENT_FORMULAS
+    if "<math" not in html:
+        as_markdown = text.replace("\\$", "$").replace("\\(", "(").replace("\\[", "[")
+        assert unescape(re.sub(r"<[^>]+>", "", html)).split() == as_markdown.split()

@@ -186,9 +186,29 @@ def _breaks_lines(tex: str) -> bool:
     return False
 
 
+def _group_scripted_environments(tex: str) -> str:
+    """``\\begin{bmatrix}…\\end{bmatrix}^T`` as ``{\\begin{bmatrix}…\\end{bmatrix}}^T``: latex2mathml
+    gives a script after an environment no base."""
+    if "\\end" not in tex:
+        return tex
+    opened: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for match in _ENVIRONMENT.finditer(tex):
+        if match.group(1) == "begin":
+            opened.append(match.start())
+        elif opened:
+            start = opened.pop()
+            if tex[match.end() :].lstrip()[:1] in ("^", "_"):
+                spans.append((start, match.end()))
+    for start, end in sorted(spans, reverse=True):
+        tex = f"{tex[:start]}{{{tex[start:end]}}}{tex[end:]}"
+    return tex
+
+
 def _converter_input(tex: str, *, display: bool = False) -> str:
     if display and _breaks_lines(tex) and "&" not in tex:
         tex = f"\\begin{{gathered}}{tex}\\end{{gathered}}"
+    tex = _group_scripted_environments(tex)
 
     def environment(match: re.Match) -> str:
         side, name = match.group(1), match.group(2)
@@ -344,7 +364,8 @@ def use_math(md: MarkdownIt, *, as_source: bool = False) -> MarkdownIt:
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
     md.inline.ruler.before("math_inline", "math_paren", _bracket_rule("\\(", "\\)", "math_paren"))
-    md.inline.ruler.before("math_inline", "math_bracket", _bracket_rule("\\[", "\\]", "math_bracket"))
+    brackets = _bracket_rule("\\[", "\\]", "math_bracket", at_line_start=True)
+    md.inline.ruler.before("math_inline", "math_bracket", brackets)
 
     # The plugin's block rule finds no closing $$ again and again on a text of many lines that
     # open one: it is only tried where a closing line still follows (linear, not quadratic).
@@ -455,9 +476,15 @@ def _environment_block(state: StateBlock, start_line: int, end_line: int, silent
     return True
 
 
-def _bracket_rule(opening: str, closing: str, name: str):
+def _bracket_rule(opening: str, closing: str, name: str, *, at_line_start: bool = False):
+    """Inline math between ``opening`` and ``closing``; with ``at_line_start`` only where the opening
+    begins a line: ``\\[`` is display math there, and elsewhere the Markdown escape of a bracket
+    people write in prose (``log\\[(1 + e^z)\\]``, ``see \\[1\\]``)."""
+
     def rule(state: StateInline, silent: bool) -> bool:
         if not state.src.startswith(opening, state.pos) or _escaped(state.src, state.pos):
+            return False
+        if at_line_start and state.src[state.src.rfind("\n", 0, state.pos) + 1 : state.pos].strip():
             return False
         # The last closing delimiter of this inline text, found once (a text of many openings and
         # no closing one would otherwise be searched to its end from each of them).

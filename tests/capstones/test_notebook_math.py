@@ -19,7 +19,7 @@ CELL = (
     "\\sum_{i \\in \\mathcal{B}_t} \\partial_{\\mathbf{w}} l^{(i)} \\\\\n"
     "b &\\leftarrow b - \\frac{\\eta}{|\\mathcal{B}_t|} \\sum_{i \\in \\mathcal{B}_t} \\partial_b l^{(i)}\n"
     "\\end{aligned}\n$$\n\n"
-    "Also \\(p(x)\\), \\[\\int_0^1 x\\,dx\\] and\n\n\\begin{align}\na &= b\n\\end{align}\n\n"
+    "Also \\(p(x)\\),\n\\[\\int_0^1 x\\,dx\\]\nand\n\n\\begin{align}\na &= b\n\\end{align}\n\n"
     "It costs \\$5; the code `print('$x$')` is code."
 )
 
