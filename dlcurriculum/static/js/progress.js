@@ -45,10 +45,21 @@
     if (textarea && document.activeElement !== textarea) textarea.value = data.note;
     var flag = container.querySelector(".new-flag");
     if (flag) flag.remove();
+    // Server-rendered from our own templates: the bar with the "Stage complete" mark (numbers and
+    // the curriculum's own titles, escaped by Django), and the Continue button's new target.
     var completion = document.getElementById("stage-completion");
-    // Server-rendered from our own template (no user content but numbers).
     if (completion && typeof data.completion_html === "string") completion.innerHTML = data.completion_html;
+    var resume = document.getElementById("stage-continue");
+    if (resume && typeof data.continue_html === "string") resume.innerHTML = data.continue_html;
     showMessage(container, data.message, false);
+  }
+
+  // The control the learner used (the button pressed with Enter, Space or a click, or the
+  // field they were in): focus goes back to it once saved, so a keyboard user stays in place.
+  function usedControl(form, submitter) {
+    var active = document.activeElement;
+    if (active && active !== document.body && form.contains(active)) return active;
+    return submitter || form.querySelector("button");
   }
 
   function submit(event) {
@@ -59,8 +70,11 @@
     var body = new FormData(form);
     var submitter = event.submitter;
     if (submitter && submitter.name) body.set(submitter.name, submitter.value);
-    var buttons = form.querySelectorAll("button");
-    buttons.forEach(function (b) { b.disabled = true; });
+    // One save at a time. The buttons stay enabled (a disabled button drops the focus to the
+    // page), marked busy instead.
+    if (form.getAttribute("aria-busy") === "true") return;
+    var used = usedControl(form, submitter);
+    form.setAttribute("aria-busy", "true");
     fetch(form.action, {
       method: "POST",
       body: body,
@@ -94,7 +108,12 @@
         }
         showMessage(container, error.message || "Not saved: the connection failed. Please try again.", true);
       })
-      .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+      .finally(function () {
+        form.removeAttribute("aria-busy");
+        // Back to the used control if the focus was lost, never away from where the learner moved on to.
+        var active = document.activeElement;
+        if (used && used.isConnected && (!active || active === document.body)) used.focus();
+      });
   }
 
   document.addEventListener("submit", submit);
