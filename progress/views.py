@@ -29,7 +29,7 @@ def _to_resource(resource: Resource):
 
 
 def _progress_json(
-    request, resource, *, status: str, note: str, changed: bool, message: str, approved_stage_ids=None
+    request, resource, *, status: str, note: str, changed: bool, message: str, approved_stage_ids=None, **extra
 ) -> JsonResponse:
     """The saved state with what the stage page shows from it (completion, "Stage complete", the
     Continue target), so the page agrees with the change without a reload."""
@@ -55,6 +55,7 @@ def _progress_json(
             ),
             "resume": {"id": resume.pk, "title": resume.title} if resume else None,
             "continue_html": render_to_string("progress/_continue.html", {"resource": resume}, request=request),
+            **extra,
         }
     )
 
@@ -103,13 +104,26 @@ def set_status(request, resource_id: int, approved_stage_ids=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def continue_resource(request, resource_id: int):
+def continue_resource(request, resource_id: int, approved_stage_ids=None):
     """Mark the resource in progress and go to it (the "Continue" button, a form with
-    target=_blank, so the app stays open in its own tab and it works without JavaScript)."""
+    target=_blank, so the app stays open in its own tab and it works without JavaScript).
+    Sent with fetch (the stage page), it answers with the new state and the resource's address,
+    which the script opens in the new tab."""
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
     if request.method == "GET":
         return _to_resource(resource)
-    services.open_resource(request.user, resource)
+    row = services.open_resource(request.user, resource)
+    if _wants_json(request):
+        return _progress_json(
+            request,
+            resource,
+            status=row.status,
+            note=row.note,
+            changed=True,
+            message=f"“{resource.title}”: {Status(row.status).label.lower()}, opened in a new tab.",
+            approved_stage_ids=approved_stage_ids,
+            url=resource.url,  # only ever a web link (the stages_resource_url_http constraint)
+        )
     # Only ever a web link: the stages_resource_url_http constraint rules out javascript: and the like.
     return redirect(resource.url)
 

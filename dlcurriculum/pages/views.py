@@ -73,6 +73,10 @@ def save_note(request, resource_id):
     return progress_views.save_note(request, resource_id, approved_stage_ids=_approved_for)
 
 
+def continue_resource(request, resource_id):
+    return progress_views.continue_resource(request, resource_id, approved_stage_ids=_approved_for)
+
+
 @login_required
 @require_GET
 def dashboard(request):

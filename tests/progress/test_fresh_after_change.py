@@ -120,6 +120,18 @@ def test_finishing_the_stage_answers_with_the_stage_complete_mark_and_no_continu
     assert data["continue_html"].strip() == ""
 
 
+def test_continue_by_fetch_answers_with_the_resource_in_progress_and_its_address(learner_client, learner, stages):
+    first, _ = stages
+    one, two, _three = resources(first)
+    post_status(learner_client, one, "done")
+    response = learner_client.post(reverse("progress:continue", args=[two.pk]), **JSON)
+    data = response.json()
+    assert (data["status"], data["url"], data["resume"]["title"]) == ("in_progress", two.url, "First 2")
+    assert "1 in progress" in data["completion_html"]
+    page = learner_client.get(first.get_absolute_url()).content.decode()
+    assert normalized(data["completion_html"]) == normalized(region(page, "stage-completion"))
+
+
 def test_a_note_saved_by_fetch_answers_with_the_same_state(learner_client, stages):
     first, _ = stages
     one, two, _three = resources(first)

@@ -62,6 +62,38 @@
     return submitter || form.querySelector("button");
   }
 
+  // POST the form with fetch; resolves with the JSON answer, rejects with SessionEnded or an Error.
+  function post(form, body) {
+    return fetch(form.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
+    }).then(function (response) {
+      if (response.redirected) {
+        // Our endpoints answer fetch without redirecting: this is the login page.
+        throw new SessionEnded("Your session has ended, so this was not saved. Your note is kept in this browser.");
+      }
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === -1) {
+        throw new Error("Not saved (error " + response.status + "). Reload the page and try again.");
+      }
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.status === 401) throw new SessionEnded(data.error, data.login_url);
+        if (!response.ok) throw new Error(data.error || "Not saved (error " + response.status + "). Please try again.");
+        return data;
+      });
+    });
+  }
+
+  function showError(container, error) {
+    if (error instanceof SessionEnded) {
+      showMessage(container, error.message, true, loginLink(error.loginUrl, container));
+      return;
+    }
+    showMessage(container, error.message || "Not saved: the connection failed. Please try again.", true);
+  }
+
   function submit(event) {
     var form = event.target.closest("form[data-progress-form]");
     if (!form || !window.fetch || !window.FormData) return;
@@ -75,39 +107,13 @@
     if (form.getAttribute("aria-busy") === "true") return;
     var used = usedControl(form, submitter);
     form.setAttribute("aria-busy", "true");
-    fetch(form.action, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
-    })
-      .then(function (response) {
-        if (response.redirected) {
-          // Our endpoints answer fetch without redirecting: this is the login page.
-          throw new SessionEnded("Your session has ended, so this was not saved. Your note is kept in this browser.");
-        }
-        var type = response.headers.get("Content-Type") || "";
-        if (type.indexOf("application/json") === -1) {
-          throw new Error("Not saved (error " + response.status + "). Reload the page and try again.");
-        }
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          if (response.status === 401) throw new SessionEnded(data.error, data.login_url);
-          if (!response.ok) throw new Error(data.error || "Not saved (error " + response.status + "). Please try again.");
-          return data;
-        });
-      })
+    post(form, body)
       .then(function (data) {
         applyResult(container, data);
         // drafts.js drops the kept draft now that the server has the note.
         form.dispatchEvent(new CustomEvent("dlc:saved", { bubbles: true, detail: { values: { note: data.note } } }));
       })
-      .catch(function (error) {
-        if (error instanceof SessionEnded) {
-          showMessage(container, error.message, true, loginLink(error.loginUrl, container));
-          return;
-        }
-        showMessage(container, error.message || "Not saved: the connection failed. Please try again.", true);
-      })
+      .catch(function (error) { showError(container, error); })
       .finally(function () {
         form.removeAttribute("aria-busy");
         // Back to the used control if the focus was lost, never away from where the learner moved on to.
@@ -116,5 +122,34 @@
       });
   }
 
-  document.addEventListener("submit", submit);
+  // "Continue" marks its resource in progress: sent with fetch, so this page shows that too, while
+  // the resource opens in a new tab as without JavaScript. The tab is opened at once (in the click,
+  // so no popup blocker stops it) and sent on to the resource once the server answers.
+  function continueResource(event) {
+    var form = event.target.closest("form[data-continue]");
+    if (!form || !window.fetch || !window.FormData) return;
+    var container = document.querySelector('[data-progress-resource="' + form.getAttribute("data-continue") + '"]');
+    if (!container) return;  // its resource is not on this page: the plain form
+    event.preventDefault();
+    var tab = window.open("", "_blank");
+    post(form, new FormData(form))
+      .then(function (data) {
+        if (tab) {
+          tab.opener = null;
+          tab.location.href = data.url;
+        } else {
+          window.location.href = data.url;
+        }
+        applyResult(container, data);
+      })
+      .catch(function (error) {
+        if (tab) tab.close();
+        showError(container, error);
+      });
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (event.target.closest("form[data-continue]")) continueResource(event);
+    else submit(event);
+  });
 })();
