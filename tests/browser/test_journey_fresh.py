@@ -7,7 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from progress import services
 from progress.models import ResourceProgress
+from stages.models import Stage
 from tests import factories
 
 from .steps import sign_in
@@ -148,4 +150,19 @@ def test_the_focus_ring_shows_on_a_phone_and_in_dark_mode(live_server, signed_in
     expect(status_button(page, one, "In progress")).to_have_attribute("aria-pressed", "true")
     expect(status_button(page, one, "In progress")).to_be_focused()
     assert focus_state(page)["visible"] is True
+    screenshot(page, f"{width}-{scheme}")
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(1200, "light"), (390, "light"), (390, "dark")])
+def test_the_dashboard_names_one_next_step(live_server, signed_in, learner, stage, width, scheme, screenshot):
+    one, _two, _three = stage.resources.order_by("order")
+    later = factories.ResourceFactory(stage=Stage.objects.get(slug="after"), order=1, title="Later reading")
+    services.set_status(learner, one, "done")
+    services.open_resource(learner, later)  # where the learner was, while the first stage is unfinished
+    page = signed_in(color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/me/")
+    expect(page.get_by_role("button", name=re.compile("^Continue: Later reading"))).to_be_visible()
+    expect(page.locator(".next-up")).to_have_text("Later reading")
+    expect(page.locator(".stage-progress.current")).to_contain_text("After stage")
     screenshot(page, f"{width}-{scheme}")
