@@ -121,6 +121,16 @@ def test_keyboard_only_saving_keeps_the_focus_on_the_used_control_with_a_visible
     assert focus_state(page)["visible"] is True
     screenshot(page, "status-focus")
 
+    # Continue with the keyboard: the tab opens, and the focus stays on Continue on this page.
+    page.get_by_role("button", name=re.compile("^Continue: Two")).focus()
+    with page.context.expect_page() as new_tab:
+        page.keyboard.press("Enter")
+    new_tab.value.wait_for_url(two.url)
+    new_tab.value.close()
+    expect(status_button(page, two, "In progress")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name=re.compile("^Continue: Two"))).to_be_focused()
+    assert focus_state(page)["visible"] is True
+
     item = page.locator(f"#resource-{two.pk}")
     status_button(page, two, "Skipped").focus()
     page.keyboard.press("Tab")  # the note's summary

@@ -50,7 +50,13 @@
     var completion = document.getElementById("stage-completion");
     if (completion && typeof data.completion_html === "string") completion.innerHTML = data.completion_html;
     var resume = document.getElementById("stage-continue");
-    if (resume && typeof data.continue_html === "string") resume.innerHTML = data.continue_html;
+    if (resume && typeof data.continue_html === "string") {
+      var hadFocus = resume.contains(document.activeElement);
+      resume.innerHTML = data.continue_html;
+      // Continue itself was used: the focus stays on it (now naming the new target).
+      var button = resume.querySelector("button");
+      if (hadFocus && button) button.focus();
+    }
     showMessage(container, data.message, false);
   }
 
