@@ -125,7 +125,20 @@ def test_learner_and_mentor_each_hear_of_the_others_every_step_once(
     learner_page.goto(live_server.url + "/capstones/waiting/")
     expect(learner_page.locator("main")).to_contain_text("Grace Mentor approved your capstone")
     screenshot(learner_page, "waiting-after-approval")
+    mentor_page.locator("iframe.notebook-frame").scroll_into_view_if_needed()
+    expect(mentor_page.frame_locator("iframe.notebook-frame").locator(".cell").first).to_be_visible()
+    mentor_page.wait_for_timeout(500)  # a sandboxed frame paints in its own process
     screenshot(mentor_page, "mentor-after-approval-dark")
+    mentor_page.set_viewport_size({"width": 390, "height": 844})
+    mentor_page.locator("iframe.notebook-frame").scroll_into_view_if_needed()
+    mentor_page.wait_for_timeout(500)
+    # The full page, then the window alone (where the frame is).
+    mentor_page.screenshot(path=str(screenshot(mentor_page, "mentor-390-dark").with_name("frame-390-dark.png")))
+    # The frame is the window's height on a phone, and the notebook is also offered as a page.
+    frame_box = mentor_page.locator("iframe.notebook-frame").bounding_box()
+    assert frame_box["width"] >= 360  # the page's own margin only
+    assert frame_box["height"] >= 700
+    expect(mentor_page.get_by_role("link", name="Read the notebook on a page of its own")).to_be_visible()
 
     # Nothing is sent twice, however long the beat goes on.
     assert beat_and_read(mailoutbox, people) == {"learner": [], "mentor": []}
