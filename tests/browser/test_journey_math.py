@@ -117,4 +117,8 @@ def test_notebook_and_write_up_math_is_typeset(live_server, new_page, screenshot
     # The notebook's own document, as the frame shows it (a full-page shot leaves a lazy frame blank).
     page.goto(live_server.url + page.locator("iframe.notebook-frame").get_attribute("src"))
     assert_typeset(page.locator("math").nth(1))
+    ink = page.locator("math").nth(1).evaluate("e => getComputedStyle(e).color")
+    assert ink != page.evaluate("getComputedStyle(document.body).backgroundColor")
+    if scheme == "dark":
+        assert ink == "rgb(228, 231, 235)"  # the frame's dark-mode text colour: light on dark
     screenshot(page, f"{name}-notebook")
