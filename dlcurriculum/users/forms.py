@@ -6,7 +6,7 @@ from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 
-from . import selectors
+from . import names, selectors
 from .models import User
 
 
@@ -32,6 +32,16 @@ class ProfileForm(forms.ModelForm):
         coerce=int,
         choices=[(h, f"{h:02d}:00") for h in range(24)],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = (
+            "How mentors, e-mails and your public portfolio name you. Left empty, you are shown as "
+            f"“{names.display_name('', self.instance.pk)}”; your e-mail address is never shown."
+        )
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
 
     class Meta:
         model = User

@@ -1,4 +1,4 @@
-"""Send a learner who has not written down their "why" to the prompt after signing in."""
+"""Send a learner (not a mentor or an admin) who has not written down their "why" to the prompt after signing in."""
 
 from urllib.parse import urlencode
 
