@@ -10,7 +10,7 @@ from .models import User
 
 NAME_HELP = (
     "How mentors, e-mails and your public portfolio name you. Keep the suggestion or write your own; "
-    "your e-mail address is never shown. You can change it in your profile."
+    "your e-mail address is never shown. You can change it in your profile at any time."
 )
 
 
@@ -23,6 +23,7 @@ class SignupExtrasForm(forms.Form):
     name = forms.CharField(
         label="Display name",
         max_length=User._meta.get_field("name").max_length,
+        required=False,
         help_text=NAME_HELP,
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
@@ -43,10 +44,8 @@ class SignupExtrasForm(forms.Form):
         self.fields["name"].initial = names.suggested_name()
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Choose the name others will see (or keep the suggested one).")
-        return name
+        # Left empty (or not sent at all): a suggestion of the same kind, never the e-mail's local part.
+        return " ".join(self.cleaned_data.get("name", "").split()) or names.suggested_name()
 
     def clean_timezone(self) -> str:
         name = self.cleaned_data.get("timezone", "").strip()
