@@ -19,6 +19,23 @@ class WhyForm(forms.Form):
     )
 
 
+class NameForm(forms.Form):
+    """The first visit of an account that has no display name (made by an admin, say): which name to show."""
+
+    name = forms.CharField(
+        label="Display name",
+        max_length=User._meta.get_field("name").max_length,
+        required=False,
+        help_text="How mentors, e-mails and your public portfolio name you; your e-mail address is never shown. "
+        "You can change it in your profile at any time.",
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def clean_name(self) -> str:
+        # Left empty: the suggestion of the same kind, never the e-mail's local part.
+        return " ".join(self.cleaned_data["name"].split()) or names.suggested_name()
+
+
 def _timezone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 

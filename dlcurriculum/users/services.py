@@ -67,6 +67,17 @@ def save_why(user, why: str) -> None:
     dismiss_why_prompt(user)
 
 
+def should_ask_name(user) -> bool:
+    """Sign-up asks for the name; an account made another way (the admin, createsuperuser) is asked on
+    its first visit."""
+    return not user.name.strip()
+
+
+def save_name(user, name: str) -> None:
+    user.name = name
+    user.save(update_fields=["name"])
+
+
 def delete_account(user) -> None:
     """Delete the user and everything that belongs to them in every app (see lifecycle)."""
     lifecycle.erase_user(user)

@@ -3,6 +3,7 @@ e-mail address, one rule (users.names) for everyone who shows it, and the "why" 
 learners."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -91,3 +92,34 @@ def test_mentors_and_admins_are_not_asked_why_on_first_sign_in(client, db, make)
 def test_a_learner_is_still_asked_why_on_first_sign_in(client, db):
     response = _sign_in(client, factories.UserFactory())
     assert response.url.startswith(reverse("users:why"))
+
+
+# --- An account sign-up did not ask: its first visit asks -----------------------------------
+
+
+def test_an_account_without_a_name_is_asked_for_one_first_then_for_its_why(client, db):
+    user = factories.UserFactory(email="made.by.admin@example.com", name="")
+    response = _sign_in(client, user)
+    assert response.url.startswith(reverse("users:name") + "?next=")
+    page = client.get(response.url).text
+    assert SUGGESTION.match(re.search(r'<input type="text" name="name" value="([^"]*)"', page).group(1))
+    next_url = re.search(r'<input type="hidden" name="next" value="([^"]*)"', page).group(1)
+    response = client.post(reverse("users:name"), {"name": " Grace  Hopper ", "next": next_url.replace("&amp;", "&")})
+    user.refresh_from_db()
+    assert user.name == "Grace Hopper"
+    assert response.url.startswith(reverse("users:why"))  # a learner: on to the "why" prompt
+
+
+def test_a_mentor_without_a_name_is_asked_for_the_name_but_not_the_why(client, db):
+    mentor = factories.MentorFactory(name="")
+    response = _sign_in(client, mentor)
+    assert response.url == f"{reverse('users:name')}?{urlencode({'next': reverse('dashboard')})}"
+    response = client.post(reverse("users:name"), {"name": "", "next": reverse("dashboard")})
+    mentor.refresh_from_db()
+    assert SUGGESTION.match(mentor.name)
+    assert response.url == reverse("dashboard")
+
+
+def test_an_account_with_a_name_is_not_asked_again(client, db):
+    user = factories.UserFactory(why="To build things.")
+    assert _sign_in(client, user).url == reverse("dashboard")
