@@ -23,6 +23,10 @@ _STYLE = """<style>
 .cell-comments p { margin: .2rem 0; }
 .cell-comments .who { font-size: .75rem; color: #5b6572; }
 .cell-action { margin: -.6rem 0 .6rem .9rem; font-size: .8rem; }
+@media (prefers-color-scheme: dark) {
+  .cell-comments { background: #2e2416; border-left-color: #f0b35c; color: #f1e6d6; }
+  .cell-comments .who { color: #c9b9a3; }
+}
 </style>"""
 
 

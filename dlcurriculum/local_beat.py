@@ -24,6 +24,16 @@ logger = logging.getLogger(__name__)
 # The one thread of this process, once started.
 _state: dict[str, threading.Thread] = {}
 
+THREAD_NAME = "local-beat"
+
+
+class QuietTicks(logging.Filter):
+    """Drop Celery's "Task ... succeeded" line for this thread's ticks: one every few seconds would
+    bury the e-mails a person watches the console for. Failures (WARNING and above) still show."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or threading.current_thread().name != THREAD_NAME
+
 
 def should_start(argv: list[str], environ, settings) -> bool:
     if settings.REDIS_URL or settings.LOCAL_BEAT_SECONDS <= 0 or len(argv) < 2 or argv[1] != "runserver":
@@ -52,8 +62,16 @@ def _loop(interval: float, stop: threading.Event) -> None:
     from django.db import connections
 
     while not stop.wait(interval):
-        run_once()
+        results = run_once()
+        if any(_did_something(result) for result in results.values()):
+            logger.info("Local beat: %s", results)
         connections.close_all()  # this thread's own connections; SQLite must not stay locked
+
+
+def _did_something(result) -> bool:
+    if isinstance(result, dict):
+        return any(value for key, value in result.items() if key != "skipped")
+    return bool(result)
 
 
 def start() -> threading.Thread | None:
@@ -62,8 +80,9 @@ def start() -> threading.Thread | None:
 
     if "thread" in _state or not should_start(sys.argv, os.environ, settings):
         return None
+    logging.getLogger("celery.app.trace").addFilter(QuietTicks())
     thread = _state["thread"] = threading.Thread(
-        target=_loop, args=(float(settings.LOCAL_BEAT_SECONDS), threading.Event()), name="local-beat", daemon=True
+        target=_loop, args=(float(settings.LOCAL_BEAT_SECONDS), threading.Event()), name=THREAD_NAME, daemon=True
     )
     thread.start()
     logger.info("Local beat: %s every %ss", ", ".join(settings.LOCAL_BEAT_TASKS), settings.LOCAL_BEAT_SECONDS)

@@ -13,7 +13,8 @@ from reversion.admin import VersionAdmin
 from dlcurriculum.tasks import enqueue_on_commit
 
 from . import curriculum_export, history, link_selectors, link_services
-from .admin_preview import MarkdownPreviewMixin
+from .admin_preview import MarkdownPreviewMixin, TextAsSavedMixin
+from .admin_revert import SingleObjectRevertMixin
 from .models import CapstoneBrief, Framework, LinkState, LinkStatus, ProjectIdea, Resource, SeededKey, Stage
 from .tasks import check_links
 
@@ -21,11 +22,13 @@ from .tasks import check_links
 history.register()
 
 
-class ResourceInline(SortableTabularInline):
+class ResourceInline(TextAsSavedMixin, SortableTabularInline):
     """Drag to reorder; the rest of a resource's fields are on its own page (the change link)."""
 
     model = Resource
     extra = 0
+    # The heading says how: the handle is the row's caption (arrow keys once it has focus).
+    verbose_name_plural = "Resources (drag a row by its ⠿ caption, or focus it and use the arrow keys)"
 
     class Media:
         js = ["stages/admin_sortable_keys.js"]
@@ -49,7 +52,9 @@ class _VersionedStageAdmin(VersionAdmin):
 
 
 @admin.register(Stage)
-class StageAdmin(SortableAdminMixin, MarkdownPreviewMixin, _VersionedStageAdmin):
+class StageAdmin(
+    SingleObjectRevertMixin, SortableAdminMixin, TextAsSavedMixin, MarkdownPreviewMixin, _VersionedStageAdmin
+):
     markdown_fields = ["body"]
     list_display = ["order", "title", "slug", "resource_count", "updated_at"]
     list_display_links = ["title"]
@@ -110,7 +115,8 @@ RECENT_CHECKS_SHOWN = 20
 
 
 @admin.register(Resource)
-class ResourceAdmin(VersionAdmin):
+class ResourceAdmin(SingleObjectRevertMixin, TextAsSavedMixin, MarkdownPreviewMixin, VersionAdmin):
+    markdown_fields = ["description"]
     change_list_template = "admin/stages/resource/change_list.html"
     list_display = [
         "title",
@@ -207,6 +213,10 @@ class ResourceAdmin(VersionAdmin):
         if change and "url" in form.changed_data:
             link_services.reset_link_status(obj)
 
+    def after_revert(self, request, obj, fields):
+        if "url" in fields:
+            link_services.reset_link_status(obj)
+
     def get_urls(self):
         report = path(
             "link-report/", self.admin_site.admin_view(self.link_report_view), name="stages_resource_link_report"
@@ -243,7 +253,9 @@ class ProjectIdeaInline(SortableTabularInline):
 
 
 @admin.register(CapstoneBrief)
-class CapstoneBriefAdmin(SortableAdminBase, MarkdownPreviewMixin, VersionAdmin):
+class CapstoneBriefAdmin(
+    SingleObjectRevertMixin, SortableAdminBase, TextAsSavedMixin, MarkdownPreviewMixin, VersionAdmin
+):
     markdown_fields = ["rules"]
     list_display = ["title", "stage", "focus"]
     list_select_related = ["stage"]
@@ -254,13 +266,13 @@ class CapstoneBriefAdmin(SortableAdminBase, MarkdownPreviewMixin, VersionAdmin):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(VersionAdmin):
+class FrameworkAdmin(SingleObjectRevertMixin, TextAsSavedMixin, VersionAdmin):
     list_display = ["name", "module", "url"]
     search_fields = ["name", "module"]
 
 
 @admin.register(ProjectIdea)
-class ProjectIdeaAdmin(VersionAdmin):
+class ProjectIdeaAdmin(SingleObjectRevertMixin, TextAsSavedMixin, VersionAdmin):
     list_display = ["title", "brief", "order", "url"]
     list_filter = ["brief"]
     list_select_related = ["brief"]

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -52,7 +53,7 @@ class MarkdownPreviewWidget(forms.Textarea):
 
 
 class MarkdownPreviewMixin:
-    """For a ModelAdmin: the fields named in ``markdown_fields`` get a preview."""
+    """For a ModelAdmin: the fields named in ``markdown_fields`` get a preview (and LF line breaks)."""
 
     markdown_fields: list[str] = []
 
@@ -83,3 +84,21 @@ class MarkdownPreviewMixin:
                 content_type="text/plain",
             )
         return HttpResponse(_render_markdown(text), content_type="text/html; charset=utf-8")
+
+
+class UnixNewlinesField(forms.CharField):
+    """Browsers send a textarea's line breaks as CRLF; the curriculum file and every saved text use LF.
+    Without this, saving a form untouched logs "Changed Body" and adds a version nobody made."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+class TextAsSavedMixin:
+    """For a ModelAdmin or inline: every long text field compares and saves with LF line breaks."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", UnixNewlinesField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -435,16 +435,21 @@ def _stage_dict(stage: StageData) -> dict:
     return data
 
 
+def as_document(curriculum: Curriculum) -> dict:
+    """The curriculum as the file's plain data (what ``dump`` writes; ``curriculum_file`` merges it)."""
+    return {
+        "version": 1,
+        "frameworks": [_framework_dict(f) for f in curriculum.frameworks],
+        "stages": [_stage_dict(stage) for stage in curriculum.stages],
+    }
+
+
 def dump(curriculum: Curriculum) -> str:
     """The curriculum in the file format `parse` reads: ``parse(dump(c)) == c``.
 
     Resources and ideas are written in their order (the file gives order by position).
     """
-    document = {
-        "version": 1,
-        "frameworks": [_framework_dict(f) for f in curriculum.frameworks],
-        "stages": [_stage_dict(stage) for stage in curriculum.stages],
-    }
+    document = as_document(curriculum)
     header = (
         '# "Learning Deep Learning" by Philipp Muens (2019), as data: written by `manage.py export_curriculum`.\n'
         "# Loaded by `python manage.py load_curriculum`. Keys are stable identifiers.\n"

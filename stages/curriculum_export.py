@@ -1,6 +1,9 @@
 """The curriculum as it is in the database, in the curriculum file's terms (the reverse of the loader)."""
 
+from pathlib import Path
+
 from . import curriculum as cur
+from . import curriculum_file
 from .models import CapstoneBrief, Framework, Stage
 
 
@@ -76,5 +79,10 @@ def _effort(obj) -> cur.EffortData | None:
     return cur.EffortData(hours=float(obj.effort_hours), basis=obj.effort_basis)
 
 
-def export_text() -> str:
-    return cur.dump(current_curriculum())
+def export_text(base: Path | None = cur.DEFAULT_PATH) -> str:
+    """The database's curriculum written into ``base`` (by default the shipped file), keeping its
+    comments and layout so the export diffs as the edits; ``base=None`` writes a fresh file."""
+    curriculum = current_curriculum()
+    if base is None:
+        return cur.dump(curriculum)
+    return curriculum_file.update(base.read_text(encoding="utf-8"), curriculum)

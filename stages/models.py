@@ -34,7 +34,7 @@ class Stage(models.Model):
     order = models.PositiveSmallIntegerField(help_text="Position in the curriculum, from 1.")
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=500, help_text="One or two sentences for the overview.")
+    summary = models.CharField(max_length=500, help_text="One or two sentences for the overview (plain text).")
     body = models.TextField(blank=True, help_text="The stage's text (Markdown).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,7 +83,9 @@ class Resource(models.Model):
     url = models.URLField(max_length=1000)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     authors = models.CharField(max_length=300, blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, help_text="Shown under the title on the stage page (Markdown: **bold**, [a link](https://…))."
+    )
     optional = models.BooleanField(
         default=False, help_text="Recommended in the text but not on the stage's core resource list."
     )
@@ -171,7 +173,7 @@ class CapstoneBrief(models.Model):
     stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="capstone")
     key = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
-    focus = models.CharField(max_length=200)
+    focus = models.CharField(max_length=200, help_text="A few words (plain text), e.g. 'Supervised Deep Learning'.")
     rules = models.TextField(help_text="The rules in prose (Markdown).")
     effort_hours = effort_hours_field()
     effort_basis = effort_basis_field()

@@ -53,13 +53,34 @@ class CellChange:
         return f"Cell {self.new_number} changed"
 
 
+# Two iterations that share less than this part of their cells are another notebook, not an edit.
+REPLACED_SHARE = 0.2
+
+
 @dataclass
 class NotebookDiff:
     cells: list[CellChange]
     truncated: bool = False
+    old_count: int = 0  # cells in each notebook, to tell an edit from a replacement
+    new_count: int = 0
+
+    @property
+    def differing(self) -> int:
+        """Cells of the new notebook that differ from the old one, plus old cells that are gone."""
+        return sum(1 for c in self.cells if c.kind != REMOVED) + max(
+            0, sum(1 for c in self.cells if c.kind == REMOVED) - sum(1 for c in self.cells if c.kind == ADDED)
+        )
+
+    @property
+    def replaced(self) -> bool:
+        largest = max(self.old_count, self.new_count)
+        return largest > 3 and largest - self.differing < REPLACED_SHARE * largest
 
     @property
     def summary(self) -> str:
+        if self.replaced:
+            largest = max(self.old_count, self.new_count)
+            return f"The notebook was replaced: {min(self.differing, largest)} of {largest} cells differ"
         counts = {k: sum(1 for c in self.cells if c.kind == k) for k in (ADDED, REMOVED, CHANGED)}
         parts = [f"{n} {k}" for k, n in counts.items() if n]
         return ", ".join(parts) if parts else "No cell changed"
@@ -219,7 +240,7 @@ def diff_notebooks(old, new) -> NotebookDiff:  # noqa: C901 - one walk over nbdi
         elif entry["op"] == "patch":
             _maybe_changed(i, j)
             i, j = i + 1, j + 1
-    return _bounded(NotebookDiff(changes))
+    return _bounded(NotebookDiff(changes, old_count=len(old_cells), new_count=len(new_cells)))
 
 
 def _bounded(diff: NotebookDiff) -> NotebookDiff:
@@ -260,33 +281,74 @@ def report_changes(old: dict, new: dict) -> list[str]:
 _SIGN_CLASS = {"+": "diff-add", "-": "diff-del", " ": "diff-same"}
 
 
+# A run of added (or removed) cells is one block opened on the page only while it is this short:
+# the first screen shows what changed, not dozens of rows to click open.
+OPEN_BLOCK_LINES = 40
+
+
 def _lines_html(lines: list[Line], label: str) -> str:
     from .sanitise import escape_text
 
+    # Block spans and no newline between them: a newline inside <pre> would double every line.
     rows = "".join(
         f'<span class="diff-line {_SIGN_CLASS.get(line.sign, "diff-same")}">'
-        f"{escape_text(line.sign)} {escape_text(line.text)}</span>\n"
+        f"{escape_text(line.sign)} {escape_text(line.text) or ' '}</span>"
         for line in lines
     )
     return f'<p class="diff-label">{label}</p><pre class="diff">{rows}</pre>'
 
 
+def _blocks(cells: list[CellChange]) -> list[list[CellChange]]:
+    """Consecutive added (or removed) cells as one block; every changed cell a block of its own."""
+    blocks: list[list[CellChange]] = []
+    for change in cells:
+        if blocks and change.kind in (ADDED, REMOVED) and blocks[-1][-1].kind == change.kind:
+            blocks[-1].append(change)
+        else:
+            blocks.append([change])
+    return blocks
+
+
+def _block_label(block: list[CellChange]) -> str:
+    if len(block) == 1:
+        return block[0].label
+    numbers = [c.new_number if c.kind == ADDED else c.old_number for c in block]
+    return f"Cells {numbers[0]} to {numbers[-1]} {block[0].kind} ({len(block)} cells)"
+
+
+def _cell_html(change: CellChange, *, with_label: bool) -> str:
+    from .sanitise import escape_text
+
+    parts = [f'<p class="cell-diff-label">{escape_text(change.label)}</p>'] if with_label else []
+    if change.source:
+        parts.append(_lines_html(change.source, f"Source <small>({escape_text(change.cell_type)})</small>"))
+    if change.outputs:
+        parts.append(_lines_html(change.outputs, "Text output"))
+    return "".join(parts)
+
+
 def diff_html(diff: NotebookDiff) -> str:
     """The diff as an HTML fragment for the iteration page: every notebook text escaped, then the
-    whole passed through the notebooks' own sanitiser (no script, no event handler, no style)."""
+    whole passed through the notebooks' own sanitiser (no script, no event handler, no style).
+
+    Changed cells are open; runs of added or removed cells are one block each, open while short;
+    two notebooks that share little are said to be a replacement in one line, the cells behind it."""
     from .sanitise import escape_text, sanitize_html
 
     parts = [f'<p class="diff-summary">{escape_text(diff.summary)}.</p>']
-    for number, change in enumerate(diff.cells, start=1):
-        parts.append(
-            f'<details class="cell-diff cell-diff-{change.kind}"{" open" if number <= 5 else ""}>'
-            f"<summary>{escape_text(change.label)} <small>({escape_text(change.cell_type)})</small></summary>"
+    blocks = []
+    for block in _blocks(diff.cells):
+        lines = sum(len(c.source) + len(c.outputs) for c in block)
+        is_open = block[0].kind == CHANGED or lines <= OPEN_BLOCK_LINES
+        body = "".join(_cell_html(c, with_label=len(block) > 1) for c in block)
+        blocks.append(
+            f'<details class="cell-diff cell-diff-{block[0].kind}"{" open" if is_open else ""}>'
+            f"<summary>{escape_text(_block_label(block))}</summary>{body}</details>"
         )
-        if change.source:
-            parts.append(_lines_html(change.source, "Source"))
-        if change.outputs:
-            parts.append(_lines_html(change.outputs, "Text output"))
-        parts.append("</details>")
+    if diff.replaced:
+        parts.append(f'<details class="full-diff"><summary>Show the full diff</summary>{"".join(blocks)}</details>')
+    else:
+        parts.extend(blocks)
     if diff.truncated:
         parts.append('<p class="truncated">The diff is cut short here; download both iterations to compare them.</p>')
     return sanitize_html("".join(parts))

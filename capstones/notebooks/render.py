@@ -286,12 +286,32 @@ body { counter-reset: cell; }
 .image-note { color: #5b6572; font-style: italic; }
 .ansi-red-fg { color: #b3261e; } .ansi-green-fg { color: #1d7a46; } .ansi-blue-fg { color: #2456c9; }
 .ansi-yellow-fg { color: #a35b00; } .ansi-cyan-fg { color: #0b7285; } .ansi-bold { font-weight: bold; }
+:root { color-scheme: light dark; }
+body { background: #fff; }
 """
 
 
 _CODE_CSS = """
 .highlight .c1 { color: #3d7b7b; font-style: italic; } .highlight .s2 { color: #ba2121; }
 .highlight .k { color: #008000; font-weight: bold; } .highlight .mi { color: #666; }
+"""
+# Last, so it wins over the light colours above.
+_DARK_CSS = """
+/* The reader's dark mode reaches the frame too (the page around it follows it already). */
+@media (prefers-color-scheme: dark) {
+  body { background: #15181d; color: #e4e7eb; }
+  a { color: #8fb4ff; }
+  td, th { border-color: #3a414b; }
+  .cell { border-left-color: #3a414b; } .code_cell { border-left-color: #6f95e8; }
+  .cell::before, .prompt, .image-note { color: #9aa4b1; }
+  .highlight { background: #1f242b; }
+  .output_stderr { background: #3b1d1b; }
+  .truncated { color: #f0b35c; }
+  .ansi-red-fg { color: #ff8a80; } .ansi-green-fg { color: #7bd88f; } .ansi-blue-fg { color: #8fb4ff; }
+  .ansi-yellow-fg { color: #f0c674; } .ansi-cyan-fg { color: #66d9e8; }
+  .highlight .c1 { color: #8ab8b8; } .highlight .s2 { color: #ff9e9e; }
+  .highlight .k { color: #7bd88f; } .highlight .mi { color: #b0b0b0; }
+}
 """
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -301,7 +321,7 @@ def render_document(notebook: nbformat.NotebookNode, *, title: str = "Notebook",
     head, tail = _DOCUMENT.split("{body}")
     # Joined once: the parts and the document are the only two copies of the HTML at any time.
     parts = _body_parts(notebook, **limits)
-    parts.insert(0, head.format(title=escape_text(title), css=_BASE_CSS + _CODE_CSS))
+    parts.insert(0, head.format(title=escape_text(title), css=_BASE_CSS + _CODE_CSS + _DARK_CSS))
     parts.append(tail)
     document = "".join(parts)
     del parts

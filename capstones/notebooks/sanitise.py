@@ -90,6 +90,7 @@ _ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
     "ol": {"start"},
+    "details": {"open"},  # the diff opens what changed (a notebook's own <details> may start open too)
 }
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from stages import curriculum as cur
 from stages.models import CapstoneBrief, Framework, ProjectIdea, Resource, SeededKey, Stage
@@ -57,6 +58,8 @@ def test_admin_reorders_resources_with_the_keyboard(admin_page, live_server):
     handle.focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
+    moved = Resource.objects.get(pk=before[0]).title
+    expect(page.get_by_role("status")).to_have_text(re.compile(rf"^{re.escape(moved)}: position 3 of \d+"))
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/stages/stage/$"))
     after = list(stage.resources.order_by("order").values_list("pk", flat=True))
@@ -75,25 +78,37 @@ def test_admin_previews_a_stage_body_as_learners_will_see_it(admin_page, live_se
     screenshot(page, "preview")
 
 
-def test_admin_changes_a_url_then_reverts_it_from_the_history(admin_page, live_server, screenshot):
+def test_admin_reverts_a_resource_and_keeps_the_stage_body_saved_since(admin_page, live_server, screenshot):
+    """Issue 27's sequence: edit a resource, add a section to its stage, revert the resource."""
     resource = Resource.objects.get(key="sutton-barto")
-    old_url = resource.url
+    old_url, old_title = resource.url, resource.title
     page = admin_page
     page.goto(f"{live_server.url}/admin/stages/resource/{resource.pk}/change/")
     page.fill("input[name=url]", "https://example.com/moved-elsewhere")
+    page.fill("input[name=title]", "Renamed by mistake")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/stages/resource/$"))
-    resource.refresh_from_db()
-    assert resource.url == "https://example.com/moved-elsewhere"
+    page.goto(f"{live_server.url}/admin/stages/stage/{resource.stage_id}/change/")
+    body = page.locator("textarea[name=body]")
+    body.fill(body.input_value() + "\n\n## Tip\n\nRead each chapter twice.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/stages/stage/$"))
 
     page.goto(f"{live_server.url}/admin/stages/resource/{resource.pk}/history/")
     screenshot(page, "history")
     page.locator("#change-history tr", has_text="Loaded from the curriculum file").get_by_role("link").click()
     page.wait_for_url(re.compile(r"/history/\d+/$"))
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url(re.compile(r"/admin/stages/resource/$"))
+    expect(page.get_by_label("Url")).to_be_checked()
+    expect(page.get_by_label("Title")).to_be_checked()
+    page.get_by_label("Title").uncheck()  # keep the new title, take back the address only
+    screenshot(page, "revert-confirmation")
+    page.get_by_role("button", name="Revert the ticked fields").click()
+    expect(page.get_by_text("Url reverted. Nothing else was changed.")).to_be_visible()
     resource.refresh_from_db()
-    assert resource.url == old_url
+    assert (resource.url, resource.title) == (old_url, "Renamed by mistake")
+    assert old_title != resource.title
+    page.goto(f"{live_server.url}/stages/{resource.stage.slug}/")
+    expect(page.get_by_text("Read each chapter twice.")).to_be_visible()
 
 
 def test_admin_exports_the_curriculum_and_it_loads_into_an_empty_database(admin_page, live_server, tmp_path):
@@ -110,3 +125,5 @@ def test_admin_exports_the_curriculum_and_it_loads_into_an_empty_database(admin_
     load_curriculum(exported)
     assert Resource.objects.count() == sum(len(s.resources) for s in exported.stages)
     assert cur.read(cur.DEFAULT_PATH) == exported
+    # Unedited, the download is the committed file itself: an edit would be its own diff.
+    assert target.read_text(encoding="utf-8") == cur.DEFAULT_PATH.read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ import pytest
 from capstones import services
 from capstones.models import Submission
 from tests import factories
+from tests.smtp import smtp_server  # noqa: F401 - the fixture, for the conversation over real SMTP
 
 from .notebook_builders import as_bytes, good_notebook
 

@@ -105,3 +105,59 @@ def test_a_cell_excerpt_is_its_first_lines():
     nb = notebook(md("intro"), code("\n".join(f"line {i}" for i in range(10))))
     assert cell_excerpt(nb, 2, max_lines=3) == "line 0\nline 1\nline 2\n…"
     assert cell_excerpt(nb, 3) == ""
+
+
+# --------------------------------------------------------------------------- a diff a mentor can use (issue 26)
+
+
+def _unrelated(count: int, tag: str):
+    return notebook(
+        *(code(f"# {tag} step {n}\nvalue_{tag}_{n} = {n} * 3\nprint(value_{tag}_{n})") for n in range(count))
+    )
+
+
+def test_two_unrelated_notebooks_are_a_replacement_said_in_one_line():
+    from capstones.notebooks.diff import diff_html
+
+    diff = diff_notebooks(_unrelated(45, "old"), _unrelated(46, "new"))
+    assert diff.replaced
+    assert diff.summary == "The notebook was replaced: 46 of 46 cells differ"
+    html = diff_html(diff)
+    assert html.startswith('<p class="diff-summary">The notebook was replaced: 46 of 46 cells differ.</p>')
+    assert '<details class="full-diff"><summary>Show the full diff</summary>' in html
+    assert html.split("full-diff")[1].startswith('"><summary>')  # closed: the cells wait behind one link
+
+
+def test_an_edit_is_not_a_replacement():
+    cells = [code(f"x{n} = {n}") for n in range(10)]
+    edited = [*cells[:4], code("x4 = 40"), *cells[5:]]
+    diff = diff_notebooks(notebook(*cells), notebook(*edited))
+    assert not diff.replaced
+    assert diff.summary == "1 changed"
+
+
+def test_a_run_of_added_cells_is_one_block_and_a_changed_cell_is_open():
+    from capstones.notebooks.diff import diff_html
+
+    cells = [code(f"x{n} = {n}") for n in range(8)]
+    new = [code("x0 = 100"), *cells[1:], *(code(f"extra_{n} = {n}") for n in range(6))]
+    html = diff_html(diff_notebooks(notebook(*cells), notebook(*new)))
+    assert html.count("<details") == 2
+    assert '<details class="cell-diff cell-diff-changed" open=""><summary>Cell 1 changed</summary>' in html
+    assert "<summary>Cells 9 to 14 added (6 cells)</summary>" in html
+
+
+def test_a_long_run_of_added_cells_waits_closed():
+    from capstones.notebooks.diff import OPEN_BLOCK_LINES, diff_html
+
+    long_cells = [code("\n".join(f"line_{n}_{i} = {i}" for i in range(10))) for n in range(OPEN_BLOCK_LINES // 10 + 1)]
+    html = diff_html(diff_notebooks(notebook(code("a = 1")), notebook(code("a = 1"), *long_cells)))
+    assert '<details class="cell-diff cell-diff-added"><summary>' in html
+
+
+def test_diff_lines_are_not_followed_by_blank_lines():
+    from capstones.notebooks.diff import diff_html
+
+    html = diff_html(diff_notebooks(notebook(code("a = 1\nb = 2")), notebook(code("a = 1\nb = 3"))))
+    assert "</span>\n" not in html
+    assert html.count('class="diff-line') == 3

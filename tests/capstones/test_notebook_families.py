@@ -90,3 +90,39 @@ def test_family_matches_children_of_its_patterns_only_at_a_dot():
 )
 def test_install_forms_seen_in_real_notebooks_are_found(line):
     assert uses(line) == [("keras", 1, 1, "install")]
+
+
+def test_autokeras_is_keras():
+    assert uses("import autokeras as ak") == [("keras", 1, 1, "import")]
+    assert uses("!pip install autokeras") == [("keras", 1, 1, "install")]
+
+
+@pytest.mark.parametrize(
+    ("source", "wrapper"),
+    [
+        ("import tensorflow as tf\nopt = tf.optimizers.Adam(1e-3)", "tensorflow.optimizers"),
+        ("import tensorflow as tf\nloss = tf.losses.MeanSquaredError()", "tensorflow.losses"),
+        ("from tensorflow import metrics\nm = metrics.Accuracy()", "tensorflow.metrics"),
+        ("import tensorflow as tf\ninit = tf.initializers.GlorotUniform()", "tensorflow.initializers"),
+        ("from tflite_model_maker import image_classifier", "tflite_model_maker"),
+        ("from mediapipe_model_maker import image_classifier", "mediapipe_model_maker"),
+    ],
+)
+def test_tf2_short_names_of_keras_and_model_makers_need_attention(source, wrapper):
+    result = check(notebook(md(), code(source)))
+    assert result.violations == []
+    assert [w.wrapper for w in result.attention] == [wrapper]
+    assert "Keras" in result.attention[0].reason
+
+
+def test_low_level_tensorflow_without_keras_names_passes():
+    result = check(
+        notebook(
+            md(),
+            code(
+                "import tensorflow as tf\nw = tf.Variable(tf.zeros([3]))\n"
+                "with tf.GradientTape() as t:\n    y = tf.reduce_sum(w * 2)"
+            ),
+        )
+    )
+    assert (result.violations, result.attention) == ([], [])

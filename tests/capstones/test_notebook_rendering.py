@@ -238,3 +238,18 @@ def test_unclosed_strings_in_code_are_shown_whole():
     html = render_body(notebook(code(source)))
     assert "never closed" in html
     assert "c = 1" in html
+
+
+def test_the_notebook_document_follows_dark_mode_after_its_light_colours():
+    doc = render_document(notebook(md("# Title"), code("x = 1")))
+    assert "color-scheme: light dark" in doc
+    dark = doc.index("@media (prefers-color-scheme: dark)")
+    assert dark > doc.index(".highlight .k { color: #008000")  # the dark colours come last and win
+    assert "body { background: #15181d" in doc[dark:]
+
+
+def test_every_notebook_frame_offers_the_notebook_as_a_page(client, claimed, learner):
+    client.force_login(learner)
+    page = client.get(claimed.get_absolute_url()).text
+    frame_src = page.split('class="notebook-frame"')[1].split('src="')[1].split('"')[0]
+    assert f'<a href="{frame_src}">Read the notebook on a page of its own</a>' in page

@@ -117,7 +117,7 @@ def test_a_changed_url_is_in_the_history_and_reverting_restores_it_keeping_progr
     assert versions[0].revision.user is not None
     previous = versions[1]
     revision_url = reverse("admin:stages_resource_revision", args=[resource.pk, previous.pk])
-    assert editor.post(revision_url, _change_form_data(editor, revision_url)).status_code == 302
+    assert editor.post(revision_url, {"field": ["url"]}).status_code == 302
 
     resource.refresh_from_db()
     assert resource.url == old_url
@@ -130,8 +130,12 @@ def test_reverting_a_stage_never_deletes_resources_added_since(editor, curriculu
     added = Resource.objects.create(
         stage=stage, order=99, key="added-later", title="Added", url="https://e.org/a", kind="article"
     )
+    stage.body += "\n\nA later paragraph."
+    stage.save()
     revision_url = reverse("admin:stages_stage_revision", args=[stage.pk, first_version.pk])
-    editor.post(revision_url, _change_form_data(editor, revision_url))
+    assert editor.post(revision_url, {"field": ["body"]}).status_code == 302
+    stage.refresh_from_db()
+    assert "A later paragraph." not in stage.body
     assert Resource.objects.filter(pk=added.pk).exists()
 
 
@@ -145,7 +149,8 @@ def test_a_deleted_resource_can_be_restored_from_the_admin(editor, curriculum):
     assert title in recover_list
     deleted = Version.objects.get_deleted(Resource).get(object_id=str(pk))
     recover_url = reverse("admin:stages_resource_recover", args=[deleted.pk])
-    assert editor.post(recover_url, _change_form_data(editor, recover_url)).status_code == 302
+    assert title in editor.get(recover_url).text
+    assert editor.post(recover_url).status_code == 302
     assert Resource.objects.get(pk=pk).title == title
 
 

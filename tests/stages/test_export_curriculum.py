@@ -99,3 +99,29 @@ def test_an_effort_that_is_not_a_sensible_number_of_hours_is_refused_with_its_pl
     text = cur.DEFAULT_PATH.read_text(encoding="utf-8").replace("hours: 90.0", f"hours: {hours}", 1)
     with pytest.raises(cur.CurriculumError, match=r"fastai-practical-deep-learning\) > effort: 'hours'"):
         cur.parse(text)
+
+
+def test_the_loaded_seed_exports_as_the_committed_file_byte_for_byte(curriculum):
+    assert export_text() == cur.DEFAULT_PATH.read_text(encoding="utf-8")
+
+
+def test_an_admin_edit_exports_as_a_small_diff_of_the_committed_file(curriculum):
+    import difflib
+
+    resource = Resource.objects.order_by("pk").first()
+    old_title = resource.title
+    resource.title = "A better title"
+    resource.save()
+    seed = cur.DEFAULT_PATH.read_text(encoding="utf-8")
+    diff = [
+        line
+        for line in difflib.unified_diff(seed.splitlines(), export_text().splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert diff == [f"-        title: {old_title}", "+        title: A better title"]
+
+
+def test_the_export_command_can_write_a_fresh_file(curriculum, tmp_path):
+    out = tmp_path / "fresh.yaml"
+    call_command("export_curriculum", "--fresh", "--output", str(out))
+    assert out.read_text(encoding="utf-8") == cur.dump(current_curriculum())

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from stages import curriculum as cur
 from stages.curriculum_export import export_text
 
 
@@ -13,9 +14,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", type=Path, help="File to write; standard output when omitted.")
+        layout = parser.add_mutually_exclusive_group()
+        layout.add_argument(
+            "--base",
+            type=Path,
+            default=cur.DEFAULT_PATH,
+            help="Curriculum file to write the edits into, keeping its comments, order and quoting, so the "
+            "export diffs as the edits (default: the shipped stages/data/curriculum.yaml).",
+        )
+        layout.add_argument("--fresh", action="store_true", help="Write a new file in the default layout instead.")
 
     def handle(self, *args, **options):
-        text = export_text()
+        text = export_text(base=None if options["fresh"] else options["base"])
         if options["output"]:
             options["output"].write_text(text, encoding="utf-8")
             self.stderr.write(self.style.SUCCESS(f"Curriculum written to {options['output']}."))

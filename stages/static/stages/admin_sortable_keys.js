@@ -11,9 +11,26 @@
     });
   }
 
+  // One polite live region for the page: a screen reader says where the row went after each key.
+  function liveRegion() {
+    var region = document.getElementById("sortable-announcer");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "sortable-announcer";
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      region.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap";
+      document.body.appendChild(region);
+    }
+    return region;
+  }
+
   function announce(row, handle) {
     var rows = Array.prototype.slice.call(row.parentNode.querySelectorAll(ROW));
-    handle.setAttribute("aria-description", "Position " + (rows.indexOf(row) + 1) + " of " + rows.length);
+    var where = "Position " + (rows.indexOf(row) + 1) + " of " + rows.length;
+    handle.setAttribute("aria-description", where);
+    var title = (handle.firstChild && handle.firstChild.textContent || "").trim();
+    liveRegion().textContent = (title ? title + ": " : "") + where.toLowerCase() + " (saved when you save the page)";
   }
 
   function move(row, key) {
