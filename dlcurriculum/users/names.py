@@ -21,3 +21,9 @@ def display_name(name: str, pk: int | None) -> str:
 def suggested_name() -> str:
     """The default sign-up offers, to keep or replace: "Learner 4821" (random, not from the address)."""
     return f"{FALLBACK_PREFIX} {1000 + secrets.randbelow(9000)}"
+
+
+def user_display(user) -> str:
+    """allauth's ACCOUNT_USER_DISPLAY: its messages and e-mails ("Successfully signed in as ...") say the
+    same name as every other page."""
+    return user.display_name

@@ -123,3 +123,13 @@ def test_a_mentor_without_a_name_is_asked_for_the_name_but_not_the_why(client, d
 def test_an_account_with_a_name_is_not_asked_again(client, db):
     user = factories.UserFactory(why="To build things.")
     assert _sign_in(client, user).url == reverse("dashboard")
+
+
+def test_allauth_says_the_display_name_too(client, db, mailoutbox):
+    user = factories.UserFactory(email="ana.learner@example.com", name="Ana Lima", why="To build.")
+    response = _sign_in(client, user)
+    page = client.get(response.url).text
+    assert "Successfully signed in as Ana Lima." in page
+    client.logout()
+    _sign_up(client, email="grace.h@example.com", name="Grace Hopper")
+    assert "because user Grace Hopper has given your email address" in mailoutbox[-1].body
