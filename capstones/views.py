@@ -121,6 +121,7 @@ def iteration_detail(request, pk, number=None):
     can_comment = policy.may_comment(user, submission, on_latest_iteration=is_latest)
     may_decide = policy.may_decide(user, submission) and is_latest
     initial = {"cell": _int_or_none(request.GET.get("cell"))}
+    at_cell = _int_or_none(request.GET.get("at")) or initial["cell"]
     services.mark_read(user, submission)
     conversation = selectors.conversation_page(submission, iterations, request.GET.get("conversation"))
     context = {
@@ -144,6 +145,7 @@ def iteration_detail(request, pk, number=None):
         "may_decide": may_decide,
         "conversation": conversation,
         # The cell comments of this iteration among the page's messages (the notebook shows them all).
+        "at_cell": at_cell if at_cell and at_cell > 0 else None,
         "cell_comments": _by_cell(c for it, cs in conversation.entries if it.pk == iteration.pk for c in cs),
         "claim_expires": selectors.claim_expiry(submission),
         "checking": report is not None and report.status == Report.Status.PENDING,
@@ -275,6 +277,9 @@ def comment(request, pk, number):
                 messages.success(request, "Decision saved; the learner is notified by e-mail.")
             else:
                 messages.success(request, "Message sent.")
+            if data.get("cell"):
+                # Back at the cell the message is about, in the notebook, not at the top of it.
+                return redirect(f"{iteration.get_absolute_url()}?at={data['cell']}#nb-title")
             return redirect(iteration.get_absolute_url())
     return _not_saved(
         request,

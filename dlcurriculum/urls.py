@@ -16,7 +16,7 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/completion/", views.completion_record, name="completion_record"),
     path("completion/<slug:slug>/", views.public_completion, name="public_completion"),
-    path("me/", include("progress.urls")),
+    path("me/", include("dlcurriculum.pages.progress_urls")),
     path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("dlcurriculum.pages.capstone_urls")),
     path("u/", include("dlcurriculum.pages.portfolio_urls")),

@@ -53,7 +53,7 @@ def dashboard_page(user) -> DashboardPage:
     items are rendered live ("3 hours ago" moves on).
     """
     today, tz = progress_selectors.learner_today_and_zone(user)
-    key = f"dashboard:v4:{user.pk}:{user.changes}:{today.isoformat()}:{tz.key}"
+    key = f"dashboard:v5:{user.pk}:{user.changes}:{today.isoformat()}:{tz.key}"
     token_key = outline_token_key()
     found = cache.get_many([key, token_key])
     content = found.get(key)

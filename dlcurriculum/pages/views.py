@@ -62,6 +62,23 @@ def stage_detail(request, slug):
     return response
 
 
+def _approved_for(user) -> set[int]:
+    return _approved_stage_ids(capstone_status_for(user))
+
+
+def set_status(request, resource_id):
+    """Progress's status change; its fetch answer marks the stage's capstone as the stage page does."""
+    return progress_views.set_status(request, resource_id, approved_stage_ids=_approved_for)
+
+
+def save_note(request, resource_id):
+    return progress_views.save_note(request, resource_id, approved_stage_ids=_approved_for)
+
+
+def continue_resource(request, resource_id):
+    return progress_views.continue_resource(request, resource_id, approved_stage_ids=_approved_for)
+
+
 @login_required
 @require_GET
 def dashboard(request):

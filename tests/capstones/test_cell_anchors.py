@@ -91,3 +91,23 @@ def test_a_notebooks_own_link_cannot_leave_the_frame():
     html = _rendered(md('<a href="https://example.org/" target="_top">out</a> [md](https://example.org/x)'))
     assert "out" in html
     assert "target=" not in html
+
+
+def test_after_a_message_on_a_cell_the_page_opens_the_notebook_at_that_cell(client, claimed, mentor):
+    from django.urls import reverse
+
+    client.force_login(mentor)
+    url = reverse("capstones:comment", args=[claimed.pk, 1])
+    response = client.post(url, {"body": "Why this loss?", "cell": 2})
+    assert response.status_code == 302
+    assert response["Location"].endswith("/iterations/1/?at=2#nb-title")
+    page = client.get(response["Location"]).text
+    assert 'notebook/#cell-2"></iframe>' in page
+
+
+def test_a_message_on_the_whole_notebook_returns_to_the_page_top(client, claimed, mentor):
+    from django.urls import reverse
+
+    client.force_login(mentor)
+    response = client.post(reverse("capstones:comment", args=[claimed.pk, 1]), {"body": "Overall fine."})
+    assert "?at=" not in response["Location"]

@@ -1,0 +1,20 @@
+"""The progress endpoints under their names (``progress:...``), with the status, Continue and note
+endpoints routed through the page layer: their fetch answer shows the stage's completion with its
+capstone's approval, which progress cannot read."""
+
+from django.urls import path
+
+from progress import urls as progress_urls
+
+from . import views
+
+app_name = "progress"
+
+THROUGH_PAGES = {"set_status", "continue", "save_note"}
+
+urlpatterns = [
+    path("resources/<int:resource_id>/status/", views.set_status, name="set_status"),
+    path("resources/<int:resource_id>/continue/", views.continue_resource, name="continue"),
+    path("resources/<int:resource_id>/note/", views.save_note, name="save_note"),
+    *(p for p in progress_urls.urlpatterns if p.name not in THROUGH_PAGES),
+]
