@@ -55,8 +55,10 @@ def stage_detail(request, slug):
     response = progress_views.stage_detail(request, slug)
     stage = response.context_data["stage"]
     if request.user.is_authenticated and hasattr(stage, "capstone"):
-        approved = _approved_stage_ids(capstone_status_for(request.user))
-        progress_selectors.mark_capstones([stage], approved)
+        statuses = capstone_status_for(request.user)
+        progress_selectors.mark_capstones([stage], _approved_stage_ids(statuses))
+        # The brief's actions follow the learner's capstone: once approved, the portfolio, not a new submission.
+        response.context_data["capstone_status"] = next((c for c in statuses if c.stage_slug == stage.slug), None)
     return response
 
 
