@@ -6,6 +6,8 @@ IS_SUPPORTED := import sys; sys.exit(sys.version_info[:2] not in [(3, 11), (3, 1
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c '$(IS_SUPPORTED)' 2>/dev/null && { echo $$p; break; }; done)
 VENV ?= .venv
+# The port `make run` serves on: make run PORT=8123.
+PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
@@ -29,12 +31,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Run the app on http://127.0.0.1:8000: migrate, load the curriculum, print demo accounts.
+## Run the app on http://127.0.0.1:$(PORT) (8000 unless PORT is given): migrate, load the curriculum, print demo accounts.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_curriculum
 	$(BIN)/python manage.py create_demo_accounts
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when set).
 test: $(STAMP)

@@ -9,6 +9,12 @@ class CapstonesConfig(AppConfig):
         from . import account_data, signals  # noqa: F401 - connects the receivers
 
         account_data.register()
+        from dlcurriculum.users import services as user_services
+
+        from . import policy
+
+        # The "why" prompt is for learners: mentors and admins, as the policy says, are not asked.
+        user_services.register_not_a_learner(policy.is_mentor)
         from dlcurriculum import retention
 
         from .retention import expired_notifications  # not via .services: it loads the notebook analysis

@@ -140,8 +140,12 @@ class DecisionForm(CommentForm):
         self.fields["body"].label = "Feedback"
 
 
+# Stands for the handle in the address the handle's help shows (no handle can contain "_").
+HANDLE_PLACEHOLDER = "_handle_"
+
+
 class PortfolioForm(forms.Form):
-    is_public = forms.BooleanField(required=False, label="Make my portfolio page public")
+    is_public = forms.BooleanField(required=False, label="Make my portfolio page public", label_suffix="")
     handle = forms.RegexField(
         regex=HANDLE_PATTERN,
         required=False,
@@ -153,14 +157,22 @@ class PortfolioForm(forms.Form):
     )
     headline = forms.CharField(max_length=200, required=False, label="Headline")
     allow_download = forms.BooleanField(
-        required=False, label="Let visitors download the notebooks of my public capstones"
+        required=False, label="Let visitors download the notebooks of my public capstones", label_suffix=""
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, address: str, saved_handle: str | None, **kwargs):
+        """``address``: the page's absolute address with HANDLE_PLACEHOLDER where the handle goes;
+        ``saved_handle``: the portfolio's handle now (None while it has none)."""
         super().__init__(*args, **kwargs)
         days = settings.CAPSTONE_HANDLE_HOLD_DAYS
+        handle = saved_handle
+        where = (
+            f"Your page's address: {address.replace(HANDLE_PLACEHOLDER, handle)}"
+            if handle
+            else f"Your page's address will be {address.replace(HANDLE_PLACEHOLDER, 'your-handle')}"
+        )
         self.fields["handle"].help_text = (
-            "Your page's address: /u/your-handle/. 3 to 30 lower-case letters, digits and dashes. "
+            f"{where} (3 to 30 lower-case letters, digits and dashes). "
             "Changing it breaks the links you have shared: for "
             f"{days} days they lead to your new address, then someone else may take the old handle."
         )

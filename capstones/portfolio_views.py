@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 
 from . import policy, selectors, services
-from .forms import DescriptionForm, PortfolioForm
+from .forms import HANDLE_PLACEHOLDER, DescriptionForm, PortfolioForm
 from .models import Submission
 from .notebook_responses import PUBLIC_NOTEBOOK_CSP, download, notebook_response, stored_rendering
 from .views import submission_page
@@ -21,19 +22,39 @@ from .views import submission_page
 @require_POST
 @login_required_keeping_text(form_page=submission_page)
 def visibility(request, pk):
-    submission = get_object_or_404(Submission, pk=pk, learner=request.user)
+    submission = get_object_or_404(Submission.objects.select_related("brief"), pk=pk, learner=request.user)
+    public = request.POST.get("public") == "1"
     try:
-        services.set_submission_public(submission, learner=request.user, public=request.POST.get("public") == "1")
+        services.set_submission_public(submission, learner=request.user, public=public)
     except services.TransitionError as exc:
         messages.error(request, str(exc))
-    return redirect(submission)
+        return redirect(submission)
+    if request.POST.get("from") != "portfolio":
+        return redirect(submission)
+    # From the portfolio settings: "Show" leads to the public page that now shows it.
+    portfolio = services.portfolio_for(request.user)
+    if not public:
+        messages.success(request, f"“{submission.title}” is no longer on your portfolio.")
+    elif not portfolio.is_public:
+        messages.info(
+            request,
+            f"“{submission.title}” will be on your portfolio once it is public: tick “Make my portfolio page "
+            "public” and save.",
+        )
+    elif portfolio.handle:
+        return redirect("portfolio:capstone", handle=portfolio.handle, key=submission.brief.key)
+    else:
+        return redirect(portfolio)
+    return redirect("capstones:portfolio_settings")
 
 
 @login_required_keeping_text
 def portfolio_settings(request):
     portfolio = services.portfolio_for(request.user)
+    # The handle's help shows the real address: this site's, with the handle saved (or a placeholder).
+    address = request.build_absolute_uri(reverse("portfolio:home", kwargs={"handle": HANDLE_PLACEHOLDER}))
     if request.method == "POST":
-        form = PortfolioForm(request.POST)
+        form = PortfolioForm(request.POST, address=address, saved_handle=portfolio.handle)
         if form.is_valid():
             try:
                 services.update_portfolio(request.user, **form.cleaned_data)
@@ -45,12 +66,14 @@ def portfolio_settings(request):
                 return redirect("capstones:portfolio_settings")
     else:
         form = PortfolioForm(
+            address=address,
+            saved_handle=portfolio.handle,
             initial={
                 "is_public": portfolio.is_public,
                 "headline": portfolio.headline,
                 "handle": portfolio.handle,
                 "allow_download": portfolio.allow_download,
-            }
+            },
         )
     return render(
         request,

@@ -4,9 +4,18 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
+from .markup.math import MATHML_ATTRIBUTES, MATHML_TAGS, mathml_value_allowed, tex_as_written, use_math
+
+
 # Raw HTML in the source is escaped, not passed through; nh3 then removes
 # anything unsafe that markdown could still produce (e.g. odd link schemes).
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+# Math ($…$, $$…$$, \(…\), \[…\], \begin{align}…) is taken out before any Markdown rule sees it
+# and typeset as MathML (dlcurriculum/markup/math.py); e-mail gets the TeX as written instead.
+def _parser(*, math_as_source: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    use_math(md, as_source=math_as_source)
+    md.add_render_rule("image", _image_as_link)
+    return md
 
 
 def _image_as_link(renderer, tokens, idx, options, env):
@@ -20,7 +29,8 @@ def _image_as_link(renderer, tokens, idx, options, env):
 # its server when the page or the e-mail is opened (the reader's address, a tracking pixel),
 # with only the CSP in the way on the site and nothing in a mail client. The site hosts no
 # images of its own for Markdown to point at; the notebook sanitiser keeps only data: images.
-_md.add_render_rule("image", _image_as_link)
+_md = _parser()
+_md_email = _parser(math_as_source=True)
 
 _ALLOWED_TAGS = {
     "p",
@@ -50,12 +60,27 @@ _ALLOWED_TAGS = {
 }
 
 
-def render_markdown(text: str) -> str:
-    """Safe HTML for ``text``, for pages and e-mail alike: no element that loads anything."""
+_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "code": {"title"}, **MATHML_ATTRIBUTES}
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag in MATHML_TAGS and not mathml_value_allowed(tag, attribute, value):
+        return None
+    return value
+
+
+def render_markdown(text: str, *, email: bool = False) -> str:
+    """Safe HTML for ``text``, for pages and e-mail alike: no element that loads anything.
+
+    Math is MathML on pages; in e-mail (``email``), whose clients do not all draw MathML, it is
+    the TeX as written, in code.
+    """
     return nh3.clean(
-        _md.render(text or ""),
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        (_md_email if email else _md).render(text or ""),
+        tags=_ALLOWED_TAGS | MATHML_TAGS,
+        attributes=_ATTRIBUTES,
+        allowed_classes={"code": {"math-source"}},
+        attribute_filter=_attribute_filter,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
@@ -75,6 +100,8 @@ def markdown_plaintext(text: str) -> str:
             words.extend(_inline_text(token.children or []))
         elif token.type in ("fence", "code_block"):
             words.append(token.content)
+        elif (tex := tex_as_written(token)) is not None:
+            words.append(tex)
         elif token.content and not token.type.endswith(("_open", "_close")):
             # A plugin's own block (math_block: markup "$$"): as written.
             words.append(f"{token.markup}{token.content}{token.markup}" if token.markup else token.content)
@@ -85,7 +112,9 @@ def markdown_plaintext(text: str) -> str:
 def _inline_text(children) -> list[str]:
     out: list[str] = []
     for child in children:
-        if child.type in ("text", "code_inline"):
+        if (tex := tex_as_written(child)) is not None:
+            out.append(tex)
+        elif child.type in ("text", "code_inline"):
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")

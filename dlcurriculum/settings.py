@@ -253,6 +253,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[dlcurriculum] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "dlcurriculum.users.adapter.AccountAdapter"
+# allauth's messages and e-mails name people as every page does (never by their e-mail address).
+ACCOUNT_USER_DISPLAY = "dlcurriculum.users.names.user_display"
 ACCOUNT_FORMS = {"reset_password": "dlcurriculum.users.forms.ResetPasswordForm"}
 # Rate limits count per client address. Behind reverse proxies that each append the address
 # they saw to X-Forwarded-For, set how many there are: the client is that many entries from

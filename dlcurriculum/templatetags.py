@@ -18,6 +18,12 @@ def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
 
 
+@register.filter(name="markdown_email")
+def markdown_email_filter(text: str) -> str:
+    """As ``markdown``, for an e-mail's HTML part: math as its TeX in code (not every mail client draws MathML)."""
+    return mark_safe(render_markdown(text, email=True))  # noqa: S308 - sanitised by nh3 in render_markdown
+
+
 @register.filter(name="markdown_plaintext")
 def markdown_plaintext_filter(text: str) -> str:
     """Markdown source as plain text on one line (not marked safe: autoescape escapes it where it lands).

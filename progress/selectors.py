@@ -4,7 +4,7 @@ whatever the size of the curriculum or of the learner's history."""
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -64,11 +64,37 @@ def _infos(rows: list[ResourceProgress]) -> list[core.ProgressInfo]:
 # --- Stage page -----------------------------------------------------------------
 
 
-def stage_completion(user, stage_id: int) -> core.StageCompletion:
-    """One stage's completion for ``user`` (1 query; the resources come from the cached outline)."""
-    resources = _resource_infos(r for r in outline().resources if r.stage_id == stage_id)
+@dataclass
+class StageState:
+    """A stage as its page shows the learner right after a change: what the fetch answer carries."""
+
+    completion: core.StageCompletion
+    resume: Resource | None  # the Continue target: never a done or skipped resource
+    next_stage: Stage | None  # where the "Stage complete" mark leads
+
+
+def stage_state(user, stage_id: int, approved_stage_ids: Callable[[], Iterable[int]] | None = None) -> StageState:
+    """One stage's completion, Continue target and next stage for ``user``, by the same rules as
+    the stage page (``attach_stage_progress`` and the page layer's capstone marking). 1 query (the
+    resources come from the cached outline), plus whatever ``approved_stage_ids`` reads: it is
+    called only when the stage has a capstone (the page layer asks capstones; progress cannot)."""
+    curriculum = outline()
+    resources = [r for r in curriculum.resources if r.stage_id == stage_id]
+    infos = _resource_infos(resources)
     rows = _progress_rows(user, resource__stage_id=stage_id)
-    return core.stage_completions([stage_id], resources, _infos(rows))[stage_id]
+    completions = core.stage_completions([stage_id], infos, _infos(rows))
+    hours = curriculum.capstone_hours
+    if stage_id in hours:
+        approved = approved_stage_ids() if approved_stage_ids is not None else ()
+        core.mark_capstones(completions, [stage_id], approved, hours)
+    resume_id = core.resume([stage_id], infos, _resume_rows(rows), {}, stage_id=stage_id)
+    stage_order = [s.pk for s in curriculum.stages]
+    next_id = core.next_stage_after(stage_order, stage_id)
+    return StageState(
+        completion=completions[stage_id],
+        resume=next((r for r in resources if r.pk == resume_id), None),
+        next_stage=next((s for s in curriculum.stages if s.pk == next_id), None),
+    )
 
 
 def attach_stage_progress(user, stage: Stage) -> None:
@@ -302,15 +328,16 @@ class RecentItem:
 class Dashboard:
     stages: list[StageSummary]
     overall: core.StageCompletion
-    current_stage: StageSummary | None
-    next_up: Resource | None
-    resume: Resource | None
+    current_stage: StageSummary | None  # the earliest unfinished stage (the reminders' "next up")
+    next_up: Resource | None  # its first unfinished core resource (what the reminders name)
+    resume: Resource | None  # the one next step the pages show: Continue and the "Next up" card
     recent: list[RecentItem]
     chart: core.ActivityChart
     why: str
     curriculum_complete: bool = False
     pace: pace.Projection | None = None  # with a pace plan
     pause: pace.Pause | None = None  # a pause covering the learner's today (plan or not)
+    resume_stage: StageSummary | None = None  # the stage of ``resume``
 
 
 @dataclass
@@ -402,6 +429,7 @@ def _dashboard(user, curriculum, approvals: dict[int, datetime | None]) -> Dashb
     next_id = core.next_up(stage_order, infos, statuses, completions)
     resume_id = core.resume(stage_order, infos, _resume_rows(rows), completions)
     by_id = {r.pk: r for r in resources}
+    resume_resource = by_id.get(resume_id)
 
     # Rows of deleted resources are gone with them (CASCADE), so every row here has a resource.
     recent_rows = sorted(
@@ -426,7 +454,8 @@ def _dashboard(user, curriculum, approvals: dict[int, datetime | None]) -> Dashb
         overall=core.overall(completions.values()),
         current_stage=next((s for s in summaries if s.stage.pk == current_id), None),
         next_up=by_id.get(next_id),
-        resume=by_id.get(resume_id),
+        resume=resume_resource,
+        resume_stage=next((s for s in summaries if resume_resource and s.stage.pk == resume_resource.stage_id), None),
         recent=recent,
         chart=activity_chart(user),
         why=user.why,

@@ -28,8 +28,17 @@ def _to_resource(resource: Resource):
     return redirect(_resource_url(resource))
 
 
-def _progress_json(request, resource, *, status: str, note: str, changed: bool, message: str) -> JsonResponse:
-    completion = selectors.stage_completion(request.user, resource.stage_id)
+def _progress_json(
+    request, resource, *, status: str, note: str, changed: bool, message: str, approved_stage_ids=None, **extra
+) -> JsonResponse:
+    """The saved state with what the stage page shows from it (completion, "Stage complete", the
+    Continue target), so the page agrees with the change without a reload."""
+    state = selectors.stage_state(
+        request.user,
+        resource.stage_id,
+        (lambda: approved_stage_ids(request.user)) if approved_stage_ids is not None else None,
+    )
+    resume = state.resume
     return JsonResponse(
         {
             "resource": resource.pk,
@@ -38,10 +47,15 @@ def _progress_json(request, resource, *, status: str, note: str, changed: bool, 
             "note": note,
             "changed": changed,
             "message": message,
-            "completion": completion.as_dict(),
+            "completion": state.completion.as_dict(),
             "completion_html": render_to_string(
-                "progress/_stage_completion.html", {"completion": completion}, request=request
+                "progress/_stage_progress.html",
+                {"completion": state.completion, "next_stage": state.next_stage},
+                request=request,
             ),
+            "resume": {"id": resume.pk, "title": resume.title} if resume else None,
+            "continue_html": render_to_string("progress/_continue.html", {"resource": resume}, request=request),
+            **extra,
         }
     )
 
@@ -54,14 +68,16 @@ def _bad_input(request, resource, message: str, *, form=None, status=400):
     return render(request, "progress/resource_form_error.html", context, status=status)
 
 
-def _resource_page(request, resource_id: int) -> str:
+def _resource_page(request, resource_id: int, **kwargs) -> str:
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
     return _resource_url(resource)
 
 
 @login_required_keeping_text(form_page=_resource_page)
 @require_http_methods(["GET", "POST"])
-def set_status(request, resource_id: int):
+def set_status(request, resource_id: int, approved_stage_ids=None):
+    """``approved_stage_ids(user)``: the stages whose capstone the learner has approved, given by the
+    page layer (dlcurriculum.pages), which routes this view; progress knows no capstones."""
     # Rows are always the signed-in learner's: the URL names a resource, never a row.
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
     if request.method == "GET":
@@ -74,7 +90,13 @@ def set_status(request, resource_id: int):
     message = f"“{resource.title}”: {Status(status).label.lower()}."
     if _wants_json(request):
         return _progress_json(
-            request, resource, status=status, note=row.note if row else "", changed=changed, message=message
+            request,
+            resource,
+            status=status,
+            note=row.note if row else "",
+            changed=changed,
+            message=message,
+            approved_stage_ids=approved_stage_ids,
         )
     messages.success(request, message)
     return redirect(_resource_url(resource))
@@ -82,20 +104,33 @@ def set_status(request, resource_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def continue_resource(request, resource_id: int):
+def continue_resource(request, resource_id: int, approved_stage_ids=None):
     """Mark the resource in progress and go to it (the "Continue" button, a form with
-    target=_blank, so the app stays open in its own tab and it works without JavaScript)."""
+    target=_blank, so the app stays open in its own tab and it works without JavaScript).
+    Sent with fetch (the stage page), it answers with the new state and the resource's address,
+    which the script opens in the new tab."""
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
     if request.method == "GET":
         return _to_resource(resource)
-    services.open_resource(request.user, resource)
+    row = services.open_resource(request.user, resource)
+    if _wants_json(request):
+        return _progress_json(
+            request,
+            resource,
+            status=row.status,
+            note=row.note,
+            changed=True,
+            message=f"“{resource.title}”: {Status(row.status).label.lower()}, opened in a new tab.",
+            approved_stage_ids=approved_stage_ids,
+            url=resource.url,  # only ever a web link (the stages_resource_url_http constraint)
+        )
     # Only ever a web link: the stages_resource_url_http constraint rules out javascript: and the like.
     return redirect(resource.url)
 
 
 @login_required_keeping_text(form_page=_resource_page)
 @require_http_methods(["GET", "POST"])
-def save_note(request, resource_id: int):
+def save_note(request, resource_id: int, approved_stage_ids=None):
     resource = get_object_or_404(Resource.objects.select_related("stage"), pk=resource_id)
     if request.method == "GET":
         return _to_resource(resource)
@@ -106,7 +141,15 @@ def save_note(request, resource_id: int):
     message = f"Note on “{resource.title}” saved." if row.note else f"Note on “{resource.title}” removed."
     if _wants_json(request):
         # The script drops its draft itself; a mark for the next page could drop newer typing.
-        return _progress_json(request, resource, status=row.status, note=row.note, changed=changed, message=message)
+        return _progress_json(
+            request,
+            resource,
+            status=row.status,
+            note=row.note,
+            changed=changed,
+            message=message,
+            approved_stage_ids=approved_stage_ids,
+        )
     mark_saved(request, f"note:{resource.pk}")
     messages.success(request, message)
     return redirect(_resource_url(resource))

@@ -57,3 +57,34 @@ def test_without_a_supported_python_make_names_the_versions_it_needs(tmp_path):
     assert result.returncode != 0
     assert "needs Python 3.11, 3.12 or 3.13" in result.stderr
     assert not (tmp_path / "venv").exists()
+
+
+def make_run_dry(directory: Path, *arguments: str) -> str:
+    """The commands `make run` would execute (-n: nothing is run, no server starts)."""
+    fake_pythons(directory, python3=True)
+    command = [MAKE, "-n", "-f", str(ROOT / "Makefile"), "run", f"VENV={directory / 'venv'}", *arguments]
+    result = subprocess.run(
+        command, cwd=ROOT, env={"PATH": str(directory)}, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_serves_on_port_8000_by_default(tmp_path):
+    out = make_run_dry(tmp_path)
+    assert "manage.py runserver 127.0.0.1:8000\n" in out
+    assert "http://127.0.0.1:8000" in out
+
+
+def test_make_run_serves_on_the_port_given(tmp_path):
+    out = make_run_dry(tmp_path, "PORT=8123")
+    runserver = next(line for line in out.splitlines() if "runserver" in line)
+    assert runserver.endswith("manage.py runserver 127.0.0.1:8123")
+    # Links in e-mails (SITE_URL) follow the port unless SITE_URL is set.
+    assert 'SITE_URL="${SITE_URL:-http://127.0.0.1:8123}"' in runserver
+    assert "8000" not in out
+
+
+def test_the_readme_shows_how_to_choose_the_port():
+    two_commands = (ROOT / "README.md").read_text().split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    assert "make run PORT=8123" in two_commands

@@ -53,6 +53,7 @@ GET_RULES = {
     # Learner A finished and made the completion record public: anyone may read it.
     "public_completion": [OK] * 5,
     "users:why": [LOGIN, OK, OK, OK, OK],
+    "users:name": [LOGIN, OK, OK, OK, OK],
     "users:profile": [LOGIN, OK, OK, OK, OK],
     "users:export_json": [LOGIN, OK, OK, OK, OK],
     "users:export_csv": [LOGIN, OK, OK, OK, OK],
@@ -241,7 +242,7 @@ def _a_state(world):
         list(ResourceProgress.objects.filter(user=a).values_list("resource_id", "status", "note")),
         (private.status, private.is_public, private.mentor_id, private.description),
         private.iterations.get(number=1).comments.count(),
-        type(a).objects.filter(pk=a.pk).values_list("why", "reminder_frequency").first(),
+        type(a).objects.filter(pk=a.pk).values_list("why", "reminder_frequency", "name").first(),
         list(PacePlan.objects.filter(user=a).values_list("hours_per_week", "target_date", "started_on")),
         list(Pause.objects.filter(user=a).values_list("start", "end", "label")),
     )
@@ -295,6 +296,7 @@ def test_a_mentor_not_on_the_submission_cannot_write_or_decide_on_it(client, wor
         ("progress:continue", {}),
         ("completion_record", {"public": "1"}),
         ("users:why", {"why": "B's why"}),
+        ("users:name", {"name": "B's name"}),
         (
             "users:profile",
             {

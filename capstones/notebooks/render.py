@@ -59,10 +59,23 @@ _PRIORITY = (
 def _markdown():
     from markdown_it import MarkdownIt
 
+    from dlcurriculum.markup.math import use_math
+
     # Raw HTML is allowed here, as in Jupyter: nh3 then cleans each cell's result on its own.
     parser = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
     parser.core.ruler.push("table_align", _align_attributes)
-    return parser
+    # Math is parsed and typeset as on the site's pages (one handling for both: dlcurriculum/markup/math.py).
+    return use_math(parser)
+
+
+@functools.cache
+def _latex():
+    """A text/latex output, as Jupyter shows one: its math typeset, everything else literal text."""
+    from markdown_it import MarkdownIt
+
+    from dlcurriculum.markup.math import use_math
+
+    return use_math(MarkdownIt("zero", {"html": False}))
 
 
 _CELL_ALIGN = re.compile(r"text-align:(left|right|center)")
@@ -125,8 +138,9 @@ def _image_tag(mime: str, value: str, max_image_bytes: int) -> str | None:
     return f'<img alt="Output image" src="data:{mime};base64,{data}">'
 
 
-def _markdown_html(source: str, attachments) -> str:
-    html = _markdown().render(source)
+def _markdown_html(source: str, attachments, math: dict | None = None) -> str:
+    """A markdown cell's HTML; ``math`` counts the notebook's math against its budget (one dict per notebook)."""
+    html = _markdown().render(source, {} if math is None else math)
     if "attachment:" in html:
         attachments = attachments if isinstance(attachments, dict) else {}
         html = _ATTACHMENT_SRC.sub(lambda m: _attachment_src(m.group(1), attachments), html)
@@ -151,7 +165,7 @@ def _attachment_src(name: str, attachments: dict) -> str:
     return 'src=""'
 
 
-def _output_html(output, *, max_output_chars: int, max_image_bytes: int) -> tuple[str, int]:
+def _output_html(output, *, max_output_chars: int, max_image_bytes: int, math: dict | None = None) -> tuple[str, int]:
     """The output as HTML, and the size of what it shows (counted against the notebook's budget)."""
     kind = output.get("output_type")
     if kind == "stream":
@@ -165,10 +179,12 @@ def _output_html(output, *, max_output_chars: int, max_image_bytes: int) -> tupl
     data = output.get("data") if kind in ("display_data", "execute_result") else None
     if not isinstance(data, dict):
         return "", 0
-    return _rich_output_html(data, max_output_chars=max_output_chars, max_image_bytes=max_image_bytes)
+    return _rich_output_html(data, max_output_chars=max_output_chars, max_image_bytes=max_image_bytes, math=math)
 
 
-def _rich_output_html(data: dict, *, max_output_chars: int, max_image_bytes: int) -> tuple[str, int]:
+def _rich_output_html(
+    data: dict, *, max_output_chars: int, max_image_bytes: int, math: dict | None = None
+) -> tuple[str, int]:
     """The best representation of a display output that can be shown safely (script MIME types never are)."""
     for mime in _PRIORITY:
         if mime not in data:
@@ -187,7 +203,10 @@ def _rich_output_html(data: dict, *, max_output_chars: int, max_image_bytes: int
                 continue
         elif mime == "text/markdown":
             value = truncate(value, max_output_chars)
-            body = _markdown_html(value, None)
+            body = _markdown_html(value, None, math)
+        elif mime == "text/latex":
+            value = truncate(value, max_output_chars)
+            body = sanitize_html(_latex().render(value, {} if math is None else math))
         else:
             value = truncate(_ANSI.sub("", value), max_output_chars)
             body = f"<pre>{escape_text(value)}</pre>"
@@ -219,6 +238,7 @@ def _body_parts(
     # Many outputs just under the limit must not add up to a page nobody can load either.
     budget = max_output_chars * OUTPUT_BUDGET_FACTOR + max_image_bytes * 2
     over_budget = False
+    math: dict = {}  # the notebook's math, counted across its cells
     parts: list[str] = []
     cells = notebook.get("cells") or []
     for position, cell in enumerate(cells[:max_cells], start=1):
@@ -226,7 +246,7 @@ def _body_parts(
         source = cell_text(cell.get("source"))
         if kind == "markdown":
             parts.append(f'<div class="cell text_cell" {cell_anchor(position)}>')
-            parts.append(_markdown_html(source, cell.get("attachments")))
+            parts.append(_markdown_html(source, cell.get("attachments"), math))
         elif kind == "code":
             count = cell.get("execution_count")
             prompt = f"In [{count}]:" if isinstance(count, int) else "In [ ]:"
@@ -237,7 +257,9 @@ def _body_parts(
                     break
                 if not isinstance(output, dict):
                     continue
-                html, size = _output_html(output, max_output_chars=max_output_chars, max_image_bytes=max_image_bytes)
+                html, size = _output_html(
+                    output, max_output_chars=max_output_chars, max_image_bytes=max_image_bytes, math=math
+                )
                 budget -= size
                 if budget < 0:
                     over_budget = True
@@ -284,6 +306,12 @@ body { counter-reset: cell; }
 .output_stderr { background: #fdecea; }
 .truncated { color: #a35b00; font-style: italic; }
 .image-note { color: #5b6572; font-style: italic; }
+math { font-size: 1.05em; }
+math[display="block"] { overflow-x: auto; overflow-y: hidden; margin: .6em 0; padding: .1em 0; }
+mtd[columnalign="left"] { text-align: left; padding-left: 0; }
+mtd[columnalign="right"] { text-align: right; padding-right: 0; }
+mtd[columnalign="left"] + mtd[columnalign="left"] { padding-left: 1em; }
+code.math-source { overflow-wrap: anywhere; }
 .ansi-red-fg { color: #b3261e; } .ansi-green-fg { color: #1d7a46; } .ansi-blue-fg { color: #2456c9; }
 .ansi-yellow-fg { color: #a35b00; } .ansi-cyan-fg { color: #0b7285; } .ansi-bold { font-weight: bold; }
 :root { color-scheme: light dark; }

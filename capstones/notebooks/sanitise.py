@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import json
 import re
 from html import unescape
@@ -94,7 +95,23 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
+@functools.cache
+def _mathml_allow_list() -> tuple[set[str], dict[str, set[str]]]:
+    """The tags and attributes with the MathML that math in markdown becomes (dlcurriculum/markup/math.py)."""
+    from dlcurriculum.markup.math import MATHML_ATTRIBUTES, MATHML_TAGS
+
+    attributes = {tag: set(names) for tag, names in _ALLOWED_ATTRIBUTES.items()}
+    for tag, names in MATHML_ATTRIBUTES.items():
+        attributes[tag] = attributes.get(tag, set()) | names
+    return _ALLOWED_TAGS | MATHML_TAGS, attributes
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag.startswith("m") and attribute not in _ALLOWED_ATTRIBUTES["*"]:
+        from dlcurriculum.markup.math import MATHML_TAGS, mathml_value_allowed
+
+        if tag in MATHML_TAGS and not mathml_value_allowed(tag, attribute, value):
+            return None
     if attribute == "id" and value.strip().lower().startswith("cell-"):
         # The cells' own anchors (see cell_anchor): a notebook must not take one over.
         return None
@@ -139,10 +156,11 @@ def sanitize_html(html: str, *, explain_images: bool = False) -> str:
     except UnicodeEncodeError:
         # nh3 takes UTF-8 only; a lone surrogate is valid in a notebook's JSON.
         html = html.encode("utf-8", "replace").decode("utf-8")
+    tags, attributes = _mathml_allow_list()
     clean = nh3.clean(
         html,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         url_schemes={"http", "https", "mailto", "data"},
         attribute_filter=_holding_filter if explain_images else _attribute_filter,
         link_rel="noopener noreferrer nofollow",

@@ -55,8 +55,10 @@ def stage_detail(request, slug):
     response = progress_views.stage_detail(request, slug)
     stage = response.context_data["stage"]
     if request.user.is_authenticated and hasattr(stage, "capstone"):
-        approved = _approved_stage_ids(capstone_status_for(request.user))
-        progress_selectors.mark_capstones([stage], approved)
+        statuses = capstone_status_for(request.user)
+        progress_selectors.mark_capstones([stage], _approved_stage_ids(statuses))
+        # The brief's actions follow the learner's capstone: once approved, the portfolio, not a new submission.
+        response.context_data["capstone_status"] = next((c for c in statuses if c.stage_slug == stage.slug), None)
     return response
 
 
@@ -73,6 +75,23 @@ def pace_plan(request):
 
 def pause_add(request):
     return progress_views.pause_add(request, approvals=_approvals_for(request.user))
+
+
+def _approved_for(user) -> set[int]:
+    return _approved_stage_ids(capstone_status_for(user))
+
+
+def set_status(request, resource_id):
+    """Progress's status change; its fetch answer marks the stage's capstone as the stage page does."""
+    return progress_views.set_status(request, resource_id, approved_stage_ids=_approved_for)
+
+
+def save_note(request, resource_id):
+    return progress_views.save_note(request, resource_id, approved_stage_ids=_approved_for)
+
+
+def continue_resource(request, resource_id):
+    return progress_views.continue_resource(request, resource_id, approved_stage_ids=_approved_for)
 
 
 @login_required

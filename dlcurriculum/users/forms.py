@@ -6,7 +6,7 @@ from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 
-from . import selectors
+from . import names, selectors
 from .models import User
 
 
@@ -17,6 +17,23 @@ class WhyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A sentence or two is enough. You'll see it on your dashboard when motivation runs low.",
     )
+
+
+class NameForm(forms.Form):
+    """The first visit of an account that has no display name (made by an admin, say): which name to show."""
+
+    name = forms.CharField(
+        label="Display name",
+        max_length=User._meta.get_field("name").max_length,
+        required=False,
+        help_text="How mentors, e-mails and your public portfolio name you; your e-mail address is never shown. "
+        "You can change it in your profile at any time.",
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def clean_name(self) -> str:
+        # Left empty: the suggestion of the same kind, never the e-mail's local part.
+        return " ".join(self.cleaned_data["name"].split()) or names.suggested_name()
 
 
 def _timezone_choices():
@@ -32,6 +49,16 @@ class ProfileForm(forms.ModelForm):
         coerce=int,
         choices=[(h, f"{h:02d}:00") for h in range(24)],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = (
+            "How mentors, e-mails and your public portfolio name you. Left empty, you are shown as "
+            f"“{names.display_name('', self.instance.pk)}”; your e-mail address is never shown."
+        )
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
 
     class Meta:
         model = User

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from . import names
+
 MENTORS_GROUP = "Mentors"
 
 
@@ -136,7 +138,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email.split("@", 1)[0]
+        """The name mentors, e-mails and public pages show (users.names: never the e-mail's local part)."""
+        return names.display_name(self.name, self.pk)
 
     @property
     def is_mentor(self) -> bool:

@@ -1,4 +1,5 @@
 import secrets
+from collections.abc import Callable
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -38,8 +39,21 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
     return accounts
 
 
+# Who is not a learner, as the apps that know say it (capstones registers its policy's mentors and
+# admins): users cannot import them. The first sign-in "why" prompt is a learner's.
+_NOT_LEARNERS: list[Callable[[User], bool]] = []
+
+
+def register_not_a_learner(predicate: Callable[[User], bool]) -> None:
+    """``predicate(user)`` true: the user reviews or runs the site, and is never asked for their "why"."""
+    if predicate not in _NOT_LEARNERS:
+        _NOT_LEARNERS.append(predicate)
+
+
 def should_ask_why(user) -> bool:
-    return not user.why and not WhyPromptDismissal.objects.filter(user=user).exists()
+    if user.why or any(predicate(user) for predicate in _NOT_LEARNERS):
+        return False
+    return not WhyPromptDismissal.objects.filter(user=user).exists()
 
 
 def dismiss_why_prompt(user) -> None:
@@ -51,6 +65,17 @@ def save_why(user, why: str) -> None:
     user.why = why.strip()
     user.save(update_fields=["why"])
     dismiss_why_prompt(user)
+
+
+def should_ask_name(user) -> bool:
+    """Sign-up asks for the name; an account made another way (the admin, createsuperuser) is asked on
+    its first visit."""
+    return not user.name.strip()
+
+
+def save_name(user, name: str) -> None:
+    user.name = name
+    user.save(update_fields=["name"])
 
 
 def delete_account(user) -> None:

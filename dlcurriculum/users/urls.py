@@ -6,6 +6,7 @@ app_name = "users"
 
 urlpatterns = [
     path("why/", views.why, name="why"),
+    path("name/", views.name, name="name"),
     path("profile/", views.profile, name="profile"),
     path("export.json", views.export_json, name="export_json"),
     path("export-csv.zip", views.export_csv, name="export_csv"),

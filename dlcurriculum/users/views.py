@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 
-from . import export, lifecycle, services
-from .forms import DeleteAccountForm, ProfileForm, WhyForm
+from . import export, lifecycle, names, services
+from .forms import DeleteAccountForm, NameForm, ProfileForm, WhyForm
 
 
 def _safe_next(request, default: str) -> str:
@@ -41,6 +41,22 @@ def why(request):
     else:
         form = WhyForm(initial={"why": request.user.why})
     return render(request, "users/why.html", {"form": form, "next": next_url})
+
+
+@login_required_keeping_text
+@require_http_methods(["GET", "POST"])
+def name(request):
+    """The display name, asked on the first visit of an account sign-up did not ask (see signals)."""
+    next_url = _safe_next(request, reverse("dashboard"))
+    if request.method == "POST":
+        form = NameForm(request.POST)
+        if form.is_valid():
+            services.save_name(request.user, form.cleaned_data["name"])
+            messages.success(request, f"You are shown as “{request.user.display_name}”.")
+            return redirect(next_url)
+    else:
+        form = NameForm(initial={"name": request.user.name or names.suggested_name()})
+    return render(request, "users/name.html", {"form": form, "next": next_url})
 
 
 @login_required_keeping_text

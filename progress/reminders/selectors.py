@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
+from dlcurriculum.users import names
 from progress.models import Activity, PacePlan, Pause, Reminder, ResourceProgress
 from progress.selectors import done_at_for
 from stages import approvals as capstone_approvals
@@ -33,7 +34,7 @@ class Candidate:
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email.split("@", 1)[0]
+        return names.display_name(self.name, self.id)
 
 
 def curriculum_snapshot() -> Curriculum:

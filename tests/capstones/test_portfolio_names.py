@@ -8,7 +8,7 @@ def test_portfolio_without_a_display_name_has_a_neutral_title(client, db):
     learner = UserFactory(email="jane.doe.1987@example.com", name="")
     portfolio = services.update_portfolio(learner, is_public=True, headline="")
     html = client.get(portfolio.get_absolute_url()).text
-    assert "A deep learning portfolio" in html
+    assert f"<h1>Learner {learner.pk}'s deep learning portfolio</h1>" in html
     assert "jane" not in html.lower()
     assert "1987" not in html
 

@@ -355,3 +355,12 @@ def test_dry_run_sends_and_records_nothing(small_curriculum, make_learner, froze
     assert result.due == 1
     assert mailoutbox == []
     assert not Reminder.objects.exists()
+
+
+def test_a_learner_without_a_display_name_is_greeted_by_number_never_by_address(
+    small_curriculum, make_learner, frozen_now, mailoutbox
+):
+    learner = make_learner(email="ana.learner@example.com", name="")
+    run_reminder_pass()
+    assert mailoutbox[0].body.startswith(f"Hi Learner {learner.pk},")
+    assert "ana.learner," not in mailoutbox[0].body

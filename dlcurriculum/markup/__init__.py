@@ -1,0 +1,1 @@
+"""Pure cores of the Markdown rendering (no Django): math typeset as MathML."""
