@@ -231,6 +231,27 @@ class PacePage:
     overall: core.StageCompletion | None = None  # the dashboard's overall figures
 
 
+def _plan_and_projection(user, curriculum, statuses, approvals, today):
+    """The learner's plan, pauses and projection: always the same 3 queries (plan, pauses, done
+    times), plan or not; the projection is None without a plan."""
+    plan = PacePlan.objects.filter(user=user).first()
+    pauses = list(Pause.objects.filter(user=user))
+    done_at = done_at_for([user.pk], plan.started_on if plan else today)[user.pk]
+    if plan is None:
+        return plan, pauses, None
+    projection = project_pace(
+        plan,
+        pauses,
+        curriculum=curriculum,
+        statuses=statuses,
+        done_at=done_at,
+        zone=user.timezone,
+        today=today,
+        approvals=approvals,
+    )
+    return plan, pauses, projection
+
+
 def pace_page(user, approvals: Approvals | Iterable[int] = ()) -> PacePage:
     """The learner's plan, pauses and projection (4 queries: plan, pauses, progress, done times;
     the curriculum comes from the cached outline). ``approvals``: the learner's approved capstones
@@ -238,27 +259,13 @@ def pace_page(user, approvals: Approvals | Iterable[int] = ()) -> PacePage:
     approvals = approvals_of(approvals)
     curriculum = outline()
     today = learner_today(user)
-    plan = PacePlan.objects.filter(user=user).first()
-    pauses = list(Pause.objects.filter(user=user))
     rows = _progress_rows(user)
     statuses = {row.resource_id: row.status for row in rows}
-    done_at = done_at_for([user.pk], plan.started_on if plan else today)[user.pk]
+    plan, pauses, projection = _plan_and_projection(user, curriculum, statuses, approvals, today)
     stage_order = [s.pk for s in curriculum.stages]
     completions = core.stage_completions(stage_order, _resource_infos(curriculum.resources), _infos(rows))
     hours = curriculum.capstone_hours
     core.mark_capstones(completions, hours.keys(), approvals, hours)
-    projection = None
-    if plan is not None:
-        projection = project_pace(
-            plan,
-            pauses,
-            curriculum=curriculum,
-            statuses=statuses,
-            done_at=done_at,
-            zone=user.timezone,
-            today=today,
-            approvals=approvals,
-        )
     by_id = {s.pk: s for s in curriculum.stages}
     stages = [PaceStage(by_id[p.stage_id], completions[p.stage_id], p) for p in projection.stages] if projection else []
     return PacePage(
@@ -405,23 +412,9 @@ def _dashboard(user, curriculum, approvals: dict[int, datetime | None]) -> Dashb
     ]
 
     statuses = {row.resource_id: row.status for row in rows}
-    # Pace: always the same 3 queries (plan, pauses, done times), plan or not.
-    plan = PacePlan.objects.filter(user=user).first()
-    pauses = list(Pause.objects.filter(user=user))
     today = learner_today(user)
-    done_at = done_at_for([user.pk], plan.started_on if plan else today)[user.pk]
-    projection = None
-    if plan is not None:
-        projection = project_pace(
-            plan,
-            pauses,
-            curriculum=curriculum,
-            statuses=statuses,
-            done_at=done_at,
-            zone=user.timezone,
-            today=today,
-            approvals=approvals,
-        )
+    _plan, pauses, projection = _plan_and_projection(user, curriculum, statuses, approvals, today)
+    if projection is not None:
         for summary, stage_projection in zip(summaries, projection.stages, strict=True):
             summary.pace = stage_projection
     active_pause = pace.pause_on(today, pace.merge_pauses(p.as_core() for p in pauses))
