@@ -256,6 +256,11 @@ class LinkStatus(models.Model):
     flagged = models.BooleanField(default=False, help_text="Broken or timed out several checks in a row.")
     flagged_at = models.DateTimeField(null=True, blank=True)
     admins_notified_at = models.DateTimeField(null=True, blank=True)
+    # What the next run learns from: each host's slowest links start first, and an unchanged
+    # page answers a conditional request with a 304.
+    elapsed_seconds = models.FloatField(null=True, blank=True, help_text="How long the last check took.")
+    etag = models.CharField(max_length=256, blank=True, help_text="The ETag of the last OK answer.")
+    last_modified = models.CharField(max_length=256, blank=True, help_text="The Last-Modified of the last OK answer.")
 
     class Meta:
         verbose_name_plural = "link statuses"
@@ -289,6 +294,7 @@ class LinkCheck(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     final_url = models.URLField(max_length=1000, blank=True)
     detail = models.CharField(max_length=500, blank=True)
+    elapsed_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-checked_at"]

@@ -21,6 +21,7 @@ def _as_dict(summary: link_services.RunSummary) -> dict:
         "newly_flagged": summary.newly_flagged,
         "skipped": summary.skipped,
         "notified": summary.notified,
+        "not_modified": summary.not_modified,
     }
 
 
@@ -28,6 +29,7 @@ def _from_dict(data: dict) -> link_services.RunSummary:
     summary = link_services.RunSummary(checked=data["checked"], skipped=data["skipped"])
     summary.counts.update(data["counts"])
     summary.newly_flagged = list(data["newly_flagged"])
+    summary.not_modified = data.get("not_modified", 0)  # batches queued before this field have none
     return summary
 
 

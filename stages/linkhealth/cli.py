@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from typing import TextIO
 
-from .checker import CheckerConfig, LinkResult, Status, run_checks
+from .checker import CheckerConfig, LinkResult, Previous, Status, run_checks
 
 _DEFAULTS = CheckerConfig()
 
@@ -54,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser, defaults: CheckerConfig = _DE
     parser.add_argument("--url-file", help="URLs to check, one per line ('#' comments, '-' for stdin).")
     parser.add_argument("--json", action="store_true", help="One JSON object per URL per line instead of a table.")
     parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+    parser.add_argument(
+        "--history",
+        metavar="FILE",
+        help="The --json output of an earlier run of these URLs: each host's slowest URLs start first, "
+        "and pages that sent an ETag or Last-Modified are asked whether they changed (a 304 is ok).",
+    )
     for option, (name, kind, smallest, text) in CHECKER_OPTIONS.items():
         parser.add_argument(
             f"--{option.replace('_', '-')}",
@@ -89,17 +96,60 @@ def read_urls(path: str) -> list[str]:
     return list(dict.fromkeys(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")))
 
 
+class HistoryError(ValueError):
+    """A history file that is not what ``--json`` writes; the message says where."""
+
+
+def read_history(path: str) -> dict[str, Previous]:
+    """What an earlier ``--json`` run found, by URL; raises OSError, UnicodeDecodeError or HistoryError.
+
+    Lines that are not JSON objects are refused (naming the line): a wrong file must not pass
+    for an empty history. Fields that are missing or unusable (an older run's rows have no
+    validators) are left out, never guessed.
+    """
+    history: dict[str, Previous] = {}
+    with open(path, encoding="utf-8") as handle:  # noqa: PTH123 - a path from the command line
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                raise HistoryError(f"line {number} is not JSON (expected what --json prints)") from None
+            if not isinstance(row, dict) or not isinstance(row.get("url"), str):
+                raise HistoryError(f"line {number} is not a result with a url (expected what --json prints)")
+            elapsed = row.get("elapsed")
+            usable = isinstance(elapsed, (int, float)) and not isinstance(elapsed, bool) and math.isfinite(elapsed)
+            history[row["url"]] = Previous(
+                elapsed=float(elapsed) if usable and elapsed >= 0 else None,
+                etag=_text(row.get("etag")),
+                last_modified=_text(row.get("last_modified")),
+            )
+    return history
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def check_file(
-    urls: list[str], config: CheckerConfig, *, as_json: bool, progress: bool, out: TextIO, err: TextIO
+    urls: list[str],
+    config: CheckerConfig,
+    *,
+    as_json: bool,
+    progress: bool,
+    out: TextIO,
+    err: TextIO,
+    history: Mapping[str, Previous] | None = None,
 ) -> dict[str, LinkResult]:
     """Check ``urls`` and print them (JSON lines, or a table and counts), with a progress bar on ``err``."""
     if progress and not as_json:
         from tqdm import tqdm  # only when a bar is drawn: it costs start-up time
 
         with tqdm(total=len(urls), unit="url", file=err, leave=True) as bar:
-            results = run_checks(urls, config, on_result=lambda _: bar.update())
+            results = run_checks(urls, config, on_result=lambda _: bar.update(), history=history)
     else:
-        results = run_checks(urls, config)
+        results = run_checks(urls, config, history=history)
     if as_json:
         out.writelines(json.dumps(results[url].as_dict()) + "\n" for url in urls)
         return results
@@ -108,15 +158,29 @@ def check_file(
     for url in urls:
         r = results[url]
         out.write(f"{url:<{width}}  {r.status:<12}  {r.http_status or '':<4}  {r.detail}\n")
-    write_counts(Counter(str(r.status) for r in results.values()), len(urls), out)
+    not_modified = sum(results[url].not_modified for url in urls)
+    write_counts(Counter(str(r.status) for r in results.values()), len(urls), out, not_modified=not_modified)
     return results
 
 
-def write_counts(counts: Counter, total: int, out: TextIO) -> None:
+def write_counts(counts: Counter, total: int, out: TextIO, *, not_modified: int = 0) -> None:
     out.write(f"\n{'Status':<14}{'Links':>6}\n{'-' * 20}\n")
     for status in Status:
         out.write(f"{status:<14}{counts.get(str(status), 0):>6}\n")
     out.write(f"{'-' * 20}\n{'total':<14}{total:>6}\n")
+    if not_modified:
+        out.write(f"{not_modified} answered not modified (ok: unchanged since the last run)\n")
+
+
+def history_option(path: str | None, fail: Callable[[str], object]) -> dict[str, Previous] | None:
+    """``--history``'s file read, or ``fail`` (the caller's way to stop with a message) called with why not."""
+    if not path:
+        return None
+    try:
+        return read_history(path)
+    except (OSError, UnicodeDecodeError, HistoryError) as exc:
+        fail(f"cannot use the history {path}: {exc}")
+        raise  # fail stops the command; this is never reached
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,8 +199,17 @@ def main(argv: list[str] | None = None) -> int:
         urls = read_urls(path)
     except (OSError, UnicodeDecodeError) as exc:
         parser.error(f"cannot read {path}: {exc}")
+    history = history_option(args.history, parser.error)
     config = config_from_options(vars(args), allow_private_addresses=args.allow_private_addresses or None)
     # Everything imported so far lives until exit: keep the cyclic GC from re-scanning it during the run.
     gc.freeze()
-    check_file(urls, config, as_json=args.json, progress=not args.no_progress, out=sys.stdout, err=sys.stderr)
+    check_file(
+        urls,
+        config,
+        as_json=args.json,
+        progress=not args.no_progress,
+        out=sys.stdout,
+        err=sys.stderr,
+        history=history,
+    )
     return 0

@@ -1,6 +1,7 @@
 """Link health reads, each in a constant number of queries."""
 
 import copy
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from stages.models import LinkState, LinkStatus, Resource
+
+from .checker import Previous
 
 
 def link_report(now: datetime | None = None) -> dict:
@@ -48,3 +51,16 @@ def next_scheduled_check(now: datetime) -> datetime | None:
     schedule = copy.copy(settings.CELERY_BEAT_SCHEDULE["check-links"]["schedule"])
     schedule.nowfun = lambda: now
     return now + schedule.remaining_estimate(now)
+
+
+def previous_checks(resource_ids: Iterable[int]) -> dict[str, Previous]:
+    """What the last check of each of these resources' current URLs found, by URL, in one query.
+
+    A status about an old URL (an admin edited the link) says nothing about the new one.
+    """
+    rows = (
+        LinkStatus.objects.filter(resource_id__in=list(resource_ids), url=F("resource__url"))
+        .exclude(last_checked=None)
+        .values_list("url", "elapsed_seconds", "etag", "last_modified")
+    )
+    return {url: Previous(elapsed=elapsed, etag=etag, last_modified=modified) for url, elapsed, etag, modified in rows}

@@ -26,6 +26,7 @@ from dlcurriculum.mail.services import send_templated
 from stages.models import LinkCheck, LinkState, LinkStatus, Resource
 
 from . import checker as linkcheck
+from .selectors import previous_checks
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,9 @@ _UPDATED_FIELDS = [
     "flagged",
     "flagged_at",
     "admins_notified_at",
+    "elapsed_seconds",
+    "etag",
+    "last_modified",
 ]
 
 
@@ -69,6 +73,8 @@ class RunSummary:
     # Results not recorded: another run updated the resource meanwhile, or its URL changed.
     skipped: int = 0
     notified: int = 0
+    # OK because the server answered 304 to a conditional request (unchanged since the last run).
+    not_modified: int = 0
 
 
 def _clip(value: str | None, length: int) -> str:
@@ -128,9 +134,11 @@ def record_results(
                     http_status=result.http_status,
                     final_url=_fits(result.final_url),
                     detail=_clip(result.detail, 500),
+                    elapsed_seconds=result.elapsed,
                 )
             )
             summary.counts[str(result.status)] += 1
+            summary.not_modified += result.not_modified
         LinkCheck.objects.bulk_create(history)
         LinkStatus.objects.bulk_update(changed, _UPDATED_FIELDS)
     return summary
@@ -146,6 +154,9 @@ def _reset(status: LinkStatus, url: str) -> None:
     status.flagged = False
     status.flagged_at = None
     status.admins_notified_at = None
+    status.elapsed_seconds = None
+    status.etag = ""
+    status.last_modified = ""
 
 
 def _apply(status: LinkStatus, result: linkcheck.LinkResult, now, failures_to_flag: int, summary: RunSummary) -> None:
@@ -154,6 +165,10 @@ def _apply(status: LinkStatus, result: linkcheck.LinkResult, now, failures_to_fl
     status.detail = _clip(result.detail, 500)
     status.last_checked = now
     status.suggested_url = _fits(result.suggested_url)
+    status.elapsed_seconds = result.elapsed
+    # The checker keeps validators only from an OK answer (bounded); anything else forgets them.
+    status.etag = result.etag
+    status.last_modified = result.last_modified
     if result.is_failure:
         status.consecutive_failures += 1
         if status.consecutive_failures >= failures_to_flag and not status.flagged:
@@ -229,7 +244,11 @@ def run_link_check(
     run_started = run_started or timezone.now()
     targets = link_check_targets(resource_ids)
     results = linkcheck.run_checks(
-        [url for _, url in targets], config or checker_config(), on_result=on_result, lookup=lookup
+        [url for _, url in targets],
+        config or checker_config(),
+        on_result=on_result,
+        lookup=lookup,
+        history=previous_checks([pk for pk, _ in targets]),
     )
     summary = RunSummary(checked=len(targets))
     rows = [(pk, url, results[url]) for pk, url in targets]
@@ -248,11 +267,14 @@ def finish_link_check(summaries: Iterable[RunSummary]) -> RunSummary:
         total.counts.update(part.counts)
         total.newly_flagged += part.newly_flagged
         total.skipped += part.skipped
+        total.not_modified += part.not_modified
     try:
         total.notified = notify_admins_of_broken_links()
     except Exception:
         logger.exception("Link check: the admins' summary e-mail failed; it will be retried next run")
-    logger.info("Link check: %s resources, %s", total.checked, dict(total.counts))
+    logger.info(
+        "Link check: %s resources, %s, %s answered not modified", total.checked, dict(total.counts), total.not_modified
+    )
     return total
 
 
@@ -305,6 +327,9 @@ def reset_link_status(resource: Resource) -> None:
         flagged=False,
         flagged_at=None,
         admins_notified_at=None,
+        elapsed_seconds=None,
+        etag="",
+        last_modified="",
     )
 
 

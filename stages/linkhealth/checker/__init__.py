@@ -8,17 +8,21 @@ Politeness and speed come from the same rules: a global concurrency bound, a
 smaller bound per host (scheme-less ``host:port``), an optional minimum interval
 between two requests to one host, HEAD before GET, bodies never read beyond a
 few kilobytes, and each distinct URL fetched once per run.
+
+A periodic run learns from the last (``history``: a ``Previous`` per URL): each host's slowest
+URLs start first, and pages that offered an ETag or Last-Modified are asked whether they changed.
 """
 
 from .answers import parse_retry_after
 from .resolver import PrivateAddressError
-from .results import CheckerConfig, LinkResult, Status
+from .results import CheckerConfig, LinkResult, Previous, Status
 from .run import START_BATCH, check_urls, run_checks
 
 __all__ = [
     "START_BATCH",
     "CheckerConfig",
     "LinkResult",
+    "Previous",
     "PrivateAddressError",
     "Status",
     "check_urls",

@@ -58,6 +58,31 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - now)
 
 
+# Longer validators are not kept: a header of kilobytes would be sent back on every run.
+MAX_VALIDATOR_LENGTH = 256
+_PRINTABLE = re.compile(r"^[\x20-\x7e]+$")
+
+
+def validator(value: str | None) -> str:
+    """An ETag or Last-Modified fit to send back (printable ASCII, bounded), or ""."""
+    if not value or len(value) > MAX_VALIDATOR_LENGTH or not _PRINTABLE.match(value):
+        return ""
+    return value
+
+
+def conditional_headers(previous) -> dict[str, str] | None:
+    """If-None-Match / If-Modified-Since from the last run's validators (``Previous``), or None without any."""
+    if previous is None:
+        return None
+    headers = {}
+    etag, last_modified = validator(previous.etag), validator(previous.last_modified)
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers or None
+
+
 def looks_like_login(url: str) -> bool:
     parts = urlsplit(url)
     return bool(_LOGIN_HOST.match(parts.hostname or "") or _LOGIN_PATH.search(parts.path or ""))

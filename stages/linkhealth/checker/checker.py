@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
+from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -16,14 +18,17 @@ from .answers import (
     WHITESPACE,
     Answer,
     Verdict,
+    conditional_headers,
     is_challenge,
     looks_like_login,
     parse_retry_after,
     suggestion,
+    validator,
 )
 from .hosts import Host, PrioritySlots
+from .order import host_key
 from .resolver import PrivateAddressError, Resolver
-from .results import CheckerConfig, LinkResult, Status
+from .results import CheckerConfig, LinkResult, Previous, Status
 
 
 class Checker:
@@ -93,8 +98,24 @@ class Checker:
         with contextlib.suppress(ValueError):  # malformed: _vet reports it
             self._host_of(url).pending += count
 
-    async def _fetch(self, method: str, url: str, sent: int = 0) -> Answer:
-        """One request; ``sent``: requests already made for this URL (its redirects, HEAD, retries)."""
+    def expect_latencies(self, history: Mapping[str, Previous]) -> None:
+        """Start each host's running answer time at its URLs' mean of last time, when known.
+
+        The host with the most work left gets a free global slot first (pending x latency): with
+        last time's answers the busiest host is known from the first request, not learnt on the way.
+        """
+        known: dict[str, list[float]] = {}
+        for url, previous in history.items():
+            if previous.elapsed is not None and math.isfinite(previous.elapsed) and previous.elapsed >= 0:
+                known.setdefault(host_key(url), []).append(previous.elapsed)
+        for key, seconds in known.items():
+            host = self.hosts.get(key)  # only hosts of this run
+            if host is not None:
+                host.latency = sum(seconds) / len(seconds)
+
+    async def _fetch(self, method: str, url: str, sent: int = 0, headers: dict[str, str] | None = None) -> Answer:
+        """One request; ``sent``: requests already made for this URL (its redirects, HEAD, retries);
+        ``headers``: the conditional request's, if any."""
         host = self._host_of(url)
         # Per-host slot first: a task waiting on a busy host must not hold a global slot.
         await host.slots.acquire(-sent)
@@ -112,7 +133,7 @@ class Checker:
             raise
         started = time.monotonic()
         try:
-            return await self._send(method, url)
+            return await self._send(method, url, headers)
         finally:
             # A running average of this host's answer time, for the priority above.
             host.latency = 0.8 * host.latency + 0.2 * (time.monotonic() - started)
@@ -126,8 +147,10 @@ class Checker:
         # can queue for it: the busiest hosts bound the run and must not idle.
         asyncio.get_running_loop().call_soon(self.slots.release)
 
-    async def _send(self, method: str, url: str) -> Answer:
-        async with self.session.request(method, url, allow_redirects=False, timeout=self.timeout) as response:
+    async def _send(self, method: str, url: str, headers: dict[str, str] | None = None) -> Answer:
+        async with self.session.request(
+            method, url, allow_redirects=False, timeout=self.timeout, headers=headers
+        ) as response:
             body = b""
             if method == "GET":
                 chunks: list[bytes] = []
@@ -147,14 +170,24 @@ class Checker:
                 response.close()
             return Answer(response.status, headers, body)
 
-    async def check(self, url: str) -> LinkResult:
+    async def check(self, url: str, previous: Previous | None = None) -> LinkResult:
+        """Check ``url``; with ``previous`` validators, ask whether it changed since (a 304 is OK)."""
         started = time.monotonic()
         hops: list[tuple[str, int, str]] = []
         current = url
+        conditional = conditional_headers(previous)
+        etag = last_modified = ""
+        not_modified = False
         try:
-            answer, current = await self._follow(url, hops)
+            answer, current = await self._follow(url, hops, conditional)
             status, detail = self._classify(answer, hops, current)
             http_status = answer.status
+            if status == Status.OK and not hops:
+                not_modified = answer.status == 304 and conditional is not None
+                # A 304 need not repeat the validators: the ones sent still hold.
+                kept = previous if not_modified else None
+                etag = validator(answer.headers.get("etag")) or (kept.etag if kept else "")
+                last_modified = validator(answer.headers.get("last-modified")) or (kept.last_modified if kept else "")
         except Verdict as verdict:
             status, detail, http_status = verdict.status, verdict.detail, verdict.http_status
             current = hops[-1][2] if hops else url
@@ -171,9 +204,14 @@ class Checker:
             redirects=len(hops),
             detail=detail,
             elapsed=time.monotonic() - started,
+            etag=etag,
+            last_modified=last_modified,
+            not_modified=not_modified,
         )
 
-    async def _follow(self, url: str, hops: list[tuple[str, int, str]]) -> tuple[Answer, str]:  # noqa: C901 - each hop's checks in order
+    async def _follow(  # noqa: C901 - each hop's checks in order
+        self, url: str, hops: list[tuple[str, int, str]], conditional: dict[str, str] | None = None
+    ) -> tuple[Answer, str]:
         config = self.config
         current = url
         visits = {url: 1}
@@ -185,7 +223,8 @@ class Checker:
             await self._vet(current)
             try:
                 sent += 1
-                answer = await self._fetch(method, current, sent - 1)
+                # Conditional only for the URL itself: the validators are about its own answer.
+                answer = await self._fetch(method, current, sent - 1, None if hops else conditional)
             except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError):
                 if method == "HEAD":
                     method = "GET"  # some servers drop or garble HEAD

@@ -46,6 +46,21 @@ class CheckerConfig:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """What the last run learnt about a URL, for this run to use.
+
+    ``elapsed``: seconds its check took (None when unknown): each host's slowest URLs start
+    first, so a slow page no longer ends its host's run late. ``etag`` / ``last_modified``: the
+    validators its server sent with an OK answer, sent back as If-None-Match / If-Modified-Since;
+    a 304 then means the page is still there, unchanged.
+    """
+
+    elapsed: float | None = None
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(frozen=True)
 class LinkResult:
     url: str
     status: Status
@@ -57,6 +72,11 @@ class LinkResult:
     detail: str = ""
     elapsed: float = 0.0
     checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Validators of an OK answer without redirects (empty otherwise), for the next run's conditional request.
+    etag: str = ""
+    last_modified: str = ""
+    # The server answered 304 to this run's conditional request: still there, unchanged.
+    not_modified: bool = False
 
     @property
     def is_failure(self) -> bool:
@@ -76,4 +96,11 @@ class LinkResult:
             "detail": self.detail,
             "elapsed": round(self.elapsed, 4),
             "checked_at": self.checked_at.isoformat(),
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "not_modified": self.not_modified,
         }
+
+    def as_previous(self) -> Previous:
+        """What the next run should know of this check."""
+        return Previous(elapsed=self.elapsed, etag=self.etag, last_modified=self.last_modified)

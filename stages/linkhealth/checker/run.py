@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 
 import aiohttp
 
 from .checker import Checker
+from .order import slowest_first
 from .resolver import Lookup, Resolver, system_lookup
-from .results import CheckerConfig, LinkResult
+from .results import CheckerConfig, LinkResult, Previous
+
+
+def fetch_key(raw: str) -> str:
+    """The URL as fetched: fragments are never sent."""
+    url = raw.strip()
+    return url.split("#", 1)[0] or url
 
 
 def _dedupe(urls: Iterable[str]) -> tuple[list[str], dict[str, str]]:
-    """Distinct URLs in first-seen order, and each input's fetch key (fragments are never sent)."""
+    """Distinct URLs in first-seen order, and each input's fetch key."""
     keys: dict[str, str] = {}
     order: list[str] = []
     seen: set[str] = set()
     for raw in urls:
-        url = raw.strip()
-        key = url.split("#", 1)[0] or url
+        key = fetch_key(raw)
         keys[raw] = key
         if key not in seen:
             seen.add(key)
@@ -34,15 +40,21 @@ async def check_urls(
     *,
     on_result: Callable[[LinkResult], None] | None = None,
     lookup: Lookup | None = None,
+    history: Mapping[str, Previous] | None = None,
 ) -> dict[str, LinkResult]:
     """Check ``urls`` and return a result for each input URL (each distinct URL fetched once).
 
     ``on_result`` is called as each distinct URL finishes (progress bars);
-    ``lookup`` replaces DNS (host, port -> addresses), for tests.
+    ``lookup`` replaces DNS (host, port -> addresses), for tests;
+    ``history``: what the last run found per URL (``Previous``; a fragment makes no difference):
+    each host's slowest URLs start first, and validators make conditional requests.
+    Politeness and classification are the same with or without it.
     """
     config = config or CheckerConfig()
+    history = {fetch_key(url): previous for url, previous in (history or {}).items()}
     urls = list(urls)
     distinct, keys = _dedupe(urls)
+    distinct = slowest_first(distinct, history)
     resolver = Resolver(lookup or system_lookup, config.allow_private_addresses)
     connector = aiohttp.TCPConnector(
         limit=config.concurrency,
@@ -68,10 +80,11 @@ async def check_urls(
 
         for url in distinct:
             checker.expect(url)
+        checker.expect_latencies(history)
 
         async def one(url: str) -> None:
             try:
-                result = await checker.check(url)
+                result = await checker.check(url, history.get(url))
             finally:
                 checker.expect(url, -1)
             results[url] = result

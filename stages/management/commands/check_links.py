@@ -36,6 +36,8 @@ class Command(BaseCommand):
     def _handle(self, options):
         if options["json"] and not options["url_file"]:
             raise CommandError("--json needs --url-file (the database run prints a summary table).")
+        if options["history"] and not options["url_file"]:
+            raise CommandError("--history needs --url-file (the database run learns from the checks it recorded).")
         from stages.linkhealth import services as link_services
 
         config = linkcheck_cli.config_from_options(options, link_services.checker_config())
@@ -45,11 +47,22 @@ class Command(BaseCommand):
                 urls = linkcheck_cli.read_urls(options["url_file"])
             except (OSError, UnicodeDecodeError) as exc:
                 raise CommandError(f"Cannot read {options['url_file']}: {exc}") from exc
+            history = linkcheck_cli.history_option(options["history"], self._fail)
             linkcheck_cli.check_file(
-                urls, config, as_json=options["json"], progress=progress, out=self.stdout, err=self._err_stream()
+                urls,
+                config,
+                as_json=options["json"],
+                progress=progress,
+                out=self.stdout,
+                err=self._err_stream(),
+                history=history,
             )
         else:
             self._check_resources(link_services, config, progress=progress)
+
+    @staticmethod
+    def _fail(message: str):
+        raise CommandError(message[0].upper() + message[1:])
 
     def _err_stream(self):
         return getattr(self.stderr, "_out", sys.stderr)
@@ -63,7 +76,7 @@ class Command(BaseCommand):
         total = Resource.objects.values("url").distinct().count()
         with tqdm(total=total, unit="url", file=self._err_stream(), disable=not progress, leave=True) as bar:
             summary = link_services.run_link_check(config=config, on_result=lambda _: bar.update())
-        linkcheck_cli.write_counts(summary.counts, summary.checked, self.stdout)
+        linkcheck_cli.write_counts(summary.counts, summary.checked, self.stdout, not_modified=summary.not_modified)
         needing_a_look = list(link_selectors.link_report()["statuses"])
         if needing_a_look:
             self.stdout.write("")
