@@ -5,7 +5,11 @@
 
 With ``--compare-start-batch N`` the rounds alternate between the checker as it is and the same
 checker starting N checks per loop turn (a large N: all at once), for an A/B on the same farm.
-Prints each round's wall time, when the busiest host's last answer came, and the in-order floor.
+With ``--repeat`` each round is a first run and a repeat run given the first one's results
+(slowest first, conditional requests). Prints each round's wall time, when the busiest host's
+last answer came, and the floors.
+
+    .venv/bin/python benchmarks/linkcheck/inprocess.py --rounds 4 --repeat
 """
 
 import argparse
@@ -18,14 +22,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from run import build_urls, farm_hosts, in_order_floor_seconds, serve_hosts
+from run import (
+    build_urls,
+    farm_hosts,
+    floor_seconds,
+    in_order_floor_seconds,
+    serve_hosts,
+    slowest_first_floor_seconds,
+)
 
 from stages.linkhealth import checker as linkcheck
 from stages.linkhealth.checker import run as linkcheck_run
 
 
-def one_round(urls, config) -> tuple[float, float, int]:
-    """(wall seconds, busiest host's last answer, URLs classified otherwise than intended)."""
+def one_round(urls, config, history=None) -> tuple[float, float, int, dict]:
+    """(wall seconds, busiest host's last answer, URLs classified otherwise than intended, results)."""
     host_of = {url: host for url, _, host, _ in urls}
     work = Counter()
     for _, _, host, cost in urls:
@@ -39,10 +50,10 @@ def one_round(urls, config) -> tuple[float, float, int]:
         if host_of[result.url] == busiest:
             last = time.perf_counter() - start
 
-    results = linkcheck.run_checks([url for url, *_ in urls], config, on_result=on_result)
+    results = linkcheck.run_checks([url for url, *_ in urls], config, on_result=on_result, history=history)
     wall = time.perf_counter() - start
     wrong = sum(results[url].status != intended for url, intended, *_ in urls)
-    return wall, last, wrong
+    return wall, last, wrong, results
 
 
 def main() -> int:
@@ -51,6 +62,7 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--compare-start-batch", type=int, default=None)
+    parser.add_argument("--repeat", action="store_true", help="A repeat run with the first one's results per round.")
     args = parser.parse_args()
 
     hosts = farm_hosts(args.hosts)
@@ -76,18 +88,27 @@ def main() -> int:
         variants = {"as is": linkcheck_run.START_BATCH}
         if args.compare_start_batch:
             variants[f"start batch {args.compare_start_batch}"] = args.compare_start_batch
-        walls: dict[str, list[float]] = {name: [] for name in variants}
+        names = [f"{name}, {run}" for name in variants for run in (("first", "repeat") if args.repeat else ("first",))]
+        walls: dict[str, list[float]] = {name: [] for name in names}
         wrong = 0
         for n in range(args.rounds):
             for name, batch in variants.items():
                 linkcheck_run.START_BATCH = batch
-                wall, last, errors = one_round(urls, config)
-                walls[name].append(wall)
-                wrong += errors
-                print(f"round {n + 1} {name:>20}: {wall:.3f} s, busiest host's last answer at {last:.3f} s")
+                history = None
+                for run in ("first", "repeat") if args.repeat else ("first",):
+                    wall, last, errors, results = one_round(urls, config, history)
+                    history = {url: result.as_previous() for url, result in results.items()}
+                    walls[f"{name}, {run}"].append(wall)
+                    wrong += errors
+                    print(
+                        f"round {n + 1} {name + ', ' + run:>26}: {wall:.3f} s, "
+                        f"busiest host's last answer at {last:.3f} s"
+                    )
     finally:
         stop.set()
+    print(f"physical floor {floor_seconds(urls, 128, 10):.3f} s")
     print(f"in-order floor {in_order_floor_seconds(urls, 10):.3f} s")
+    print(f"slowest-first floor {slowest_first_floor_seconds(urls, 10):.3f} s")
     for name, values in walls.items():
         print(f"{name:>20}: median {statistics.median(values):.3f} s")
     print(f"classified otherwise than intended: {wrong}")

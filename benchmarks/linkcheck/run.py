@@ -2,15 +2,19 @@
 """Link checker benchmark: our checker vs lychee on a farm of local web servers.
 
 Starts 20 hosts (distinct 127.0.0.x addresses and ports, each with its own
-latency of 20-200 ms, some failing, some slow), builds 2,000 URLs over them,
-then checks the list with lychee, a plain aiohttp loop, ``python -m
-stages.linkhealth.checker`` and ``manage.py check_links --url-file --json`` (all at equal
-settings: no retries, no per-host interval, same concurrency, timeouts and
-redirect limit), alternating, a few rounds each. Prints wall time, URLs/s, the
-ratio to lychee, the floor: max(total latency / global concurrency, busiest
-host's latency / per-host concurrency), the in-order floor (each host's URLs
-started in the file's order), our commands' start-up on an empty URL file and
-the load average of each round. Nothing leaves the machine.
+latency of 20-200 ms, some failing, some slow; pages offer an ETag or a
+Last-Modified), builds 2,000 URLs over them, then checks the list with lychee,
+a plain aiohttp loop, ``python -m stages.linkhealth.checker`` and ``manage.py
+check_links --url-file --json`` (all at equal settings: no retries, no per-host
+interval, same concurrency, timeouts and redirect limit), alternating, a few
+rounds each. Each of our commands runs twice per round: a first run (no
+history) and a repeat run given the first one's output (``--history``), as a
+periodic checker has it. Prints wall time, URLs/s, the ratio to lychee, the
+physical floor: max(total latency / global concurrency, busiest host's
+latency / per-host concurrency), the in-order floor (each host's URLs started
+in the file's order), the slowest-first floor (each host's URLs started
+slowest first), the ratios the targets are about, our commands' start-up on an
+empty URL file and the load average of each round. Nothing leaves the machine.
 
     python benchmarks/linkcheck/run.py [--urls 2000] [--hosts 20] [--rounds 3]
 """
@@ -45,19 +49,32 @@ KINDS = {
     "slow": (0.02, "ok"),
 }
 SLOW_EXTRA = 0.6  # seconds on top of the host's latency for "slow" pages
+PAGE_DATE = "Tue, 01 Dec 2026 00:00:00 GMT"
+
+
+def page_validator(n: str, by_etag: bool, headers) -> tuple[dict[str, str], bool]:
+    """A page's validator (half the hosts an ETag, half a Last-Modified), and whether the request's
+    conditional header matches it (answered 304, after the same latency)."""
+    if by_etag:
+        etag = f'"page-{n}"'
+        return {"ETag": etag}, headers.get("If-None-Match") == etag
+    return {"Last-Modified": PAGE_DATE}, headers.get("If-Modified-Since") == PAGE_DATE
 
 
 def serve_hosts(hosts: list[tuple[str, float]], ready: mp.Queue, stop: mp.Event) -> None:
     """Serve several hosts from one process; report (address, port) for each."""
     from aiohttp import web
 
-    def make_app(latency: float) -> web.Application:
+    def make_app(latency: float, by_etag: bool) -> web.Application:
         async def handler(request: web.Request) -> web.StreamResponse:
             kind = request.match_info["kind"]
             n = request.match_info["n"]
             await asyncio.sleep(latency + (SLOW_EXTRA if kind == "slow" else 0))
             if kind in ("ok", "slow"):
-                return web.Response(text=f"page {n}\n" * 20)
+                validator, unchanged = page_validator(n, by_etag, request.headers)
+                if unchanged:
+                    return web.Response(status=304, headers=validator)
+                return web.Response(text=f"page {n}\n" * 20, headers=validator)
             if kind == "moved":
                 return web.Response(status=301, headers={"Location": f"/ok/{n}"})
             status = {"missing": 404, "gone": 410, "error": 500, "forbidden": 403}[kind]
@@ -70,7 +87,8 @@ def serve_hosts(hosts: list[tuple[str, float]], ready: mp.Queue, stop: mp.Event)
     async def main() -> None:
         runners = []
         for address, latency in hosts:
-            runner = web.AppRunner(make_app(latency), access_log=None, handle_signals=False)
+            by_etag = int(address.rsplit(".", 1)[1]) % 2 == 0
+            runner = web.AppRunner(make_app(latency, by_etag), access_log=None, handle_signals=False)
             await runner.setup()
             site = web.TCPSite(runner, address, 0, backlog=1024)
             await site.start()
@@ -128,6 +146,22 @@ def in_order_floor_seconds(urls, per_host: int) -> float:
     return max(max(free) for free in slots.values())
 
 
+def slowest_first_floor_seconds(urls, per_host: int) -> float:
+    """The in-order floor with each host's URLs started slowest first (what history allows)."""
+    ordered = sorted(urls, key=lambda u: -u[3])
+    return in_order_floor_seconds(ordered, per_host)
+
+
+def busiest_host(urls) -> tuple[str, int, float]:
+    """(host, its URLs, their total latency) of the host with the most work."""
+    work, count = Counter(), Counter()
+    for _, _, host, cost in urls:
+        work[host] += cost
+        count[host] += 1
+    host = max(work, key=work.get)
+    return host, count[host], work[host]
+
+
 def load() -> float:
     return os.getloadavg()[0]
 
@@ -155,9 +189,15 @@ def _run(command: list[str], env: dict | None = None) -> tuple[float, str]:
     return wall, done.stdout
 
 
-def run_ours(url_file: Path, args, *, via_django: bool) -> tuple[float, dict[str, str]]:
-    wall, out = _run(ours_command(url_file, args, via_django=via_django), ours_env())
-    return wall, {row["url"]: row["status"] for row in map(json.loads, out.splitlines())}
+def run_ours(url_file: Path, args, *, via_django: bool, history: Path | None = None) -> tuple[float, list[dict]]:
+    """Wall time and the JSON rows; ``history``: a previous run's output, and where this run's goes."""
+    command = ours_command(url_file, args, via_django=via_django)
+    if history is not None and history.exists():
+        command += ["--history", str(history)]
+    wall, out = _run(command, ours_env())
+    if history is not None:
+        history.write_text(out)
+    return wall, [json.loads(line) for line in out.splitlines()]
 
 
 def ours_env() -> dict:
@@ -243,10 +283,21 @@ def run_lychee(lychee: str, url_file: Path, args, *, tuned: bool) -> tuple[float
 TOOLS = {
     "lychee": "lychee, no retries, no per-host interval (equal settings)",
     "plain": "plain aiohttp loop: GET, same limits, no classification",
-    "core": "python -m stages.linkhealth.checker --json (the checker core, no Django)",
-    "manage.py": "manage.py check_links --url-file F --json --no-progress (Django start-up included)",
+    "core first": "python -m stages.linkhealth.checker --json (the checker core, no Django), no history",
+    "core repeat": "the same with --history (the first run's output): slowest first, conditional requests",
+    "manage.py first": "manage.py check_links --url-file F --json --no-progress (Django start-up), no history",
+    "manage.py repeat": "the same with --history (its first run's output)",
     "lychee-defaults": "lychee as it ships (3 retries, adaptive 50 ms per-host interval)",
 }
+# (what, numerator, denominator, target: at most this ratio); lychee's time is a median, floors are computed.
+TARGETS = [
+    ("repeat run: core / lychee", "core repeat", "lychee", 0.9),
+    ("repeat run: core / physical floor", "core repeat", "physical floor", 1.1),
+    ("first run: core / in-order floor", "core first", "in-order floor", 1.05),
+    ("first run: core / lychee", "core first", "lychee", None),
+    ("manage.py first run / lychee", "manage.py first", "lychee", 1.15),
+    ("manage.py repeat run / lychee", "manage.py repeat", "lychee", 1.15),
+]
 
 
 def main() -> int:  # noqa: C901 - argument handling and the report, in order
@@ -280,18 +331,24 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
     classified, plain_codes = [], Counter()
     loads: list[float] = []
     startup: dict[str, list[float]] = {"core": [], "manage.py": []}
+    not_modified: dict[str, list[int]] = {"core repeat": [], "manage.py repeat": []}
     try:
         farm = sorted((ready.get(timeout=30) for _ in hosts), key=lambda h: h[0])
         urls = build_urls(farm, args.urls)
         floor = floor_seconds(urls, args.concurrency, args.per_host)
         in_order_floor = in_order_floor_seconds(urls, args.per_host)
+        slowest_first_floor = slowest_first_floor_seconds(urls, args.per_host)
         with tempfile.TemporaryDirectory() as tmp:
             url_file = Path(tmp) / "urls.txt"
             url_file.write_text("\n".join(u for u, *_ in urls) + "\n")
             empty_file = Path(tmp) / "empty.txt"
             empty_file.write_text("")
-            for _ in range(args.rounds):
+            for n in range(args.rounds):
                 loads.append(load())
+                histories = {
+                    "core": Path(tmp) / f"history-core-{n}.jsonl",
+                    "manage.py": Path(tmp) / f"history-manage-{n}.jsonl",
+                }
                 # What each of our commands costs before it checks anything (interpreter, imports, settings).
                 for tool in startup:
                     command = ours_command(empty_file, args, via_django=tool == "manage.py")
@@ -304,8 +361,13 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
                     elif tool == "plain":
                         wall, plain_codes = run_plain(url_file, args)
                     else:
-                        wall, classes = run_ours(url_file, args, via_django=tool == "manage.py")
-                        classified.append(classes)
+                        command, run = tool.split()
+                        wall, rows = run_ours(
+                            url_file, args, via_django=command == "manage.py", history=histories[command]
+                        )
+                        classified.append({row["url"]: row["status"] for row in rows})
+                        if run == "repeat":
+                            not_modified[tool].append(sum(bool(row.get("not_modified")) for row in rows))
                     times[tool].append(wall)
     finally:
         stop.set()
@@ -328,21 +390,31 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
             f"{tool:<16}{wall:>8.2f}{args.urls / wall:>8.0f}{wall / median['lychee']:>8.2f}x  "
             + ", ".join(f"{t:.2f}" for t in times[tool])
         )
-    print(f"{'floor':<16}{floor:>8.2f}{args.urls / floor:>8.0f}{floor / median['lychee']:>8.2f}x")
-    print(
-        f"{'in-order floor':<16}{in_order_floor:>8.2f}{args.urls / in_order_floor:>8.0f}"
-        f"{in_order_floor / median['lychee']:>8.2f}x  (each host's URLs started in file order)"
-    )
+    host, host_urls, host_work = busiest_host(urls)
+    floors = {
+        "physical floor": (floor, f"busiest host {host}: {host_urls} URLs, {host_work:.2f} s / {args.per_host}"),
+        "in-order floor": (in_order_floor, "each host's URLs started in file order"),
+        "slowest-first floor": (slowest_first_floor, "each host's URLs started slowest first"),
+    }
+    for name, (seconds, how) in floors.items():
+        print(f"{name:<20}{seconds:>4.2f}{args.urls / seconds:>8.0f}{seconds / median['lychee']:>8.2f}x  ({how})")
     for tool, values in startup.items():
         print(f"start-up of {tool} (empty URL file): median {statistics.median(values):.2f} s")
+    for tool, counts in not_modified.items():
+        print(f"{tool}: answered not modified {', '.join(map(str, counts))} (per round)")
     print(f"load average (1 min) at the start of each round: {', '.join(f'{v:.1f}' for v in loads)}")
-    print("targets: core <= 0.9x lychee, manage.py <= 1.0x lychee, every URL classified as intended")
+    reference = {**median, **{name: seconds for name, (seconds, _) in floors.items()}}
+    print("ratios (medians), least favourable first, and the issue's targets:")
+    for what, numerator, denominator, target in TARGETS:
+        ratio = reference[numerator] / reference[denominator]
+        verdict = "" if target is None else f"  target <= {target}x: {'met' if ratio <= target else 'NOT met'}"
+        print(f"  {what:<36}{ratio:>6.2f}x{verdict}")
     for tool in tools:
         print(f"  {tool}: {TOOLS[tool]}")
     print(f"plain loop status codes: {dict(plain_codes)}")
     print(
         f"ours classified as intended: {len(classified) * len(expected) - len(wrong)}/{len(classified) * len(expected)}"
-        f" (all {len(classified)} runs of core and manage.py)"
+        f" (all {len(classified)} runs of core and manage.py, first and repeat)"
     )
     for url, want, got in wrong[:10]:
         print(f"  {url}: wanted {want}, got {got}")

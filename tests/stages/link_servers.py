@@ -25,6 +25,9 @@ class Seen:
     path: str
     user_agent: str
     at: float
+    # The conditional request's headers, "" when not sent.
+    if_none_match: str = ""
+    if_modified_since: str = ""
 
 
 @dataclass
@@ -49,7 +52,14 @@ def _record(state: ServerState, shared: dict | None):
     @web.middleware
     async def record(request: web.Request, handler):
         state.requests.append(
-            Seen(request.method, request.path_qs, request.headers.get("User-Agent", ""), time.monotonic())
+            Seen(
+                request.method,
+                request.path_qs,
+                request.headers.get("User-Agent", ""),
+                time.monotonic(),
+                request.headers.get("If-None-Match", ""),
+                request.headers.get("If-Modified-Since", ""),
+            )
         )
         if not request.path.startswith("/slow"):
             return await handler(request)
@@ -161,6 +171,28 @@ async def retry_once(request):
             return web.Response(status=503, headers={"Retry-After": request.query.get("after", "1")})
         return web.Response(text="back again")
     return web.Response(status=503, headers={"Retry-After": "1"})
+
+
+PAGE_DATE = "Tue, 01 Dec 2026 00:00:00 GMT"
+
+
+@routes.route("*", "/tagged/{key}")
+async def tagged(request):
+    # A page with an ETag (state.hits[key] is its version, 0 at first) that answers a matching
+    # If-None-Match with 304, as a cache-friendly server does.
+    version = request.app[STATE].hits.get(request.match_info["key"], 0)
+    etag = f'"v{version}"'
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers={"ETag": etag})
+    return web.Response(text=f"version {version}", headers={"ETag": etag})
+
+
+@routes.route("*", "/dated")
+async def dated(request):
+    # A page with a Last-Modified that answers If-Modified-Since (the same date) with a bare 304.
+    if request.headers.get("If-Modified-Since") == PAGE_DATE:
+        return web.Response(status=304)
+    return web.Response(text="dated page", headers={"Last-Modified": PAGE_DATE})
 
 
 @routes.route("*", "/hang")

@@ -113,9 +113,11 @@ class Checker:
             if host is not None:
                 host.latency = sum(seconds) / len(seconds)
 
-    async def _fetch(self, method: str, url: str, sent: int = 0, headers: dict[str, str] | None = None) -> Answer:
+    async def _fetch(
+        self, method: str, url: str, sent: int = 0, headers: dict[str, str] | None = None, spent: list | None = None
+    ) -> Answer:
         """One request; ``sent``: requests already made for this URL (its redirects, HEAD, retries);
-        ``headers``: the conditional request's, if any."""
+        ``headers``: the conditional request's, if any; ``spent``: [seconds], the time it takes is added."""
         host = self._host_of(url)
         # Per-host slot first: a task waiting on a busy host must not hold a global slot.
         await host.slots.acquire(-sent)
@@ -136,7 +138,10 @@ class Checker:
             return await self._send(method, url, headers)
         finally:
             # A running average of this host's answer time, for the priority above.
-            host.latency = 0.8 * host.latency + 0.2 * (time.monotonic() - started)
+            took = time.monotonic() - started
+            host.latency = 0.8 * host.latency + 0.2 * took
+            if spent is not None:
+                spent[0] += took
             # The slots go back a loop turn later, so that this URL's next request (a redirect's
             # hop, which goes first) can queue for its host's slot.
             asyncio.get_running_loop().call_soon(self._hand_on, host)
@@ -172,14 +177,16 @@ class Checker:
 
     async def check(self, url: str, previous: Previous | None = None) -> LinkResult:
         """Check ``url``; with ``previous`` validators, ask whether it changed since (a 304 is OK)."""
-        started = time.monotonic()
+        # The time its requests took, waits for a slot, an interval or a Retry-After left out: what
+        # the next run orders by (a URL late in a busy host's queue is not a slow one).
+        spent = [0.0]
         hops: list[tuple[str, int, str]] = []
         current = url
         conditional = conditional_headers(previous)
         etag = last_modified = ""
         not_modified = False
         try:
-            answer, current = await self._follow(url, hops, conditional)
+            answer, current = await self._follow(url, hops, conditional, spent)
             status, detail = self._classify(answer, hops, current)
             http_status = answer.status
             if status == Status.OK and not hops:
@@ -203,14 +210,18 @@ class Checker:
             suggested_url=suggested,
             redirects=len(hops),
             detail=detail,
-            elapsed=time.monotonic() - started,
+            elapsed=spent[0],
             etag=etag,
             last_modified=last_modified,
             not_modified=not_modified,
         )
 
     async def _follow(  # noqa: C901 - each hop's checks in order
-        self, url: str, hops: list[tuple[str, int, str]], conditional: dict[str, str] | None = None
+        self,
+        url: str,
+        hops: list[tuple[str, int, str]],
+        conditional: dict[str, str] | None = None,
+        spent: list | None = None,
     ) -> tuple[Answer, str]:
         config = self.config
         current = url
@@ -224,7 +235,7 @@ class Checker:
             try:
                 sent += 1
                 # Conditional only for the URL itself: the validators are about its own answer.
-                answer = await self._fetch(method, current, sent - 1, None if hops else conditional)
+                answer = await self._fetch(method, current, sent - 1, None if hops else conditional, spent)
             except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError):
                 if method == "HEAD":
                     method = "GET"  # some servers drop or garble HEAD

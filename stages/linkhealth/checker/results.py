@@ -49,7 +49,7 @@ class CheckerConfig:
 class Previous:
     """What the last run learnt about a URL, for this run to use.
 
-    ``elapsed``: seconds its check took (None when unknown): each host's slowest URLs start
+    ``elapsed``: seconds its requests took (None when unknown): each host's slowest URLs start
     first, so a slow page no longer ends its host's run late. ``etag`` / ``last_modified``: the
     validators its server sent with an OK answer, sent back as If-None-Match / If-Modified-Since;
     a 304 then means the page is still there, unchanged.
@@ -70,6 +70,8 @@ class LinkResult:
     suggested_url: str | None = None
     redirects: int = 0
     detail: str = ""
+    # Seconds its requests took, hops together, without the waits for a slot, an interval or a
+    # Retry-After (the last run's answer time, for the next run's order).
     elapsed: float = 0.0
     checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Validators of an OK answer without redirects (empty otherwise), for the next run's conditional request.
