@@ -131,21 +131,21 @@ def _claim(record_id: int, now) -> SentEmail | None:
         record = (
             SentEmail.objects.select_for_update(skip_locked=True)
             .filter(pk=record_id, status=Status.QUEUED)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+            .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
             .first()
         )
         if record is None or not record.message:
             return None
         record.attempts += 1
-        record.lease_until = lease
+        record.lease_expires_at = lease
         record.last_attempt_at = now
-        record.save(update_fields=["attempts", "lease_until", "last_attempt_at"])
+        record.save(update_fields=["attempts", "lease_expires_at", "last_attempt_at"])
     return record
 
 
 def _record(record: SentEmail, delivery: Delivery) -> str:
     now = timezone.now()
-    changes: dict = {"lease_until": None}
+    changes: dict = {"lease_expires_at": None}
     if delivery.outcome is Outcome.SENT:
         changes.update(status=Status.SENT, sent_at=now, last_error="", message={}, next_attempt_at=None)
         result = "sent"
@@ -166,7 +166,7 @@ def _record(record: SentEmail, delivery: Delivery) -> str:
     if delivery.ambiguous:
         changes["maybe_delivered"] = True
     # Only the holder of this lease records; one that outlived its lease leaves the record to the new holder.
-    SentEmail.objects.filter(pk=record.pk, lease_until=record.lease_until).update(**changes)
+    SentEmail.objects.filter(pk=record.pk, lease_expires_at=record.lease_expires_at).update(**changes)
     if result == "failed":
         logger.warning("E-mail %s to %s refused for good: %s", record.pk, record.to, delivery.error)
     elif result == "retry":
@@ -189,7 +189,7 @@ def due_ids(*, now=None, limit: int = 200) -> list[int]:
     now = now or timezone.now()
     return list(
         SentEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
