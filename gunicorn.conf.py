@@ -8,6 +8,8 @@ Threads let /healthz and other requests be answered while some wait on the datab
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
@@ -17,3 +19,19 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
+
+# Prometheus multiprocess mode (dlcurriculum/observability/multiprocess.py): each worker writes its samples to
+# files in this directory and /metrics, answered by any one worker, adds up all of them. Set before a worker
+# imports the app; emptied at start so a restarted server does not add the last run's counts again.
+_metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="dlcurriculum-web-metrics-"))
+_metrics_dir.mkdir(parents=True, exist_ok=True)
+for _stale in _metrics_dir.glob("*.db"):
+    _stale.unlink(missing_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+
+
+def child_exit(server, worker):
+    """A worker that exited (restarted, timed out) no longer counts in the live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -402,13 +402,6 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
-
 # --- Capstones: submissions, automatic checks, mentor review --------------------
 CAPSTONE_MAX_NOTEBOOK_BYTES = env.int("CAPSTONE_MAX_NOTEBOOK_BYTES", default=20 * 1024 * 1024)
 # The largest file any upload may carry, enforced while the body streams (dlcurriculum.uploads).
@@ -566,3 +559,38 @@ CELERY_BEAT_SCHEDULE["housekeeping-prune-expired"] = {
 MIDDLEWARE.insert(0, "dlcurriculum.health.HealthCheckMiddleware")
 # Outermost, so readiness checks and every page share the request deadline.
 MIDDLEWARE.insert(0, "dlcurriculum.timeouts.RequestDeadlineMiddleware")
+
+# --- Operations: metrics, logs, error reports, backups (issue 33; dlcurriculum/observability) -----
+# Kept together in this one block (README "Operations"). LOGGING is defined here, nowhere else.
+from dlcurriculum.observability.logs import LogFormat, logging_config  # noqa: E402 - belongs to this block
+
+# Prometheus: /metrics (web) and WORKER_METRICS_PORT (each Celery worker) answer requests carrying
+# "Authorization: Bearer <METRICS_TOKEN>"; with no token set neither exists (/metrics is a 404).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_ADDRESS = env("WORKER_METRICS_ADDRESS", default="0.0.0.0")  # noqa: S104 - inside the container
+# Outermost: the request id, then the timing (which sees every other middleware); /metrics just inside health.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("dlcurriculum.health.HealthCheckMiddleware") + 1,
+    "dlcurriculum.observability.web.MetricsEndpointMiddleware",
+)
+MIDDLEWARE.insert(0, "dlcurriculum.observability.web.RequestMetricsMiddleware")
+MIDDLEWARE.insert(0, "dlcurriculum.observability.request_id.RequestIdMiddleware")
+# Logs: one JSON object a line in production, plain text in local mode; each with its request id and job.
+LOG_FORMAT = LogFormat(env("LOG_FORMAT", default=LogFormat.TEXT if DEBUG else LogFormat.JSON))
+LOGGING = logging_config(LOG_FORMAT, env("LOG_LEVEL", default="INFO"))
+# Celery would replace the root logger's handlers with its own text format; workers log as the web does.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT is LogFormat.TEXT
+# Error reports (Sentry or compatible) when SENTRY_DSN is set; learners' data scrubbed (observability/errors.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from dlcurriculum.observability.errors import init_error_reports
+
+    init_error_reports(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="local" if DEBUG else "production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# Backups (manage.py backup / restore): the database dump and the notebook store, with a manifest.
+INSTALLED_APPS.append("dlcurriculum.backups")
