@@ -76,7 +76,7 @@ def init_error_reports(dsn: str, *, environment: str, release: str | None = None
         environment=environment,
         release=release or None,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
+        # Personal data (users, cookies, IP addresses) stays off: the SDK's default.
         max_request_body_size="never",
         include_local_variables=False,
         traces_sample_rate=traces_sample_rate,

@@ -74,8 +74,10 @@ def celery_worker_process(transactional_db, tmp_path):
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         log = tmp_path / f"worker-{port}.log"
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "dlcurriculum", "worker", "--concurrency=2", "-P", "prefork"]
-            + ["--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
+            [
+                *(sys.executable, "-m", "celery", "-A", "dlcurriculum", "worker", "--concurrency=2", "-P", "prefork"),
+                *("--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"),
+            ],
             cwd=ROOT,
             env=env,
             start_new_session=True,
@@ -85,7 +87,8 @@ def celery_worker_process(transactional_db, tmp_path):
         worker = Worker(process, log, f"http://127.0.0.1:{port}/metrics")
         workers.append(worker)
         started = wait_for(lambda: process.poll() is not None or scrape(worker.metrics_url)[0] == 200, 60)
-        assert started and process.poll() is None, worker.output()
+        assert started, worker.output()
+        assert process.poll() is None, worker.output()
         return worker
 
     yield start

@@ -161,16 +161,15 @@ def test_a_request_id_follows_a_sign_up_into_its_email_job_and_the_delivery_log(
     assert wait_for(lambda: smtp.received, 30), worker.output()
 
     def lines(text: str) -> list[dict]:
-        found = []
-        for line in text.splitlines():
-            if line.startswith("{"):
-                found.append(json.loads(line))
-        return found
+        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
     web = [line for line in lines(server.output()) if line.get("request_id") == request_id]
     assert any(line["logger"] == "dlcurriculum.requests" and line["status"] == 302 for line in web), server.output()
     assert wait_for(
-        lambda: any("sent" in l["message"] for l in lines(worker.output()) if l.get("request_id") == request_id), 10
+        lambda: any(
+            "sent" in line["message"] for line in lines(worker.output()) if line.get("request_id") == request_id
+        ),
+        10,
     )
     delivery = [line for line in lines(worker.output()) if line.get("request_id") == request_id]
     assert {line["task"] for line in delivery} >= {"mail.deliver"}, worker.output()
