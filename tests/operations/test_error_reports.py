@@ -27,7 +27,7 @@ class Collector(ThreadingHTTPServer):
         received = self.envelopes
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's method name
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 encoding = self.headers.get("Content-Encoding")
                 if encoding == "gzip":

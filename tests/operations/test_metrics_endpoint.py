@@ -53,7 +53,8 @@ def test_a_page_is_counted_under_its_route_name_with_its_exact_query_count(clien
     after = _scrape(client)
     match = client.get(path).resolver_match
     view = match.view_name
-    assert view and "/" not in view
+    assert view
+    assert "/" not in view
 
     def delta(name, **labels):
         return (value(after, name, **labels) or 0) - (value(before, name, **labels) or 0)
