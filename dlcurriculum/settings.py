@@ -594,3 +594,4 @@ if SENTRY_DSN:
     )
 # Backups (manage.py backup / restore): the database dump and the notebook store, with a manifest.
 INSTALLED_APPS.append("dlcurriculum.backups")
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "backups")))
