@@ -35,3 +35,37 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def _json_logs() -> bool:
+    """As the app decides (settings LOG_FORMAT): JSON unless asked for text, or in local mode (DEBUG on)."""
+    chosen = os.environ.get("LOG_FORMAT")
+    if chosen:
+        return chosen == "json"
+    return os.environ.get("DEBUG", "true").lower() in ("false", "0", "no", "off")
+
+
+if _json_logs():
+    # The app logs every request as one JSON line (route, status, duration, queries, request id:
+    # dlcurriculum/observability/web.py), so gunicorn's own access line would only repeat it as text.
+    accesslog = None
+    _json = {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "format": "%(levelname)s %(name)s %(message)s",
+        "rename_fields": {"levelname": "level", "name": "logger"},
+        "timestamp": "time",
+    }
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": _json},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+        "root": {"level": "INFO", "handlers": ["console"]},
+    }

@@ -26,6 +26,7 @@ from progress.models import ResourceProgress
 from stages.models import Resource
 from tests import factories
 from tests.submitting import submit_capstone
+from tests.test_shared_storage import BUCKET, s3_server, s3_storage  # noqa: F401 - the real local S3 server
 
 ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = 4
@@ -37,8 +38,7 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def seeded_site(transactional_db, curriculum, media, tasks_in_process):
+def _seed() -> None:
     """Learners with progress and notes, and capstone submissions with their notebooks in the store."""
     brief = CapstoneBrief.objects.filter(ideas__isnull=False).order_by("pk").first()
     resources = list(Resource.objects.order_by("pk")[:6])
@@ -50,6 +50,11 @@ def seeded_site(transactional_db, curriculum, media, tasks_in_process):
         submit_capstone(learner, brief, title=f"Digits {n}")
     assert ResourceProgress.objects.count() >= LEARNERS * 2
     assert Iteration.objects.count() == LEARNERS
+
+
+@pytest.fixture
+def seeded_site(transactional_db, curriculum, media, tasks_in_process):
+    _seed()
     return media
 
 
@@ -110,9 +115,10 @@ def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def _restore(backup: Path, database_url: str, media_root: Path) -> subprocess.CompletedProcess:
+def _restore(backup: Path, database_url: str, media_root: Path, **store_env: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "DEBUG": "true"}
     env.pop("S3_BUCKET", None)
+    env.update(store_env)
     return subprocess.run(
         [sys.executable, "manage.py", "restore", str(backup)],
         cwd=ROOT,
@@ -145,6 +151,13 @@ def test_a_restored_backup_has_every_row_and_every_notebook(seeded_site, tmp_pat
     assert result.returncode == 0, result.stderr
     assert "restored" in result.stdout
 
+    _assert_same_rows(target)
+    original = _files(seeded_site)
+    assert original
+    assert _files(restored_media) == original
+
+
+def _assert_same_rows(target: dict) -> None:
     tables = connection.introspection.table_names()
     compared = {}
     with _open(_source()) as original, _open(target) as restored:
@@ -155,9 +168,31 @@ def test_a_restored_backup_has_every_row_and_every_notebook(seeded_site, tmp_pat
             compared[table] = len(mine)
     for model in (ResourceProgress, Submission, Iteration, factories.UserFactory._meta.model):
         assert compared[model._meta.db_table] == model.objects.count() > 0
-    original = _files(seeded_site)
-    assert original
-    assert _files(restored_media) == original
+
+
+def _objects(client, bucket: str) -> dict[str, bytes]:
+    listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
+
+
+def test_a_backup_of_an_s3_store_restores_into_an_empty_bucket(
+    transactional_db, curriculum, s3_server, s3_storage, tasks_in_process, tmp_path, empty_target
+):
+    endpoint, client = s3_server
+    _seed()
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    restored_bucket = f"restored-{uuid.uuid4().hex[:8]}"
+    client.create_bucket(Bucket=restored_bucket)
+    url, target = empty_target
+    store = {"S3_BUCKET": restored_bucket, "S3_ENDPOINT_URL": endpoint, "S3_REGION": "us-east-1"}
+    store |= {"S3_ACCESS_KEY_ID": "test", "S3_SECRET_ACCESS_KEY": "test"}
+    result = _restore(backup, url, tmp_path / "unused-media", **store)
+    assert result.returncode == 0, result.stderr
+    _assert_same_rows(target)
+    original = _objects(client, BUCKET)
+    assert set(Iteration.objects.values_list("notebook", flat=True)) <= set(original)
+    assert _objects(client, restored_bucket) == original
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_restored(seeded_site, tmp_path, empty_target):

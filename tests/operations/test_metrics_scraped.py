@@ -163,6 +163,8 @@ def test_a_request_id_follows_a_sign_up_into_its_email_job_and_the_delivery_log(
     def lines(text: str) -> list[dict]:
         return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
+    # In production every line gunicorn and the app write is one JSON object.
+    assert all(line.startswith("{") for line in server.output().splitlines() if line.strip()), server.output()
     web = [line for line in lines(server.output()) if line.get("request_id") == request_id]
     assert any(line["logger"] == "dlcurriculum.requests" and line["status"] == 302 for line in web), server.output()
     assert wait_for(
