@@ -8,8 +8,9 @@
    (benchmarks/load/seed.py), every iteration with a notebook file of its own on the local disk.
 2. Times `manage.py backup` into an empty directory, then `manage.py restore` into a second fresh database
    and an empty store, as an operator would.
-3. Prints the sizes and times (Django's start-up, measured alone, is not scaled), and the same linearly scaled to 100,000 learners (pg_dump, pg_restore and the
-   file copy are each close to linear in bytes; index rebuilds in pg_restore grow slightly faster).
+3. Prints the sizes and times (Django's start-up, measured alone, is not scaled), and the same linearly
+   scaled to 100,000 learners (pg_dump, pg_restore and the file copy are each close to linear in bytes;
+   index rebuilds in pg_restore grow slightly faster).
 
 Drops both databases and removes the files at the end. Environment: BENCH_POSTGRES_URL (default
 postgres://postgres@127.0.0.1:5432), BENCH_DATABASE.

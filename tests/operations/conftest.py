@@ -14,6 +14,7 @@ import pytest
 from tests.faults.conftest import gunicorn, shared_database_url, smtp, static_root, wait_for  # noqa: F401 - shared fixtures
 from tests.faults.ports import free_port
 from tests.production_env import production_env
+from tests.test_shared_storage import s3_server, s3_storage  # noqa: F401 - the real local S3 server (moto)
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "operations-test-metrics-token"

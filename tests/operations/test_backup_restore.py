@@ -26,7 +26,7 @@ from progress.models import ResourceProgress
 from stages.models import Resource
 from tests import factories
 from tests.submitting import submit_capstone
-from tests.test_shared_storage import BUCKET, s3_server, s3_storage  # noqa: F401 - the real local S3 server
+from tests.test_shared_storage import BUCKET
 
 ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = 4
