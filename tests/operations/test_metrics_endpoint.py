@@ -65,3 +65,8 @@ def test_a_page_is_counted_under_its_route_name_with_its_exact_query_count(clien
     assert stage.slug not in {
         sample.labels.get("view") for family in text_string_to_metric_families(after) for sample in family.samples
     }
+
+
+def test_no_session_opens_it_not_even_an_admins(admin_client, metrics_on):
+    """Not a URL pattern (the permission matrix lists those): the token is its only key, for every role."""
+    assert admin_client.get("/metrics").status_code == 401
