@@ -8,6 +8,7 @@ Threads let /healthz and other requests be answered while some wait on the datab
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,11 +24,18 @@ accesslog = "-"
 # Prometheus multiprocess mode (dlcurriculum/observability/multiprocess.py): each worker writes its samples to
 # files in this directory and /metrics, answered by any one worker, adds up all of them. Set before a worker
 # imports the app; emptied at start so a restarted server does not add the last run's counts again.
+_metrics_dir_given = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 _metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="dlcurriculum-web-metrics-"))
 _metrics_dir.mkdir(parents=True, exist_ok=True)
 for _stale in _metrics_dir.glob("*.db"):
     _stale.unlink(missing_ok=True)
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+
+
+def on_exit(server):
+    """A directory made for this run goes with it (one given in the environment is left, emptied next start)."""
+    if not _metrics_dir_given:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
 
 
 def child_exit(server, worker):

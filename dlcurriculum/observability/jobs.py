@@ -81,6 +81,13 @@ def _pool_child_gone(pid=None, **kwargs):
     mark_process_dead(pid)
 
 
+@signals.worker_shutdown.connect
+def _worker_stopped(**kwargs):
+    from .multiprocess import remove_directory_made_here
+
+    remove_directory_made_here()
+
+
 @signals.worker_init.connect
 def _serve_worker_metrics(**kwargs):
     from django.conf import settings

@@ -10,15 +10,21 @@ of prometheus_client for that reason.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
+# A directory this process made (not one given in the environment): removed when the server stops.
+_made_here: list[str] = []
 
 
 def prepare_directory(prefix: str) -> str:
     """Use PROMETHEUS_MULTIPROC_DIR (or a new temporary directory), emptied of an earlier run's samples."""
-    directory = os.environ.get(ENV) or tempfile.mkdtemp(prefix=prefix)
+    directory = os.environ.get(ENV)
+    if not directory:
+        directory = tempfile.mkdtemp(prefix=prefix)
+        _made_here.append(directory)
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
     for stale in path.glob("*.db"):
@@ -49,3 +55,8 @@ def mark_process_dead(pid: int) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(pid)
+
+
+def remove_directory_made_here() -> None:
+    for directory in _made_here:
+        shutil.rmtree(directory, ignore_errors=True)
