@@ -30,7 +30,7 @@ def _stamp_message(sender=None, headers=None, **kwargs):
     """Every message says when it was published (for the queue's oldest-job age) and which request caused it."""
     if headers is None:
         return
-    headers.setdefault(PUBLISHED_AT_HEADER, time.time())
+    headers[PUBLISHED_AT_HEADER] = time.time()  # a retry published again waits from its new publish
     current = request_id.current()
     if current and REQUEST_ID_HEADER not in headers:
         headers[REQUEST_ID_HEADER] = current
