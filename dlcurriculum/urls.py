@@ -20,7 +20,7 @@ urlpatterns = [
     path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("dlcurriculum.pages.capstone_urls")),
     path("u/", include("dlcurriculum.pages.portfolio_urls")),
-    path("mail/", include("progress.reminders.urls")),
+    path("mail/", include("dlcurriculum.mail.urls")),
     # Admin bookmarks of the models that moved to another app keep working.
     re_path(
         r"^admin/(?P<model>mail/reminder|capstones/(?:capstonebrief|framework|projectidea))/(?P<rest>.*)$",

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from dlcurriculum.observability.passes import PassName, record_pass
 
-from . import link_services
+from .linkhealth import services as link_services
 
 
 def _as_dict(summary: link_services.RunSummary) -> dict:

@@ -54,8 +54,8 @@ CAPSTONE_HANDLE_HOLD_DAYS = env.int("CAPSTONE_HANDLE_HOLD_DAYS", default=180)
 # --- Link health: scheduled checks of every resource URL ----------------------------
 # When the beat job runs, as a crontab "minute hour day-of-month month day-of-week" (UTC).
 LINKCHECK_SCHEDULE = env("LINKCHECK_SCHEDULE", default="30 3 * * *")
-# Politeness and timeouts: unset means the checker's own defaults (stages.linkcheck.CheckerConfig),
-# the same ones `python -m stages.linkcheck` uses; flags of `manage.py check_links` override both.
+# Politeness and timeouts: unset means the checker's own defaults (stages.linkhealth.checker.CheckerConfig),
+# the same ones `python -m stages.linkhealth.checker` uses; flags of `manage.py check_links` override both.
 LINKCHECK_CONCURRENCY = env.int("LINKCHECK_CONCURRENCY", default=None)
 LINKCHECK_PER_HOST_CONCURRENCY = env.int("LINKCHECK_PER_HOST_CONCURRENCY", default=None)
 LINKCHECK_PER_HOST_INTERVAL = env.float("LINKCHECK_PER_HOST_INTERVAL", default=None)

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from stages import link_services
-from stages.linkcheck import LinkResult, Status
+from stages.linkhealth import services as link_services
+from stages.linkhealth.checker import LinkResult, Status
 from stages.models import LinkCheck, LinkState, LinkStatus
 from tests.factories import AdminFactory, ResourceFactory, UserFactory
 from tests.queries import assert_database_query_count
