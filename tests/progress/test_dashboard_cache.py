@@ -7,7 +7,6 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from dlcurriculum.users.changes import note_change
 from progress import services
 from progress.models import Status
 from stages.models import CapstoneBrief, Resource
@@ -116,16 +115,15 @@ def overall_card(response) -> str:
 def approve(learner, brief):
     from capstones.models import Submission
 
-    submission = Submission.objects.create(
+    return factories.SubmissionFactory(
         learner=learner,
         brief=brief,
         title="My project",
         own_problem="Something of my own",
         status=Submission.Status.APPROVED,
         approved_at=timezone.now(),
+        moves_stamp=True,  # as the mentor's approval (capstones' transition) moves it
     )
-    note_change(learner.pk)  # as the mentor's approval (capstones' transition) moves the stamp
-    return submission
 
 
 def test_an_approved_capstone_shows_at_once(learner_client, learner, curriculum):

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from dlcurriculum.users import changes
+from tests import factories
 from tests.queries import assert_database_query_count, stamp_updates
 
 pytestmark = pytest.mark.django_db
@@ -93,4 +94,13 @@ def test_as_a_decorator_each_call_is_one_block(learner):
         decorated(learner)
     assert stamp_updates(queries) == 1
     decorated(learner)
+    assert stamp(learner) == 2
+
+
+def test_a_factorys_row_moves_the_stamp_only_when_the_test_says_so(learner):
+    factories.SubmissionFactory(learner=learner)
+    factories.IterationFactory(submission__learner=learner)
+    assert stamp(learner) == 0
+    factories.SubmissionFactory(learner=learner, brief=factories.CapstoneBriefFactory(), moves_stamp=True)
+    factories.IterationFactory(submission__learner=learner, moves_stamp=True)
     assert stamp(learner) == 2
