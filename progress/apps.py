@@ -7,11 +7,19 @@ class ProgressConfig(AppConfig):
 
     def ready(self):
         from dlcurriculum import retention
+        from dlcurriculum.mail import unsubscribe
         from dlcurriculum.users import lifecycle
 
         from . import account_data, services
         from .reminders.retention import expired_reminders
+        from .reminders.services import stop_reminders
 
+        unsubscribe.register_topic(
+            unsubscribe.MailTopic.REMINDERS,
+            stop=stop_reminders,
+            stopped_title="Reminders stopped",
+            preferences_url_name="users:profile",
+        )
         lifecycle.register(
             "progress",
             tables={
