@@ -24,7 +24,7 @@ from capstones.policy import (
     other_side,
 )
 from dlcurriculum.tasks import enqueue_on_commit
-from dlcurriculum.users.changes import note_change
+from dlcurriculum.users import changes as learner_changes
 
 from .common import capstone_tasks
 from .limits import check_message_rate
@@ -103,7 +103,7 @@ def transition(submission: Submission, action: str, *, actor, mentor=None, now: 
 _CONCURRENT = "Someone else changed this submission at the same moment; reload and try again."
 
 
-@transaction.atomic
+@learner_changes.atomic
 def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:  # noqa: C901 - one branch per action, in order
     if action not in TRANSITIONS:
         raise TransitionError(f"Unknown action {action!r}.")
@@ -143,7 +143,7 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
     ).update(**changes)
     if not won:
         raise TransitionError(_CONCURRENT)
-    note_change(current.learner_id)  # the learner's dashboard shows the status
+    learner_changes.note_change(current.learner_id)  # the learner's dashboard shows the status
     if Status.WAITING in (current.status, changes["status"]):
         forget_queue_count()  # the mentors' navigation shows how many wait
 
@@ -272,7 +272,7 @@ def release(submission: Submission, *, mentor) -> Submission:
     return transition(submission, Action.RELEASE, actor=mentor)
 
 
-@transaction.atomic
+@learner_changes.atomic
 def decide(submission: Submission, *, mentor, decision: str, feedback: str, cell: int | None = None) -> Submission:
     action = Action.APPROVE if decision == Review.Decision.APPROVED else Action.REQUEST_CHANGES
     submission = transition(submission, action, actor=mentor)
@@ -318,7 +318,7 @@ def release_idle_claims(now: datetime | None = None) -> int:
     for submission in candidates.select_related("mentor"):
         mentor = submission.mentor
         try:
-            with transaction.atomic():
+            with learner_changes.atomic():
                 transition(submission, Action.RELEASE, actor=None, now=now)
                 if mentor is not None:
                     notify(mentor, submission, Notification.Kind.LEASE_EXPIRED, now=now)
