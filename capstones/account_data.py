@@ -12,10 +12,9 @@ their claims go back to the queue first, since a submission in review must have 
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 
-from dlcurriculum.users import lifecycle
+from dlcurriculum.users import changes, lifecycle
 
 from .models import Comment, Iteration, Notification, Portfolio, Review, Submission
 
@@ -193,12 +192,14 @@ def notebook_files(user) -> list[tuple[str, object]]:
     return [(notebook_archive_name(it), it.notebook) for it in iterations.order_by("submission_id", "number")]
 
 
-@transaction.atomic
+@changes.atomic
 def erase(user) -> None:
-    """Prepare the account's deletion: the mentor's claims go back to the queue."""
-    Submission.objects.filter(mentor=user, status=Status.IN_REVIEW).update(
-        status=Status.WAITING, mentor=None, claimed_at=None, lease_until=None
-    )
+    """Prepare the account's deletion: the mentor's claims go back to the queue (their learners'
+    dashboards show them waiting again)."""
+    claims = Submission.objects.filter(mentor=user, status=Status.IN_REVIEW)
+    learners = claims.values_list("learner_id", flat=True)
+    changes.note_change(*learners)
+    claims.update(status=Status.WAITING, mentor=None, claimed_at=None, held_for_mentor_until=None)
 
 
 def register() -> None:

@@ -5,6 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from dlcurriculum.users import changes
+from dlcurriculum.users.changes_admin import StaffEditsMoveTheStamp
+
 from . import policy
 from .models import Comment, Iteration, Portfolio, Report, Review, Submission
 
@@ -46,7 +49,8 @@ class SubmissionAdminForm(forms.ModelForm):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(StaffEditsMoveTheStamp):
+    learner_path = "learner"
     form = SubmissionAdminForm
     list_display = ["title", "learner", "brief", "status", "mentor", "waiting_since", "approved_at", "is_public"]
     list_filter = ["status", "brief", "is_public"]
@@ -124,7 +128,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Iteration)
-class IterationAdmin(admin.ModelAdmin):
+class IterationAdmin(StaffEditsMoveTheStamp):
+    learner_path = "submission__learner"
     list_display = ["__str__", "number", "original_name", "size", "created_at"]
     list_select_related = ["submission"]
     search_fields = ["submission__title", "submission__learner__email", "original_name", "sha256"]
@@ -157,7 +162,8 @@ class IterationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(StaffEditsMoveTheStamp):
+    learner_path = "iteration__submission__learner"
     list_display = ["iteration", "status", "verdict", "attempts", "enqueued_at", "finished_at"]
     list_filter = ["status", "verdict"]
     list_select_related = ["iteration__submission"]
@@ -170,14 +176,12 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description="Run the automatic check again")
     def rerun(self, request, queryset):
         from dlcurriculum.tasks import enqueue_on_commit
-        from dlcurriculum.users.changes import note_change
 
         from .tasks import analyse_iteration
 
         ids = list(queryset.values_list("iteration_id", flat=True))
         queryset.update(status=Report.Status.PENDING, verdict="", enqueued_at=timezone.now())
-        for learner_id in set(queryset.values_list("iteration__submission__learner_id", flat=True)):
-            note_change(learner_id)  # their dashboards show the verdict
+        changes.note_change(*self.learner_ids(queryset))  # their dashboards show the verdict
         for iteration_id in ids:
             enqueue_on_commit(analyse_iteration, iteration_id)
         self.message_user(request, f"{len(ids)} check(s) queued.")
@@ -203,7 +207,8 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(admin.ModelAdmin):
+class PortfolioAdmin(StaffEditsMoveTheStamp):
+    learner_path = "learner"  # its slug is the address of the learner's public completion record
     list_display = ["learner", "slug", "is_public"]
     list_select_related = ["learner"]
     search_fields = ["learner__email", "slug"]

@@ -24,7 +24,7 @@ from capstones.policy import (
     other_side,
 )
 from dlcurriculum.tasks import enqueue_on_commit
-from dlcurriculum.users.changes import note_change
+from dlcurriculum.users import changes as learner_changes
 
 from .common import capstone_tasks
 from .limits import check_message_rate
@@ -103,7 +103,7 @@ def transition(submission: Submission, action: str, *, actor, mentor=None, now: 
 _CONCURRENT = "Someone else changed this submission at the same moment; reload and try again."
 
 
-@transaction.atomic
+@learner_changes.atomic
 def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:  # noqa: C901 - one branch per action, in order
     if action not in TRANSITIONS:
         raise TransitionError(f"Unknown action {action!r}.")
@@ -116,12 +116,17 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         )
     _authorise(current, action, actor, mentor, now)
 
-    changes: dict = {"status": target, "updated_at": now, "lease_until": None, **_queue_changes(current, action, now)}
+    changes: dict = {
+        "status": target,
+        "updated_at": now,
+        "held_for_mentor_until": None,
+        **_queue_changes(current, action, now),
+    }
     handed_back = action in (Action.CHECK_PASSED, Action.ASK_REVIEW) and _goes_back_to_mentor(current)
     if handed_back:
-        # The mentor who asked for the changes knows the work: it goes back to them, on a lease.
-        lease = timedelta(days=settings.CAPSTONE_RESUBMISSION_LEASE_DAYS)
-        changes.update(status=Status.IN_REVIEW, claimed_at=now, lease_until=now + lease)
+        # The mentor who asked for the changes knows the work: it goes back to them, held for a few days.
+        hold = timedelta(days=settings.CAPSTONE_RESUBMISSION_HOLD_DAYS)
+        changes.update(status=Status.IN_REVIEW, claimed_at=now, held_for_mentor_until=now + hold)
     elif action in (Action.CHECK_PASSED, Action.ASK_REVIEW):
         changes.update(mentor=None)
     elif action in (Action.CLAIM, Action.REASSIGN):
@@ -138,7 +143,7 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
     ).update(**changes)
     if not won:
         raise TransitionError(_CONCURRENT)
-    note_change(current.learner_id)  # the learner's dashboard shows the status
+    learner_changes.note_change(current.learner_id)  # the learner's dashboard shows the status
     if Status.WAITING in (current.status, changes["status"]):
         forget_queue_count()  # the mentors' navigation shows how many wait
 
@@ -267,7 +272,7 @@ def release(submission: Submission, *, mentor) -> Submission:
     return transition(submission, Action.RELEASE, actor=mentor)
 
 
-@transaction.atomic
+@learner_changes.atomic
 def decide(submission: Submission, *, mentor, decision: str, feedback: str, cell: int | None = None) -> Submission:
     action = Action.APPROVE if decision == Review.Decision.APPROVED else Action.REQUEST_CHANGES
     submission = transition(submission, action, actor=mentor)
@@ -295,7 +300,7 @@ def add_comment(iteration: Iteration, *, author, body: str, cell: int | None = N
     comment = Comment.objects.create(iteration=iteration, author=author, body=body.strip(), cell=cell)
     if reviewing:
         # Activity keeps the claim alive, and turns a handed-back lease into an ordinary claim.
-        Submission.objects.filter(pk=submission.pk).update(claimed_at=comment.created_at, lease_until=None)
+        Submission.objects.filter(pk=submission.pk).update(claimed_at=comment.created_at, held_for_mentor_until=None)
     recipient = other_side(author, submission)
     if recipient is not None and recipient.pk != author.pk:
         notify(recipient, submission, Notification.Kind.MESSAGE, actor=author, comment=comment, now=comment.created_at)
@@ -307,13 +312,13 @@ def release_idle_claims(now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
     candidates = Submission.objects.filter(status=Status.IN_REVIEW).filter(
-        Q(lease_until__isnull=True, claimed_at__lt=cutoff) | Q(lease_until__lte=now)
+        Q(held_for_mentor_until__isnull=True, claimed_at__lt=cutoff) | Q(held_for_mentor_until__lte=now)
     )
     released = 0
     for submission in candidates.select_related("mentor"):
         mentor = submission.mentor
         try:
-            with transaction.atomic():
+            with learner_changes.atomic():
                 transition(submission, Action.RELEASE, actor=None, now=now)
                 if mentor is not None:
                     notify(mentor, submission, Notification.Kind.LEASE_EXPIRED, now=now)
