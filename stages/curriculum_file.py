@@ -6,8 +6,8 @@ quotes restyled), so an export could not be reviewed as a diff. Here the existin
 with ruamel.yaml's round-trip loader and only the values that differ are replaced: comments,
 key order, flow style, quoting and block scalars of everything unchanged stay byte for byte.
 Items are matched by what identifies them (a framework by module, a stage by slug, a resource or
-capstone by key, an idea by title, a wrapper by pattern), so a reorder moves items rather than
-rewriting them. Pure: text in, text out, no Django.
+capstone by key, an idea by title, a wrapper by pattern, a rubric criterion by key, its level by
+label), so a reorder moves items rather than rewriting them. Pure: text in, text out, no Django.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ IDENTITY = {
     "resources": "key",
     "ideas": "title",
     "wrappers": "pattern",
+    "rubric": "key",
+    "levels": "label",
 }
 
 
