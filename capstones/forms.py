@@ -241,6 +241,12 @@ class PortfolioForm(forms.Form):
     allow_download = forms.BooleanField(
         required=False, label="Let visitors download the notebooks of my public capstones", label_suffix=""
     )
+    show_scores = forms.BooleanField(
+        required=False,
+        label="Show the mentor’s rubric scores on the page of each public capstone",
+        label_suffix="",
+        help_text="The level the approving review gave each criterion, with the mentor’s comments on them.",
+    )
 
     def __init__(self, *args, address: str, saved_handle: str | None, **kwargs):
         """``address``: the page's absolute address with HANDLE_PLACEHOLDER where the handle goes;

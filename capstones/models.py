@@ -367,6 +367,11 @@ class Portfolio(models.Model):
     allow_download = models.BooleanField(
         "let visitors download my notebooks", default=False, help_text="From the public page of each capstone."
     )
+    show_scores = models.BooleanField(
+        "show the mentors' rubric scores",
+        default=False,
+        help_text="On the public page of each capstone: the levels its approving review gave.",
+    )
 
     class Meta:
         constraints = [

@@ -104,7 +104,8 @@ def submit(request, key):
                 "write_up": last.write_up if last else "",
             }
         form = SubmissionForm(brief=brief, initial=initial)
-    return render(request, "capstones/submit.html", {"brief": brief, "form": form, "existing": existing})
+    context = {"brief": brief, "form": form, "existing": existing, "rubric": selectors.rubric_for(brief.pk)}
+    return render(request, "capstones/submit.html", context)
 
 
 @login_required
