@@ -568,23 +568,38 @@ class RubricCriterionView:
         return frozenset(level.pk for level in self.levels)
 
 
-def rubric_for(brief_id: int) -> list[RubricCriterionView]:
-    """The brief's rubric in order (1 query, whatever its size). A criterion an admin has not given
+def _read_rubrics(brief_id: int | None = None) -> dict[int, list[RubricCriterionView]]:
+    """Every brief's rubric (or one brief's) in order, in 1 query. A criterion an admin has not given
     levels yet cannot be scored, so it is not part of the rubric until it has some."""
-    criteria: dict[int, RubricCriterionView] = {}
+    criteria: dict[int, tuple] = {}
     levels: dict[int, list[RubricLevelView]] = {}
-    rows = (
-        RubricLevel.objects.filter(criterion__brief_id=brief_id)
-        .select_related("criterion")
-        .order_by("criterion__order", "criterion_id", "order", "pk")
+    rows = RubricLevel.objects.select_related("criterion").order_by(
+        "criterion__brief_id", "criterion__order", "criterion_id", "order", "pk"
     )
+    if brief_id is not None:
+        rows = rows.filter(criterion__brief_id=brief_id)
     for level in rows:
         c = level.criterion
         if c.pk not in criteria:
-            criteria[c.pk] = RubricCriterionView(c.pk, c.key, c.title, c.description, ())
+            criteria[c.pk] = (c.brief_id, c.key, c.title, c.description)
             levels[c.pk] = []
         levels[c.pk].append(RubricLevelView(level.pk, level.order, level.label, level.description))
-    return [RubricCriterionView(c.pk, c.key, c.title, c.description, tuple(levels[c.pk])) for c in criteria.values()]
+    rubrics: dict[int, list[RubricCriterionView]] = {}
+    for pk, (brief, key, title, description) in criteria.items():
+        rubrics.setdefault(brief, []).append(RubricCriterionView(pk, key, title, description, tuple(levels[pk])))
+    return rubrics
+
+
+# Every mentor's review page and every learner's submit page read a rubric; only admins and
+# load_curriculum change them. A few briefs of at most 12 criteria of 6 levels: small to keep whole.
+RUBRICS = SharedRead("capstone-rubrics:v1", _read_rubrics, models=["stages.RubricCriterion", "stages.RubricLevel"])
+
+
+def rubric_for(brief_id: int, *, fresh: bool = False) -> list[RubricCriterionView]:
+    """The brief's rubric: from the shared cache (no query once known), or ``fresh`` from the
+    database (1 query) where a write is checked against it."""
+    rubrics = _read_rubrics(brief_id) if fresh else RUBRICS.get()
+    return rubrics.get(brief_id, [])
 
 
 @dataclass(frozen=True)

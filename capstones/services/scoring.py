@@ -45,8 +45,9 @@ def missing_criteria(rubric: list[RubricCriterionView], scores: Mapping[int, Sco
 
 
 def checked_scores(brief_id: int, scores: Mapping[int, Score] | None) -> dict[int, Score]:
-    """``scores`` for the brief's current rubric, or RubricIncompleteError (1 query)."""
-    rubric = rubric_for(brief_id)
+    """``scores`` for the brief's current rubric, or RubricIncompleteError (1 query: a decision is
+    checked against the database, not the pages' cached copy)."""
+    rubric = rubric_for(brief_id, fresh=True)
     scores = scores or {}
     missing = missing_criteria(rubric, scores)
     if missing:

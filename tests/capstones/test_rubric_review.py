@@ -210,13 +210,24 @@ def test_the_submission_page_costs_the_same_queries_whatever_the_rubrics_size(
     assert counts[0] == counts[1]
 
 
-# (latest iteration, the first, scored) per viewer: user, submission, iterations, comments, marked read, the
-# stored diff (iteration 2), the scores (iteration 1 only: iteration 2 is not reviewed yet), the rubric
-# (the mentor deciding on the latest only).
+# (latest iteration, the first, scored) per viewer: user, submission, iterations, comments, marked read, and
+# the stored diff (iteration 2) or the scores (iteration 1: iteration 2 is not reviewed yet). The rubric of
+# the mentor's form comes from the shared cache (selectors.RUBRICS).
 QUERIES = {
     "learner": {False: 6, True: 6},
-    "mentor": {False: 7, True: 6},
+    "mentor": {False: 6, True: 6},
 }
+
+
+def test_the_rubric_cache_follows_an_admin_edit(brief, rubric):
+    from capstones.selectors import rubric_for
+
+    assert [c.title for c in rubric_for(brief.pk)] == ["Criterion 1", "Criterion 2"]
+    rubric[1].title = "Renamed"
+    rubric[1].save()
+    assert [c.title for c in rubric_for(brief.pk)] == ["Criterion 1", "Renamed"]
+    rubric[0].levels.first().delete()
+    assert len(rubric_for(brief.pk)[0].levels) == 2
 
 
 def test_the_public_page_shows_the_scores_only_when_the_learner_chose_to(client, learner, mentor, claimed, rubric):
