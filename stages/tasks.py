@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from . import link_services
+from .linkhealth import services as link_services
 
 
 def _as_dict(summary: link_services.RunSummary) -> dict:

@@ -87,3 +87,17 @@ def test_a_pace_plan_stated_before_started_at_existed_starts_at_its_last_change(
     new = _migrate()
 
     assert new.get_model("progress", "PacePlan").objects.get(pk=plan.pk).started_at == stated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_learner_who_had_turned_reminders_off_hears_no_review_emails_either():
+    """Until review e-mails had a switch of their own, reminders off stopped them too: kept as chosen."""
+    old = _migrate([("users", "0005_change_stamp")])
+    users = old.get_model("users", "User").objects
+    quiet = users.create(email="quiet@example.com", reminder_frequency="off")
+    weekly = users.create(email="weekly@example.com", reminder_frequency="weekly")
+
+    new = _migrate()
+
+    by_pk = dict(new.get_model("users", "User").objects.values_list("pk", "review_emails"))
+    assert (by_pk[quiet.pk], by_pk[weekly.pk]) == (False, True)

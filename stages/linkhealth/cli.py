@@ -1,4 +1,4 @@
-"""The link checker's command line, shared by ``python -m stages.linkcheck`` and ``manage.py check_links``.
+"""The link checker's command line, shared by ``python -m stages.linkhealth.checker`` and ``manage.py check_links``.
 
 One set of options, one set of politeness defaults (``CheckerConfig``'s), one way
 to read a URL file and print results. No Django: the bare command starts in a
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from typing import TextIO
 
-from .linkcheck import CheckerConfig, LinkResult, Status, run_checks
+from .checker import CheckerConfig, LinkResult, Status, run_checks
 
 _DEFAULTS = CheckerConfig()
 
@@ -120,8 +120,8 @@ def write_counts(counts: Counter, total: int, out: TextIO) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m stages.linkcheck --url-file FILE``: the bare checker, without Django."""
-    parser = argparse.ArgumentParser(prog="python -m stages.linkcheck", description=main.__doc__)
+    """``python -m stages.linkhealth.checker --url-file FILE``: the bare checker, without Django."""
+    parser = argparse.ArgumentParser(prog="python -m stages.linkhealth.checker", description=main.__doc__)
     add_arguments(parser)
     parser.add_argument(
         "--allow-private-addresses", action="store_true", help="Check loopback and private hosts too (local tests)."

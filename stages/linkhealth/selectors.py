@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from .models import LinkState, LinkStatus, Resource
+from stages.models import LinkState, LinkStatus, Resource
 
 
 def link_report(now: datetime | None = None) -> dict:

@@ -20,7 +20,7 @@ class Status(enum.StrEnum):
 @dataclass(frozen=True)
 class CheckerConfig:
     """How to check. The defaults are the polite ones for checking other people's sites
-    (the nightly job, ``manage.py check_links``, ``python -m stages.linkcheck``); settings
+    (the nightly job, ``manage.py check_links``, ``python -m stages.linkhealth.checker``); settings
     (``LINKCHECK_*``) and command-line flags override them."""
 
     concurrency: int = 32

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from stages import netpolicy
+from . import netpolicy
 
 Lookup = Callable[[str, int], Awaitable[list[str]]]
 

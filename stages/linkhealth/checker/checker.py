@@ -9,8 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
-from stages import netpolicy
-
+from . import netpolicy
 from .answers import (
     RATE_LIMITED,
     UNVERIFIABLE_STATUSES,

@@ -1,6 +1,6 @@
 """Link health writes: run the checker over resources, record results, flag and tell admins.
 
-The checking itself is ``stages.linkcheck`` (no Django); this module turns its
+The checking itself is ``stages.linkhealth.checker`` (no Django); this module turns its
 results into rows. Two runs may overlap (beat plus an admin's "check now", or
 a redelivered task): a run only records a result for a resource whose status
 nobody updated since the run started, under a row lock, so no history row is
@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dlcurriculum.mail.services import send_templated
+from stages.models import LinkCheck, LinkState, LinkStatus, Resource
 
-from . import linkcheck
-from .models import LinkCheck, LinkState, LinkStatus, Resource
+from . import checker as linkcheck
 
 logger = logging.getLogger(__name__)
 

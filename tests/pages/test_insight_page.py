@@ -15,8 +15,8 @@ from progress.services import set_status
 from stages.models import CapstoneBrief, Stage
 from stages.outline import outline
 from tests.factories import ResourceFactory, StageFactory, UserFactory
+from tests.pages.test_finishing import approve, finish_stage
 from tests.queries import assert_database_query_count
-from tests.test_finishing import approve, finish_stage
 
 pytestmark = pytest.mark.django_db
 PAGE = "curriculum_insight"

@@ -5,8 +5,7 @@ import pytest
 
 from capstones.models import Submission
 from stages.models import CapstoneBrief
-
-from .test_finishing import approve
+from tests.pages.test_finishing import approve
 
 pytestmark = pytest.mark.django_db
 
