@@ -51,14 +51,10 @@ def submit_first_iteration(page, live_server, notebook_path, *, title: str):
     page.wait_for_url(re.compile(r"/capstones/submissions/\d+/iterations/1/$"))
 
 
-def score_rubric(page, level: str | None = None) -> int:
-    """In the mentor's review form: choose a level for every criterion of the rubric, by clicking its
-    label as a person does (``level`` by name, else each criterion's strongest). Returns how many."""
+def score_rubric(page) -> int:
+    """In the mentor's review form: choose each criterion's strongest level by clicking its label, as a
+    person does. Returns how many criteria the rubric has."""
     criteria = page.locator("fieldset.rubric-criterion")
     for i in range(criteria.count()):
-        criterion = criteria.nth(i)
-        if level is not None:
-            criterion.locator("label.rubric-level").filter(has_text=level).first.click()
-        else:
-            criterion.locator("label.rubric-level").last.click()
+        criteria.nth(i).locator("label.rubric-level").last.click()
     return criteria.count()
