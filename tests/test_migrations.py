@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.factories import UserFactory
+from tests.factories import CapstoneBriefFactory, UserFactory
 
 BEFORE = [
     ("stages", "0002_link_health"),
@@ -101,3 +101,27 @@ def test_a_learner_who_had_turned_reminders_off_hears_no_review_emails_either():
 
     by_pk = dict(new.get_model("users", "User").objects.values_list("pk", "review_emails"))
     assert (by_pk[quiet.pk], by_pk[weekly.pk]) == (False, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renaming_the_mentors_hold_and_the_outboxs_lease_keeps_their_times():
+    """Issue #29: a mentor's hold on a resubmission is "held", a worker's hold on a message a lease."""
+    learner, brief = UserFactory(), CapstoneBriefFactory()  # today's columns: their apps do not move here
+    held, leased = datetime(2026, 12, 9, 10, 0, tzinfo=UTC), datetime(2026, 12, 7, 12, 5, tzinfo=UTC)
+    old = _migrate([("capstones", "0008_mentors_told_decisions_seen"), ("mail", "0003_outbox_message_id_lease")])
+    submission = old.get_model("capstones", "Submission").objects.create(
+        learner_id=learner.pk,
+        brief_id=brief.pk,
+        title="Held",
+        own_problem="Digits",
+        status="in_review",
+        mentor_id=learner.pk,
+        claimed_at=leased,
+        lease_until=held,
+    )
+    email = old.get_model("mail", "SentEmail").objects.create(to="a@example.com", template="t", lease_until=leased)
+
+    new = _migrate()
+
+    assert new.get_model("capstones", "Submission").objects.get(pk=submission.pk).held_for_mentor_until == held
+    assert new.get_model("mail", "SentEmail").objects.get(pk=email.pk).lease_expires_at == leased

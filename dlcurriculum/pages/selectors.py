@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capstones.models import Portfolio
+from capstones.models import Portfolio, SubmissionStatus
 from progress.models import CompletionRecord
 
 
@@ -35,4 +35,8 @@ def capstone_approvals(capstone_status, curriculum) -> dict:
     """When the learner's capstone of each stage was approved (stage id: aware time, or None when
     not known), for progress's figures: a capstone's hours are left until then, done from then on."""
     ids = {stage.slug: stage.pk for stage in curriculum.stages}
-    return {ids[c.stage_slug]: c.approved_at for c in capstone_status if c.status == "approved" and c.stage_slug in ids}
+    return {
+        ids[c.stage_slug]: c.approved_at
+        for c in capstone_status
+        if c.status == SubmissionStatus.APPROVED and c.stage_slug in ids
+    }

@@ -22,4 +22,5 @@ from .features import *  # noqa: F403
 from .files import *  # noqa: F403
 from .jobs import *  # noqa: F403
 from .logging import *  # noqa: F403
+from .operations import *  # noqa: F403
 # isort: on

@@ -45,16 +45,24 @@ INSTALLED_APPS = [
     "reversion",
     "dlcurriculum.users",
     "dlcurriculum.mail",
+    # No models: its `manage.py backup` and `restore` (dlcurriculum/backups/archive.py).
+    "dlcurriculum.backups",
     "stages",
     "progress",
     "capstones",
 ]
 
 MIDDLEWARE = [
-    # Outermost, so readiness checks and every page share the request deadline.
+    # Outermost: every later log line carries the request's id (dlcurriculum/observability/request_id.py).
+    "dlcurriculum.observability.request_id.RequestIdMiddleware",
+    # Counts and times every answer by its route name, every middleware's queries included.
+    "dlcurriculum.observability.web.RequestMetricsMiddleware",
+    # Readiness checks and every page share the request deadline.
     "dlcurriculum.timeouts.RequestDeadlineMiddleware",
     # /healthz and /readyz answer whatever the Host header says: probes use the container's address.
     "dlcurriculum.health.HealthCheckMiddleware",
+    # /metrics too (Prometheus scrapes each container by its address), for the bearer token only.
+    "dlcurriculum.observability.web.MetricsEndpointMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

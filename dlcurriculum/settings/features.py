@@ -24,7 +24,7 @@ CAPSTONE_JOB_GRACE_SECONDS = env.int("CAPSTONE_JOB_GRACE_SECONDS", default=60)
 CAPSTONE_JOB_MAX_ATTEMPTS = 2
 CAPSTONE_SWEEP_BATCH = 500
 # A resubmission goes back to the mentor who asked for the changes; untouched this many days, to the queue.
-CAPSTONE_RESUBMISSION_LEASE_DAYS = env.int("CAPSTONE_RESUBMISSION_LEASE_DAYS", default=3)
+CAPSTONE_RESUBMISSION_HOLD_DAYS = env.int("CAPSTONE_RESUBMISSION_HOLD_DAYS", default=3)
 # Messages, resubmissions and decisions are e-mailed this long after the last of a burst, all in one
 # e-mail (shorter in local mode, where a person tries the conversation out and waits for the console)...
 CAPSTONE_NOTIFY_DELAY_SECONDS = env.int("CAPSTONE_NOTIFY_DELAY_SECONDS", default=120 if REDIS_URL else 30)
