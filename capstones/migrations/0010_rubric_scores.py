@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("capstones", "0008_mentors_told_decisions_seen"),
+        ("capstones", "0009_held_for_mentor_until"),
         ("stages", "0008_rubrics"),
     ]
 
