@@ -6,6 +6,17 @@ from dlcurriculum.users.models import MENTORS_GROUP, User
 from stages.models import CapstoneBrief, Framework, ProjectIdea, Resource, Stage
 
 PASSWORD = "correct horse battery staple"
+# The authenticator-app secret of every factory mentor and admin (tests compute their codes: tests/totp.py).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def _with_second_factor(user, create, extracted):
+    """Mentors and admins must have a second factor (users.second_factor): factories give them an
+    authenticator app unless told ``second_factor=False``."""
+    if create and extracted is not False:
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(user, TOTP_SECRET)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -34,11 +45,19 @@ class MentorFactory(UserFactory):
             # get_or_create: transactional tests flush the rows data migrations made.
             obj.groups.add(Group.objects.get_or_create(name=MENTORS_GROUP)[0])
 
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        _with_second_factor(obj, create, extracted)
+
 
 class AdminFactory(UserFactory):
     email = factory.Sequence(lambda n: f"admin{n}@example.com")
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        _with_second_factor(obj, create, extracted)
 
 
 class StageFactory(factory.django.DjangoModelFactory):
