@@ -382,7 +382,8 @@ def test_every_account_security_url_has_a_permission_rule():
 def sign_in_for_real(client, user):
     response = client.post(reverse("account_login"), {"login": user.email, "password": factories.PASSWORD})
     response = pass_second_factor(client, response)
-    assert response.status_code == 302 and not response.url.startswith("/accounts/"), response
+    assert response.status_code == 302, response
+    assert not response.url.startswith("/accounts/"), response.url
     response = client.post(reverse("account_reauthenticate"), {"password": factories.PASSWORD})
     assert response.status_code == 302, response
 
@@ -425,13 +426,19 @@ def test_a_mentor_or_admin_without_a_second_factor_is_sent_to_set_one_up_from_ev
         url = reverse(name, kwargs=_kwargs(name, world))
         for method in (client.get, client.post):
             response = method(url)
-            outcomes[(name, method.__name__)] = ENROL if response.status_code == 302 and response.url == enrol else (
-                response.status_code
+            outcomes[(name, method.__name__)] = (
+                ENROL if response.status_code == 302 and response.url == enrol else (response.status_code)
             )
-    admin_pages = [reverse("admin:index"), reverse("admin:users_user_changelist"), reverse("admin:stages_stage_changelist")]
+    admin_pages = [
+        reverse("admin:index"),
+        reverse("admin:users_user_changelist"),
+        reverse("admin:stages_stage_changelist"),
+    ]
     for url in admin_pages:
         response = client.get(url)
-        outcomes[(url, "get")] = ENROL if response.status_code == 302 and response.url == enrol else response.status_code
+        outcomes[(url, "get")] = (
+            ENROL if response.status_code == 302 and response.url == enrol else response.status_code
+        )
     assert {key: value for key, value in outcomes.items() if value != ENROL} == {}
     # The way to set one up stays open, and says why.
     page = client.get(enrol)

@@ -50,9 +50,9 @@ class UserAdmin(DjangoUserAdmin):
         if second_factor.second_factor_required(user) and not second_factor.has_second_factor(user):
             messages.warning(
                 request,
-                f"{user.email} is a mentor or an admin without a second factor: at their next page they are "
-                "sent to set one up (an authenticator app or a security key) before review pages, "
-                "notebooks or the admin open.",
+                f"{user.email} must set up two-factor authentication: a mentor or an admin without a second "
+                "factor is sent to set one up (an authenticator app or a security key) at their next page, "
+                "before review pages, notebooks or the admin open.",
             )
 
     @admin.action(description="Reset two-factor authentication (lost device): remove factors, end sessions")

@@ -46,9 +46,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             if not (address.verified and self.can_authenticate_by_email(sociallogin, address.email)):
                 continue
             owner = (
-                EmailAddress.objects.filter(email__iexact=address.email, verified=True)
-                .select_related("user")
-                .first()
+                EmailAddress.objects.filter(email__iexact=address.email, verified=True).select_related("user").first()
             )
             if owner is not None and owner.user.is_active:
                 return owner.user, owner.email

@@ -12,10 +12,10 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.apps import apps
-from django.contrib.sessions.backends.cached_db import SessionStore
-from django.contrib.sessions.models import Session
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext, isolate_apps
 from django.urls import reverse

@@ -81,7 +81,9 @@ def test_the_profile_says_who_sees_the_name_and_what_shows_without_one(client, d
 
 def _sign_in(client, user):
     # Mentors and admins then give their authenticator app's code.
-    return pass_second_factor(client, client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}))
+    return pass_second_factor(
+        client, client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    )
 
 
 @pytest.mark.parametrize("make", [factories.MentorFactory, factories.AdminFactory])
