@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base import AuthProcess
@@ -52,7 +53,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 return owner.user, owner.email
         return None
 
+    def populate_user(self, request, sociallogin, data):
+        """A new account is named as on GitHub (its name, else its login), never by its e-mail address."""
+        user = super().populate_user(request, sociallogin, data)
+        extra = sociallogin.account.extra_data or {}
+        user.name = " ".join(str(extra.get("name") or extra.get("login") or "").split())[:150]
+        return user
+
     def pre_social_login(self, request, sociallogin):
+        """Every sign-in through GitHub counts against the sign-in rate limit of the client (the
+        address ALLAUTH_TRUSTED_PROXY_COUNT gives), as a password sign-in does."""
+        # The callback is a GET, which allauth's public helper never limits; its internal one can
+        # (django-allauth is pinned: tests/users/test_github.py fails if this changes).
+        if ratelimit.consume(request, app="allauth.account", action="login", limit_get=True) is None:
+            raise ImmediateHttpResponse(ratelimit.handler429(request))
         super().pre_social_login(request, sociallogin)
         if sociallogin.is_existing or sociallogin.state.get("process") == AuthProcess.CONNECT:
             return
