@@ -42,7 +42,8 @@ class LocalGitHub:
         try:
             opener.open(authorize_url, timeout=5)
         except urllib.error.HTTPError as redirect:
-            assert redirect.code == 302, redirect
+            if redirect.code != 302:
+                raise AssertionError(f"the local GitHub answered {redirect.code}") from redirect
             return redirect.headers["Location"]
         raise AssertionError("the local GitHub did not redirect back")
 
