@@ -288,64 +288,6 @@ SIGNIN_ALERT_FAILURES = env.int("SIGNIN_ALERT_FAILURES", default=5)
 SIGNIN_ALERT_WINDOW_SECONDS = env.int("SIGNIN_ALERT_WINDOW_SECONDS", default=900)
 SIGNIN_ALERT_QUIET_SECONDS = env.int("SIGNIN_ALERT_QUIET_SECONDS", default=3600)
 
-# --- Accounts: second factor, sessions, sign-in with GitHub (issue 34) -----------------------
-# One block on purpose: allauth.mfa, allauth.usersessions and allauth.socialaccount, their apps,
-# middleware and settings (dlcurriculum/users/second_factor.py, sessions.py, social.py say why).
-INSTALLED_APPS += [
-    "django.contrib.humanize",  # allauth.mfa's list of security keys says "2 days ago"
-    "allauth.mfa",
-    "allauth.usersessions",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.github",
-]
-# Mentors read every learner's notebooks and admins edit the curriculum: without a second factor
-# they are sent to set one up before any other page opens (after AccountMiddleware: allauth's flows).
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
-    "dlcurriculum.users.second_factor.SecondFactorRequiredMiddleware",
-)
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="dlcurriculum")
-# Each recovery code signs in once (allauth strikes it off); ten, shown again on the codes page.
-MFA_RECOVERY_CODE_COUNT = 10
-# Security keys and passkeys as a second factor; WebAuthn needs https except on localhost in local mode.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-MFA_PASSKEY_LOGIN_ENABLED = False
-# Wrong second-factor codes count as failed sign-ins (allauth's "login_failed" limit above, per
-# client address and per account), so the limits of the password apply to the code too.
-# Sessions are listed from allauth's record of each sign-in (no write per request: TRACK_ACTIVITY off).
-USERSESSIONS_TRACK_ACTIVITY = False
-# Sign in with GitHub: on only when both are set (a GitHub OAuth app's id and secret; its callback
-# URL is SITE_URL + /accounts/github/login/callback/). GITHUB_URL points at GitHub Enterprise.
-GITHUB_CLIENT_ID = env("GITHUB_CLIENT_ID", default="")
-GITHUB_CLIENT_SECRET = env("GITHUB_CLIENT_SECRET", default="")
-GITHUB_SIGN_IN_ENABLED = bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)
-SOCIALACCOUNT_PROVIDERS = {
-    "github": {
-        "APPS": (
-            [{"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET, "key": ""}]
-            if GITHUB_SIGN_IN_ENABLED
-            else []
-        ),
-        # The addresses GitHub has verified come with their flag; only those may link (users/social.py).
-        "SCOPE": ["read:user", "user:email"],
-        **({"GITHUB_URL": env("GITHUB_URL")} if env("GITHUB_URL", default="") else {}),
-    }
-}
-SOCIALACCOUNT_ADAPTER = "dlcurriculum.users.social.SocialAccountAdapter"
-SOCIALACCOUNT_QUERY_EMAIL = True
-SOCIALACCOUNT_EMAIL_REQUIRED = True
-# A GitHub address that GitHub verified is taken as verified here; any other is sent a confirmation.
-SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
-# Signing in with GitHub whose verified address is an account's verified address signs into that
-# account (and links GitHub to it); an unverified address never does (adapter double-checks).
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
-SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_STORE_TOKENS = False
-# --- end of issue 34's block ---------------------------------------------------------------
-
 # --- E-mail -------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", default="consolemail://")
 vars().update(env.email_url_config(EMAIL_URL))
@@ -459,6 +401,69 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- Accounts: second factor, sessions, sign-in with GitHub (issue 34) -----------------------
+# One block on purpose: allauth.mfa, allauth.usersessions and allauth.socialaccount, their apps,
+# middleware and settings (dlcurriculum/users/second_factor.py, sessions.py, social.py say why).
+INSTALLED_APPS += [
+    "django.contrib.humanize",  # allauth.mfa's list of security keys says "2 days ago"
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+]
+# Mentors read every learner's notebooks and admins edit the curriculum: without a second factor
+# they are sent to set one up before any other page opens (after AccountMiddleware: allauth's flows).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "dlcurriculum.users.second_factor.SecondFactorRequiredMiddleware",
+)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="dlcurriculum")
+# Each recovery code signs in once (allauth strikes it off); ten, shown again on the codes page.
+MFA_RECOVERY_CODE_COUNT = 10
+# Security keys and passkeys as a second factor; WebAuthn needs https except on localhost in local mode.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Wrong second-factor codes count as failed sign-ins (allauth's "login_failed" limit above, per
+# client address and per account), so the limits of the password apply to the code too.
+# Sessions are listed from allauth's record of each sign-in (no write per request: TRACK_ACTIVITY off).
+USERSESSIONS_TRACK_ACTIVITY = False
+# Sign in with GitHub: on only when both are set (a GitHub OAuth app's id and secret; its callback
+# URL is SITE_URL + /accounts/github/login/callback/). GITHUB_URL points at GitHub Enterprise.
+GITHUB_CLIENT_ID = env("GITHUB_CLIENT_ID", default="")
+GITHUB_CLIENT_SECRET = env("GITHUB_CLIENT_SECRET", default="")
+GITHUB_SIGN_IN_ENABLED = bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)
+GITHUB_WEB_URL = env("GITHUB_URL", default="https://github.com").rstrip("/")
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        "APPS": (
+            [{"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET, "key": ""}]
+            if GITHUB_SIGN_IN_ENABLED
+            else []
+        ),
+        # The addresses GitHub has verified come with their flag; only those may link (users/social.py).
+        "SCOPE": ["read:user", "user:email"],
+        **({"GITHUB_URL": GITHUB_WEB_URL} if env("GITHUB_URL", default="") else {}),
+    }
+}
+# The sign-in form posts here and is redirected on to GitHub: the browser checks that redirect
+# against the policy's form-action.
+if GITHUB_SIGN_IN_ENABLED:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(GITHUB_WEB_URL)
+SOCIALACCOUNT_ADAPTER = "dlcurriculum.users.social.SocialAccountAdapter"
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# A GitHub address that GitHub verified is taken as verified here; any other is sent a confirmation.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Signing in with GitHub whose verified address is an account's verified address signs into that
+# account (and links GitHub to it); an unverified address never does (adapter double-checks).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# --- end of issue 34's block ---------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -71,6 +72,9 @@ def point_the_app_at(github: LocalGitHub, settings, monkeypatch) -> None:
     from allauth.socialaccount.providers.github.views import GitHubOAuth2Adapter
 
     settings.GITHUB_SIGN_IN_ENABLED = True
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(github.url)  # as settings add GITHUB_URL
+    settings.CONTENT_SECURITY_POLICY = policy
     settings.SOCIALACCOUNT_PROVIDERS = {
         "github": {
             **settings.SOCIALACCOUNT_PROVIDERS["github"],
