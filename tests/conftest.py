@@ -170,3 +170,12 @@ def github(_local_github_process, settings, monkeypatch):
 
     point_the_app_at(_local_github_process, settings, monkeypatch)
     return _local_github_process
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor every admin must have (users.second_factor)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(admin_user, factories.TOTP_SECRET)
+    return admin_user

@@ -10,10 +10,10 @@ PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def _with_second_factor(user, create, extracted):
+def _with_second_factor(user, create, extracted, *, needed: bool = True):
     """Mentors and admins must have a second factor (users.second_factor): factories give them an
     authenticator app unless told ``second_factor=False``."""
-    if create and extracted is not False:
+    if create and needed and extracted is not False:
         from allauth.mfa.totp.internal.auth import TOTP
 
         TOTP.activate(user, TOTP_SECRET)
@@ -35,6 +35,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        # A staff account made with UserFactory(is_staff=True) is an admin too.
+        _with_second_factor(obj, create, extracted, needed=obj.is_staff)
+
 
 class MentorFactory(UserFactory):
     email = factory.Sequence(lambda n: f"mentor{n}@example.com")
@@ -54,10 +59,6 @@ class AdminFactory(UserFactory):
     email = factory.Sequence(lambda n: f"admin{n}@example.com")
     is_staff = True
     is_superuser = True
-
-    @factory.post_generation
-    def second_factor(obj, create, extracted, **kwargs):
-        _with_second_factor(obj, create, extracted)
 
 
 class StageFactory(factory.django.DjangoModelFactory):

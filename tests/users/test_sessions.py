@@ -146,3 +146,21 @@ def test_a_mentors_sessions_show_after_the_second_factor(db):
     mentor = factories.MentorFactory()
     client = signed_in_client(mentor, LAPTOP, "198.51.100.1")
     assert "Firefox on Linux" in client.get(reverse("users:profile")).text
+
+
+def _profile_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("users:profile")).status_code == 200
+    return len(queries)
+
+
+def test_the_profile_takes_as_many_queries_with_many_sessions_as_with_one(learner):
+    mine = signed_in_client(learner, LAPTOP, "198.51.100.1")
+    mine.get(reverse("users:profile"))  # warm-up: the session is now in the cache
+    one = _profile_queries(mine)
+    for n in range(5):
+        signed_in_client(learner, PHONE, f"203.0.113.{n}")
+    assert _profile_queries(mine) == one
