@@ -167,3 +167,45 @@ def test_the_export_names_the_github_link(client, github, learner):
     SocialAccount.objects.create(user=learner, provider="github", uid="111")
     client.force_login(learner)
     assert client.get(reverse("users:export_json")).json()["social_accounts"][0]["uid"] == "111"
+
+
+def _settings_with(**env) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'on': s.GITHUB_SIGN_IN_ENABLED, 'apps': s.SOCIALACCOUNT_PROVIDERS['github']['APPS'], "
+        "'form_action': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'], "
+        "'url': s.SOCIALACCOUNT_PROVIDERS['github'].get('GITHUB_URL')}))"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    environment.update(DJANGO_SETTINGS_MODULE="dlcurriculum.settings", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_github_is_off_until_both_settings_are_set():
+    assert _settings_with()["on"] is False
+    assert _settings_with(GITHUB_CLIENT_ID="id")["apps"] == []
+    on = _settings_with(GITHUB_CLIENT_ID="id", GITHUB_CLIENT_SECRET="secret")
+    assert on["on"] is True
+    assert on["apps"] == [{"client_id": "id", "secret": "secret", "key": ""}]
+    assert "https://github.com" in on["form_action"]  # the sign-in form's redirect to GitHub is allowed
+
+
+def test_github_enterprise_is_one_setting():
+    on = _settings_with(GITHUB_CLIENT_ID="id", GITHUB_CLIENT_SECRET="secret", GITHUB_URL="https://git.example.com/")
+    assert on["url"] == "https://git.example.com"
+    assert "https://git.example.com" in on["form_action"]
