@@ -197,7 +197,7 @@ def notebook_files(user) -> list[tuple[str, object]]:
 def erase(user) -> None:
     """Prepare the account's deletion: the mentor's claims go back to the queue."""
     Submission.objects.filter(mentor=user, status=Status.IN_REVIEW).update(
-        status=Status.WAITING, mentor=None, claimed_at=None, lease_until=None
+        status=Status.WAITING, mentor=None, claimed_at=None, held_for_mentor_until=None
     )
 
 

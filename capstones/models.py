@@ -64,7 +64,7 @@ class Submission(models.Model):
     is_public = models.BooleanField(
         "show in my public portfolio", default=False, help_text="Only approved capstones can be public."
     )
-    lease_until = models.DateTimeField(
+    held_for_mentor_until = models.DateTimeField(
         null=True,
         blank=True,
         help_text="A resubmission handed back to the mentor who asked for changes returns to the queue "
@@ -112,8 +112,8 @@ class Submission(models.Model):
                 name="capstones_submission_public_if_approved",
             ),
             models.CheckConstraint(
-                condition=Q(lease_until__isnull=True) | Q(status=SubmissionStatus.IN_REVIEW),
-                name="capstones_submission_lease_only_in_review",
+                condition=Q(held_for_mentor_until__isnull=True) | Q(status=SubmissionStatus.IN_REVIEW),
+                name="capstones_submission_held_only_in_review",
             ),
             models.CheckConstraint(
                 condition=Q(idea__isnull=False, own_problem="") | Q(idea__isnull=True) & ~Q(own_problem=""),

@@ -37,8 +37,8 @@ def claim_is_stale(submission: Submission, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     if submission.status != Status.IN_REVIEW or submission.claimed_at is None:
         return False
-    if submission.lease_until is not None:
-        return submission.lease_until <= now
+    if submission.held_for_mentor_until is not None:
+        return submission.held_for_mentor_until <= now
     return submission.claimed_at < now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
 
 

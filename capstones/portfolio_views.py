@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -103,15 +102,7 @@ def description(request, pk):
     return render(request, "capstones/description.html", {"form": form, "submission": submission})
 
 
-def portfolio(request, slug):
-    portfolio, submissions = selectors.public_portfolio(slug)
-    if portfolio.handle:
-        # The first, opaque addresses keep working for links already shared.
-        return redirect(portfolio.get_absolute_url(), permanent=True)
-    return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
-
-
-def _renamed(handle: str, rest: str = ""):
+def renamed(handle: str, rest: str = ""):
     """A link with a handle its learner gave up leads to their page under the new one; else 404."""
     portfolio = selectors.renamed_portfolio(handle)
     if portfolio is None:
@@ -120,17 +111,9 @@ def _renamed(handle: str, rest: str = ""):
     return redirect(portfolio.get_absolute_url() + rest)
 
 
-def portfolio_by_handle(request, handle):
-    try:
-        portfolio, submissions = selectors.public_portfolio_by_handle(handle)
-    except Http404:
-        return _renamed(handle)
-    return TemplateResponse(request, "capstones/portfolio.html", _portfolio_context(request, portfolio, submissions))
-
-
-def _portfolio_context(request, portfolio, submissions) -> dict:
-    """The page layer adds the learner's public completion record (``completion_record``): capstones
-    cannot read progress."""
+def portfolio_context(request, portfolio, submissions) -> dict:
+    """What ``capstones/portfolio.html`` shows; the page layer (dlcurriculum.pages.portfolio_pages)
+    renders it with the learner's public completion record."""
     return {
         "portfolio": portfolio,
         "submissions": submissions,
@@ -144,7 +127,7 @@ def public_capstone(request, handle, key):
     except Http404:
         if selectors.handle_in_use(handle):
             raise
-        return _renamed(handle, f"{key}/")
+        return renamed(handle, f"{key}/")
     return render(
         request,
         "capstones/public_capstone.html",

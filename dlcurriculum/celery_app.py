@@ -7,17 +7,26 @@ from celery import Celery
 from celery.signals import celeryd_init
 
 from dlcurriculum.config import exit_if_incomplete
+from dlcurriculum.observability import multiprocess
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlcurriculum.settings")
-
-app = Celery("dlcurriculum")
-app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
 
 
 def _started_by_the_celery_command() -> bool:
     script = Path(sys.argv[0])
     return script.name == "celery" or script.parts[-2:] == ("celery", "__main__.py")
+
+
+if _started_by_the_celery_command() and "worker" in sys.argv:
+    # A prefork worker's children record job metrics into files its main process serves (observability/jobs.py);
+    # the directory must be set before prometheus_client is first imported.
+    multiprocess.prepare_directory(prefix="dlcurriculum-worker-metrics-")
+
+from dlcurriculum.observability import jobs  # noqa: E402, F401 - connects the job metrics and request id signals
+
+app = Celery("dlcurriculum")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
 
 
 if _started_by_the_celery_command():

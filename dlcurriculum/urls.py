@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from . import health
-from .pages import views
+from .pages import dashboard, views
 
 handler500 = "dlcurriculum.health.server_error"
 
@@ -13,14 +13,14 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("stages/", include("dlcurriculum.pages.stage_urls")),
-    path("me/", views.dashboard, name="dashboard"),
+    path("me/", dashboard.dashboard, name="dashboard"),
     path("me/completion/", views.completion_record, name="completion_record"),
     path("completion/<slug:slug>/", views.public_completion, name="public_completion"),
     path("me/", include("dlcurriculum.pages.progress_urls")),
     path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("dlcurriculum.pages.capstone_urls")),
     path("u/", include("dlcurriculum.pages.portfolio_urls")),
-    path("mail/", include("progress.reminders.urls")),
+    path("mail/", include("dlcurriculum.mail.urls")),
     # Admin bookmarks of the models that moved to another app keep working.
     re_path(
         r"^admin/(?P<model>mail/reminder|capstones/(?:capstonebrief|framework|projectidea))/(?P<rest>.*)$",

@@ -7,16 +7,24 @@ class ProgressConfig(AppConfig):
 
     def ready(self):
         from dlcurriculum import retention
+        from dlcurriculum.mail import unsubscribe
         from dlcurriculum.users import changes, lifecycle
 
         from . import account_data, models, services
         from .reminders.retention import expired_reminders
+        from .reminders.services import stop_reminders
 
         # Everything the dashboard shows of the learner's progress moves their change stamp (its
         # cache key): every save here; the services that delete call note_change themselves.
         for model in (models.ResourceProgress, models.Activity, models.PacePlan, models.Pause, models.CompletionRecord):
             changes.bump_on_change(model, lambda row: row.user_id, deletes=False)
 
+        unsubscribe.register_topic(
+            unsubscribe.MailTopic.REMINDERS,
+            stop=stop_reminders,
+            stopped_title="Reminders stopped",
+            preferences_url_name="users:profile",
+        )
         lifecycle.register(
             "progress",
             tables={

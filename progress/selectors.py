@@ -4,13 +4,12 @@ whatever the size of the curriculum or of the learner's history."""
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from stages.models import Resource, Stage
@@ -64,20 +63,29 @@ def _infos(rows: list[ResourceProgress]) -> list[core.ProgressInfo]:
 # --- Stage page -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ResourceState:
+    """The learner's state of one resource, as its controls show it."""
+
+    status: str
+    note: str
+    is_new: bool  # added since the learner started the stage
+
+
 @dataclass
-class StageState:
-    """A stage as its page shows the learner right after a change: what the fetch answer carries."""
+class StageProgress:
+    """The learner's progress on one stage, as its page shows it (and the fetch answer after a change)."""
 
     completion: core.StageCompletion
     resume: Resource | None  # the Continue target: never a done or skipped resource
     next_stage: Stage | None  # where the "Stage complete" mark leads
+    resources: dict[int, ResourceState]  # by resource id, every resource of the stage
 
 
-def stage_state(user, stage_id: int, approved_stage_ids: Callable[[], Iterable[int]] | None = None) -> StageState:
-    """One stage's completion, Continue target and next stage for ``user``, by the same rules as
-    the stage page (``attach_stage_progress`` and the page layer's capstone marking). 1 query (the
-    resources come from the cached outline), plus whatever ``approved_stage_ids`` reads: it is
-    called only when the stage has a capstone (the page layer asks capstones; progress cannot)."""
+def stage_progress(user, stage_id: int, approved_stage_ids: Iterable[int] = ()) -> StageProgress:
+    """One stage's completion, Continue target, next stage and each resource's state for ``user``
+    (1 query: the resources come from the cached outline). ``approved_stage_ids``: the stages whose
+    capstone the learner has approved (the page layer reads them from capstones; progress cannot)."""
     curriculum = outline()
     resources = [r for r in curriculum.resources if r.stage_id == stage_id]
     infos = _resource_infos(resources)
@@ -85,48 +93,39 @@ def stage_state(user, stage_id: int, approved_stage_ids: Callable[[], Iterable[i
     completions = core.stage_completions([stage_id], infos, _infos(rows))
     hours = curriculum.capstone_hours
     if stage_id in hours:
-        approved = approved_stage_ids() if approved_stage_ids is not None else ()
-        core.mark_capstones(completions, [stage_id], approved, hours)
+        core.mark_capstones(completions, [stage_id], approved_stage_ids, hours)
+    completion = completions[stage_id]
     resume_id = core.resume([stage_id], infos, _resume_rows(rows), {}, stage_id=stage_id)
-    stage_order = [s.pk for s in curriculum.stages]
-    next_id = core.next_stage_after(stage_order, stage_id)
-    return StageState(
-        completion=completions[stage_id],
+    next_id = core.next_stage_after([s.pk for s in curriculum.stages], stage_id)
+    by_resource = {row.resource_id: row for row in rows}
+    return StageProgress(
+        completion=completion,
         resume=next((r for r in resources if r.pk == resume_id), None),
         next_stage=next((s for s in curriculum.stages if s.pk == next_id), None),
+        resources={
+            r.pk: ResourceState(
+                status=by_resource[r.pk].status if r.pk in by_resource else core.NOT_STARTED,
+                note=by_resource[r.pk].note if r.pk in by_resource else "",
+                is_new=r.pk in completion.new_resource_ids,
+            )
+            for r in resources
+        },
     )
-
-
-def attach_stage_progress(user, stage: Stage) -> None:
-    """Put the learner's progress on a stage from ``stages.selectors.stage_detail``
-    (its resources prefetched): ``stage.completion`` and, on each resource,
-    ``resource.progress_status``, ``resource.progress_note``, ``resource.is_new``. 1 query."""
-    resources = list(stage.resources.all())
-    rows = _progress_rows(user, resource__stage_id=stage.pk)
-    infos = _resource_infos(resources)
-    stage.completion = core.stage_completions([stage.pk], infos, _infos(rows))[stage.pk]
-    by_resource = {row.resource_id: row for row in rows}
-    for resource in resources:
-        row = by_resource.get(resource.pk)
-        resource.progress_status = row.status if row else core.NOT_STARTED
-        resource.progress_note = row.note if row else ""
-        resource.is_new = resource.pk in stage.completion.new_resource_ids
-    resume_id = core.resume([stage.pk], infos, _resume_rows(rows), {}, stage_id=stage.pk)
-    stage.resume = next((r for r in resources if r.pk == resume_id), None)
 
 
 # --- Overview -------------------------------------------------------------------
 
 
-def attach_overview_progress(user, stages) -> None:
-    """Set ``stage.completion`` on each stage of ``stages.selectors.stage_overview`` (1 query;
-    the resources come from the cached outline)."""
-    resources = _resource_infos(outline().resources)
+def overview_progress(user, approved_stage_ids: Iterable[int] = ()) -> dict[int, core.StageCompletion]:
+    """Every stage's completion for ``user``, by stage id, capstones marked (1 query; the resources
+    come from the cached outline)."""
+    curriculum = outline()
     rows = _progress_rows(user)
-    stages = list(stages)
-    completions = core.stage_completions([s.pk for s in stages], resources, _infos(rows))
-    for stage in stages:
-        stage.completion = completions[stage.pk]
+    stage_ids = [s.pk for s in curriculum.stages]
+    completions = core.stage_completions(stage_ids, _resource_infos(curriculum.resources), _infos(rows))
+    hours = curriculum.capstone_hours
+    core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
+    return completions
 
 
 # --- Pace plan ----------------------------------------------------------------------
@@ -278,20 +277,6 @@ def pace_page(user, approvals: Approvals | Iterable[int] = ()) -> PacePage:
     )
 
 
-# --- Capstones ------------------------------------------------------------------
-
-
-def mark_capstones(stages, approved_stage_ids: Iterable[int]) -> None:
-    """Tell the completions on ``stages`` (each with ``pk`` and ``completion``) which stages have a
-    capstone, with its hours from the outline, and which capstones the learner has approved.
-
-    Progress knows nothing of capstone submissions: the page layer asks capstones which are approved.
-    """
-    completions = {s.pk: s.completion for s in stages if getattr(s, "completion", None) is not None}
-    hours = outline().capstone_hours
-    core.mark_capstones(completions, hours.keys(), approved_stage_ids, hours)
-
-
 # --- Resume ---------------------------------------------------------------------
 
 
@@ -345,29 +330,6 @@ class Dashboard:
     pace: pace.Projection | None = None  # with a pace plan
     pause: pace.Pause | None = None  # a pause covering the learner's today (plan or not)
     resume_stage: StageSummary | None = None  # the stage of ``resume``
-
-
-@dataclass
-class DashboardPage:
-    """The dashboard as the page shows it: the learner's progress and capstones (cached whole by
-    the page layer, dlcurriculum.pages), their why (live)."""
-
-    cards_html: str  # overall and next up
-    sections_html: str  # stage bars and the activity chart
-    recent: list[RecentItem]  # rendered live: "3 hours ago" moves on by itself
-    overall: core.StageCompletion
-    next_up: Resource | None
-    resume: Resource | None
-    curriculum_complete: bool
-    why: str
-    capstone_status: object = None  # set by the dashboard page (dlcurriculum.pages), from capstones
-    completion_record: CompletionRecord | None = None
-    completion_record_url: str = ""  # its public address, once the learner made it public (page layer)
-    pace: pace.Projection | None = None  # with a pace plan (the learner's today is in the cache key)
-
-
-# A day and a half: a learner who comes back the next day gets a new key anyway (the chart's today).
-DASHBOARD_CACHE_SECONDS = 36 * 3600
 
 
 def activity_by_day(user, since: date, tz: zoneinfo.ZoneInfo) -> dict[date, int]:
@@ -458,24 +420,15 @@ def _dashboard(user, curriculum, approvals: dict[int, datetime | None]) -> Dashb
     )
 
 
-def dashboard_content(user, curriculum, approvals: Approvals | Iterable[int] = ()) -> dict:
-    """The dashboard's progress part as plain data with its rendered cards and sections, ready to
-    be cached whole (7 queries): the page layer (dlcurriculum.pages) keys it on the learner's
-    change stamp (``user.changes``, bumped by every write of their progress, pace plan, pauses
-    and completion record), their today and time zone and the outline's token, and adds the
-    capstones. ``DashboardPage(**content, why=user.why)`` is what the template shows."""
-    d = _dashboard(user, curriculum, approvals_of(approvals))
-    return {
-        "cards_html": render_to_string("progress/_dashboard_cards.html", {"d": d}),
-        "sections_html": render_to_string("progress/_dashboard_sections.html", {"d": d}),
-        "recent": d.recent,
-        "overall": d.overall,
-        "next_up": d.next_up,
-        "resume": d.resume,
-        "curriculum_complete": d.curriculum_complete,
-        "pace": d.pace,
-        "completion_record": CompletionRecord.objects.filter(user=user).first(),
-    }
+def dashboard_in(user, curriculum, approvals: Approvals | Iterable[int] = ()) -> Dashboard:
+    """``dashboard`` for an outline the caller already holds (the page layer caches the dashboard
+    under its token): 2 queries."""
+    return _dashboard(user, curriculum, approvals_of(approvals))
+
+
+def completion_record(user) -> CompletionRecord | None:
+    """The learner's completion record, public or not (1 query)."""
+    return CompletionRecord.objects.filter(user=user).first()
 
 
 def learner_today_and_zone(user) -> tuple[date, zoneinfo.ZoneInfo]:

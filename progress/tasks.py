@@ -12,6 +12,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from dlcurriculum.observability.passes import PassName, record_pass
+
 from .reminders import selectors
 from .reminders.sending import PassResult, run_reminder_pass
 
@@ -23,11 +25,12 @@ def send_reminders() -> dict:
 
     Up to REMINDER_TASK_LEARNERS accounts are handled right here; more are shared out in ranges.
     """
+    started = timezone.now()
     ranges = selectors.learner_id_ranges(settings.REMINDER_TASK_LEARNERS)
     if len(ranges) <= 1:
-        return _finish(run_reminder_pass().as_dict())
-    now = timezone.now().isoformat()
-    chord(send_reminder_range.s(now, after, upto) for after, upto in ranges)(finish_reminder_pass.s())
+        return _finish(run_reminder_pass().as_dict(), started)
+    now = started.isoformat()
+    chord(send_reminder_range.s(now, after, upto) for after, upto in ranges)(finish_reminder_pass.s(started=now))
     return {"ranges": len(ranges)}
 
 
@@ -38,12 +41,14 @@ def send_reminder_range(now: str, after_id: int, upto_id: int | None) -> dict:
 
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
-def finish_reminder_pass(results: list[dict]) -> dict:
-    """Once per pass, after all its ranges."""
-    return _finish(PassResult.total(results).as_dict())
+def finish_reminder_pass(results: list[dict], started: str | None = None) -> dict:
+    """Once per pass, after all its ranges (``started`` times the pass; older messages have none)."""
+    return _finish(PassResult.total(results).as_dict(), parse_datetime(started) if started else None)
 
 
-def _finish(result: dict) -> dict:
+def _finish(result: dict, started=None) -> dict:
+    if started is not None:
+        record_pass(PassName.REMINDERS, started)
     if result["retrying"]:
         # Failed sends wait for their backoff; look again then rather than at the next hourly run.
         send_reminders.apply_async(countdown=settings.REMINDER_RETRY_BASE_SECONDS)

@@ -12,9 +12,11 @@ from reversion.admin import VersionAdmin
 
 from dlcurriculum.tasks import enqueue_on_commit
 
-from . import curriculum_export, history, link_selectors, link_services
+from . import curriculum_export, history
 from .admin_preview import MarkdownPreviewMixin, TextAsSavedMixin
 from .admin_revert import SingleObjectRevertMixin
+from .linkhealth import selectors as link_selectors
+from .linkhealth import services as link_services
 from .models import CapstoneBrief, Framework, LinkState, LinkStatus, ProjectIdea, Resource, SeededKey, Stage
 from .tasks import check_links
 

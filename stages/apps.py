@@ -9,7 +9,7 @@ class StagesConfig(AppConfig):
         from dlcurriculum import retention
 
         from . import account_data, history
-        from .link_services import expired_link_checks
+        from .linkhealth.services import expired_link_checks
         from .outline import CURRICULUM_OUTLINE
 
         CURRICULUM_OUTLINE.connect()

@@ -230,7 +230,7 @@ class SeededKey(models.Model):
 
 
 class LinkState(models.TextChoices):
-    """What the last check of a resource's link found (see stages.linkcheck.Status)."""
+    """What the last check of a resource's link found (see stages.linkhealth.checker.Status)."""
 
     UNCHECKED = "unchecked", "Not checked yet"
     OK = "ok", "OK"

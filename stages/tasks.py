@@ -11,7 +11,9 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from . import link_services
+from dlcurriculum.observability.passes import PassName, record_pass
+
+from .linkhealth import services as link_services
 
 
 def _as_dict(summary: link_services.RunSummary) -> dict:
@@ -38,10 +40,14 @@ def check_links(resource_ids: list[int] | None = None) -> dict:
     Up to one batch of links is checked right here; more are shared out to the workers.
     """
     batches = link_services.plan_batches(link_services.link_check_targets(resource_ids), settings.LINKCHECK_BATCH_SIZE)
+    started = timezone.now()
     if len(batches) <= 1:
-        return _as_dict(link_services.run_link_check(resource_ids))
-    started = timezone.now().isoformat()
-    chord(check_link_batch.s(started, ids) for ids in batches)(finish_link_check.s())
+        summary = link_services.run_link_check(resource_ids)
+        record_pass(PassName.LINKCHECK, started)
+        return _as_dict(summary)
+    chord(check_link_batch.s(started.isoformat(), ids) for ids in batches)(
+        finish_link_check.s(run_started=started.isoformat())
+    )
     return {"batches": len(batches)}
 
 
@@ -53,6 +59,12 @@ def check_link_batch(run_started: str, resource_ids: list[int]) -> dict:
 
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=30, max_retries=3)
-def finish_link_check(batch_results: list[dict]) -> dict:
-    """Once per run, after all its batches: the admins' summary e-mail (which never lists a link twice)."""
-    return _as_dict(link_services.finish_link_check(_from_dict(r) for r in batch_results))
+def finish_link_check(batch_results: list[dict], run_started: str | None = None) -> dict:
+    """Once per run, after all its batches: the admins' summary e-mail (which never lists a link twice).
+
+    ``run_started`` times the whole pass (messages enqueued before it was passed have none).
+    """
+    summary = _as_dict(link_services.finish_link_check(_from_dict(r) for r in batch_results))
+    if run_started:
+        record_pass(PassName.LINKCHECK, parse_datetime(run_started))
+    return summary

@@ -19,7 +19,7 @@ def compose_services() -> dict:
     result = subprocess.run(
         [compose, "config"],
         cwd=ROOT,
-        env={**os.environ, "SECRET_KEY": "x" * 60},
+        env={**os.environ, "SECRET_KEY": "x" * 60, "METRICS_TOKEN": "m" * 40, "GRAFANA_ADMIN_PASSWORD": "g" * 20},
         capture_output=True,
         text=True,
         timeout=60,

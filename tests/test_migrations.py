@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.factories import UserFactory
+from tests.factories import CapstoneBriefFactory, UserFactory
 
 BEFORE = [
     ("stages", "0002_link_health"),
@@ -87,3 +87,41 @@ def test_a_pace_plan_stated_before_started_at_existed_starts_at_its_last_change(
     new = _migrate()
 
     assert new.get_model("progress", "PacePlan").objects.get(pk=plan.pk).started_at == stated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_learner_who_had_turned_reminders_off_hears_no_review_emails_either():
+    """Until review e-mails had a switch of their own, reminders off stopped them too: kept as chosen."""
+    old = _migrate([("users", "0005_change_stamp")])
+    users = old.get_model("users", "User").objects
+    quiet = users.create(email="quiet@example.com", reminder_frequency="off")
+    weekly = users.create(email="weekly@example.com", reminder_frequency="weekly")
+
+    new = _migrate()
+
+    by_pk = dict(new.get_model("users", "User").objects.values_list("pk", "review_emails"))
+    assert (by_pk[quiet.pk], by_pk[weekly.pk]) == (False, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renaming_the_mentors_hold_and_the_outboxs_lease_keeps_their_times():
+    """Issue #29: a mentor's hold on a resubmission is "held", a worker's hold on a message a lease."""
+    learner, brief = UserFactory(), CapstoneBriefFactory()  # today's columns: their apps do not move here
+    held, leased = datetime(2026, 12, 9, 10, 0, tzinfo=UTC), datetime(2026, 12, 7, 12, 5, tzinfo=UTC)
+    old = _migrate([("capstones", "0008_mentors_told_decisions_seen"), ("mail", "0003_outbox_message_id_lease")])
+    submission = old.get_model("capstones", "Submission").objects.create(
+        learner_id=learner.pk,
+        brief_id=brief.pk,
+        title="Held",
+        own_problem="Digits",
+        status="in_review",
+        mentor_id=learner.pk,
+        claimed_at=leased,
+        lease_until=held,
+    )
+    email = old.get_model("mail", "SentEmail").objects.create(to="a@example.com", template="t", lease_until=leased)
+
+    new = _migrate()
+
+    assert new.get_model("capstones", "Submission").objects.get(pk=submission.pk).held_for_mentor_until == held
+    assert new.get_model("mail", "SentEmail").objects.get(pk=email.pk).lease_expires_at == leased

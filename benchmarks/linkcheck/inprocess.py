@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from run import build_urls, farm_hosts, in_order_floor_seconds, serve_hosts
 
-from stages import linkcheck
-from stages.linkcheck import run as linkcheck_run
+from stages.linkhealth import checker as linkcheck
+from stages.linkhealth.checker import run as linkcheck_run
 
 
 def one_round(urls, config) -> tuple[float, float, int]:

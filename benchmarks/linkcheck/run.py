@@ -4,7 +4,7 @@
 Starts 20 hosts (distinct 127.0.0.x addresses and ports, each with its own
 latency of 20-200 ms, some failing, some slow), builds 2,000 URLs over them,
 then checks the list with lychee, a plain aiohttp loop, ``python -m
-stages.linkcheck`` and ``manage.py check_links --url-file --json`` (all at equal
+stages.linkhealth.checker`` and ``manage.py check_links --url-file --json`` (all at equal
 settings: no retries, no per-host interval, same concurrency, timeouts and
 redirect limit), alternating, a few rounds each. Prints wall time, URLs/s, the
 ratio to lychee, the floor: max(total latency / global concurrency, busiest
@@ -192,7 +192,7 @@ def ours_command(url_file: Path, args, *, via_django: bool) -> list[str]:
     ]
     if via_django:
         return [sys.executable, str(ROOT / "manage.py"), "check_links", *options]
-    return [sys.executable, "-m", "stages.linkcheck", "--allow-private-addresses", *options]
+    return [sys.executable, "-m", "stages.linkhealth.checker", "--allow-private-addresses", *options]
 
 
 def run_plain(url_file: Path, args) -> tuple[float, Counter]:
@@ -243,7 +243,7 @@ def run_lychee(lychee: str, url_file: Path, args, *, tuned: bool) -> tuple[float
 TOOLS = {
     "lychee": "lychee, no retries, no per-host interval (equal settings)",
     "plain": "plain aiohttp loop: GET, same limits, no classification",
-    "core": "python -m stages.linkcheck --json (the checker core, no Django)",
+    "core": "python -m stages.linkhealth.checker --json (the checker core, no Django)",
     "manage.py": "manage.py check_links --url-file F --json --no-progress (Django start-up included)",
     "lychee-defaults": "lychee as it ships (3 retries, adaptive 50 ms per-host interval)",
 }

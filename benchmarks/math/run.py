@@ -70,7 +70,11 @@ def _render(path: Path) -> tuple[str, float, float, str] | None:
         without, _ = _best(_without_math_markdown, text)
         return "md", with_math, without, html
     if path.suffix == ".ipynb":
-        nb = nbformat.read(path, as_version=4)
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except (nbformat.reader.NotJSONError, ValueError, KeyError) as error:  # a corpus has broken files too
+            print(f"skipped, not a notebook nbformat reads: {path.name} ({type(error).__name__})")
+            return None
         with_math, html = _best(render_body, nb)
         saved = render._markdown
         render._markdown = _plain_notebook

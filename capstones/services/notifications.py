@@ -136,7 +136,7 @@ def send_notifications(recipient_id: int, now: datetime | None = None) -> int:
             return 0
         recipient = pending[0].recipient
         ids = [n.pk for n in pending]
-        if recipient.reminder_frequency != "off":
+        if recipient.review_emails:
             _send_activity_email(recipient, pending, key=f"capstone-activity:{recipient_id}:{ids[-1]}")
         Notification.objects.filter(pk__in=ids).update(emailed_at=now)
     return len(pending)
@@ -184,11 +184,11 @@ def with_cell_excerpts(comments) -> None:
 
 
 def _send_activity_email(recipient, pending: list[Notification], *, key: str) -> None:
-    from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
+    from dlcurriculum.mail.unsubscribe import MailTopic, unsubscribe_headers, unsubscribe_url
 
     digest = build_digest(pending, site_url=settings.SITE_URL)  # capped: items and bytes
     with_cell_excerpts([n.comment for n in digest.shown if n.comment_id])
-    unsubscribe = unsubscribe_url(recipient.pk)
+    unsubscribe = unsubscribe_url(recipient.pk, MailTopic.REVIEWS)
     send_templated(
         to=[recipient.email],
         template="capstone_activity",
@@ -231,7 +231,7 @@ def send_weekly_queue_notes(now: datetime | None = None) -> int:
     from zoneinfo import ZoneInfo
 
     from capstones.policy import mentors
-    from dlcurriculum.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
+    from dlcurriculum.mail.unsubscribe import MailTopic, unsubscribe_headers, unsubscribe_url
 
     now = now or timezone.now()
     waiting = Submission.objects.filter(status=Status.WAITING).count()
@@ -239,11 +239,11 @@ def send_weekly_queue_notes(now: datetime | None = None) -> int:
         return 0
     oldest = Submission.objects.filter(status=Status.WAITING).order_by("waiting_since").first()
     sent = 0
-    for mentor in mentors().exclude(reminder_frequency="off"):
+    for mentor in mentors().filter(review_emails=True):
         local = now.astimezone(ZoneInfo(mentor.timezone))
         if local.weekday() != mentor.reminder_weekday or local.hour != mentor.reminder_hour:
             continue
-        unsubscribe = unsubscribe_url(mentor.pk)
+        unsubscribe = unsubscribe_url(mentor.pk, MailTopic.REVIEWS)
         send_templated(
             to=[mentor.email],
             template="capstone_queue_note",

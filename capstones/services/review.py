@@ -116,12 +116,17 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         )
     _authorise(current, action, actor, mentor, now)
 
-    changes: dict = {"status": target, "updated_at": now, "lease_until": None, **_queue_changes(current, action, now)}
+    changes: dict = {
+        "status": target,
+        "updated_at": now,
+        "held_for_mentor_until": None,
+        **_queue_changes(current, action, now),
+    }
     handed_back = action in (Action.CHECK_PASSED, Action.ASK_REVIEW) and _goes_back_to_mentor(current)
     if handed_back:
-        # The mentor who asked for the changes knows the work: it goes back to them, on a lease.
-        lease = timedelta(days=settings.CAPSTONE_RESUBMISSION_LEASE_DAYS)
-        changes.update(status=Status.IN_REVIEW, claimed_at=now, lease_until=now + lease)
+        # The mentor who asked for the changes knows the work: it goes back to them, held for a few days.
+        hold = timedelta(days=settings.CAPSTONE_RESUBMISSION_HOLD_DAYS)
+        changes.update(status=Status.IN_REVIEW, claimed_at=now, held_for_mentor_until=now + hold)
     elif action in (Action.CHECK_PASSED, Action.ASK_REVIEW):
         changes.update(mentor=None)
     elif action in (Action.CLAIM, Action.REASSIGN):
@@ -295,7 +300,7 @@ def add_comment(iteration: Iteration, *, author, body: str, cell: int | None = N
     comment = Comment.objects.create(iteration=iteration, author=author, body=body.strip(), cell=cell)
     if reviewing:
         # Activity keeps the claim alive, and turns a handed-back lease into an ordinary claim.
-        Submission.objects.filter(pk=submission.pk).update(claimed_at=comment.created_at, lease_until=None)
+        Submission.objects.filter(pk=submission.pk).update(claimed_at=comment.created_at, held_for_mentor_until=None)
     recipient = other_side(author, submission)
     if recipient is not None and recipient.pk != author.pk:
         notify(recipient, submission, Notification.Kind.MESSAGE, actor=author, comment=comment, now=comment.created_at)
@@ -307,7 +312,7 @@ def release_idle_claims(now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.CAPSTONE_CLAIM_IDLE_DAYS)
     candidates = Submission.objects.filter(status=Status.IN_REVIEW).filter(
-        Q(lease_until__isnull=True, claimed_at__lt=cutoff) | Q(lease_until__lte=now)
+        Q(held_for_mentor_until__isnull=True, claimed_at__lt=cutoff) | Q(held_for_mentor_until__lte=now)
     )
     released = 0
     for submission in candidates.select_related("mentor"):

@@ -36,7 +36,7 @@ class SentEmail(models.Model):
     message = models.JSONField(default=dict, blank=True, editable=False)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Set while an attempt is under way; an attempt that died holds the message until then.
-    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     maybe_delivered = models.BooleanField(
         default=False, help_text="An attempt failed after the server may have accepted the message."

@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dlcurriculum.observability import request_id
 from dlcurriculum.tasks import enqueue_on_commit
 
 from .delivery import BatchSender, Delivery, Outcome
@@ -101,7 +102,8 @@ def queue(message: EmailMessage, *, template: str, reason: str = "", user=None, 
         "subject": str(message.subject)[:300],
         "user": user if getattr(user, "pk", None) else None,
         "message_id": new_message_id(),
-        "message": serialise(message),
+        # The request that caused the e-mail: its delivery's log lines carry the id, even from a later sweep.
+        "message": {**serialise(message), "request_id": request_id.current()},
         "next_attempt_at": timezone.now(),
     }
     if key is None:
@@ -131,21 +133,21 @@ def _claim(record_id: int, now) -> SentEmail | None:
         record = (
             SentEmail.objects.select_for_update(skip_locked=True)
             .filter(pk=record_id, status=Status.QUEUED)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+            .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
             .first()
         )
         if record is None or not record.message:
             return None
         record.attempts += 1
-        record.lease_until = lease
+        record.lease_expires_at = lease
         record.last_attempt_at = now
-        record.save(update_fields=["attempts", "lease_until", "last_attempt_at"])
+        record.save(update_fields=["attempts", "lease_expires_at", "last_attempt_at"])
     return record
 
 
 def _record(record: SentEmail, delivery: Delivery) -> str:
     now = timezone.now()
-    changes: dict = {"lease_until": None}
+    changes: dict = {"lease_expires_at": None}
     if delivery.outcome is Outcome.SENT:
         changes.update(status=Status.SENT, sent_at=now, last_error="", message={}, next_attempt_at=None)
         result = "sent"
@@ -166,8 +168,10 @@ def _record(record: SentEmail, delivery: Delivery) -> str:
     if delivery.ambiguous:
         changes["maybe_delivered"] = True
     # Only the holder of this lease records; one that outlived its lease leaves the record to the new holder.
-    SentEmail.objects.filter(pk=record.pk, lease_until=record.lease_until).update(**changes)
-    if result == "failed":
+    SentEmail.objects.filter(pk=record.pk, lease_expires_at=record.lease_expires_at).update(**changes)
+    if result == "sent":
+        logger.info("E-mail %s (%s) sent", record.pk, record.template)
+    elif result == "failed":
         logger.warning("E-mail %s to %s refused for good: %s", record.pk, record.to, delivery.error)
     elif result == "retry":
         logger.info("E-mail %s to %s not sent yet (%s); retrying later", record.pk, record.to, delivery.error)
@@ -179,17 +183,18 @@ def deliver(record_id: int, *, sender: BatchSender | None = None) -> str:
     record = _claim(record_id, timezone.now())
     if record is None:
         return "skipped"
-    if sender is not None:
-        return _record(record, sender.send(rebuild(record)))
-    with BatchSender() as own:
-        return _record(record, own.send(rebuild(record)))
+    with request_id.bound(record.message.get("request_id") or request_id.current()):
+        if sender is not None:
+            return _record(record, sender.send(rebuild(record)))
+        with BatchSender() as own:
+            return _record(record, own.send(rebuild(record)))
 
 
 def due_ids(*, now=None, limit: int = 200) -> list[int]:
     now = now or timezone.now()
     return list(
         SentEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -375,6 +375,9 @@ def use_math(md: MarkdownIt, *, as_source: bool = False) -> MarkdownIt:
     math_inline = md.inline.ruler.__rules__[md.inline.ruler.__find__("math_inline")]
     math_inline.fn = _outside_code(math_inline.fn)
     md.inline.ruler.__compiled__ = None
+    table = md.block.ruler.__rules__[md.block.ruler.__find__("table")]
+    table.fn = _math_safe_table(table.fn)
+    md.block.ruler.__compiled__ = None
 
     def render(renderer, tokens, idx, options, env) -> str:
         token = tokens[idx]
@@ -406,6 +409,107 @@ def _outside_code(rule):
         return rule(state, silent)
 
     return rule_outside_code
+
+
+# Stands for a | inside a formula while a table row is split into cells (a private-use character).
+_PIPE_IN_MATH = "\ue000"
+_DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+
+
+def _math_safe_table(rule):
+    """The table rule, splitting a row only at the pipes outside its formulas, as Jupyter does (it takes
+    the math out before the Markdown parse): ``| $\\|x\\|_2$ | $|y|$ |`` is two cells holding a norm
+    and an absolute value. markdown-it splits at every ``|`` and turns ``\\|`` into ``|`` first (GFM's
+    table escape), which would cut a formula in two or change a norm into an absolute value."""
+
+    def table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        src = state.src
+        # Tried on every line of a paragraph: only a header followed by a delimiter row costs more.
+        if start_line + 1 >= end_line:
+            return rule(state, start_line, end_line, silent)
+        if not _DELIMITER_ROW.fullmatch(src[state.bMarks[start_line + 1] : state.eMarks[start_line + 1]]):
+            return rule(state, start_line, end_line, silent)
+        masked = _masked_source(state)
+        if masked is None:
+            return rule(state, start_line, end_line, silent)
+        first_new_token = len(state.tokens)
+        state.src = masked  # of the same length: the line marks still hold
+        try:
+            return rule(state, start_line, end_line, silent)
+        finally:
+            state.src = src
+            for token in state.tokens[first_new_token:]:
+                token.content = token.content.replace(_PIPE_IN_MATH, "|")
+
+    return table
+
+
+def _masked_source(state: StateBlock) -> str | None:
+    """The source with its formulas' pipes masked, worked out once per document (``None``: nothing to mask)."""
+    cache = state.env.setdefault("_math_masked_source", {})
+    if state.src not in cache:
+        masked = None if _PIPE_IN_MATH in state.src else _pipes_in_math_masked(state.src)
+        cache[state.src] = None if masked == state.src else masked
+    return cache[state.src]
+
+
+def _pipes_in_math_masked(text: str) -> str:
+    """``text`` with each ``|`` inside a formula replaced by ``_PIPE_IN_MATH``.
+
+    A small scanner rather than the inline rules themselves, which run only after the table rule has
+    cut the row: it finds the same formulas on a row (code spans skipped, escapes honoured, ``$``, ``$$``
+    and ``\\(…\\)`` paired as the rules above pair them, no digit right after a closing ``$``)."""
+    chars = list(text)
+    position, length = 0, len(text)
+    while position < length:
+        char = text[position]
+        if char == "\n":
+            position += 1
+        elif char == "`":
+            run = len(text[position:]) - len(text[position:].lstrip("`"))
+            closing = _unescaped_find(text, "`" * run, position + run, escapes=False)
+            position = closing + run if closing != -1 else position + run
+        elif text.startswith("\\(", position):
+            closing = _unescaped_find(text, "\\)", position + 2)
+            if closing == -1:
+                position += 2
+                continue
+            _mask(chars, position + 2, closing)
+            position = closing + 2
+        elif char == "\\":
+            position += 2  # an escaped character (\\$, \\|) opens nothing
+        elif char == "$":
+            opening = "$$" if text.startswith("$$", position) else "$"
+            if opening == "$" and position and text[position - 1].isdigit():
+                position += 1
+                continue
+            closing = _unescaped_find(text, opening, position + len(opening))
+            after = closing + len(opening)
+            if closing == -1 or (opening == "$" and after < length and text[after].isdigit()):
+                position += len(opening)
+                continue
+            _mask(chars, position + len(opening), closing)
+            position = after
+        else:
+            position += 1
+    return "".join(chars)
+
+
+def _unescaped_find(text: str, delimiter: str, start: int, *, escapes: bool = True) -> int:
+    """The first ``delimiter`` from ``start`` on the same line (a table row) that no backslash escapes
+    (with ``escapes``), -1 if none."""
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end == -1 else line_end
+    found = text.find(delimiter, start, line_end)
+    while found != -1 and escapes and _escaped(text, found):
+        found = text.find(delimiter, found + 1, line_end)
+    return found
+
+
+def _mask(chars: list[str], start: int, end: int) -> None:
+    for index in range(start, end):
+        if chars[index] == "|":
+            chars[index] = _PIPE_IN_MATH
 
 
 def _guarded_dollar_block(rule):

@@ -5,11 +5,11 @@ from django.urls import path
 
 from capstones import urls as capstone_urls
 
-from . import views
+from . import portfolio_pages
 
 app_name = "capstones"
 
 urlpatterns = [
-    path("p/<slug:slug>/", views.portfolio_by_slug, name="portfolio"),
+    path("p/<slug:slug>/", portfolio_pages.portfolio_by_slug, name="portfolio"),
     *capstone_urls.urlpatterns,
 ]

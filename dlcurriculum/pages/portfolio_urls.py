@@ -5,12 +5,12 @@ from django.urls import path
 
 from capstones import portfolio_views
 
-from . import views
+from . import portfolio_pages
 
 app_name = "portfolio"
 
 urlpatterns = [
-    path("<str:handle>/", views.portfolio_by_handle, name="home"),
+    path("<str:handle>/", portfolio_pages.portfolio_by_handle, name="home"),
     path("<str:handle>/<slug:key>/", portfolio_views.public_capstone, name="capstone"),
     path("<str:handle>/<slug:key>/notebook/", portfolio_views.public_capstone_notebook, name="notebook"),
     path("<str:handle>/<slug:key>/download/", portfolio_views.public_capstone_download, name="download"),

@@ -1,23 +1,19 @@
-"""The progress endpoints under their names (``progress:...``), with the status, Continue and note
-endpoints routed through the page layer: their fetch answer shows the stage's completion with its
-capstone's approval, which progress cannot read; and the pace page, whose figures count the
-capstones the learner has approved, as the dashboard's do."""
+"""The learner's progress endpoints under their names (``progress:...``), composed in the page layer:
+the status, Continue and note answers show the stage's completion with its capstone's approval, and
+the pace page counts the capstones approved, as the dashboard does (progress cannot read capstones)."""
 
 from django.urls import path
 
-from progress import urls as progress_urls
-
-from . import views
+from . import pace_pages, progress_actions
 
 app_name = "progress"
 
-THROUGH_PAGES = {"set_status", "continue", "save_note", "pace", "pause_add"}
-
 urlpatterns = [
-    path("resources/<int:resource_id>/status/", views.set_status, name="set_status"),
-    path("resources/<int:resource_id>/continue/", views.continue_resource, name="continue"),
-    path("resources/<int:resource_id>/note/", views.save_note, name="save_note"),
-    path("pace/", views.pace_plan, name="pace"),
-    path("pace/pauses/", views.pause_add, name="pause_add"),
-    *(p for p in progress_urls.urlpatterns if p.name not in THROUGH_PAGES),
+    path("resources/<int:resource_id>/status/", progress_actions.set_status, name="set_status"),
+    path("resources/<int:resource_id>/continue/", progress_actions.continue_resource, name="continue"),
+    path("resources/<int:resource_id>/note/", progress_actions.save_note, name="save_note"),
+    path("pace/", pace_pages.pace_plan, name="pace"),
+    path("pace/clear/", pace_pages.pace_clear, name="pace_clear"),
+    path("pace/pauses/", pace_pages.pause_add, name="pause_add"),
+    path("pace/pauses/<int:pause_id>/remove/", pace_pages.pause_remove, name="pause_remove"),
 ]

@@ -3,11 +3,11 @@ the curriculum with the learner's progress and, for capstone stages, their capst
 
 from django.urls import path
 
-from . import views
+from . import stage_pages
 
 app_name = "stages"
 
 urlpatterns = [
-    path("", views.stage_overview, name="overview"),
-    path("<slug:slug>/", views.stage_detail, name="detail"),
+    path("", stage_pages.stage_overview, name="overview"),
+    path("<slug:slug>/", stage_pages.stage_detail, name="detail"),
 ]

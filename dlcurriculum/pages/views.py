@@ -1,3 +1,6 @@
+"""The pages that are neither a feature's nor one of the composed pages beside this module: home,
+the completion record, robots.txt, moved admin addresses and the insight page."""
+
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,12 +10,10 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from capstones import portfolio_views
 from capstones import services as capstone_services
 from capstones.selectors import capstone_status_for
 from progress import selectors as progress_selectors
 from progress import services as progress_services
-from progress import views as progress_views
 from stages import selectors as stage_selectors
 from stages.outline import outline
 
@@ -22,7 +23,7 @@ from . import selectors as page_selectors
 
 def home(request):
     resume = progress_selectors.resume(request.user) if request.user.is_authenticated else None
-    return render(request, "home.html", {"stages": stage_selectors.stage_overview(), "resume": resume})
+    return render(request, "pages/home.html", {"stages": stage_selectors.stage_overview(), "resume": resume})
 
 
 MOVED_ADMIN_PAGES = {
@@ -39,71 +40,8 @@ def moved_admin_page(request, model, rest):
     return HttpResponseRedirect(target)
 
 
-def _approved_stage_ids(capstone_status) -> set[int]:
-    return page_selectors.approved_stage_ids(capstone_status, outline())
-
-
-def stage_overview(request):
-    response = progress_views.stage_overview(request)
-    if request.user.is_authenticated:
-        approved = _approved_stage_ids(capstone_status_for(request.user))
-        progress_selectors.mark_capstones(response.context_data["stages"], approved)
-    return response
-
-
-def stage_detail(request, slug):
-    response = progress_views.stage_detail(request, slug)
-    stage = response.context_data["stage"]
-    if request.user.is_authenticated and hasattr(stage, "capstone"):
-        statuses = capstone_status_for(request.user)
-        progress_selectors.mark_capstones([stage], _approved_stage_ids(statuses))
-        # The brief's actions follow the learner's capstone: once approved, the portfolio, not a new submission.
-        response.context_data["capstone_status"] = next((c for c in statuses if c.stage_slug == stage.slug), None)
-    return response
-
-
-def _approvals_for(user):
-    """The learner's capstone approvals for progress's figures, read only when asked (2 queries at
-    most: the briefs when not cached, the learner's submissions)."""
-    return lambda: page_selectors.capstone_approvals(capstone_status_for(user), outline())
-
-
-def pace_plan(request):
-    """The pace page with the same figures as the dashboard: capstones approved are done."""
-    return progress_views.pace_plan(request, approvals=_approvals_for(request.user))
-
-
-def pause_add(request):
-    return progress_views.pause_add(request, approvals=_approvals_for(request.user))
-
-
-def _approved_for(user) -> set[int]:
-    return _approved_stage_ids(capstone_status_for(user))
-
-
-def set_status(request, resource_id):
-    """Progress's status change; its fetch answer marks the stage's capstone as the stage page does."""
-    return progress_views.set_status(request, resource_id, approved_stage_ids=_approved_for)
-
-
-def save_note(request, resource_id):
-    return progress_views.save_note(request, resource_id, approved_stage_ids=_approved_for)
-
-
-def continue_resource(request, resource_id):
-    return progress_views.continue_resource(request, resource_id, approved_stage_ids=_approved_for)
-
-
-@login_required
-@require_GET
-def dashboard(request):
-    """The learner's progress with the status of each capstone, cached whole per learner state
-    (see page_selectors.dashboard_page)."""
-    return render(request, "progress/dashboard.html", {"dashboard": page_selectors.dashboard_page(request.user)})
-
-
 def _curriculum_complete(user) -> bool:
-    approved = _approved_stage_ids(capstone_status_for(user))
+    approved = page_selectors.approved_stage_ids(capstone_status_for(user), outline())
     return progress_selectors.dashboard(user, approved).curriculum_complete
 
 
@@ -128,25 +66,7 @@ def public_completion(request, slug):
     record = page_selectors.public_completion_record_by_address(slug)
     if record is None:
         raise Http404("No public completion record here.")
-    return render(
-        request, "progress/completion_public.html", {"record": record, "page_url": request.build_absolute_uri()}
-    )
-
-
-def _with_completion_record(response):
-    """A public portfolio page with the learner's public completion record (none while it is private)."""
-    if getattr(response, "context_data", None) is not None:
-        learner = response.context_data["portfolio"].learner
-        response.context_data["completion_record"] = page_selectors.public_completion_record(learner)
-    return response
-
-
-def portfolio_by_handle(request, handle):
-    return _with_completion_record(portfolio_views.portfolio_by_handle(request, handle))
-
-
-def portfolio_by_slug(request, slug):
-    return _with_completion_record(portfolio_views.portfolio(request, slug))
+    return render(request, "pages/completion_public.html", {"record": record, "page_url": request.build_absolute_uri()})
 
 
 ROBOTS_TXT = """\

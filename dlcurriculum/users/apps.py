@@ -9,11 +9,18 @@ class UsersConfig(AppConfig):
 
     def ready(self):
         from dlcurriculum import retention
+        from dlcurriculum.mail import unsubscribe
 
-        from . import account_data, signals  # noqa: F401 - connects the receivers
+        from . import account_data, services, signals  # noqa: F401 - connects the receivers
         from .retention import expired_sessions
 
         account_data.register()
+        unsubscribe.register_topic(
+            unsubscribe.MailTopic.REVIEWS,
+            stop=services.stop_review_emails,
+            stopped_title="E-mails about capstone reviews stopped",
+            preferences_url_name="users:profile",
+        )
         retention.register("expired sessions", expired=expired_sessions, setting="SESSION_COOKIE_AGE")
 
 

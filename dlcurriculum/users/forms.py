@@ -68,6 +68,7 @@ class ProfileForm(forms.ModelForm):
             "reminder_inactivity_days",
             "reminder_weekday",
             "reminder_hour",
+            "review_emails",
             "timezone",
         ]
         labels = {
@@ -76,6 +77,7 @@ class ProfileForm(forms.ModelForm):
             "reminder_frequency": "Reminders",
             "reminder_inactivity_days": "Days without activity before a reminder",
             "reminder_weekday": "Day of the weekly reminder",
+            "review_emails": "E-mail me about capstone reviews",
         }
         widgets = {
             "why": forms.Textarea(attrs={"rows": 4}),

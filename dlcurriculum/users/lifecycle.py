@@ -49,6 +49,7 @@ PROFILE_FIELDS = (
     "reminder_inactivity_days",
     "reminder_weekday",
     "reminder_hour",
+    "review_emails",
     "timezone",
     "date_joined",
 )

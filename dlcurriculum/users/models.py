@@ -99,6 +99,16 @@ class User(AbstractUser):
         default=Weekday.MONDAY,
         help_text="Weekly reminders go out on this day, at the preferred hour.",
     )
+    # Apart from the reminders: a learner who stops reminders still hears that their capstone was
+    # reviewed, and a mentor that a learner answered, unless they stop these too.
+    review_emails = models.BooleanField(
+        "e-mails about capstone reviews",
+        default=True,
+        help_text=(
+            "Messages on your capstones and, for mentors, new submissions and the weekly note on the "
+            "review queue. A verdict on your own capstone always comes."
+        ),
+    )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     # One more after every write that changes what the learner's own pages show (users.changes);
     # what is cached from those pages keys on it. Never written by save().

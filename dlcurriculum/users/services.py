@@ -81,3 +81,9 @@ def save_name(user, name: str) -> None:
 def delete_account(user) -> None:
     """Delete the user and everything that belongs to them in every app (see lifecycle)."""
     lifecycle.erase_user(user)
+
+
+def stop_review_emails(user) -> None:
+    """Turn e-mails about capstone reviews off (their unsubscribe link); reminders stay as chosen.
+    Idempotent: a second click or the one-click POST changes nothing."""
+    User.objects.filter(pk=user.pk).update(review_emails=False)

@@ -113,7 +113,7 @@ def test_an_approved_capstones_stage_page_offers_the_portfolio(live_server, new_
     from django.core.management import call_command
 
     from stages.models import CapstoneBrief
-    from tests.test_finishing import approve
+    from tests.pages.test_finishing import approve
 
     call_command("load_curriculum", verbosity=0)
     approve(learner, CapstoneBrief.objects.get(key="capstone-1"))

@@ -26,10 +26,10 @@ def test_resubmission_is_claimed_for_the_mentor_who_asked_for_changes(handed_bac
 def test_handed_back_resubmission_has_a_lease_of_the_configured_days(
     claimed, mentor, learner, brief, make_submission, settings
 ):
-    settings.CAPSTONE_RESUBMISSION_LEASE_DAYS = 5
+    settings.CAPSTONE_RESUBMISSION_HOLD_DAYS = 5
     services.decide(claimed, mentor=mentor, decision="changes_requested", feedback="More prose.")
     again = make_submission(learner, brief)
-    assert again.lease_until - again.claimed_at == timedelta(days=5)
+    assert again.held_for_mentor_until - again.claimed_at == timedelta(days=5)
 
 
 def test_the_mentor_is_notified_of_the_resubmission(handed_back, mentor):
@@ -37,25 +37,25 @@ def test_the_mentor_is_notified_of_the_resubmission(handed_back, mentor):
 
 
 def test_lapsed_lease_returns_the_submission_to_the_queue(handed_back):
-    released = services.release_idle_claims(handed_back.lease_until + timedelta(minutes=1))
+    released = services.release_idle_claims(handed_back.held_for_mentor_until + timedelta(minutes=1))
     handed_back.refresh_from_db()
     assert released == 1
-    assert (handed_back.status, handed_back.mentor, handed_back.lease_until) == (Status.WAITING, None, None)
+    assert (handed_back.status, handed_back.mentor, handed_back.held_for_mentor_until) == (Status.WAITING, None, None)
 
 
 def test_lapsed_lease_tells_the_mentor(handed_back, mentor):
-    services.release_idle_claims(handed_back.lease_until + timedelta(minutes=1))
+    services.release_idle_claims(handed_back.held_for_mentor_until + timedelta(minutes=1))
     assert Notification.objects.filter(recipient=mentor, kind=Notification.Kind.LEASE_EXPIRED).exists()
 
 
 def test_lease_still_running_is_left_alone(handed_back):
-    assert services.release_idle_claims(handed_back.lease_until - timedelta(minutes=1)) == 0
+    assert services.release_idle_claims(handed_back.held_for_mentor_until - timedelta(minutes=1)) == 0
 
 
 def test_a_message_from_the_mentor_turns_the_lease_into_an_ordinary_claim(handed_back, mentor):
     services.add_comment(handed_back.iterations.latest("number"), author=mentor, body="Looking now.")
     handed_back.refresh_from_db()
-    assert handed_back.lease_until is None
+    assert handed_back.held_for_mentor_until is None
     assert not policy.claim_is_stale(handed_back)
 
 
@@ -123,12 +123,12 @@ def test_asking_for_a_review_hands_the_resubmission_back_to_its_mentor(
     broken = make_submission(learner, brief, notebook(md(), code("import keras")))
     again = services.ask_for_review(broken, learner=learner, reason="keras is only for loading data")
     assert (again.status, again.mentor) == (Status.IN_REVIEW, mentor)
-    assert again.lease_until is not None
+    assert again.held_for_mentor_until is not None
 
 
 def test_a_first_submission_goes_to_the_queue_unclaimed(learner, brief, make_submission):
     first = make_submission(learner, brief)
-    assert (first.status, first.mentor, first.lease_until) == (Status.WAITING, None, None)
+    assert (first.status, first.mentor, first.held_for_mentor_until) == (Status.WAITING, None, None)
 
 
 def test_one_form_sends_a_message_with_a_decision(handed_back, mentor, client):
@@ -202,7 +202,7 @@ def test_a_remote_image_in_a_cell_comment_is_a_link_in_the_notebook_document(han
 
 def test_claim_is_stale_after_the_lease_even_when_the_idle_period_is_longer(handed_back, settings):
     settings.CAPSTONE_CLAIM_IDLE_DAYS = 30
-    assert policy.claim_is_stale(handed_back, handed_back.lease_until + timedelta(seconds=1))
+    assert policy.claim_is_stale(handed_back, handed_back.held_for_mentor_until + timedelta(seconds=1))
     assert not policy.claim_is_stale(handed_back, timezone.now())
 
 

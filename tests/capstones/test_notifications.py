@@ -88,12 +88,36 @@ def test_the_email_has_one_click_unsubscribe(claimed, mentor, learner, mailoutbo
     assert mailoutbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_reminders_off_means_no_email_but_the_inbox_still_shows_it(claimed, mentor, learner, mailoutbox, quiet_later):
-    type(learner).objects.filter(pk=learner.pk).update(reminder_frequency="off")
+def test_review_emails_off_means_no_email_but_the_inbox_still_shows_it(
+    claimed, mentor, learner, mailoutbox, quiet_later
+):
+    type(learner).objects.filter(pk=learner.pk).update(review_emails=False)
     services.add_comment(claimed.iterations.get(), author=mentor, body="Hint")
     services.send_notifications(learner.pk, now=quiet_later())
     assert mailoutbox == []
     assert Notification.objects.filter(recipient=learner, read_at__isnull=True).count() == 1
+
+
+def test_the_emails_unsubscribe_link_stops_review_emails_only(
+    claimed, mentor, learner, mailoutbox, quiet_later, client
+):
+    from dlcurriculum.mail.unsubscribe import MailTopic, read_link
+
+    services.add_comment(claimed.iterations.get(), author=mentor, body="Hint")
+    services.send_notifications(learner.pk, now=quiet_later())
+    link = mailoutbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    assert read_link(link.rstrip("/").rpartition("/")[2]) == (learner.pk, MailTopic.REVIEWS)
+    client.post(link.split("://", 1)[1].partition("/")[2].join(["/", ""]))
+    learner.refresh_from_db()
+    assert learner.review_emails is False
+    assert learner.reminder_frequency != "off"
+
+
+def test_reminders_off_keeps_review_emails(claimed, mentor, learner, mailoutbox, quiet_later):
+    type(learner).objects.filter(pk=learner.pk).update(reminder_frequency="off")
+    services.add_comment(claimed.iterations.get(), author=mentor, body="Hint")
+    services.send_notifications(learner.pk, now=quiet_later())
+    assert [m.to for m in mailoutbox] == [[learner.email]]
 
 
 def test_opening_the_submission_marks_its_notifications_read(claimed, mentor, learner, client):
@@ -190,10 +214,16 @@ def test_weekly_queue_note_goes_to_mentors_at_their_hour(submission, mentor, mai
     assert "1 capstone waits" in mailoutbox[0].body
 
 
-def test_weekly_queue_note_follows_reminders_off(submission, mentor, mailoutbox):
-    type(mentor).objects.filter(pk=mentor.pk).update(reminder_frequency="off", reminder_weekday=2, reminder_hour=9)
+def test_weekly_queue_note_follows_review_emails_off(submission, mentor, mailoutbox):
+    type(mentor).objects.filter(pk=mentor.pk).update(review_emails=False, reminder_weekday=2, reminder_hour=9)
     wednesday_9 = datetime(2026, 11, 25, 9, 5, tzinfo=UTC)
     assert services.send_weekly_queue_notes(wednesday_9) == 0
+
+
+def test_weekly_queue_note_comes_with_reminders_off(submission, mentor, mailoutbox):
+    type(mentor).objects.filter(pk=mentor.pk).update(reminder_frequency="off", reminder_weekday=2, reminder_hour=9)
+    wednesday_9 = datetime(2026, 11, 25, 9, 5, tzinfo=UTC)
+    assert services.send_weekly_queue_notes(wednesday_9) == 1
 
 
 def test_the_sweep_reenqueues_emails_left_behind(claimed, mentor, learner, settings):

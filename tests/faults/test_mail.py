@@ -126,7 +126,7 @@ def test_delivery_records_the_attempt_before_it_sends(transactional_db, smtp):
 
     def read_record():
         try:
-            return SentEmail.objects.filter(pk=record.pk).values_list("attempts", "lease_until").get()
+            return SentEmail.objects.filter(pk=record.pk).values_list("attempts", "lease_expires_at").get()
         finally:
             connections.close_all()
 

@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from dlcurriculum.mail.remote import remote_resources
 from dlcurriculum.markdown import render_markdown
-from stages import netpolicy
-from stages.linkcheck import CheckerConfig, Status, run_checks
+from stages.linkhealth.checker import CheckerConfig, Status, netpolicy, run_checks
 
 FAST = settings(max_examples=60, deadline=None)
 STRICT = CheckerConfig(connect_timeout=1, read_timeout=1, total_timeout=2, allow_private_addresses=False)

@@ -211,7 +211,7 @@ def test_link_report_names_the_next_scheduled_check_when_beat_runs(admin_client_
 
     from celery.schedules import crontab
 
-    from stages import link_selectors
+    from stages.linkhealth import selectors as link_selectors
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BEAT_SCHEDULE = {"check-links": {"task": "stages.tasks.check_links", "schedule": crontab(30, 3)}}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stages.link_services import plan_batches
+from stages.linkhealth.services import plan_batches
 from stages.models import LinkCheck, LinkState, LinkStatus
 from stages.tasks import check_links
 from tests.factories import AdminFactory, ResourceFactory

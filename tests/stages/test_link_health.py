@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from stages import link_services
-from stages.linkcheck import LinkResult, Status
+from stages.linkhealth import services as link_services
+from stages.linkhealth.checker import LinkResult, Status
 from stages.models import LinkCheck, LinkState, LinkStatus
 from tests.factories import AdminFactory, ResourceFactory, UserFactory
 from tests.queries import assert_database_query_count
@@ -249,7 +249,7 @@ def test_beat_runs_the_link_check_daily_by_default(settings):
 def test_malformed_schedule_setting_is_a_clear_configuration_error():
     from django.core.exceptions import ImproperlyConfigured
 
-    from dlcurriculum.settings import _crontab
+    from dlcurriculum.settings.jobs import _crontab
 
     with pytest.raises(ImproperlyConfigured, match="LINKCHECK_SCHEDULE"):
         _crontab("every day at three")

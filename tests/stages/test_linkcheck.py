@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from stages.linkcheck import CheckerConfig, LinkResult, Status, parse_retry_after, run_checks
-from stages.linkcheck.run import start_in_batches
+from stages.linkhealth.checker import CheckerConfig, LinkResult, Status, parse_retry_after, run_checks
+from stages.linkhealth.checker.run import start_in_batches
 
 from .link_servers import LinkServer, closed_port
 

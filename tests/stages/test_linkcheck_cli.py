@@ -1,4 +1,4 @@
-"""One command line for the link checker: `python -m stages.linkcheck` and `manage.py check_links` share it."""
+"""One command line for the link checker: `python -m stages.linkhealth.checker` and `manage.py check_links` share it."""
 
 import argparse
 import json
@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.core.management.base import CommandParser
 
-from stages import link_services, linkcheck_cli
-from stages.linkcheck import CheckerConfig
+from stages.linkhealth import cli as linkcheck_cli
+from stages.linkhealth import services as link_services
+from stages.linkhealth.checker import CheckerConfig
 from stages.management.commands.check_links import Command
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stages.netpolicy import address_refusal, host_refusal, legacy_ipv4
+from stages.linkhealth.checker.netpolicy import address_refusal, host_refusal, legacy_ipv4
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Check resource links now, or any list of URLs (``--url-file``) without touching the database.
 
-The options, their defaults and the URL-file mode are ``stages.linkcheck_cli``'s,
-shared with ``python -m stages.linkcheck``. Imports that only the database run
+The options, their defaults and the URL-file mode are ``stages.linkhealth.cli``'s,
+shared with ``python -m stages.linkhealth.checker``. Imports that only the database run
 needs wait until it runs: this command's start-up is part of every link check.
 """
 
@@ -10,7 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stages import linkcheck_cli
+from stages.linkhealth import cli as linkcheck_cli
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
     def _handle(self, options):
         if options["json"] and not options["url_file"]:
             raise CommandError("--json needs --url-file (the database run prints a summary table).")
-        from stages import link_services
+        from stages.linkhealth import services as link_services
 
         config = linkcheck_cli.config_from_options(options, link_services.checker_config())
         progress = not options["no_progress"]
@@ -57,7 +57,7 @@ class Command(BaseCommand):
     def _check_resources(self, link_services, config, *, progress: bool):
         from tqdm import tqdm
 
-        from stages import link_selectors
+        from stages.linkhealth import selectors as link_selectors
         from stages.models import Resource
 
         total = Resource.objects.values("url").distinct().count()
