@@ -1,6 +1,11 @@
-FROM python:3.11-slim-bookworm
+# Debian trixie: its PostgreSQL client (17) can dump the compose stack's PostgreSQL 16 (manage.py backup).
+FROM python:3.11-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 RUN useradd --create-home --uid 1000 app

@@ -15,7 +15,8 @@ from dlcurriculum.users.models import User
 from progress import completion
 from progress.models import Reminder, ResourceProgress, Status
 from progress.reminders import schedule
-from stages import curriculum, linkcheck
+from stages import curriculum
+from stages.linkhealth import checker as linkcheck
 from stages.models import LinkState, Resource
 
 

@@ -21,6 +21,7 @@ The transport knows nothing of the features that use it.
 
 from __future__ import annotations
 
+import enum
 import logging
 import uuid
 from collections.abc import Iterable
@@ -145,15 +146,24 @@ def _claim(record_id: int, now) -> SentEmail | None:
     return record
 
 
-def _record(record: SentEmail, delivery: Delivery) -> str:
+class Attempt(enum.StrEnum):
+    """What one call of ``deliver`` did (a str: task results and counts read it as text)."""
+
+    SENT = "sent"
+    FAILED = "failed"  # for good: refused, or given up on
+    RETRY = "retry"  # not sent yet; due again later
+    SKIPPED = "skipped"  # not due, held by another attempt, or already done
+
+
+def _record(record: SentEmail, delivery: Delivery) -> Attempt:
     now = timezone.now()
     changes: dict = {"lease_expires_at": None}
     if delivery.outcome is Outcome.SENT:
         changes.update(status=Status.SENT, sent_at=now, last_error="", message={}, next_attempt_at=None)
-        result = "sent"
+        result = Attempt.SENT
     elif delivery.outcome is Outcome.PERMANENT:
         changes.update(status=Status.FAILED, last_error=delivery.error, message={}, next_attempt_at=None)
-        result = "failed"
+        result = Attempt.FAILED
     elif now - record.created_at > timedelta(hours=settings.EMAIL_GIVE_UP_AFTER_HOURS):
         changes.update(
             status=Status.FAILED,
@@ -161,28 +171,28 @@ def _record(record: SentEmail, delivery: Delivery) -> str:
             message={},
             next_attempt_at=None,
         )
-        result = "failed"
+        result = Attempt.FAILED
     else:
         changes.update(last_error=delivery.error, next_attempt_at=now + retry_delay(record.attempts))
-        result = "retry"
+        result = Attempt.RETRY
     if delivery.ambiguous:
         changes["maybe_delivered"] = True
     # Only the holder of this lease records; one that outlived its lease leaves the record to the new holder.
     SentEmail.objects.filter(pk=record.pk, lease_expires_at=record.lease_expires_at).update(**changes)
-    if result == "sent":
+    if result is Attempt.SENT:
         logger.info("E-mail %s (%s) sent", record.pk, record.template)
-    elif result == "failed":
+    elif result is Attempt.FAILED:
         logger.warning("E-mail %s to %s refused for good: %s", record.pk, record.to, delivery.error)
-    elif result == "retry":
+    elif result is Attempt.RETRY:
         logger.info("E-mail %s to %s not sent yet (%s); retrying later", record.pk, record.to, delivery.error)
     return result
 
 
-def deliver(record_id: int, *, sender: BatchSender | None = None) -> str:
-    """Try to send one queued e-mail now: "sent", "failed", "retry" or "skipped" (not due, or done)."""
+def deliver(record_id: int, *, sender: BatchSender | None = None) -> Attempt:
+    """Try to send one queued e-mail now."""
     record = _claim(record_id, timezone.now())
     if record is None:
-        return "skipped"
+        return Attempt.SKIPPED
     with request_id.bound(record.message.get("request_id") or request_id.current()):
         if sender is not None:
             return _record(record, sender.send(rebuild(record)))
@@ -202,7 +212,7 @@ def due_ids(*, now=None, limit: int = 200) -> list[int]:
 
 def deliver_due(*, limit: int | None = None) -> dict:
     """Send every due e-mail over one connection; stop early while the server is unreachable."""
-    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    counts = dict.fromkeys(Attempt, 0)
     ids: Iterable[int] = due_ids(limit=limit or settings.EMAIL_OUTBOX_BATCH_SIZE)
     with BatchSender() as sender:
         for record_id in ids:

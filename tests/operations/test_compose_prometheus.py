@@ -9,10 +9,11 @@ import yaml
 from tests.compose import compose_services
 
 ROOT = Path(__file__).resolve().parents[2]
+MONITORING = ROOT / "dlcurriculum" / "observability" / "monitoring"
 
 
 def _config() -> dict:
-    return yaml.safe_load((ROOT / "ops" / "prometheus.yml").read_text())
+    return yaml.safe_load((MONITORING / "prometheus.yml").read_text())
 
 
 def test_prometheus_runs_with_the_config_file_and_the_token_as_a_file():
@@ -50,12 +51,12 @@ def test_grafana_is_provisioned_with_prometheus_and_a_dashboard_of_every_family(
     grafana = compose_services()["grafana"]
     mounts = {str(v).split(":")[1] for v in grafana["volumes"] if str(v).startswith(str(ROOT))}
     assert mounts == {"/etc/grafana/provisioning", "/var/lib/grafana/dashboards"}
-    source = yaml.safe_load((ROOT / "dlcurriculum/observability/monitoring/grafana/provisioning/datasources/prometheus.yml").read_text())
+    source = yaml.safe_load((MONITORING / "grafana/provisioning/datasources/prometheus.yml").read_text())
     assert source["datasources"][0]["url"] == "http://prometheus:9090"
-    provider = yaml.safe_load((ROOT / "dlcurriculum/observability/monitoring/grafana/provisioning/dashboards/dlcurriculum.yml").read_text())
+    provider = yaml.safe_load((MONITORING / "grafana/provisioning/dashboards/dlcurriculum.yml").read_text())
     assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
 
-    dashboard = json.loads((ROOT / "dlcurriculum/observability/monitoring/grafana/dashboards/operations.json").read_text())
+    dashboard = json.loads((MONITORING / "grafana/dashboards/operations.json").read_text())
     exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
     used = {name for expr in exprs for name in re.findall(r"dlcurriculum_[a-z_]+", expr)}
     families = WEB_FAMILIES | WORKER_FAMILIES | {"dlcurriculum_job_retries"}
