@@ -12,12 +12,11 @@ their claims go back to the queue first, since a submission in review must have 
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 
-from dlcurriculum.users import lifecycle
+from dlcurriculum.users import changes, lifecycle
 
-from .models import Comment, Iteration, Notification, Portfolio, Review, Submission
+from .models import Comment, CriterionScore, Iteration, Notification, Portfolio, Review, Submission
 
 Status = Submission.Status
 
@@ -38,11 +37,11 @@ TABLES = {
         "report_verdict",
         "report",
     ),
-    "reviews_received": ("submission", "iteration", "decision", "mentor", "created_at"),
+    "reviews_received": ("submission", "iteration", "decision", "mentor", "created_at", "scores"),
     "comments_received": _COMMENT,
-    "portfolio": ("slug", "handle", "is_public", "headline", "allow_download"),
+    "portfolio": ("slug", "handle", "is_public", "headline", "allow_download", "show_scores"),
     "reviewing": ("learner_submission", "status", "claimed_at"),
-    "reviews_given": ("learner_submission", "iteration", "decision", "created_at"),
+    "reviews_given": ("learner_submission", "iteration", "decision", "created_at", "scores"),
     "comments_written": _COMMENT,
     "notifications": ("submission", "kind", "created_at", "read_at", "emailed_at"),
     "notifications_caused": ("submission", "kind", "created_at"),
@@ -64,12 +63,20 @@ def _comment_row(comment: Comment) -> dict:
     }
 
 
+def _scores(review) -> list[dict]:
+    """A review's rubric scores as the export writes them (prefetched with their criterion and level)."""
+    return [{"criterion": s.criterion.title, "level": s.level.label, "comment": s.comment} for s in review.scores.all()]
+
+
+_SCORES = Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion", "level"))
+
+
 def notebook_archive_name(iteration: Iteration) -> str:
     return f"notebooks/submission-{iteration.submission_id}-iteration-{iteration.number}.ipynb"
 
 
 def export_rows(user) -> dict[str, list[dict]]:
-    """The tables of ``TABLES`` as plain rows (9 queries)."""
+    """The tables of ``TABLES`` as plain rows (11 queries)."""
     submissions = list(
         Submission.objects.filter(learner=user)
         .select_related("brief", "idea")
@@ -77,6 +84,10 @@ def export_rows(user) -> dict[str, list[dict]]:
             Prefetch(
                 "iterations",
                 queryset=Iteration.objects.select_related("report", "review__mentor").order_by("number"),
+            ),
+            Prefetch(
+                "iterations__review__scores",
+                queryset=CriterionScore.objects.select_related("criterion", "level"),
             ),
             Prefetch(
                 "iterations__comments",
@@ -114,6 +125,7 @@ def export_rows(user) -> dict[str, list[dict]]:
                         "decision": review.decision,
                         "mentor": review.mentor_name,
                         "created_at": _iso(review.created_at),
+                        "scores": _scores(review),
                     }
                 )
             comments_received.extend(_comment_row(c) for c in iteration.comments.all() if c.author_id != user.pk)
@@ -124,8 +136,12 @@ def export_rows(user) -> dict[str, list[dict]]:
             "iteration": review.iteration.number,
             "decision": review.decision,
             "created_at": _iso(review.created_at),
+            "scores": _scores(review),
         }
-        for review in Review.objects.filter(mentor=user).select_related("iteration__submission").order_by("created_at")
+        for review in Review.objects.filter(mentor=user)
+        .select_related("iteration__submission")
+        .prefetch_related(_SCORES)
+        .order_by("created_at")
     ]
     comments_written = [
         _comment_row(c)
@@ -158,6 +174,7 @@ def export_rows(user) -> dict[str, list[dict]]:
                     "is_public": portfolio.is_public,
                     "headline": portfolio.headline,
                     "allow_download": portfolio.allow_download,
+                    "show_scores": portfolio.show_scores,
                 }
             ]
             if portfolio
@@ -193,12 +210,14 @@ def notebook_files(user) -> list[tuple[str, object]]:
     return [(notebook_archive_name(it), it.notebook) for it in iterations.order_by("submission_id", "number")]
 
 
-@transaction.atomic
+@changes.atomic
 def erase(user) -> None:
-    """Prepare the account's deletion: the mentor's claims go back to the queue."""
-    Submission.objects.filter(mentor=user, status=Status.IN_REVIEW).update(
-        status=Status.WAITING, mentor=None, claimed_at=None, held_for_mentor_until=None
-    )
+    """Prepare the account's deletion: the mentor's claims go back to the queue (their learners'
+    dashboards show them waiting again)."""
+    claims = Submission.objects.filter(mentor=user, status=Status.IN_REVIEW)
+    learners = claims.values_list("learner_id", flat=True)
+    changes.note_change(*learners)
+    claims.update(status=Status.WAITING, mentor=None, claimed_at=None, held_for_mentor_until=None)
 
 
 def register() -> None:

@@ -5,8 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from dlcurriculum.users import changes
+from dlcurriculum.users.changes_admin import StaffEditsMoveTheStamp
+
 from . import policy
-from .models import Comment, Iteration, Portfolio, Report, Review, Submission
+from .models import Comment, CriterionScore, Iteration, Portfolio, Report, Review, Submission
 
 
 class IterationInline(admin.TabularInline):
@@ -46,7 +49,8 @@ class SubmissionAdminForm(forms.ModelForm):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(StaffEditsMoveTheStamp):
+    learner_path = "learner"
     form = SubmissionAdminForm
     list_display = ["title", "learner", "brief", "status", "mentor", "waiting_since", "approved_at", "is_public"]
     list_filter = ["status", "brief", "is_public"]
@@ -124,7 +128,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Iteration)
-class IterationAdmin(admin.ModelAdmin):
+class IterationAdmin(StaffEditsMoveTheStamp):
+    learner_path = "submission__learner"
     list_display = ["__str__", "number", "original_name", "size", "created_at"]
     list_select_related = ["submission"]
     search_fields = ["submission__title", "submission__learner__email", "original_name", "sha256"]
@@ -157,7 +162,8 @@ class IterationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(StaffEditsMoveTheStamp):
+    learner_path = "iteration__submission__learner"
     list_display = ["iteration", "status", "verdict", "attempts", "enqueued_at", "finished_at"]
     list_filter = ["status", "verdict"]
     list_select_related = ["iteration__submission"]
@@ -170,21 +176,36 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description="Run the automatic check again")
     def rerun(self, request, queryset):
         from dlcurriculum.tasks import enqueue_on_commit
-        from dlcurriculum.users.changes import note_change
 
         from .tasks import analyse_iteration
 
         ids = list(queryset.values_list("iteration_id", flat=True))
         queryset.update(status=Report.Status.PENDING, verdict="", enqueued_at=timezone.now())
-        for learner_id in set(queryset.values_list("iteration__submission__learner_id", flat=True)):
-            note_change(learner_id)  # their dashboards show the verdict
+        changes.note_change(*self.learner_ids(queryset))  # their dashboards show the verdict
         for iteration_id in ids:
             enqueue_on_commit(analyse_iteration, iteration_id)
         self.message_user(request, f"{len(ids)} check(s) queued.")
 
 
+class CriterionScoreInline(admin.TabularInline):
+    """The review's rubric scores, as the mentor gave them: read only (the decision is history)."""
+
+    model = CriterionScore
+    extra = 0
+    fields = ["criterion", "level", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion__brief", "level")
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
+    inlines = [CriterionScoreInline]
     list_display = ["iteration", "mentor", "decision", "created_at", "notified_at"]
     list_filter = ["decision"]
     list_select_related = ["iteration__submission", "mentor"]
@@ -203,7 +224,8 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(admin.ModelAdmin):
+class PortfolioAdmin(StaffEditsMoveTheStamp):
+    learner_path = "learner"  # its slug is the address of the learner's public completion record
     list_display = ["learner", "slug", "is_public"]
     list_select_related = ["learner"]
     search_fields = ["learner__email", "slug"]

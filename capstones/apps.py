@@ -22,22 +22,11 @@ class CapstonesConfig(AppConfig):
         retention.register("read notifications", expired=expired_notifications, setting="NOTIFICATION_RETENTION_DAYS")
         from stages import approvals
 
-        from .selectors import BRIEF_OUTLINE, approvals_for
+        from .selectors import BRIEF_OUTLINE, RUBRICS, approvals_for
 
         BRIEF_OUTLINE.connect()
+        RUBRICS.connect()  # the review form and the submit page read the rubrics from the cache
         approvals.register(approvals_for)  # progress's pace reminders count approved capstones
-        from dlcurriculum.users import changes
-
-        from .models import Iteration, Portfolio, Report, Submission
-
-        # The dashboard shows each submission's status, latest iteration and verdict (its cache
-        # key is the learner's change stamp); QuerySet.update() writers call note_change themselves.
-        changes.bump_on_change(Submission, lambda s: s.learner_id)
-        changes.bump_on_change(Iteration, lambda i: Submission.objects.filter(pk=i.submission_id).values("learner_id"))
-        changes.bump_on_change(
-            Report, lambda r: Submission.objects.filter(iterations=r.iteration_id).values("learner_id")
-        )
-        changes.bump_on_change(Portfolio, lambda p: p.learner_id)  # its slug: the completion record's address
         from dlcurriculum import local_beat
 
         # Local mode has no Celery beat; without this the batched notifications never go out.

@@ -4,7 +4,7 @@ page, which combines progress with capstones, is composed in dlcurriculum.pages)
 from django.contrib import admin
 from django.utils import timezone
 
-from dlcurriculum.users.changes import note_change
+from dlcurriculum.users.changes_admin import StaffEditsMoveTheStamp
 
 from .models import PacePlan, Pause, Reminder, ResourceProgress
 
@@ -34,22 +34,12 @@ class ReminderAdmin(admin.ModelAdmin):
         self.message_user(request, f"{n} reminder(s) will be retried at the next run.")
 
 
-class _DeletesMoveTheStamp(admin.ModelAdmin):
-    """A row staff delete leaves its learner's dashboard at once (bulk deletes send no signal)."""
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        note_change(obj.user_id)
-
-    def delete_queryset(self, request, queryset):
-        user_ids = set(queryset.values_list("user_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for user_id in user_ids:
-            note_change(user_id)
+# Staff may only delete these rows (a support request); a deletion leaves the learner's dashboard
+# at once (StaffEditsMoveTheStamp).
 
 
 @admin.register(ResourceProgress)
-class ResourceProgressAdmin(_DeletesMoveTheStamp):
+class ResourceProgressAdmin(StaffEditsMoveTheStamp):
     """Progress belongs to the learner: staff may look (support questions), never edit."""
 
     list_display = ["user", "resource", "status", "updated_at"]
@@ -66,7 +56,7 @@ class ResourceProgressAdmin(_DeletesMoveTheStamp):
         return False
 
 
-class _ReadOnlyForStaff(_DeletesMoveTheStamp):
+class _ReadOnlyForStaff(StaffEditsMoveTheStamp):
     """A learner's plan and pauses are theirs: staff may look (support questions), never change."""
 
     list_select_related = ["user"]

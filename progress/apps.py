@@ -8,16 +8,11 @@ class ProgressConfig(AppConfig):
     def ready(self):
         from dlcurriculum import retention
         from dlcurriculum.mail import unsubscribe
-        from dlcurriculum.users import changes, lifecycle
+        from dlcurriculum.users import lifecycle
 
-        from . import account_data, models, services
+        from . import account_data, services
         from .reminders.retention import expired_reminders
         from .reminders.services import stop_reminders
-
-        # Everything the dashboard shows of the learner's progress moves their change stamp (its
-        # cache key): every save here; the services that delete call note_change themselves.
-        for model in (models.ResourceProgress, models.Activity, models.PacePlan, models.Pause, models.CompletionRecord):
-            changes.bump_on_change(model, lambda row: row.user_id, deletes=False)
 
         unsubscribe.register_topic(
             unsubscribe.MailTopic.REMINDERS,

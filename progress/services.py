@@ -1,14 +1,17 @@
-"""Writes to a learner's progress."""
+"""Writes to a learner's progress.
+
+Each write is one ``changes.atomic`` block that notes the learner when it changed something:
+their change stamp (the dashboard's cache key) moves once per action, in its transaction.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dlcurriculum.users.changes import note_change
+from dlcurriculum.users import changes
 from stages.models import Resource
 
 from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress, Status
@@ -28,7 +31,7 @@ def _locked_row(user, resource: Resource) -> ResourceProgress:
     return ResourceProgress.objects.select_for_update().get(user=user, resource=resource)
 
 
-@transaction.atomic
+@changes.atomic
 def set_status(user, resource: Resource, status: str) -> tuple[ResourceProgress | None, bool]:
     """Set the learner's status on ``resource``; returns (row, changed).
 
@@ -45,10 +48,11 @@ def set_status(user, resource: Resource, status: str) -> tuple[ResourceProgress 
     row.status = status
     row.save(update_fields=["status", "updated_at"])
     Activity.objects.create(user=user, resource=resource, status=status)
+    changes.note_change(user.pk)
     return row, True
 
 
-@transaction.atomic
+@changes.atomic
 def open_resource(user, resource: Resource) -> ResourceProgress:
     """The learner opens ``resource`` to work on it: "not started" becomes "in progress";
     done or skipped stay as they are. Its row is touched either way, so it is where the
@@ -62,10 +66,11 @@ def open_resource(user, resource: Resource) -> ResourceProgress:
     else:
         row.save(update_fields=["updated_at"])
         Activity.objects.create(user=user, resource=resource, status="")
+    changes.note_change(user.pk)
     return row
 
 
-@transaction.atomic
+@changes.atomic
 def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bool]:
     """Replace the learner's private note on ``resource``; returns (row, changed)."""
     note = note.replace("\r\n", "\n").strip()
@@ -79,17 +84,20 @@ def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bo
     row.save(update_fields=["note", "updated_at"])
     # A note is activity too (it keeps reminders quiet), with no status change.
     Activity.objects.create(user=user, resource=resource, status="")
+    changes.note_change(user.pk)
     return row, True
 
 
+@changes.atomic
 def record_completion(user, *, public: bool) -> CompletionRecord:
     """Keep (or update the visibility of) the learner's completion record. The caller has
     checked that the curriculum is complete; the first completion date stays."""
     record, _ = CompletionRecord.objects.update_or_create(user=user, defaults={"is_public": public})
+    changes.note_change(user.pk)
     return record
 
 
-@transaction.atomic
+@changes.atomic
 def erase_progress(user) -> None:
     """Everything of the learner's progress (registered with dlcurriculum.users.lifecycle)."""
     Pause.objects.filter(user=user).delete()
@@ -98,7 +106,7 @@ def erase_progress(user) -> None:
     Reminder.objects.filter(user=user).delete()
     Activity.objects.filter(user=user).delete()
     ResourceProgress.objects.filter(user=user).delete()
-    note_change(user.pk)  # the dashboard's cache key (saves bump it through signals, see apps)
+    changes.note_change(user.pk)
 
 
 # --- Pace plan --------------------------------------------------------------------
@@ -106,7 +114,7 @@ def erase_progress(user) -> None:
 MAX_PAUSES = 30
 
 
-@transaction.atomic
+@changes.atomic
 def set_pace_plan(user, *, today: date, hours_per_week: int | None = None, target_date: date | None = None) -> PacePlan:
     """State (or restate) the learner's plan: hours per week or a date to finish by. A new or
     changed plan starts on the learner's ``today``, now (what is done by then is its baseline);
@@ -117,35 +125,44 @@ def set_pace_plan(user, *, today: date, hours_per_week: int | None = None, targe
     plan, created = PacePlan.objects.select_for_update().get_or_create(
         user=user, defaults={**goal, "started_on": today, "started_at": timezone.now()}
     )
-    if created or (plan.hours_per_week, plan.target_date) == (hours_per_week, target_date):
+    if created:
+        changes.note_change(user.pk)
         return plan
+    if (plan.hours_per_week, plan.target_date) == (hours_per_week, target_date):
+        return plan  # the same plan: nothing changed
     plan.hours_per_week, plan.target_date, plan.started_on = hours_per_week, target_date, today
     plan.started_at = timezone.now()
     plan.version = F("version") + 1
     plan.save()
     plan.refresh_from_db(fields=["version"])
+    changes.note_change(user.pk)
     return plan
 
 
+@changes.atomic
 def clear_pace_plan(user) -> bool:
     """Drop the plan (pauses stay: they still stop reminders). True when there was one."""
     deleted, _ = PacePlan.objects.filter(user=user).delete()
     if deleted:
-        note_change(user.pk)
+        changes.note_change(user.pk)
     return bool(deleted)
 
 
+@changes.atomic
 def add_pause(user, *, start: date, end: date, label: str = "") -> Pause:
     if end < start:
         raise ValueError("A pause ends on or after the day it starts.")
     if Pause.objects.filter(user=user).count() >= MAX_PAUSES:
         raise ValueError(f"At most {MAX_PAUSES} pauses: remove an old one first.")
-    return Pause.objects.create(user=user, start=start, end=end, label=label.strip())
+    pause = Pause.objects.create(user=user, start=start, end=end, label=label.strip())
+    changes.note_change(user.pk)
+    return pause
 
 
+@changes.atomic
 def remove_pause(user, pause_id: int) -> bool:
     """Remove one of the learner's own pauses; another learner's id removes nothing."""
     deleted, _ = Pause.objects.filter(user=user, pk=pause_id).delete()
     if deleted:
-        note_change(user.pk)
+        changes.note_change(user.pk)
     return bool(deleted)

@@ -2,6 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
+from dlcurriculum.users.changes import note_change
 from dlcurriculum.users.models import MENTORS_GROUP, User
 from stages.models import CapstoneBrief, Framework, ProjectIdea, Resource, Stage
 
@@ -115,7 +116,22 @@ class ProjectIdeaFactory(factory.django.DjangoModelFactory):
     url = "https://example.com/idea"
 
 
-class SubmissionFactory(factory.django.DjangoModelFactory):
+class MovesStamp(factory.django.DjangoModelFactory):
+    """``moves_stamp=True``: the learner's change stamp moves, as the service writing such a row
+    would move it (dlcurriculum.users.changes). Rows a factory makes do not move it by
+    themselves: a test that shows a cached dashboard after making one says so."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True  # the hook writes nothing of the row
+
+    @factory.post_generation
+    def moves_stamp(obj, create, extracted, **kwargs):
+        if create and extracted:
+            note_change(obj.learner_id if hasattr(obj, "learner_id") else obj.submission.learner_id)
+
+
+class SubmissionFactory(MovesStamp):
     class Meta:
         model = "capstones.Submission"
 
@@ -126,7 +142,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     status = "waiting"
 
 
-class IterationFactory(factory.django.DjangoModelFactory):
+class IterationFactory(MovesStamp):
     """An iteration row without a stored file or jobs (for tests of the job machinery itself)."""
 
     class Meta:

@@ -24,3 +24,12 @@ def assert_database_query_count(count: int, *, using: str = DEFAULT_DB_ALIAS) ->
     if len(captured) != count:
         listing = "\n".join(f"{n:>3}. {query['sql']}" for n, query in enumerate(captured, start=1))
         pytest.fail(f"{len(captured)} queries ran, expected {count}:\n{listing}", pytrace=False)
+
+
+# How a learner's change stamp moves (dlcurriculum.users.changes), on SQLite and PostgreSQL alike.
+STAMP_UPDATE = 'UPDATE "users_user" SET "changes"'
+
+
+def stamp_updates(captured: list[dict]) -> int:
+    """How many of the captured statements move a learner's change stamp: one per user action."""
+    return sum(query["sql"].startswith(STAMP_UPDATE) for query in captured)

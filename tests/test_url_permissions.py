@@ -18,6 +18,7 @@ from progress import services as progress_services
 from progress.models import PacePlan, Pause, ResourceProgress
 from stages.models import Resource
 from tests import factories
+from tests.rubrics import all_scored
 from tests.submitting import submit_capstone
 from tests.totp import pass_second_factor
 
@@ -137,10 +138,12 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     public = submit(first)
     public = capstone_services.claim(public, mentor=mentor)
     with django_capture_on_commit_callbacks(execute=True):
-        public = capstone_services.decide(public, mentor=mentor, decision="approved", feedback="Great.")
+        public = capstone_services.decide(
+            public, mentor=mentor, decision="approved", feedback="Great.", scores=all_scored(first)
+        )
     capstone_services.set_submission_public(public, learner=a, public=True)
     portfolio = capstone_services.update_portfolio(
-        a, is_public=True, headline="A's work", handle="learner-a", allow_download=True
+        a, is_public=True, headline="A's work", handle="learner-a", allow_download=True, show_scores=True
     )
     progress_services.record_completion(a, public=True)
     private = submit(second)

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from capstones.models import Iteration, Notification, Rendering, Report, Review,
 from capstones.notebooks import diff as notebook_diff
 from dlcurriculum.leases import Lease
 from dlcurriculum.tasks import enqueue_on_commit
-from dlcurriculum.users.changes import note_change
+from dlcurriculum.users import changes as learner_changes
 
 from .common import capstone_tasks, read_notebook
 from .review import Action, TransitionError, release_idle_claims, transition
@@ -90,7 +89,7 @@ def finish_analysis(iteration_id: int, *, verdict: str = "", data: dict | None =
     A report with a verdict that breaks the rules keeps the submission away from the mentors; any
     other outcome, a failed check included (a mentor then looks by hand), puts it in the queue.
     """
-    with transaction.atomic():
+    with learner_changes.atomic():
         stored = Report.objects.filter(iteration_id=iteration_id, status=Report.Status.PENDING).update(
             status=Report.Status.FAILED if error else Report.Status.DONE,
             verdict="" if error else verdict,
@@ -107,7 +106,7 @@ def finish_analysis(iteration_id: int, *, verdict: str = "", data: dict | None =
 def _after_check(iteration_id: int, *, breaks_rules: bool) -> None:
     iteration = Iteration.objects.select_related("submission").get(pk=iteration_id)
     submission = iteration.submission
-    note_change(submission.learner_id)  # the learner's dashboard shows the verdict
+    learner_changes.note_change(submission.learner_id)  # the learner's dashboard shows the verdict
     latest = submission.iterations.aggregate(n=Max("number"))["n"]
     # An older iteration's check finishing late says nothing about the one now being checked.
     if submission.status != Status.CHECKING or iteration.number != latest:

@@ -15,6 +15,7 @@ from capstones.models import Portfolio, ReleasedHandle, Submission
 from capstones.policy import (
     may_edit_description,
 )
+from dlcurriculum.users import changes
 
 from .review import TransitionError
 
@@ -31,8 +32,14 @@ def set_submission_public(submission: Submission, *, learner, public: bool) -> N
 
 def portfolio_for(learner) -> Portfolio:
     portfolio = Portfolio.objects.filter(learner=learner).first()
-    if portfolio is None:
-        portfolio, _ = Portfolio.objects.get_or_create(learner=learner, defaults={"slug": secrets.token_hex(8)})
+    return portfolio if portfolio is not None else _new_portfolio(learner)
+
+
+@changes.atomic
+def _new_portfolio(learner) -> Portfolio:
+    portfolio, created = Portfolio.objects.get_or_create(learner=learner, defaults={"slug": secrets.token_hex(8)})
+    if created:
+        changes.note_change(learner.pk)  # its slug is the public completion record's address, on the dashboard
     return portfolio
 
 
@@ -62,7 +69,13 @@ def handle_refusal(portfolio: Portfolio, handle: str, now=None) -> str | None:
 
 
 def update_portfolio(
-    learner, *, is_public: bool, headline: str, handle: str | None = None, allow_download: bool = False
+    learner,
+    *,
+    is_public: bool,
+    headline: str,
+    handle: str | None = None,
+    allow_download: bool = False,
+    show_scores: bool = False,
 ) -> Portfolio:
     portfolio = portfolio_for(learner)
     if handle and handle != portfolio.handle:
@@ -82,6 +95,7 @@ def update_portfolio(
                 handle=handle,
                 handle_key=skeleton(handle) if handle else "",
                 allow_download=allow_download,
+                show_scores=show_scores,
             )
     except IntegrityError as exc:
         # Taken by someone else between the check and the write.

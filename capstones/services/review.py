@@ -24,11 +24,12 @@ from capstones.policy import (
     other_side,
 )
 from dlcurriculum.tasks import enqueue_on_commit
-from dlcurriculum.users.changes import note_change
+from dlcurriculum.users import changes as learner_changes
 
-from .common import capstone_tasks
+from .common import TransitionError, capstone_tasks
 from .limits import check_message_rate
 from .notifications import close_group_notices, forget_queue_count, forget_unread, notify, notify_mentors
+from .scoring import Score, checked_scores, save_scores
 
 Status = Submission.Status
 
@@ -80,19 +81,20 @@ REFUSALS = {
 }
 
 
-class TransitionError(Exception):
-    """The action is not possible in the submission's current state; the message says why."""
-
-
-def transition(submission: Submission, action: str, *, actor, mentor=None, now: datetime | None = None) -> Submission:
+def transition(
+    submission: Submission, action: str, *, actor, mentor=None, now: datetime | None = None, on_review=None
+) -> Submission:
     """Move ``submission`` by ``action``, or raise TransitionError / PermissionDenied.
 
     The row is locked and the write is conditional on the state that was read,
     so two mentors claiming at once cannot both win (also where the database
-    cannot lock rows). ``actor`` None is the system (expiring idle claims).
+    cannot lock rows). ``actor`` None is the system (expiring idle claims). ``on_review`` is called
+    with a decision's new Review inside the same transaction (its rubric scores are saved there).
     """
     try:
-        return _transition(submission, action, actor=actor, mentor=mentor, now=now or timezone.now())
+        return _transition(
+            submission, action, actor=actor, mentor=mentor, now=now or timezone.now(), on_review=on_review
+        )
     except OperationalError as exc:
         # SQLite refuses a concurrent writer outright instead of making it wait.
         if "locked" not in str(exc):
@@ -103,8 +105,8 @@ def transition(submission: Submission, action: str, *, actor, mentor=None, now: 
 _CONCURRENT = "Someone else changed this submission at the same moment; reload and try again."
 
 
-@transaction.atomic
-def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:  # noqa: C901 - one branch per action, in order
+@learner_changes.atomic
+def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime, on_review) -> Submission:  # noqa: C901 - one branch per action, in order
     if action not in TRANSITIONS:
         raise TransitionError(f"Unknown action {action!r}.")
     current = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -143,7 +145,7 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
     ).update(**changes)
     if not won:
         raise TransitionError(_CONCURRENT)
-    note_change(current.learner_id)  # the learner's dashboard shows the status
+    learner_changes.note_change(current.learner_id)  # the learner's dashboard shows the status
     if Status.WAITING in (current.status, changes["status"]):
         forget_queue_count()  # the mentors' navigation shows how many wait
 
@@ -151,6 +153,8 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         latest = current.iterations.order_by("-number").first()
         decision = Review.Decision.APPROVED if action == Action.APPROVE else Review.Decision.CHANGES_REQUESTED
         review = Review.objects.create(iteration=latest, mentor=actor, decision=decision, created_at=now)
+        if on_review is not None:
+            on_review(review)
         enqueue_on_commit(capstone_tasks().send_decision_email, review.pk)
         # Shown in the app; its e-mail is the decision e-mail itself.
         Notification.objects.create(
@@ -272,10 +276,21 @@ def release(submission: Submission, *, mentor) -> Submission:
     return transition(submission, Action.RELEASE, actor=mentor)
 
 
-@transaction.atomic
-def decide(submission: Submission, *, mentor, decision: str, feedback: str, cell: int | None = None) -> Submission:
+@learner_changes.atomic
+def decide(
+    submission: Submission,
+    *,
+    mentor,
+    decision: str,
+    feedback: str,
+    cell: int | None = None,
+    scores: dict[int, Score] | None = None,
+) -> Submission:
+    """Approve or request changes, with a level for every criterion of the brief's rubric (``scores`` by
+    criterion id; RubricIncompleteError before anything changes when one is missing)."""
     action = Action.APPROVE if decision == Review.Decision.APPROVED else Action.REQUEST_CHANGES
-    submission = transition(submission, action, actor=mentor)
+    scores = checked_scores(submission.brief_id, scores)
+    submission = transition(submission, action, actor=mentor, on_review=lambda review: save_scores(review, scores))
     if feedback.strip():
         latest = submission.iterations.order_by("-number").first()
         # No message notification: the decision e-mail carries the feedback.
@@ -318,7 +333,7 @@ def release_idle_claims(now: datetime | None = None) -> int:
     for submission in candidates.select_related("mentor"):
         mentor = submission.mentor
         try:
-            with transaction.atomic():
+            with learner_changes.atomic():
                 transition(submission, Action.RELEASE, actor=None, now=now)
                 if mentor is not None:
                     notify(mentor, submission, Notification.Kind.LEASE_EXPIRED, now=now)

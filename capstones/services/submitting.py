@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from capstones.models import Iteration, Rendering, Report, Submission
 from dlcurriculum.tasks import enqueue_on_commit
+from dlcurriculum.users import changes
 from stages.models import CapstoneBrief, ProjectIdea
 
 from .common import capstone_tasks
@@ -19,7 +19,7 @@ from .review import Action, TransitionError, transition
 Status = Submission.Status
 
 
-@transaction.atomic
+@changes.atomic
 def submit_iteration(
     *,
     learner,
@@ -68,12 +68,13 @@ def submit_iteration(
     iteration.save()
     Report.objects.create(iteration=iteration, enqueued_at=now)
     Rendering.objects.create(iteration=iteration, enqueued_at=now)
+    changes.note_change(learner.pk)  # the dashboard shows the submission and its latest iteration
     enqueue_on_commit(capstone_tasks().analyse_iteration, iteration.pk)
     enqueue_on_commit(capstone_tasks().render_iteration, iteration.pk)
     return iteration
 
 
-@transaction.atomic
+@changes.atomic
 def ask_for_review(submission: Submission, *, learner, reason: str) -> Submission:
     """The learner believes the automatic check is wrong: the latest iteration goes to the mentors
     anyway, with the learner's reason for them to read."""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from capstones import services as capstone_services
 from capstones.selectors import capstone_status_for
+from dlcurriculum.users import changes as learner_changes
 from progress import selectors as progress_selectors
 from progress import services as progress_services
 from stages import selectors as stage_selectors
@@ -53,9 +54,10 @@ def completion_record(request):
         messages.error(request, "The completion record comes once every stage is complete.")
         return redirect("dashboard")
     public = request.POST.get("public") == "1"
-    if public:
-        capstone_services.portfolio_for(request.user)  # its random slug is the record's public address
-    progress_services.record_completion(request.user, public=public)
+    with learner_changes.atomic():  # one action across two apps: the stamp moves once
+        if public:
+            capstone_services.portfolio_for(request.user)  # its random slug is the record's public address
+        progress_services.record_completion(request.user, public=public)
     messages.success(request, "Your completion record is public." if public else "Your completion record is private.")
     return redirect("dashboard")
 

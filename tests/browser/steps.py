@@ -67,3 +67,12 @@ def submit_first_iteration(page, live_server, notebook_path, *, title: str):
     page.get_by_label("Write up").fill("I trained a **small** CNN on MNIST and explain every step.")
     page.get_by_role("button", name="Submit", exact=True).click()
     page.wait_for_url(re.compile(r"/capstones/submissions/\d+/iterations/1/$"))
+
+
+def score_rubric(page) -> int:
+    """In the mentor's review form: choose each criterion's strongest level by clicking its label, as a
+    person does. Returns how many criteria the rubric has."""
+    criteria = page.locator("fieldset.rubric-criterion")
+    for i in range(criteria.count()):
+        criteria.nth(i).locator("label.rubric-level").last.click()
+    return criteria.count()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from capstones.models import Submission
 from dlcurriculum.pages.selectors import public_completion_record
+from dlcurriculum.users.changes import note_change
 from progress import selectors, services
 from progress.models import CompletionRecord, Status
 from stages.models import CapstoneBrief, Resource, Stage
@@ -24,7 +25,7 @@ def finish_stage(learner, stage):
 
 
 def approve(learner, brief):
-    return Submission.objects.create(
+    submission = Submission.objects.create(
         learner=learner,
         brief=brief,
         title="My project",
@@ -32,6 +33,8 @@ def approve(learner, brief):
         status=Submission.Status.APPROVED,
         approved_at=timezone.now(),
     )
+    note_change(learner.pk)  # as the mentor's approval (capstones' transition) moves the stamp
+    return submission
 
 
 def finish_everything(learner):

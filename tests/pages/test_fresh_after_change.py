@@ -168,11 +168,11 @@ def test_another_learners_approval_does_not_complete_the_stage(learner_client, o
 
 
 # The signed-in user (1; the session is cached after the warm-up) and the resource with its stage
-# (1); the write (savepoint, the row's insert-if-missing, its lock, the update, the activity, two
-# bumps of the change stamp, release: 8); then the answer: the stage's progress rows (1; the
+# (1); the write (savepoint, the row's insert-if-missing, its lock, the update, the activity, one
+# bump of the change stamp, release: 7); then the answer: the stage's progress rows (1; the
 # resources come from the cached outline) and, on a capstone stage only, the learner's capstone
 # submissions (1).
-@pytest.mark.parametrize(("capstone", "queries"), [(False, 11), (True, 12)], ids=["plain-stage", "capstone-stage"])
+@pytest.mark.parametrize(("capstone", "queries"), [(False, 10), (True, 11)], ids=["plain-stage", "capstone-stage"])
 def test_the_fetch_answer_reads_a_fixed_number_of_queries(learner_client, stages, capstone_stage, capstone, queries):
     stage = capstone_stage[0] if capstone else stages[0]
     resource = resources(stage)[0]
