@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 
 from dlcurriculum.users import changes, lifecycle
 
-from .models import Comment, Iteration, Notification, Portfolio, Review, Submission
+from .models import Comment, CriterionScore, Iteration, Notification, Portfolio, Review, Submission
 
 Status = Submission.Status
 
@@ -37,11 +37,11 @@ TABLES = {
         "report_verdict",
         "report",
     ),
-    "reviews_received": ("submission", "iteration", "decision", "mentor", "created_at"),
+    "reviews_received": ("submission", "iteration", "decision", "mentor", "created_at", "scores"),
     "comments_received": _COMMENT,
-    "portfolio": ("slug", "handle", "is_public", "headline", "allow_download"),
+    "portfolio": ("slug", "handle", "is_public", "headline", "allow_download", "show_scores"),
     "reviewing": ("learner_submission", "status", "claimed_at"),
-    "reviews_given": ("learner_submission", "iteration", "decision", "created_at"),
+    "reviews_given": ("learner_submission", "iteration", "decision", "created_at", "scores"),
     "comments_written": _COMMENT,
     "notifications": ("submission", "kind", "created_at", "read_at", "emailed_at"),
     "notifications_caused": ("submission", "kind", "created_at"),
@@ -63,12 +63,20 @@ def _comment_row(comment: Comment) -> dict:
     }
 
 
+def _scores(review) -> list[dict]:
+    """A review's rubric scores as the export writes them (prefetched with their criterion and level)."""
+    return [{"criterion": s.criterion.title, "level": s.level.label, "comment": s.comment} for s in review.scores.all()]
+
+
+_SCORES = Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion", "level"))
+
+
 def notebook_archive_name(iteration: Iteration) -> str:
     return f"notebooks/submission-{iteration.submission_id}-iteration-{iteration.number}.ipynb"
 
 
 def export_rows(user) -> dict[str, list[dict]]:
-    """The tables of ``TABLES`` as plain rows (9 queries)."""
+    """The tables of ``TABLES`` as plain rows (11 queries)."""
     submissions = list(
         Submission.objects.filter(learner=user)
         .select_related("brief", "idea")
@@ -76,6 +84,10 @@ def export_rows(user) -> dict[str, list[dict]]:
             Prefetch(
                 "iterations",
                 queryset=Iteration.objects.select_related("report", "review__mentor").order_by("number"),
+            ),
+            Prefetch(
+                "iterations__review__scores",
+                queryset=CriterionScore.objects.select_related("criterion", "level"),
             ),
             Prefetch(
                 "iterations__comments",
@@ -113,6 +125,7 @@ def export_rows(user) -> dict[str, list[dict]]:
                         "decision": review.decision,
                         "mentor": review.mentor_name,
                         "created_at": _iso(review.created_at),
+                        "scores": _scores(review),
                     }
                 )
             comments_received.extend(_comment_row(c) for c in iteration.comments.all() if c.author_id != user.pk)
@@ -123,8 +136,12 @@ def export_rows(user) -> dict[str, list[dict]]:
             "iteration": review.iteration.number,
             "decision": review.decision,
             "created_at": _iso(review.created_at),
+            "scores": _scores(review),
         }
-        for review in Review.objects.filter(mentor=user).select_related("iteration__submission").order_by("created_at")
+        for review in Review.objects.filter(mentor=user)
+        .select_related("iteration__submission")
+        .prefetch_related(_SCORES)
+        .order_by("created_at")
     ]
     comments_written = [
         _comment_row(c)
@@ -157,6 +174,7 @@ def export_rows(user) -> dict[str, list[dict]]:
                     "is_public": portfolio.is_public,
                     "headline": portfolio.headline,
                     "allow_download": portfolio.allow_download,
+                    "show_scores": portfolio.show_scores,
                 }
             ]
             if portfolio

@@ -9,7 +9,7 @@ from dlcurriculum.users import changes
 from dlcurriculum.users.changes_admin import StaffEditsMoveTheStamp
 
 from . import policy
-from .models import Comment, Iteration, Portfolio, Report, Review, Submission
+from .models import Comment, CriterionScore, Iteration, Portfolio, Report, Review, Submission
 
 
 class IterationInline(admin.TabularInline):
@@ -187,8 +187,25 @@ class ReportAdmin(StaffEditsMoveTheStamp):
         self.message_user(request, f"{len(ids)} check(s) queued.")
 
 
+class CriterionScoreInline(admin.TabularInline):
+    """The review's rubric scores, as the mentor gave them: read only (the decision is history)."""
+
+    model = CriterionScore
+    extra = 0
+    fields = ["criterion", "level", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion__brief", "level")
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
+    inlines = [CriterionScoreInline]
     list_display = ["iteration", "mentor", "decision", "created_at", "notified_at"]
     list_filter = ["decision"]
     list_select_related = ["iteration__submission", "mentor"]

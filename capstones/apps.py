@@ -22,9 +22,10 @@ class CapstonesConfig(AppConfig):
         retention.register("read notifications", expired=expired_notifications, setting="NOTIFICATION_RETENTION_DAYS")
         from stages import approvals
 
-        from .selectors import BRIEF_OUTLINE, approvals_for
+        from .selectors import BRIEF_OUTLINE, RUBRICS, approvals_for
 
         BRIEF_OUTLINE.connect()
+        RUBRICS.connect()  # the review form and the submit page read the rubrics from the cache
         approvals.register(approvals_for)  # progress's pace reminders count approved capstones
         from dlcurriculum import local_beat
 

@@ -88,6 +88,9 @@ class SubmissionForm(forms.Form):
         return cleaned
 
 
+NOT_SCORED = ""
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
     # A number, not a list of every cell: the page must not grow with the notebook. The rendered
@@ -106,9 +109,11 @@ class CommentForm(forms.Form):
         label="Decision",
     )
 
-    def __init__(self, *args, cells: int, may_decide: bool = False, **kwargs):
+    def __init__(self, *args, cells: int, may_decide: bool = False, rubric=(), **kwargs):
+        """``rubric``: the brief's criteria (selectors.rubric_for), scored with a decision."""
         super().__init__(*args, **kwargs)
         self.cells = cells
+        self.rubric = list(rubric) if may_decide else []
         if cells:
             self.fields["cell"].max_value = cells
             self.fields["cell"].validators.append(MaxValueValidator(cells))
@@ -119,6 +124,83 @@ class CommentForm(forms.Form):
             del self.fields["cell"]
         if not may_decide:
             del self.fields["decision"]
+        for criterion in self.rubric:
+            self.fields[score_field(criterion)] = forms.ChoiceField(
+                required=False,
+                label=criterion.title,
+                choices=[(NOT_SCORED, "Not scored yet"), *((str(level.pk), level.label) for level in criterion.levels)],
+                widget=forms.RadioSelect,
+            )
+            self.fields[score_comment_field(criterion)] = forms.CharField(
+                required=False,
+                max_length=2_000,
+                label=f"Comment on “{criterion.title}” (optional)",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        if self.rubric:
+            # The rubric between the message and the decision: the order a mentor fills them in.
+            self.order_fields(["body", "cell", *self.rubric_field_names(), "decision"])
+
+    def rubric_field_names(self) -> list[str]:
+        return [name for c in self.rubric for name in (score_field(c), score_comment_field(c))]
+
+    def rubric_rows(self):
+        """Per criterion: the criterion, its level field, the field's radio buttons each with its level's
+        description (the template shows it under the label), and its comment field."""
+        rows = []
+        for c in self.rubric:
+            score = self[score_field(c)]
+            descriptions = ["", *(level.description for level in c.levels)]
+            rows.append(
+                (c, score, list(zip(score.subwidgets, descriptions, strict=True)), self[score_comment_field(c)])
+            )
+        return rows
+
+    def other_fields(self):
+        names = set(self.rubric_field_names()) | {"decision"}
+        return [field for field in self if field.name not in names]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.rubric:
+            return cleaned
+        scored = [c for c in self.rubric if cleaned.get(score_field(c))]
+        if cleaned.get("decision"):
+            missing = [c for c in self.rubric if c not in scored]
+            for criterion in missing:
+                self.add_error(score_field(criterion), "Choose a level for this criterion.")
+            if missing:
+                raise forms.ValidationError(
+                    f"Score every criterion of the rubric before approving or requesting changes "
+                    f"({len(missing)} of {len(self.rubric)} not scored); everything you wrote is kept below."
+                )
+        elif scored:
+            raise forms.ValidationError(
+                "Rubric scores are saved with a decision: choose one, or set the criteria back to "
+                "“Not scored yet” to send only the message. Everything you wrote is kept below."
+            )
+        return cleaned
+
+    def scores(self) -> dict:
+        """The chosen levels by criterion id, for services.decide (after is_valid)."""
+        from .services import Score
+
+        return {
+            c.pk: Score(
+                level_id=int(self.cleaned_data[score_field(c)]),
+                comment=self.cleaned_data.get(score_comment_field(c), ""),
+            )
+            for c in self.rubric
+            if self.cleaned_data.get(score_field(c))
+        }
+
+
+def score_field(criterion) -> str:
+    return f"score_{criterion.pk}"
+
+
+def score_comment_field(criterion) -> str:
+    return f"score_comment_{criterion.pk}"
 
 
 class ReviewRequestForm(forms.Form):
@@ -158,6 +240,12 @@ class PortfolioForm(forms.Form):
     headline = forms.CharField(max_length=200, required=False, label="Headline")
     allow_download = forms.BooleanField(
         required=False, label="Let visitors download the notebooks of my public capstones", label_suffix=""
+    )
+    show_scores = forms.BooleanField(
+        required=False,
+        label="Show the mentor’s rubric scores on the page of each public capstone",
+        label_suffix="",
+        help_text="The level the approving review gave each criterion, with the mentor’s comments on them.",
     )
 
     def __init__(self, *args, address: str, saved_handle: str | None, **kwargs):

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from stages.models import CapstoneBrief, ProjectIdea
+from stages.models import CapstoneBrief, ProjectIdea, RubricCriterion, RubricLevel
 
 # Shown instead of the name of a mentor (or admin) who has deleted their account.
 FORMER_MENTOR = "A former mentor"
@@ -297,6 +297,29 @@ class Review(models.Model):
         return self.mentor.display_name if self.mentor_id else FORMER_MENTOR
 
 
+class CriterionScore(models.Model):
+    """A mentor's level on one rubric criterion in one review: the scores stay with the iteration
+    the review decided on, so each iteration keeps the assessment it got.
+
+    PROTECT: a criterion or level that scored a review cannot be deleted from the curriculum (the admin
+    says so); it can be renamed or moved. ``review`` is where a peer review's scores will hang as well.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="scores")
+    level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, related_name="scores")
+    comment = models.TextField(max_length=2_000, blank=True)
+
+    class Meta:
+        ordering = ["review", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="capstones_score_one_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.level_id} in {self.review_id}"
+
+
 class Comment(models.Model):
     """Feedback on an iteration, general or on one cell; mentors and the learner talk here."""
 
@@ -343,6 +366,11 @@ class Portfolio(models.Model):
     headline = models.CharField(max_length=200, blank=True)
     allow_download = models.BooleanField(
         "let visitors download my notebooks", default=False, help_text="From the public page of each capstone."
+    )
+    show_scores = models.BooleanField(
+        "show the mentors' rubric scores",
+        default=False,
+        help_text="On the public page of each capstone: the levels its approving review gave.",
     )
 
     class Meta:

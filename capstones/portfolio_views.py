@@ -72,6 +72,7 @@ def portfolio_settings(request):
                 "headline": portfolio.headline,
                 "handle": portfolio.handle,
                 "allow_download": portfolio.allow_download,
+                "show_scores": portfolio.show_scores,
             },
         )
     return render(
@@ -136,6 +137,8 @@ def public_capstone(request, handle, key):
             "submission": submission,
             "iteration": submission.approved_iteration,
             "may_download": policy.may_download_public(portfolio),
+            # The learner's choice (portfolio settings): the approving review's scores, or nothing.
+            "scores": selectors.review_scores(submission.approved_iteration.review.pk) if portfolio.show_scores else [],
             "page_url": request.build_absolute_uri(),
         },
     )

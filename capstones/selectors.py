@@ -13,10 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from dlcurriculum.shared_reads import SharedRead
-from stages.models import CapstoneBrief
+from stages.models import CapstoneBrief, RubricLevel
 
 from .models import (
     Comment,
+    CriterionScore,
     Iteration,
     Notification,
     Portfolio,
@@ -539,3 +540,114 @@ def review_figures_by_stage() -> dict[int, StageReviewFigures]:
         )
         for row in counts
     }
+
+
+# --------------------------------------------------------------------------- rubric
+
+
+@dataclass(frozen=True)
+class RubricLevelView:
+    pk: int
+    order: int
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RubricCriterionView:
+    """A criterion of a brief's rubric with its levels, weakest first."""
+
+    pk: int
+    key: str
+    title: str
+    description: str
+    levels: tuple[RubricLevelView, ...]
+
+    @property
+    def level_ids(self) -> frozenset[int]:
+        return frozenset(level.pk for level in self.levels)
+
+
+def _read_rubrics(brief_id: int | None = None) -> dict[int, list[RubricCriterionView]]:
+    """Every brief's rubric (or one brief's) in order, in 1 query. A criterion an admin has not given
+    levels yet cannot be scored, so it is not part of the rubric until it has some."""
+    criteria: dict[int, tuple] = {}
+    levels: dict[int, list[RubricLevelView]] = {}
+    rows = RubricLevel.objects.select_related("criterion").order_by(
+        "criterion__brief_id", "criterion__order", "criterion_id", "order", "pk"
+    )
+    if brief_id is not None:
+        rows = rows.filter(criterion__brief_id=brief_id)
+    for level in rows:
+        c = level.criterion
+        if c.pk not in criteria:
+            criteria[c.pk] = (c.brief_id, c.key, c.title, c.description)
+            levels[c.pk] = []
+        levels[c.pk].append(RubricLevelView(level.pk, level.order, level.label, level.description))
+    rubrics: dict[int, list[RubricCriterionView]] = {}
+    for pk, (brief, key, title, description) in criteria.items():
+        rubrics.setdefault(brief, []).append(RubricCriterionView(pk, key, title, description, tuple(levels[pk])))
+    return rubrics
+
+
+# Every mentor's review page and every learner's submit page read a rubric; only admins and
+# load_curriculum change them. A few briefs of at most 12 criteria of 6 levels: small to keep whole.
+RUBRICS = SharedRead("capstone-rubrics:v1", _read_rubrics, models=["stages.RubricCriterion", "stages.RubricLevel"])
+
+
+def rubric_for(brief_id: int, *, fresh: bool = False) -> list[RubricCriterionView]:
+    """The brief's rubric: from the shared cache (no query once known), or ``fresh`` from the
+    database (1 query) where a write is checked against it."""
+    rubrics = _read_rubrics(brief_id) if fresh else RUBRICS.get()
+    return rubrics.get(brief_id, [])
+
+
+@dataclass(frozen=True)
+class ShownScore:
+    """One criterion's score in a review, as the learner reads it: "In part (2 of 3)"."""
+
+    criterion: str
+    criterion_description: str
+    level: str
+    level_description: str
+    rank: int  # the level's position, 1 the weakest
+    of: int  # how many levels the criterion has now
+    comment: str
+
+
+def review_scores(review_id: int | None) -> list[ShownScore]:
+    """A review's scores in the rubric's order (1 query; none for an iteration not reviewed)."""
+    if review_id is None:
+        return []
+    level_total = Subquery(
+        RubricLevel.objects.filter(criterion=OuterRef("criterion_id"))
+        .order_by()
+        .values("criterion_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    rank = Subquery(
+        RubricLevel.objects.filter(criterion=OuterRef("criterion_id"), order__lte=OuterRef("level__order"))
+        .order_by()
+        .values("criterion_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    rows = (
+        CriterionScore.objects.filter(review_id=review_id)
+        .select_related("criterion", "level")
+        .annotate(level_total=level_total, level_rank=rank)
+        .order_by("criterion__order", "criterion_id")
+    )
+    return [
+        ShownScore(
+            criterion=s.criterion.title,
+            criterion_description=s.criterion.description,
+            level=s.level.label,
+            level_description=s.level.description,
+            rank=s.level_rank or 1,
+            of=s.level_total or 1,
+            comment=s.comment,
+        )
+        for s in rows
+    ]

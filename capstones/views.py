@@ -104,7 +104,8 @@ def submit(request, key):
                 "write_up": last.write_up if last else "",
             }
         form = SubmissionForm(brief=brief, initial=initial)
-    return render(request, "capstones/submit.html", {"brief": brief, "form": form, "existing": existing})
+    context = {"brief": brief, "form": form, "existing": existing, "rubric": selectors.rubric_for(brief.pk)}
+    return render(request, "capstones/submit.html", context)
 
 
 @login_required
@@ -141,7 +142,16 @@ def iteration_detail(request, pk, number=None):
         and not user.is_staff
         and user.pk != submission.learner_id
         and policy.was_reassigned_from(user, submission),
-        "comment_form": CommentForm(cells=cells, may_decide=may_decide, initial=initial) if can_comment else None,
+        "comment_form": CommentForm(
+            cells=cells,
+            may_decide=may_decide,
+            rubric=selectors.rubric_for(submission.brief_id) if may_decide else (),
+            initial=initial,
+        )
+        if can_comment
+        else None,
+        # The scores of this iteration's review; each iteration keeps its own.
+        "scores": selectors.review_scores(iteration.review.pk if _has_review(iteration) else None),
         "may_decide": may_decide,
         "conversation": conversation,
         # The cell comments of this iteration among the page's messages (the notebook shows them all).
@@ -157,6 +167,11 @@ def iteration_detail(request, pk, number=None):
         "changes": selectors.changes_since_previous(iteration, iterations) if iteration.number > 1 else None,
     }
     return render(request, "capstones/iteration.html", context)
+
+
+def _has_review(iteration) -> bool:
+    # Loaded with the iterations (select_related): no query either way.
+    return getattr(iteration, "review", None) is not None
 
 
 def _int_or_none(value):
@@ -253,8 +268,11 @@ def comment(request, pk, number):
     is_latest = iteration.number == iterations[-1].number
     may_decide = policy.may_decide(request.user, submission) and is_latest
     cells = selectors.report_cells(getattr(iteration, "report", None))
-    form = CommentForm(request.POST, cells=cells, may_decide=may_decide)
-    error, refused = "; ".join(e for errs in form.errors.values() for e in errs), None
+    rubric = selectors.rubric_for(submission.brief_id) if may_decide else ()
+    form = CommentForm(request.POST, cells=cells, may_decide=may_decide, rubric=rubric)
+    # The form's own sentence when it has one (the rubric's); the fields' errors otherwise.
+    error = " ".join(form.non_field_errors()) or "; ".join(e for errs in form.errors.values() for e in errs)
+    refused = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -265,6 +283,7 @@ def comment(request, pk, number):
                     decision=data["decision"],
                     feedback=data["body"],
                     cell=data.get("cell"),
+                    scores=form.scores(),
                 )
             else:
                 services.add_comment(iteration, author=request.user, body=data["body"], cell=data.get("cell"))
@@ -365,12 +384,16 @@ def release(request, pk):
 def decide(request, pk):
     submission = selectors.visible_submission(request.user, pk)
     iteration, _ = selectors.iteration_page(submission, None)
-    form = DecisionForm(request.POST, cells=selectors.report_cells(getattr(iteration, "report", None)))
+    form = DecisionForm(
+        request.POST,
+        cells=selectors.report_cells(getattr(iteration, "report", None)),
+        rubric=selectors.rubric_for(submission.brief_id),
+    )
     if not form.is_valid():
         return _not_saved(
             request,
             heading="The decision was not sent",
-            error="Choose a decision and write your feedback.",
+            error=" ".join(form.non_field_errors()) or "Choose a decision and write your feedback.",
             form=form,
             action=request.path,
             back_url=submission.get_absolute_url(),
@@ -382,6 +405,7 @@ def decide(request, pk):
             decision=form.cleaned_data["decision"],
             feedback=form.cleaned_data["body"],
             cell=form.cleaned_data.get("cell"),
+            scores=form.scores(),
         )
     except (services.TransitionError, PermissionDenied) as exc:
         # E.g. another mentor took over meanwhile: the feedback is shown back, not dropped.

@@ -17,7 +17,18 @@ from .admin_preview import MarkdownPreviewMixin, TextAsSavedMixin
 from .admin_revert import SingleObjectRevertMixin
 from .linkhealth import selectors as link_selectors
 from .linkhealth import services as link_services
-from .models import CapstoneBrief, Framework, LinkState, LinkStatus, ProjectIdea, Resource, SeededKey, Stage
+from .models import (
+    CapstoneBrief,
+    Framework,
+    LinkState,
+    LinkStatus,
+    ProjectIdea,
+    Resource,
+    RubricCriterion,
+    RubricLevel,
+    SeededKey,
+    Stage,
+)
 from .tasks import check_links
 
 # Before any VersionAdmin below registers the models itself (with followed inlines, whose revert deletes).
@@ -254,6 +265,35 @@ class ProjectIdeaInline(SortableTabularInline):
     ordering = ["order"]
 
 
+class RubricCriterionInline(TextAsSavedMixin, SortableTabularInline):
+    """The brief's rubric in order; each criterion's levels are on its own page (the change link)."""
+
+    class Media:
+        js = ["stages/admin_sortable_keys.js"]
+
+    model = RubricCriterion
+    extra = 0
+    verbose_name_plural = (
+        "Rubric (drag a row by its ⠿ caption, or focus it and use the arrow keys; each row's page has its levels)"
+    )
+    fields = ["order", "key", "title", "level_count"]
+    readonly_fields = ["level_count"]
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 40})},
+        models.SlugField: {"widget": forms.TextInput(attrs={"size": 20})},
+    }
+    prepopulated_fields = {"key": ["title"]}
+    ordering = ["order"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(level_total=Count("levels"))
+
+    @admin.display(description="levels")
+    def level_count(self, obj):
+        return getattr(obj, "level_total", None) if obj.pk else "—"
+
+
 @admin.register(CapstoneBrief)
 class CapstoneBriefAdmin(
     SingleObjectRevertMixin, SortableAdminBase, TextAsSavedMixin, MarkdownPreviewMixin, VersionAdmin
@@ -263,7 +303,7 @@ class CapstoneBriefAdmin(
     list_select_related = ["stage"]
     search_fields = ["title", "focus", "rules"]
     filter_horizontal = ["allowed_frameworks", "forbidden_frameworks"]
-    inlines = [ProjectIdeaInline]
+    inlines = [ProjectIdeaInline, RubricCriterionInline]
     autocomplete_fields = ["stage"]
 
 
@@ -279,3 +319,38 @@ class ProjectIdeaAdmin(SingleObjectRevertMixin, TextAsSavedMixin, VersionAdmin):
     list_filter = ["brief"]
     list_select_related = ["brief"]
     search_fields = ["title", "url"]
+
+
+class RubricLevelInline(SortableTabularInline):
+    class Media:
+        js = ["stages/admin_sortable_keys.js"]
+
+    model = RubricLevel
+    extra = 0
+    verbose_name_plural = "Levels, weakest first (drag a row by its ⠿ caption, or focus it and use the arrow keys)"
+    fields = ["order", "label", "description"]
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 60})}}
+    ordering = ["order"]
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(
+    SingleObjectRevertMixin, SortableAdminBase, TextAsSavedMixin, MarkdownPreviewMixin, VersionAdmin
+):
+    """A criterion with its levels; a level scored in a review cannot be deleted (its scores keep it)."""
+
+    markdown_fields = ["description"]
+    list_display = ["title", "brief", "order", "key"]
+    list_filter = ["brief"]
+    list_select_related = ["brief"]
+    search_fields = ["title", "key", "description"]
+    prepopulated_fields = {"key": ["title"]}
+    inlines = [RubricLevelInline]
+    autocomplete_fields = ["brief"]
+
+
+@admin.register(RubricLevel)
+class RubricLevelAdmin(SingleObjectRevertMixin, TextAsSavedMixin, VersionAdmin):
+    list_display = ["label", "criterion", "order"]
+    list_select_related = ["criterion__brief"]
+    search_fields = ["label", "description"]

@@ -28,6 +28,11 @@ RESOURCE_KINDS = {
 }
 COSTS = {"free", "paid", "unknown"}
 MAX_EFFORT_HOURS = 2000
+# A rubric is read by a mentor for every review and scored in one form: a bounded size keeps both
+# (and a hostile file) small.
+MAX_RUBRIC_CRITERIA = 12
+MIN_RUBRIC_LEVELS = 2
+MAX_RUBRIC_LEVELS = 6
 SLUG_RE = re.compile(r"^[-a-z0-9_]+$")
 PATTERN_RE = re.compile(r"^[A-Za-z0-9_*]+(?:\.[A-Za-z0-9_*]+)*$")
 
@@ -84,6 +89,26 @@ class IdeaData:
 
 
 @dataclass(frozen=True)
+class LevelData:
+    """One level of a rubric criterion; a criterion's levels are listed from the weakest to the strongest."""
+
+    order: int
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CriterionData:
+    """What a mentor judges a capstone on; scores refer to it by ``key``."""
+
+    key: str
+    order: int
+    title: str
+    levels: tuple[LevelData, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class CapstoneData:
     key: str
     title: str
@@ -93,6 +118,7 @@ class CapstoneData:
     forbidden: tuple[str, ...]
     ideas: tuple[IdeaData, ...]
     effort: EffortData | None = None
+    rubric: tuple[CriterionData, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -338,6 +364,7 @@ def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in t
                 forbidden=forbidden,
                 ideas=tuple(ideas),
                 effort=cr.effort(),
+                rubric=_rubric(cr),
             )
 
         stages.append(
@@ -352,6 +379,48 @@ def parse(text: str) -> Curriculum:  # noqa: C901 - one message per mistake in t
             )
         )
     return Curriculum(frameworks=tuple(frameworks), stages=tuple(sorted(stages, key=lambda s: s.order)))
+
+
+def _rubric(capstone: _Reader) -> tuple[CriterionData, ...]:
+    raw = capstone.items("rubric")
+    if len(raw) > MAX_RUBRIC_CRITERIA:
+        capstone.fail(f"'rubric' has {len(raw)} criteria; at most {MAX_RUBRIC_CRITERIA}")
+    criteria = []
+    keys: set[str] = set()
+    for i, item in enumerate(raw):
+        r = _Reader(item, f"{capstone.where} > rubric{_label(i, item, 'key')}")
+        key = r.slug("key")
+        if key in keys:
+            r.fail(f"key {_shown(key)} is used twice in this rubric")
+        keys.add(key)
+        raw_levels = r.items("levels")
+        if not MIN_RUBRIC_LEVELS <= len(raw_levels) <= MAX_RUBRIC_LEVELS:
+            r.fail(
+                f"'levels' must list {MIN_RUBRIC_LEVELS} to {MAX_RUBRIC_LEVELS} levels, weakest first; "
+                f"it lists {len(raw_levels)}"
+            )
+        levels = []
+        for j, level in enumerate(raw_levels):
+            lr = _Reader(level, f"{r.where} > levels{_label(j, level, 'label')}")
+            levels.append(
+                LevelData(
+                    order=j + 1,
+                    label=lr.text("label", max_length=80),
+                    description=lr.text("description", max_length=300),
+                )
+            )
+        if len({level.label for level in levels}) != len(levels):
+            r.fail("two levels have the same label")
+        criteria.append(
+            CriterionData(
+                key=key,
+                order=i + 1,
+                title=r.text("title", max_length=200),
+                description=r.text("description", required=False, max_length=1000),
+                levels=tuple(levels),
+            )
+        )
+    return tuple(criteria)
 
 
 def read(path: Path) -> Curriculum:
@@ -422,7 +491,16 @@ def _capstone_dict(capstone: CapstoneData) -> dict:
         "forbidden": list(capstone.forbidden),
         "ideas": [{"title": idea.title, **({"url": idea.url} if idea.url else {})} for idea in capstone.ideas],
         **({"effort": _effort_dict(capstone.effort)} if capstone.effort else {}),
+        **({"rubric": [_criterion_dict(c) for c in capstone.rubric]} if capstone.rubric else {}),
     }
+
+
+def _criterion_dict(criterion: CriterionData) -> dict:
+    data = {"key": criterion.key, "title": criterion.title}
+    if criterion.description:
+        data["description"] = criterion.description
+    data["levels"] = [{"label": level.label, "description": level.description} for level in criterion.levels]
+    return data
 
 
 def _stage_dict(stage: StageData) -> dict:

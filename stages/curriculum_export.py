@@ -22,7 +22,9 @@ def current_curriculum() -> cur.Curriculum:
     )
     briefs = {
         brief.stage_id: brief
-        for brief in CapstoneBrief.objects.prefetch_related("allowed_frameworks", "forbidden_frameworks", "ideas")
+        for brief in CapstoneBrief.objects.prefetch_related(
+            "allowed_frameworks", "forbidden_frameworks", "ideas", "criteria__levels"
+        )
     }
     stages = []
     for stage in Stage.objects.prefetch_related("resources").order_by("order"):
@@ -70,6 +72,19 @@ def _capstone(brief) -> cur.CapstoneData | None:
             for position, idea in enumerate(sorted(brief.ideas.all(), key=lambda i: i.order), start=1)
         ),
         effort=_effort(brief),
+        rubric=tuple(
+            cur.CriterionData(
+                key=c.key,
+                order=position,
+                title=c.title,
+                description=c.description.strip(),
+                levels=tuple(
+                    cur.LevelData(order=n, label=level.label, description=level.description)
+                    for n, level in enumerate(sorted(c.levels.all(), key=lambda lv: lv.order), start=1)
+                ),
+            )
+            for position, c in enumerate(sorted(brief.criteria.all(), key=lambda c: c.order), start=1)
+        ),
     )
 
 

@@ -6,14 +6,15 @@ quotes restyled), so an export could not be reviewed as a diff. Here the existin
 with ruamel.yaml's round-trip loader and only the values that differ are replaced: comments,
 key order, flow style, quoting and block scalars of everything unchanged stay byte for byte.
 Items are matched by what identifies them (a framework by module, a stage by slug, a resource or
-capstone by key, an idea by title, a wrapper by pattern), so a reorder moves items rather than
-rewriting them. Pure: text in, text out, no Django.
+capstone by key, an idea by title, a wrapper by pattern, a rubric criterion by key, its level by
+label), so a reorder moves items rather than rewriting them. Pure: text in, text out, no Django.
 """
 
 from __future__ import annotations
 
 import io
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -33,6 +34,8 @@ IDENTITY = {
     "resources": "key",
     "ideas": "title",
     "wrappers": "pattern",
+    "rubric": "key",
+    "levels": "label",
 }
 
 
@@ -88,6 +91,8 @@ def _merged_list(old: CommentedSeq, new: list, key) -> CommentedSeq:
             for item, wanted in zip(old, new, strict=True):
                 _merge_map(item, wanted)
             return old
+        # A new item in a list of one-line items (ideas, rubric levels) is written on one line too.
+        flow = bool(old) and all(isinstance(item, CommentedMap) and item.fa.flow_style() for item in old)
         items = []
         for wanted in new:
             existing = by_id.get(wanted[identity])
@@ -95,7 +100,10 @@ def _merged_list(old: CommentedSeq, new: list, key) -> CommentedSeq:
                 _merge_map(existing, wanted)
                 items.append(existing)
             else:
-                items.append(_fresh(wanted))
+                item = _fresh(wanted)
+                if flow:
+                    item.fa.set_flow_style()
+                items.append(item)
         seq = CommentedSeq(items)
         _copy_style(old, seq)
         return seq
@@ -136,5 +144,16 @@ def _fresh(value):
     if isinstance(value, str):
         if "\n" in value:  # dump's blocks (bodies, rules, descriptions) end with a line break
             return LiteralScalarString(value if value.endswith("\n") else value + "\n")
-        return DoubleQuotedScalarString(value) if value.startswith("http") else str(value)
+        if value.startswith("http") or _reads_back_as_another_type(value):
+            return DoubleQuotedScalarString(value)
+        return str(value)
     return value
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _reads_back_as_another_type(text: str) -> bool:
+    """``parse`` reads the file with PyYAML (YAML 1.1), where a plain ``No``, ``on``, ``1.0`` or ``null`` is
+    not text; ruamel writes YAML 1.2 and would leave them plain, so a level labelled "No" came back a bool."""
+    return pyyaml.resolver.Resolver().resolve(pyyaml.ScalarNode, text, (True, False)) != _STR_TAG

@@ -17,9 +17,9 @@ from django.utils.formats import date_format
 from django.utils.timezone import template_localtime
 from reversion.models import Version
 
-from .models import CapstoneBrief, Framework, ProjectIdea, Resource, Stage
+from .models import CapstoneBrief, Framework, ProjectIdea, Resource, RubricCriterion, RubricLevel, Stage
 
-VERSIONED = (Stage, Resource, CapstoneBrief, ProjectIdea, Framework)
+VERSIONED = (Stage, Resource, CapstoneBrief, ProjectIdea, Framework, RubricCriterion, RubricLevel)
 
 
 def _keep_before_deletion(sender, instance, **kwargs):

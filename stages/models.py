@@ -212,6 +212,61 @@ class ProjectIdea(models.Model):
         return self.title
 
 
+class RubricCriterion(models.Model):
+    """What a mentor judges a capstone of this brief on; every review scores every criterion."""
+
+    brief = models.ForeignKey(CapstoneBrief, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField()
+    key = models.SlugField(
+        max_length=80, help_text="Stable identifier within the brief; the curriculum file and scores refer to it."
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(
+        max_length=1000, blank=True, help_text="What the criterion asks, shown above its levels (Markdown)."
+    )
+
+    class Meta:
+        db_table = "stages_rubriccriterion"
+        ordering = ["brief", "order"]
+        verbose_name = "rubric criterion"
+        verbose_name_plural = "rubric criteria"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "order"], name="stages_criterion_unique_order", deferrable=models.Deferrable.DEFERRED
+            ),
+            models.UniqueConstraint(fields=["brief", "key"], name="stages_criterion_unique_key"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="stages_criterion_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brief.key}: {self.title}" if self.brief_id else self.title
+
+
+class RubricLevel(models.Model):
+    """One level of a criterion; ``order`` 1 is the weakest."""
+
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="levels")
+    order = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, help_text="What work at this level looks like (plain text).")
+
+    class Meta:
+        db_table = "stages_rubriclevel"
+        ordering = ["criterion", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "order"],
+                name="stages_level_unique_order",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.UniqueConstraint(fields=["criterion", "label"], name="stages_level_unique_label"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="stages_level_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class SeededKey(models.Model):
     """Keys the curriculum loader has created once.
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from . import curriculum as cur
-from .models import CapstoneBrief, Framework, ProjectIdea, Resource, SeededKey, Stage
+from .models import CapstoneBrief, Framework, ProjectIdea, Resource, RubricCriterion, RubricLevel, SeededKey, Stage
 
 
 @dataclass
@@ -147,6 +147,32 @@ class _Loader:
                 f"{data.key}:{idea.title}",
                 {"brief": brief, "title": idea.title},
                 idea_values,
+            )
+        for criterion in data.rubric:
+            self.criterion(brief, criterion)
+
+    def criterion(self, brief: CapstoneBrief, data: cur.CriterionData):
+        """A brief loaded before rubrics existed gets its rubric here (every criterion is missing),
+        so an existing database needs no data migration: ``load_curriculum`` adds them."""
+        values = {"order": data.order, "title": data.title, "description": data.description}
+        exists = RubricCriterion.objects.filter(brief=brief, key=data.key).exists()
+        if not exists and RubricCriterion.objects.filter(brief=brief, order=data.order).exists():
+            values["order"] = (brief.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
+        key = f"{brief.key}:{data.key}"
+        criterion = self._upsert(RubricCriterion, "rubric criterion", key, {"brief": brief, "key": data.key}, values)
+        if criterion is None:
+            return
+        for level in data.levels:
+            level_values = {"order": level.order, "description": level.description}
+            exists = RubricLevel.objects.filter(criterion=criterion, label=level.label).exists()
+            if not exists and RubricLevel.objects.filter(criterion=criterion, order=level.order).exists():
+                level_values["order"] = (criterion.levels.aggregate(m=Max("order"))["m"] or 0) + 1
+            self._upsert(
+                RubricLevel,
+                "rubric level",
+                f"{key}:{level.label}",
+                {"criterion": criterion, "label": level.label},
+                level_values,
             )
 
 

@@ -152,3 +152,30 @@ def worker_closes_db_connections():
     task_postrun.connect(close, weak=False, dispatch_uid="tests-worker-close-db")
     yield
     task_postrun.disconnect(dispatch_uid="tests-worker-close-db")
+
+
+@pytest.fixture(scope="session")
+def _local_github_process():
+    from .github import local_github
+
+    with local_github() as github:
+        yield github
+
+
+@pytest.fixture
+def github(_local_github_process, settings, monkeypatch):
+    """A real local OAuth2 server playing GitHub (tests/oauth_provider.py), and the app's sign-in with
+    GitHub turned on and pointed at it."""
+    from .github import point_the_app_at
+
+    point_the_app_at(_local_github_process, settings, monkeypatch)
+    return _local_github_process
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor every admin must have (users.second_factor)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(admin_user, factories.TOTP_SECRET)
+    return admin_user

@@ -7,6 +7,17 @@ from dlcurriculum.users.models import MENTORS_GROUP, User
 from stages.models import CapstoneBrief, Framework, ProjectIdea, Resource, Stage
 
 PASSWORD = "correct horse battery staple"
+# The authenticator-app secret of every factory mentor and admin (tests compute their codes: tests/totp.py).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def _with_second_factor(user, create, extracted, *, needed: bool = True):
+    """Mentors and admins must have a second factor (users.second_factor): factories give them an
+    authenticator app unless told ``second_factor=False``."""
+    if create and needed and extracted is not False:
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(user, TOTP_SECRET)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,6 +36,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        # A staff account made with UserFactory(is_staff=True) is an admin too.
+        _with_second_factor(obj, create, extracted, needed=obj.is_staff)
+
 
 class MentorFactory(UserFactory):
     email = factory.Sequence(lambda n: f"mentor{n}@example.com")
@@ -34,6 +50,10 @@ class MentorFactory(UserFactory):
         if create:
             # get_or_create: transactional tests flush the rows data migrations made.
             obj.groups.add(Group.objects.get_or_create(name=MENTORS_GROUP)[0])
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        _with_second_factor(obj, create, extracted)
 
 
 class AdminFactory(UserFactory):

@@ -7,6 +7,8 @@ until someone decides who may use it.
 from datetime import date
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from capstones import services as capstone_services
@@ -16,7 +18,9 @@ from progress import services as progress_services
 from progress.models import PacePlan, Pause, ResourceProgress
 from stages.models import Resource
 from tests import factories
+from tests.rubrics import all_scored
 from tests.submitting import submit_capstone
+from tests.totp import pass_second_factor
 
 ROLES = ["anonymous", "learner_a", "learner_b", "mentor", "admin"]
 OK, LOGIN, DENIED, NOT_ALLOWED = "ok", "login", "denied", "method"
@@ -58,6 +62,9 @@ GET_RULES = {
     "users:export_json": [LOGIN, OK, OK, OK, OK],
     "users:export_csv": [LOGIN, OK, OK, OK, OK],
     "users:delete_account": [LOGIN, OK, OK, OK, OK],
+    # POST-only; a session id of another person is not found (tests/users/test_sessions.py).
+    "users:end_session": [NO_GET] * 5,
+    "users:end_other_sessions": [NO_GET] * 5,
     "capstones:mine": [LOGIN, OK, OK, OK, OK],
     "capstones:queue": [LOGIN, DENIED, DENIED, OK, OK],
     "capstones:portfolio_settings": [LOGIN, OK, OK, OK, OK],
@@ -131,14 +138,23 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     public = submit(first)
     public = capstone_services.claim(public, mentor=mentor)
     with django_capture_on_commit_callbacks(execute=True):
-        public = capstone_services.decide(public, mentor=mentor, decision="approved", feedback="Great.")
+        public = capstone_services.decide(
+            public, mentor=mentor, decision="approved", feedback="Great.", scores=all_scored(first)
+        )
     capstone_services.set_submission_public(public, learner=a, public=True)
     portfolio = capstone_services.update_portfolio(
-        a, is_public=True, headline="A's work", handle="learner-a", allow_download=True
+        a, is_public=True, headline="A's work", handle="learner-a", allow_download=True, show_scores=True
     )
     progress_services.record_completion(a, public=True)
     private = submit(second)
+    session = UserSession.objects.create(user=a, session_key="a" * 32, ip="203.0.113.1", user_agent="A's phone")
+    # Somebody else's security key: its pages are nobody else's (a bare row: no role signs in with it).
+    key = Authenticator.objects.create(
+        user=factories.UserFactory(), type=Authenticator.Type.WEBAUTHN, data={"name": "C's key"}
+    )
     return {
+        "session": session,
+        "webauthn_key": key,
         **people,
         "resource": resource,
         "pause": pause,
@@ -188,6 +204,7 @@ def _kwargs(name: str, world) -> dict:
         "portfolio:notebook": {"handle": "learner-a", "key": public.brief.key},
         "portfolio:download": {"handle": "learner-a", "key": public.brief.key},
         "mail:unsubscribe": {"token": make_token(world["learner_a"].pk)},
+        "users:end_session": {"pk": world["session"].pk},
     }.get(name, {})
 
 
@@ -317,3 +334,122 @@ def test_learner_b_posting_to_learner_a_urls_only_ever_touches_b(client, world, 
     client.force_login(world["learner_b"])
     client.post(reverse(name, kwargs=_kwargs(name, world)), data)
     assert _a_state(world) == before
+
+
+# --- The account pages of issue 34 (allauth.mfa, usersessions, socialaccount) ------------------------
+# allauth's own URLconf is skipped above; the pages it added for the second factor, the sessions and
+# GitHub are listed here, for people who signed in for real (password, then the app's code) and then
+# confirmed their password again, as allauth asks before a second factor is added or removed.
+REAUTH = "reauthenticate"
+ACCOUNT_SECURITY_RULES = {
+    "mfa_index": [LOGIN, OK, OK, OK, OK],
+    # Only while a sign-in waits for its second step; signed in already, back to the dashboard.
+    "mfa_authenticate": [LOGIN] + [REDIRECT] * 4,
+    "mfa_reauthenticate": [LOGIN, REAUTH, REAUTH, OK, OK],
+    "mfa_reauthenticate_webauthn": [LOGIN] + [REAUTH] * 4,
+    "mfa_activate_totp": [LOGIN, OK, OK, REDIRECT, REDIRECT],  # who has an app already: to its page
+    "mfa_deactivate_totp": [LOGIN, DENIED, DENIED, OK, OK],
+    "mfa_view_recovery_codes": [LOGIN, DENIED, DENIED, DENIED, DENIED],  # none generated yet
+    "mfa_generate_recovery_codes": [LOGIN, OK, OK, OK, OK],
+    "mfa_download_recovery_codes": [LOGIN, DENIED, DENIED, DENIED, DENIED],
+    "mfa_list_webauthn": [LOGIN, OK, OK, OK, OK],
+    "mfa_add_webauthn": [LOGIN, OK, OK, OK, OK],
+    # Somebody else's security key.
+    "mfa_remove_webauthn": [LOGIN, DENIED, DENIED, DENIED, DENIED],
+    "mfa_edit_webauthn": [LOGIN, DENIED, DENIED, DENIED, DENIED],
+    "usersessions_list": [LOGIN, OK, OK, OK, OK],
+    "socialaccount_connections": [LOGIN, OK, OK, OK, OK],
+    "socialaccount_login_cancelled": [OK] * 5,
+    "socialaccount_login_error": ["HTTP 401"] * 5,
+    # Only while a GitHub sign-up waits for its address.
+    "socialaccount_signup": [LOGIN] * 5,
+    # GITHUB_CLIENT_ID unset (the default): sign-in with GitHub is off (tests/users/test_github.py: on).
+    "github_login": [DENIED] * 5,
+    "github_callback": [DENIED] * 5,
+}
+ACCOUNT_SECURITY_APPS = ("allauth.mfa", "allauth.usersessions", "allauth.socialaccount")
+
+
+def _account_security_url_names(patterns=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _account_security_url_names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.lookup_str.startswith(ACCOUNT_SECURITY_APPS):
+            yield pattern.name
+
+
+def test_every_account_security_url_has_a_permission_rule():
+    assert set(_account_security_url_names()) == set(ACCOUNT_SECURITY_RULES)
+
+
+def sign_in_for_real(client, user):
+    response = client.post(reverse("account_login"), {"login": user.email, "password": factories.PASSWORD})
+    response = pass_second_factor(client, response)
+    assert response.status_code == 302, response
+    assert not response.url.startswith("/accounts/"), response.url
+    response = client.post(reverse("account_reauthenticate"), {"password": factories.PASSWORD})
+    assert response.status_code == 302, response
+
+
+def _security_outcome(response) -> str:
+    if response.status_code == 302 and response.url.startswith("/accounts/reauthenticate/"):
+        return REAUTH
+    if response.status_code == 302 and "/accounts/login/" not in response.url:
+        return REDIRECT
+    return _outcome(response)
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNT_SECURITY_RULES))
+def test_who_may_read_each_account_security_url(client, world, name):
+    kwargs = {"pk": world["webauthn_key"].pk} if name in ("mfa_remove_webauthn", "mfa_edit_webauthn") else {}
+    url = reverse(name, kwargs=kwargs)
+    outcomes = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            sign_in_for_real(client, world[role])
+        outcomes.append(_security_outcome(client.get(url)))
+    assert dict(zip(ROLES, outcomes, strict=True)) == dict(zip(ROLES, ACCOUNT_SECURITY_RULES[name], strict=True))
+
+
+# --- Mentors and admins without a second factor reach no page but their own account's ------------------
+ENROL = "enrol"
+
+
+@pytest.mark.parametrize("role", ["mentor", "admin"])
+def test_a_mentor_or_admin_without_a_second_factor_is_sent_to_set_one_up_from_every_page(client, world, role):
+    """Every page of the project (review pages, notebooks, the admin's) and every POST."""
+    person = world[role]
+    Authenticator.objects.filter(user=person).delete()
+    client.force_login(person)
+    enrol = reverse("mfa_index")
+    names = sorted(set(GET_RULES) - {"healthz", "readyz"})  # the probes answer before any session is read
+    outcomes = {}
+    for name in names:
+        url = reverse(name, kwargs=_kwargs(name, world))
+        for method in (client.get, client.post):
+            response = method(url)
+            outcomes[(name, method.__name__)] = (
+                ENROL if response.status_code == 302 and response.url == enrol else (response.status_code)
+            )
+    admin_pages = [
+        reverse("admin:index"),
+        reverse("admin:users_user_changelist"),
+        reverse("admin:stages_stage_changelist"),
+    ]
+    for url in admin_pages:
+        response = client.get(url)
+        outcomes[(url, "get")] = (
+            ENROL if response.status_code == 302 and response.url == enrol else response.status_code
+        )
+    assert {key: value for key, value in outcomes.items() if value != ENROL} == {}
+    # The way to set one up stays open, and says why.
+    page = client.get(enrol)
+    assert page.status_code == 200
+    assert "Mentors and admins sign in with a second factor" in page.text
+    assert client.get(reverse("account_logout")).status_code == 200
+
+
+def test_a_learner_without_a_second_factor_is_not_asked_for_one(client, world):
+    client.force_login(world["learner_a"])
+    assert client.get(reverse("dashboard")).status_code == 200

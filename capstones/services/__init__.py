@@ -5,9 +5,11 @@
 - ``submitting``: a learner's iteration and their request for a human review.
 - ``jobs``: the automatic check, the rendering and its diff, the sweep of lost work.
 - ``notifications``: batched e-mails both ways, the decision e-mail, unread counts, mentors' nudges.
+- ``scoring``: a review's rubric scores (every criterion scored, kept with the iteration).
 - ``portfolio``: the public portfolio.
 """
 
+from .common import TransitionError
 from .jobs import (
     TOO_LARGE_TO_CHECK,
     TOO_LARGE_TO_SHOW,
@@ -38,7 +40,6 @@ from .review import (
     REFUSALS,
     TRANSITIONS,
     Action,
-    TransitionError,
     add_comment,
     assign,
     claim,
@@ -48,6 +49,7 @@ from .review import (
     release_idle_claims,
     transition,
 )
+from .scoring import RubricIncompleteError, Score
 from .submitting import ask_for_review, submit_iteration
 
 __all__ = [
@@ -58,6 +60,8 @@ __all__ = [
     "Action",
     "HandleTakenError",
     "MessageRateLimitError",
+    "RubricIncompleteError",
+    "Score",
     "TransitionError",
     "add_comment",
     "ask_for_review",

@@ -6,6 +6,10 @@ from capstones import notebooks
 from capstones.models import Iteration
 
 
+class TransitionError(Exception):
+    """The action is not possible in the submission's current state; the message says why."""
+
+
 def read_notebook(iteration: Iteration):
     with iteration.notebook.open("rb") as handle:
         data = handle.read()

@@ -69,7 +69,13 @@ def handle_refusal(portfolio: Portfolio, handle: str, now=None) -> str | None:
 
 
 def update_portfolio(
-    learner, *, is_public: bool, headline: str, handle: str | None = None, allow_download: bool = False
+    learner,
+    *,
+    is_public: bool,
+    headline: str,
+    handle: str | None = None,
+    allow_download: bool = False,
+    show_scores: bool = False,
 ) -> Portfolio:
     portfolio = portfolio_for(learner)
     if handle and handle != portfolio.handle:
@@ -89,6 +95,7 @@ def update_portfolio(
                 handle=handle,
                 handle_key=skeleton(handle) if handle else "",
                 allow_download=allow_download,
+                show_scores=show_scores,
             )
     except IntegrityError as exc:
         # Taken by someone else between the check and the write.

@@ -26,9 +26,10 @@ from capstones.policy import (
 from dlcurriculum.tasks import enqueue_on_commit
 from dlcurriculum.users import changes as learner_changes
 
-from .common import capstone_tasks
+from .common import TransitionError, capstone_tasks
 from .limits import check_message_rate
 from .notifications import close_group_notices, forget_queue_count, forget_unread, notify, notify_mentors
+from .scoring import Score, checked_scores, save_scores
 
 Status = Submission.Status
 
@@ -80,19 +81,20 @@ REFUSALS = {
 }
 
 
-class TransitionError(Exception):
-    """The action is not possible in the submission's current state; the message says why."""
-
-
-def transition(submission: Submission, action: str, *, actor, mentor=None, now: datetime | None = None) -> Submission:
+def transition(
+    submission: Submission, action: str, *, actor, mentor=None, now: datetime | None = None, on_review=None
+) -> Submission:
     """Move ``submission`` by ``action``, or raise TransitionError / PermissionDenied.
 
     The row is locked and the write is conditional on the state that was read,
     so two mentors claiming at once cannot both win (also where the database
-    cannot lock rows). ``actor`` None is the system (expiring idle claims).
+    cannot lock rows). ``actor`` None is the system (expiring idle claims). ``on_review`` is called
+    with a decision's new Review inside the same transaction (its rubric scores are saved there).
     """
     try:
-        return _transition(submission, action, actor=actor, mentor=mentor, now=now or timezone.now())
+        return _transition(
+            submission, action, actor=actor, mentor=mentor, now=now or timezone.now(), on_review=on_review
+        )
     except OperationalError as exc:
         # SQLite refuses a concurrent writer outright instead of making it wait.
         if "locked" not in str(exc):
@@ -104,7 +106,7 @@ _CONCURRENT = "Someone else changed this submission at the same moment; reload a
 
 
 @learner_changes.atomic
-def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime) -> Submission:  # noqa: C901 - one branch per action, in order
+def _transition(submission: Submission, action: str, *, actor, mentor, now: datetime, on_review) -> Submission:  # noqa: C901 - one branch per action, in order
     if action not in TRANSITIONS:
         raise TransitionError(f"Unknown action {action!r}.")
     current = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -151,6 +153,8 @@ def _transition(submission: Submission, action: str, *, actor, mentor, now: date
         latest = current.iterations.order_by("-number").first()
         decision = Review.Decision.APPROVED if action == Action.APPROVE else Review.Decision.CHANGES_REQUESTED
         review = Review.objects.create(iteration=latest, mentor=actor, decision=decision, created_at=now)
+        if on_review is not None:
+            on_review(review)
         enqueue_on_commit(capstone_tasks().send_decision_email, review.pk)
         # Shown in the app; its e-mail is the decision e-mail itself.
         Notification.objects.create(
@@ -273,9 +277,20 @@ def release(submission: Submission, *, mentor) -> Submission:
 
 
 @learner_changes.atomic
-def decide(submission: Submission, *, mentor, decision: str, feedback: str, cell: int | None = None) -> Submission:
+def decide(
+    submission: Submission,
+    *,
+    mentor,
+    decision: str,
+    feedback: str,
+    cell: int | None = None,
+    scores: dict[int, Score] | None = None,
+) -> Submission:
+    """Approve or request changes, with a level for every criterion of the brief's rubric (``scores`` by
+    criterion id; RubricIncompleteError before anything changes when one is missing)."""
     action = Action.APPROVE if decision == Review.Decision.APPROVED else Action.REQUEST_CHANGES
-    submission = transition(submission, action, actor=mentor)
+    scores = checked_scores(submission.brief_id, scores)
+    submission = transition(submission, action, actor=mentor, on_review=lambda review: save_scores(review, scores))
     if feedback.strip():
         latest = submission.iterations.order_by("-number").first()
         # No message notification: the decision e-mail carries the feedback.

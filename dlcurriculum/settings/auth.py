@@ -1,7 +1,9 @@
-"""Accounts: the user model, passwords, allauth, rate limits and sign-in alerts."""
+"""Accounts: the user model, passwords, allauth, rate limits, sign-in alerts, the second factor,
+sessions and sign in with GitHub."""
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .core import GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, GITHUB_SIGN_IN_ENABLED, GITHUB_WEB_URL
 from .env import DEBUG, env
 
 AUTH_USER_MODEL = "users.User"
@@ -69,3 +71,43 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 SIGNIN_ALERT_FAILURES = env.int("SIGNIN_ALERT_FAILURES", default=5)
 SIGNIN_ALERT_WINDOW_SECONDS = env.int("SIGNIN_ALERT_WINDOW_SECONDS", default=900)
 SIGNIN_ALERT_QUIET_SECONDS = env.int("SIGNIN_ALERT_QUIET_SECONDS", default=3600)
+
+# --- Second factor, sessions, sign in with GitHub (allauth.mfa, usersessions, socialaccount) ------
+# Mentors and admins must have a second factor (dlcurriculum/users/second_factor.py); anyone may.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="dlcurriculum")
+# Each recovery code signs in once (allauth strikes it off). Wrong codes count as failed sign-ins
+# (the "login_failed" limit above, per client address and per account), as wrong passwords do.
+MFA_RECOVERY_CODE_COUNT = 10
+# Security keys and passkeys as a second factor; WebAuthn needs https except on localhost in local mode.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Sessions are listed from allauth's record of each sign-in (no write per request: TRACK_ACTIVITY off;
+# dlcurriculum/users/sessions.py).
+USERSESSIONS_TRACK_ACTIVITY = False
+# GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are read in core.py (the content security policy allows GitHub).
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        "APPS": (
+            [{"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET, "key": ""}]
+            if GITHUB_SIGN_IN_ENABLED
+            else []
+        ),
+        # The addresses with GitHub's "verified" flag: only verified ones may link (dlcurriculum/users/social.py).
+        "SCOPE": ["read:user", "user:email"],
+        **({"GITHUB_URL": GITHUB_WEB_URL} if GITHUB_WEB_URL != "https://github.com" else {}),
+    }
+}
+SOCIALACCOUNT_ADAPTER = "dlcurriculum.users.social.SocialAccountAdapter"
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# A GitHub address that GitHub verified is taken as verified here; any other is sent a confirmation.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# A GitHub sign-in whose address both GitHub and an account here verified signs into that account
+# and links GitHub to it; an address unverified on either side never does (the adapter checks).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# Only a POST starts a sign-in with GitHub (a link or an image could otherwise sign someone in).
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False

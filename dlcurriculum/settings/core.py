@@ -30,7 +30,7 @@ SITE_NAME = env("SITE_NAME", default="dlcurriculum")
 DEMO_ACCOUNTS_ALLOWED = DEBUG
 
 INSTALLED_APPS = [
-    # django.contrib.admin, with its sign-in under the rate limits (dlcurriculum.users.admin_site).
+    # django.contrib.admin, signing in through allauth's sign-in (dlcurriculum.users.admin_site).
     "dlcurriculum.users.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,6 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    # Two-factor sign-in, the list of a person's sessions, sign in with GitHub (settings in auth.py).
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "django.contrib.humanize",  # allauth.mfa's list of security keys says "2 days ago"
     "adminsortable2",
     "reversion",
     "dlcurriculum.users",
@@ -73,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Mentors and admins without a second factor are sent to set one up before any other page
+    # opens (after AccountMiddleware: allauth's flows; dlcurriculum/users/second_factor.py).
+    "dlcurriculum.users.second_factor.SecondFactorRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -180,6 +189,13 @@ CSRF_FAILURE_VIEW = "dlcurriculum.drafts.csrf_failure"
 # Every signed-in request reads its session: from the cache (Redis) first, the
 # database stays the record, so a cache flush or a Redis outage signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sign in with GitHub: on only when both are set (a GitHub OAuth app's id and secret; its callback
+# URL is SITE_URL + /accounts/github/login/callback/); GITHUB_URL names a GitHub Enterprise server.
+# Here because the policy below allows it; the rest of its settings are in auth.py.
+GITHUB_CLIENT_ID = env("GITHUB_CLIENT_ID", default="")
+GITHUB_CLIENT_SECRET = env("GITHUB_CLIENT_SECRET", default="")
+GITHUB_SIGN_IN_ENABLED = bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)
+GITHUB_WEB_URL = env("GITHUB_URL", default="https://github.com").rstrip("/")
 # No inline scripts anywhere: all JavaScript is served from static files. Views
 # that need a stricter policy (rendered notebooks) set their own header.
 CONTENT_SECURITY_POLICY = {
@@ -192,7 +208,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "frame-src": ["'self'"],
         "frame-ancestors": ["'self'"],
-        "form-action": ["'self'"],
+        # The sign-in with GitHub form posts here and is redirected on to GitHub: the browser checks
+        # that redirect against form-action too.
+        "form-action": ["'self'", *([GITHUB_WEB_URL] if GITHUB_SIGN_IN_ENABLED else [])],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }

@@ -31,9 +31,17 @@ class UserManager(DjangoUserManager):
         return user
 
     def with_roles(self):
-        """Users with ``is_mentor`` answered by the same query (see ``User.is_mentor``)."""
+        """Users with ``is_mentor`` and whether they have a second factor answered by the same query."""
+        from allauth.mfa.models import Authenticator
+
+        from .second_factor import SECOND_FACTOR_TYPES
+
         mentor_groups = self.model.groups.through.objects.filter(user=models.OuterRef("pk"), group__name=MENTORS_GROUP)
-        return self.get_queryset().annotate(_is_mentor=models.Exists(mentor_groups))
+        # Whether the user has a second factor, for the check on every request (users.second_factor).
+        factors = Authenticator.objects.filter(user=models.OuterRef("pk"), type__in=SECOND_FACTOR_TYPES)
+        return self.get_queryset().annotate(
+            _is_mentor=models.Exists(mentor_groups), _has_second_factor=models.Exists(factors)
+        )
 
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)

@@ -1,4 +1,5 @@
-"""The account pages: profile, the "why" prompt, export and deletion of all of a user's data."""
+"""The account pages: profile (with sign-in and security: second factor, GitHub, sessions), the "why"
+prompt, ending sessions, export and deletion of all of a user's data."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 
-from . import export, lifecycle, names, services
+from . import export, lifecycle, names, selectors, services, sessions
 from .forms import DeleteAccountForm, NameForm, ProfileForm, WhyForm
 
 
@@ -71,7 +72,27 @@ def profile(request):
             return redirect("users:profile")
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "users/profile.html", {"form": form})
+    security = selectors.account_security(request.user, current_session_key=request.session.session_key)
+    return render(request, "users/profile.html", {"form": form, **security})
+
+
+@login_required
+@require_POST
+def end_session(request, pk: int):
+    """End one of the signed-in person's other sessions (a shared computer, a lost phone)."""
+    if sessions.end_session(request.user, pk, current_session_key=request.session.session_key):
+        messages.success(request, "That session is signed out.")
+    else:
+        messages.info(request, "That session had already ended.")
+    return redirect(f"{reverse('users:profile')}#sessions-title")
+
+
+@login_required
+@require_POST
+def end_other_sessions(request):
+    ended = sessions.end_other_sessions(request.user, current_session_key=request.session.session_key)
+    messages.success(request, f"Signed out everywhere else ({ended} session{'' if ended == 1 else 's'}).")
+    return redirect(f"{reverse('users:profile')}#sessions-title")
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -1,22 +1,40 @@
 """Steps the browser journeys share: signing in, notebooks made with nbformat, the capstone upload."""
 
 import re
+import time
 
 import nbformat
 from nbformat.v4 import new_notebook
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TOTP_SECRET
+from tests.totp import current_code
 
 CAPSTONE_STAGE = "/stages/capstone-1/"
 
 
 def fill_sign_in_form(page, user):
-    """On the sign-in page: the user's e-mail and the factories' password, then submit."""
+    """On the sign-in page: the user's e-mail and the factories' password, then submit; mentors and
+    admins then give their authenticator app's code (tests/totp.py)."""
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
     page.wait_for_load_state()
+    if "/accounts/2fa/authenticate/" in page.url:
+        give_authenticator_code(page)
+
+
+def give_authenticator_code(page, secret: str = TOTP_SECRET):
+    """The code the app shows now. Each code signs in once: the same person signing in twice within
+    one 30-second window waits for the next code, as they would with their phone."""
+    for _ in range(2):
+        page.fill("input[name=code]", current_code(secret))
+        page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+        page.wait_for_load_state()
+        if "/accounts/2fa/authenticate/" not in page.url:
+            return
+        time.sleep(30 - time.time() % 30 + 0.5)
+    raise AssertionError("the authenticator code was refused twice")
 
 
 def sign_in(page, live_server, user):
@@ -49,3 +67,12 @@ def submit_first_iteration(page, live_server, notebook_path, *, title: str):
     page.get_by_label("Write up").fill("I trained a **small** CNN on MNIST and explain every step.")
     page.get_by_role("button", name="Submit", exact=True).click()
     page.wait_for_url(re.compile(r"/capstones/submissions/\d+/iterations/1/$"))
+
+
+def score_rubric(page) -> int:
+    """In the mentor's review form: choose each criterion's strongest level by clicking its label, as a
+    person does. Returns how many criteria the rubric has."""
+    criteria = page.locator("fieldset.rubric-criterion")
+    for i in range(criteria.count()):
+        criteria.nth(i).locator("label.rubric-level").last.click()
+    return criteria.count()

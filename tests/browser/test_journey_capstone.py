@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from capstones.models import Iteration, Review, Submission
 from tests import factories
 
-from .steps import notebook, sign_in, submit_first_iteration, write_notebook
+from .steps import notebook, score_rubric, sign_in, submit_first_iteration, write_notebook
 
 pytestmark = [
     pytest.mark.browser,
@@ -117,6 +117,7 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     screenshot(mentor_page, "queue")
     row.get_by_role("button", name="Claim").click()
     expect(mentor_page.get_by_text("You are reviewing this submission.")).to_be_visible()
+    assert score_rubric(mentor_page) == 4  # the seed's rubric of Capstone I: a level for each criterion
     mentor_page.get_by_label("Changes requested").check()
     mentor_page.get_by_role("textbox", name=re.compile("^Message")).fill("Explain why you chose this learning rate.")
     screenshot_with_notebook(screenshot, mentor_page, "review")
@@ -160,6 +161,7 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     mentor_page.frame_locator("iframe.notebook-frame").get_by_role("link", name="Comment on cell 6").click()
     mentor_page.wait_for_url(re.compile(r"\?cell=6#comment-form$"))
     expect(mentor_page.get_by_label(re.compile("On cell"))).to_have_value("6")
+    score_rubric(mentor_page)
     mentor_page.get_by_label("Approved", exact=True).check()
     mentor_page.get_by_role("textbox", name=re.compile("^Message")).fill("Clear and well argued. Well done!")
     mentor_page.get_by_role("button", name="Send", exact=True).click()
@@ -243,6 +245,7 @@ def test_both_decisions_are_emailed_to_the_learner_with_the_feedback(
             row.get_by_role("button", name="Claim").click()
         else:  # a resubmission comes back to the mentor who asked for the changes
             row.get_by_role("link", name="Digits with a CNN").click()
+        score_rubric(mentor_page)
         mentor_page.get_by_label(label, exact=True).check()
         mentor_page.get_by_role("textbox", name=re.compile("^Message")).fill(feedback)
         mentor_page.get_by_role("button", name="Send", exact=True).click()

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from dlcurriculum import local_beat
 from tests import factories
 
-from .steps import notebook, sign_in, submit_first_iteration, write_notebook
+from .steps import notebook, score_rubric, sign_in, submit_first_iteration, write_notebook
 
 pytestmark = [
     pytest.mark.browser,
@@ -115,6 +115,7 @@ def test_learner_and_mentor_each_hear_of_the_others_every_step_once(
 
     # The mentor approves: the learner gets the decision, said as what it is, once.
     mentor_page.reload()
+    score_rubric(mentor_page)
     mentor_page.get_by_label("Approved", exact=True).check()
     mentor_page.get_by_role("textbox", name=re.compile("^Message")).fill("Clear and well argued.")
     mentor_page.get_by_role("button", name="Send", exact=True).click()

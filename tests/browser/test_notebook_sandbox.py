@@ -15,6 +15,7 @@ from capstones import services
 from capstones.models import Submission
 from stages.models import CapstoneBrief
 from tests import factories
+from tests.rubrics import all_scored
 from tests.submitting import submit_capstone
 
 from .steps import notebook, sign_in, submit_first_iteration, write_notebook
@@ -131,7 +132,7 @@ def test_public_portfolio_notebook_cannot_run_script(live_server, new_page, lear
     iteration = submit_capstone(learner, brief, hostile_notebook(), title="Hostile", filename="hostile.ipynb")
     submission = Submission.objects.get(pk=iteration.submission_id)
     services.claim(submission, mentor=mentor)
-    submission = services.decide(submission, mentor=mentor, decision="approved", feedback="")
+    submission = services.decide(submission, mentor=mentor, decision="approved", feedback="", scores=all_scored(brief))
     services.set_submission_public(submission, learner=learner, public=True)
     portfolio = services.update_portfolio(learner, is_public=True, headline="")
 

@@ -100,9 +100,9 @@ def test_a_release_moves_the_stamp_once(claimed, mentor):
 
 @pytest.mark.parametrize("decision", [Review.Decision.APPROVED, Review.Decision.CHANGES_REQUESTED])
 def test_a_decision_with_feedback_moves_the_stamp_once(claimed, mentor, decision):
-    # Savepoint, the transition with its review and notification (8 with its savepoint), the
-    # latest iteration and the feedback, the stamp, release.
-    with assert_database_query_count(13) as queries:
+    # Savepoint, the brief's rubric (a shared cached read, cold here), the transition with its review
+    # and notification (8 with its savepoint), the latest iteration and the feedback, the stamp, release.
+    with assert_database_query_count(14) as queries:
         services.decide(claimed, mentor=mentor, decision=decision, feedback="Well argued.")
     assert stamp_updates(queries) == 1
 

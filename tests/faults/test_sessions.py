@@ -1,5 +1,6 @@
 """A sign-out while Redis is partitioned stays a sign-out: 3 gunicorn workers, Redis behind a proxy."""
 
+import re
 import time
 
 import pytest
@@ -75,3 +76,31 @@ def test_pages_keep_working_while_redis_is_partitioned(gunicorn, redis_proxy, re
     assert client.signed_in()
     assert status == 200
     assert '"degraded"' in body
+
+
+def test_a_session_ended_from_the_profile_during_a_redis_partition_stays_ended(gunicorn, redis_proxy, record_figures):
+    """Issue 34: "Sign out" on the profile's list of sessions deletes the session's database row; the
+    copy Redis still holds when it heals signs nobody in (users.backends)."""
+    user = UserFactory()
+    server = gunicorn(REDIS_URL=redis_proxy.url)
+    mine = _signed_in_client(server.base, user)
+    thief = _signed_in_client(server.base, user)
+    assert all(thief.signed_in() for _ in range(6))  # every worker has read the stolen session from Redis
+
+    redis_proxy.partition()
+    _, _, profile = mine.get("/me/profile/")
+    assert profile.count("Sign out</button>") >= 2  # the nav's and the other session's
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', profile).group(1)
+    status, _, _ = mine.request("POST", "/me/sessions/end-others/", {"csrfmiddlewaretoken": token})
+    assert status == 302
+    during = _count_signed_in(server.base, thief.cookies)
+    redis_proxy.heal()
+    time.sleep(6)  # past the cache's retry delay: every worker uses Redis again
+    after = _count_signed_in(server.base, thief.cookies)
+    record_figures(
+        scenario="session ended from the profile during Redis partition, 3 workers",
+        signed_in_during=during,
+        signed_in_after=after,
+    )
+    assert (during, after) == (0, 0)
+    assert mine.signed_in()

@@ -9,9 +9,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext, isolate_apps
 from django.urls import reverse
@@ -175,6 +179,17 @@ def world(db, tasks_in_process, django_capture_on_commit_callbacks):
         subject="2 broken links",
         last_error=f"4.2.2 mailbox of {admin.email} full",
     )
+    # Each is signed in on a phone (a session allauth.usersessions recorded); the learner linked GitHub.
+    for person in (learner, mentor, admin):
+        store = SessionStore()
+        store["_auth_user_id"] = str(person.pk)
+        store.create()
+        UserSession.objects.create(
+            user=person, session_key=store.session_key, ip="203.0.113.9", user_agent=f"Phone of {person.email}"
+        )
+    SocialAccount.objects.create(
+        user=learner, provider="github", uid="4242", extra_data={"login": "lena", "email": learner.email}
+    )
     return {"learner": learner, "mentor": mentor, "admin": admin, "other": other, "reviewed": reviewed}
 
 
@@ -222,6 +237,8 @@ def test_deleting_an_account_leaves_no_trace_of_the_address_in_any_table(
     delete_through_the_page(client, person, django_capture_on_commit_callbacks)
     assert traces_in_database(person.email) == []
     assert not User.objects.filter(pk=person.pk).exists()
+    # The phone's session ended with the account (its session row holds no user column to cascade).
+    assert Session.objects.count() == 2
 
 
 def test_deleting_a_learner_removes_their_notebook_files(client, world, settings, django_capture_on_commit_callbacks):

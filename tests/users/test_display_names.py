@@ -12,6 +12,7 @@ from django.urls import reverse
 from dlcurriculum.users import names
 from tests import factories
 from tests.factories import PASSWORD
+from tests.totp import pass_second_factor
 
 User = get_user_model()
 
@@ -79,7 +80,10 @@ def test_the_profile_says_who_sees_the_name_and_what_shows_without_one(client, d
 
 
 def _sign_in(client, user):
-    return client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    # Mentors and admins then give their authenticator app's code.
+    return pass_second_factor(
+        client, client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    )
 
 
 @pytest.mark.parametrize("make", [factories.MentorFactory, factories.AdminFactory])
