@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stages", "0007_field_help_says_markdown_or_plain"),
+        ("stages", "0008_rubrics"),
     ]
 
     operations = [
