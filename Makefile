@@ -31,12 +31,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Run the app on http://127.0.0.1:$(PORT) (8000 unless PORT is given): migrate, load the curriculum, print demo accounts.
+## Run the app on http://localhost:$(PORT) (8000 unless PORT is given): migrate, load the curriculum, print demo accounts.
+## localhost, not 127.0.0.1: browsers refuse security keys (WebAuthn) on an IP address.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_curriculum
 	$(BIN)/python manage.py create_demo_accounts
-	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when set).
 test: $(STAMP)

@@ -73,7 +73,8 @@ def make_run_dry(directory: Path, *arguments: str) -> str:
 def test_make_run_serves_on_port_8000_by_default(tmp_path):
     out = make_run_dry(tmp_path)
     assert "manage.py runserver 127.0.0.1:8000\n" in out
-    assert "http://127.0.0.1:8000" in out
+    # Opened as localhost: browsers refuse security keys (WebAuthn) on an IP address.
+    assert "http://localhost:8000" in out
 
 
 def test_make_run_serves_on_the_port_given(tmp_path):
@@ -81,7 +82,7 @@ def test_make_run_serves_on_the_port_given(tmp_path):
     runserver = next(line for line in out.splitlines() if "runserver" in line)
     assert runserver.endswith("manage.py runserver 127.0.0.1:8123")
     # Links in e-mails (SITE_URL) follow the port unless SITE_URL is set.
-    assert 'SITE_URL="${SITE_URL:-http://127.0.0.1:8123}"' in runserver
+    assert 'SITE_URL="${SITE_URL:-http://localhost:8123}"' in runserver
     assert "8000" not in out
 
 

@@ -79,8 +79,11 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="dlcurriculum")
 # Each recovery code signs in once (allauth strikes it off). Wrong codes count as failed sign-ins
 # (the "login_failed" limit above, per client address and per account), as wrong passwords do.
 MFA_RECOVERY_CODE_COUNT = 10
-# Security keys and passkeys as a second factor; WebAuthn needs https except on localhost in local mode.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Security keys and passkeys as a second factor. Browsers offer WebAuthn only on https:// and on
+# http://localhost (never on an IP address: open the site as localhost locally), and fido2 accepts
+# exactly those origins for the host the page was served on, so the origin check stays on in local
+# mode too: turning it off would let any page's key answers count (phishing) and buy nothing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 MFA_PASSKEY_LOGIN_ENABLED = False
 # Sessions are listed from allauth's record of each sign-in (no write per request: TRACK_ACTIVITY off;
 # dlcurriculum/users/sessions.py).

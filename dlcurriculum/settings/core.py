@@ -22,8 +22,9 @@ if not DEBUG:
         raise IncompleteConfiguration(_problems)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Where "absolute" links in e-mails sent outside a request (reminders, reports) point.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where "absolute" links in e-mails sent outside a request (reminders, reports) point. Locally
+# localhost, not 127.0.0.1: browsers refuse security keys and passkeys (WebAuthn) on an IP address.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="dlcurriculum")
 
 # Demo accounts (and their printed passwords) exist only in local mode.
