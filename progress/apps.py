@@ -13,6 +13,7 @@ class ProgressConfig(AppConfig):
         from . import account_data, services
         from .reminders.retention import expired_reminders
         from .reminders.services import stop_reminders
+        from .selectors import REPORTED_MEDIANS
 
         unsubscribe.register_topic(
             unsubscribe.MailTopic.REMINDERS,
@@ -29,6 +30,7 @@ class ProgressConfig(AppConfig):
                 "pace_plan": account_data.PACE_PLAN_FIELDS,
                 "pauses": account_data.PAUSE_FIELDS,
                 "completion": account_data.COMPLETION_FIELDS,
+                "time_spent": account_data.TIME_SPENT_FIELDS,
             },
             export=account_data.export_progress,
             erase=services.erase_progress,
@@ -39,6 +41,9 @@ class ProgressConfig(AppConfig):
                 "progress.PacePlan.user": (("pace_plan",), lifecycle.ERASED),
                 "progress.Pause.user": (("pauses",), lifecycle.ERASED),
                 "progress.CompletionRecord.user": (("completion",), lifecycle.ERASED),
+                "progress.TimeSpent.user": (("time_spent",), lifecycle.ERASED),
             },
         )
+        # The pace plans' medians of what learners reported: dropped whenever an answer changes.
+        REPORTED_MEDIANS.connect()
         retention.register("settled reminders", expired=expired_reminders, setting="REMINDER_RETENTION_DAYS")

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from django import forms
 
-from . import pace
+from . import pace, time_spent
 from .models import Pause, ResourceProgress, Status
 
 
@@ -17,6 +17,40 @@ class NoteForm(forms.Form):
         max_length=ResourceProgress._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class TimeSpentForm(forms.Form):
+    """How long a resource took: a preset button (``preset``), a number of hours (``hours``), or
+    ``skip``. ``cleaned_data["hours"]`` is the answer, None when skipped."""
+
+    BOUNDS = f"a number of hours from {time_spent.format_hours(time_spent.MIN_HOURS)} to {time_spent.MAX_HOURS}"
+
+    preset = forms.FloatField(required=False)
+    hours = forms.FloatField(required=False, label="Hours")
+    skip = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("skip"):
+            data["hours"] = None
+            return data
+        # A preset button wins over whatever is in the number field (the learner clicked it).
+        field = "preset" if self.data.get("preset") else "hours"
+        value = data.get(field)
+        if field in self.errors or value is None:
+            raise forms.ValidationError(f"How long did it take? Choose an answer or type {self.BOUNDS}.")
+        if not time_spent.MIN_HOURS <= value <= time_spent.MAX_HOURS:
+            raise forms.ValidationError(f"How long did it take? Type {self.BOUNDS}.")
+        data["hours"] = value
+        return data
+
+    def is_valid(self) -> bool:
+        # Only the non-field error counts: a bad number beside a preset that was clicked is ignored.
+        super().is_valid()
+        return not self.non_field_errors()
+
+    def error_text(self) -> str:
+        return " ".join(self.non_field_errors()) or f"How long did it take? Type {self.BOUNDS}."
 
 
 # A plan or pause further out than this is a typo, not a plan.

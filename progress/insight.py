@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -19,7 +20,8 @@ from django.utils import timezone
 from stages.models import LinkStatus, Resource, Stage
 from stages.outline import outline
 
-from .models import Activity, ResourceProgress, Status
+from . import time_spent as reported_time
+from .models import Activity, ResourceProgress, Status, TimeSpent
 
 # A learner whose last change is older than this has stopped, for "where learners stop".
 STALL_AFTER = timedelta(days=30)
@@ -37,6 +39,11 @@ class ResourceUse:
     skipped: int = 0
     median_days_to_finish: float | None = None
     stalled_here: int = 0
+    estimate_hours: float | None = None
+    # What the learners who said how long it took reported (None: nobody answered yet).
+    time_spent: reported_time.Spread | None = None
+    # Enough answered and their median is far from the estimate: the content team should look.
+    estimate_is_off: bool = False
 
 
 @dataclass
@@ -67,6 +74,10 @@ class Insight:
     stalled_learners: int
     most_skipped: list[ResourceUse]
     computed_at: object
+    # Answers a resource needs before plans count their median (TIME_SPENT_MIN_ANSWERS).
+    time_spent_min_answers: int = 20
+    # Resources whose estimate the reported time says to update, furthest off first.
+    estimates_to_update: list[ResourceUse] = field(default_factory=list)
 
 
 def insight(approved_capstones: Iterable[tuple[int, int]] = ()) -> Insight:
@@ -85,12 +96,21 @@ def _median(values: list[float]) -> float | None:
 
 def _compute(*, now, approved_capstones: frozenset[tuple[int, int]]) -> Insight:
     stages = list(Stage.objects.order_by("order").values("pk", "title", "order"))
-    resources = list(Resource.objects.order_by("stage__order", "order").values("pk", "title", "optional", "stage_id"))
-    uses = {r["pk"]: ResourceUse(r["pk"], r["title"], r["optional"]) for r in resources}
+    resources = list(
+        Resource.objects.order_by("stage__order", "order").values("pk", "title", "optional", "stage_id", "effort_hours")
+    )
+    uses = {
+        r["pk"]: ResourceUse(
+            r["pk"], r["title"], r["optional"], estimate_hours=float(r["effort_hours"]) if r["effort_hours"] else None
+        )
+        for r in resources
+    }
     learners = get_user_model().objects.filter(is_staff=False)
 
     _count_statuses(uses)
     _median_days_to_finish(uses)
+    min_answers = settings.TIME_SPENT_MIN_ANSWERS
+    _time_spent(uses, min_answers)
     stalled_learners = _count_stalls(uses, learners, now=now)
 
     stage_uses = {s["pk"]: StageUse(s["pk"], s["title"], s["order"]) for s in stages}
@@ -109,7 +129,23 @@ def _compute(*, now, approved_capstones: frozenset[tuple[int, int]]) -> Insight:
         stalled_learners=stalled_learners,
         most_skipped=sorted((u for u in uses.values() if u.skipped), key=lambda u: -u.skipped)[:10],
         computed_at=now,
+        time_spent_min_answers=min_answers,
+        estimates_to_update=sorted(
+            (u for u in uses.values() if u.estimate_is_off), key=lambda u: -abs(u.time_spent.ratio - 1)
+        ),
     )
+
+
+def _time_spent(uses: dict[int, ResourceUse], min_answers: int) -> None:
+    """How long learners said each resource took: one query over the answers (a skipped question
+    is no answer), their median and quartiles against the estimate."""
+    minutes: dict[int, list[int]] = {}
+    for resource_id, m in TimeSpent.objects.filter(minutes__isnull=False).values_list("resource_id", "minutes"):
+        minutes.setdefault(resource_id, []).append(m)
+    for resource_id, values in minutes.items():
+        if use := uses.get(resource_id):
+            use.time_spent = reported_time.spread(values, use.estimate_hours)
+            use.estimate_is_off = reported_time.estimate_is_off(use.time_spent, min_answers)
 
 
 def _count_statuses(uses: dict[int, ResourceUse]) -> None:

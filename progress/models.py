@@ -193,3 +193,31 @@ class Pause(models.Model):
 
     def as_core(self) -> pace.Pause:
         return pace.Pause(start=self.start, end=self.end)
+
+
+class TimeSpent(models.Model):
+    """How long one learner says a resource took them, asked once when they mark it done.
+
+    ``minutes`` is None when the learner skipped the question: the row records that it was asked, so
+    it is never asked again for that resource. Only aggregates of these rows are shown to anyone but
+    the learner (the insight page, the plan's medians). A unit of a resource will get its own rows
+    (a nullable ``unit`` beside ``resource``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_spent")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="time_spent")
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "time spent"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "resource"], name="progress_time_spent_once_per_resource"),
+            models.CheckConstraint(
+                condition=Q(minutes__isnull=True) | Q(minutes__gte=15, minutes__lte=60_000),
+                name="progress_time_spent_minutes_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.resource_id}={self.minutes if self.minutes is not None else 'skipped'}"

@@ -18,6 +18,9 @@ that are not paused (hours per week / 7 each).
   The same figure as the completion's (progress.completion, ``whole_hours``).
 - *On track*: behind by less than one week of the plan's pace (work is counted a
   whole resource at a time when it is marked done, and some resources take weeks).
+- *Reported time*: once enough learners said how long a resource really took, the plan counts
+  their median instead of the estimate (``with_reported``), for its hours left and done alike, and
+  the projection lists the resources it did that for (``Projection.reported``).
 - *Projection*: from today on, at the plan's pace, the day each stage's
   remaining effort (in curriculum order) is used up, and the last of them.
 
@@ -98,6 +101,8 @@ class Projection:
     required_hours_per_week: float | None = None  # target mode: from today to still meet the target
     target_passed: bool = False
     baseline_hours: float = 0.0  # done before the plan was stated: neither ahead nor left
+    # The resources counted at the median learners reported instead of their estimate.
+    reported: tuple[Reported, ...] = ()
 
     @property
     def hours_left_whole(self) -> int:
@@ -283,6 +288,33 @@ class Capstone:
     approved_at: datetime | None = None  # aware; unknown for an approval older than the field
 
 
+@dataclass(frozen=True)
+class Reported:
+    """A resource the plan counts at what learners reported: their median instead of the estimate."""
+
+    resource_id: int
+    estimate: float
+    median: float
+    answers: int
+
+
+def with_reported(
+    work: Iterable[Work], medians: Mapping[int, tuple[float, int]], *, min_answers: int
+) -> tuple[list[Work], tuple[Reported, ...]]:
+    """``work`` with the hours of each resource that at least ``min_answers`` learners answered
+    replaced by their median. ``medians``: resource id to (median hours, number of answers).
+    Returns the work and what was replaced, in the work's order."""
+    result, reported = [], []
+    for w in work:
+        median, answers = medians.get(w.id, (None, 0))
+        if median is not None and answers >= max(1, min_answers):
+            reported.append(Reported(w.id, w.hours, float(median), answers))
+            result.append(Work(id=w.id, stage_id=w.stage_id, hours=float(median), optional=w.optional))
+        else:
+            result.append(w)
+    return result, tuple(reported)
+
+
 def remaining_by_stage(
     stage_order: Iterable[int], work: Iterable[Work], statuses: Mapping[int, str], capstones: Iterable[Capstone] = ()
 ) -> list[StageEffort]:
@@ -353,13 +385,15 @@ def project(
     pauses: Iterable[Pause] = (),
     done_by_day: Mapping[date, float] | None = None,
     done_total: float | None = None,
+    reported: Iterable[Reported] = (),
 ) -> Projection:
     """Where the learner stands against ``plan`` on their local ``today``.
 
     ``stages``: the hours left in each stage, in curriculum order (skipped work is
     not left). ``done_by_day``: hours of work done per local day since the plan was
     stated (``done_by_local_day`` with ``plan``). ``done_total``: all the hours done,
-    whenever; what of it was not done since the plan is its baseline.
+    whenever; what of it was not done since the plan is its baseline. ``reported``: the
+    resources whose hours are learners' median (``with_reported``), kept to say so.
     """
     merged = merge_pauses(pauses)
     stages = [StageEffort(s.stage_id, max(0.0, float(s.hours_left))) for s in stages]
@@ -410,4 +444,5 @@ def project(
         required_hours_per_week=required,
         target_passed=target_passed,
         baseline_hours=max(0.0, (done_total or 0.0) - done),
+        reported=tuple(reported),
     )

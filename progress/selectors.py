@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, Max
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from dlcurriculum.shared_reads import SharedRead
 from stages.models import Resource, Stage
 from stages.outline import outline
 
 from . import completion as core
-from . import pace
-from .models import Activity, CompletionRecord, PacePlan, Pause, ResourceProgress
+from . import pace, time_spent
+from .models import Activity, CompletionRecord, PacePlan, Pause, ResourceProgress, TimeSpent
 
 RECENT_LIMIT = 5
 CHART_WEEKS = 26
@@ -70,6 +72,27 @@ class ResourceState:
     status: str
     note: str
     is_new: bool  # added since the learner started the stage
+    time_asked: bool = False  # the learner answered how long it took, or skipped the question
+    time_minutes: int | None = None  # their answer (None: skipped, or not asked yet)
+    estimate_hours: float = 0.0
+
+    @property
+    def time_prompt(self) -> bool:
+        """Ask how long it took: done, and neither answered nor skipped yet."""
+        return self.status == core.DONE and not self.time_asked
+
+    @property
+    def time_presets(self) -> list[str]:
+        """The preset answers in hours, as the buttons show and send them ("0.5", "3", "40")."""
+        return [time_spent.format_hours(h) for h in time_spent.presets(self.estimate_hours)]
+
+    @property
+    def estimate_label(self) -> str:
+        return time_spent.format_hours(self.estimate_hours) if self.estimate_hours else ""
+
+    @property
+    def time_label(self) -> str:
+        return "" if self.time_minutes is None else f"{time_spent.format_hours(self.time_minutes / 60)} h"
 
 
 @dataclass
@@ -89,7 +112,13 @@ def stage_progress(user, stage_id: int, approved_stage_ids: Iterable[int] = ()) 
     curriculum = outline()
     resources = [r for r in curriculum.resources if r.stage_id == stage_id]
     infos = _resource_infos(resources)
-    rows = _progress_rows(user, resource__stage_id=stage_id)
+    # The learner's answer on how long each took, in the same query.
+    answers = TimeSpent.objects.filter(user=user, resource_id=OuterRef("resource_id"))
+    rows = list(
+        ResourceProgress.objects.filter(user=user, resource__stage_id=stage_id)
+        .only("id", "resource_id", "status", "note", "created_at", "updated_at")
+        .annotate(time_asked=Exists(answers), time_minutes=Subquery(answers.values("minutes")[:1]))
+    )
     completions = core.stage_completions([stage_id], infos, _infos(rows))
     hours = curriculum.capstone_hours
     if stage_id in hours:
@@ -107,6 +136,9 @@ def stage_progress(user, stage_id: int, approved_stage_ids: Iterable[int] = ()) 
                 status=by_resource[r.pk].status if r.pk in by_resource else core.NOT_STARTED,
                 note=by_resource[r.pk].note if r.pk in by_resource else "",
                 is_new=r.pk in completion.new_resource_ids,
+                time_asked=by_resource[r.pk].time_asked if r.pk in by_resource else False,
+                time_minutes=by_resource[r.pk].time_minutes if r.pk in by_resource else None,
+                estimate_hours=float(r.effort_hours or 0),
             )
             for r in resources
         },
@@ -191,13 +223,18 @@ def project_pace(
     zone: str,
     today,
     approvals: Approvals | None = None,
+    medians: Mapping[int, tuple[float, int]] | None = None,
 ) -> pace.Projection:
     """The projection for one learner from plain reads (no query): the dashboard, the pace page
     and the reminders all come here, so they say the same. ``approvals``: the learner's approved
     capstones (from capstones: through the page layer, or stages.approvals for the reminders);
-    a capstone's hours are left until approved and done on the day of its approval."""
+    a capstone's hours are left until approved and done on the day of its approval. ``medians``:
+    what learners reported per resource (``reported_medians``); a resource enough of them answered
+    counts at their median instead of its estimate."""
     stage_order = [s.pk for s in curriculum.stages]
-    work = pace_work(curriculum.resources)
+    work, reported = pace.with_reported(
+        pace_work(curriculum.resources), medians or {}, min_answers=settings.TIME_SPENT_MIN_ANSWERS
+    )
     capstones = pace_capstones(curriculum, approvals or {})
     core_plan = plan.as_core()
     return pace.project(
@@ -207,7 +244,35 @@ def project_pace(
         pauses=[p.as_core() for p in pauses],
         done_by_day=pace.done_by_local_day(done_at, statuses, work, zone, plan=core_plan, capstones=capstones),
         done_total=pace.done_hours(statuses, work, capstones),
+        reported=reported,
     )
+
+
+def _reported_medians() -> dict[int, tuple[float, int]]:
+    """Per resource that at least TIME_SPENT_MIN_ANSWERS learners answered, (median hours, answers)
+    (1 query: the answers of those resources only, whatever else was answered)."""
+    answered = TimeSpent.objects.filter(minutes__isnull=False)
+    enough = (
+        answered.values("resource_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=max(1, settings.TIME_SPENT_MIN_ANSWERS))
+        .values("resource_id")
+        .order_by()
+    )
+    minutes: dict[int, list[int]] = {}
+    for resource_id, m in answered.filter(resource_id__in=enough).values_list("resource_id", "minutes"):
+        minutes.setdefault(resource_id, []).append(m)
+    return {rid: (figures.median, figures.answers) for rid, ms in minutes.items() if (figures := time_spent.spread(ms))}
+
+
+# Shared by every pace projection; dropped whenever an answer is saved or deleted.
+REPORTED_MEDIANS = SharedRead("progress-reported-medians:v1", _reported_medians, models=["progress.TimeSpent"])
+
+
+def reported_medians() -> dict[int, tuple[float, int]]:
+    """What learners reported, per resource enough of them answered: (median hours, answers). From
+    the cache, or 1 query."""
+    return REPORTED_MEDIANS.get()
 
 
 @dataclass
@@ -220,6 +285,22 @@ class PaceStage:
     projection: pace.StageProjection
 
 
+@dataclass(frozen=True)
+class ReportedTime:
+    """A resource the projection counts at the median learners reported, as the pace page names it."""
+
+    title: str
+    estimate: float
+    median: float
+    answers: int
+
+    @property
+    def label(self) -> str:
+        """ "Dive into Deep Learning: 64 h, the median of 20 learners, instead of the estimated 90 h"."""
+        median, estimate = time_spent.format_hours(self.median), time_spent.format_hours(self.estimate)
+        return f"{self.title}: {median} h, the median of {self.answers} learners, instead of the estimated {estimate} h"
+
+
 @dataclass
 class PacePage:
     plan: PacePlan | None
@@ -228,9 +309,10 @@ class PacePage:
     stages: list[PaceStage]
     today: date
     overall: core.StageCompletion | None = None  # the dashboard's overall figures
+    reported: list[ReportedTime] = field(default_factory=list)  # counted at learners' median
 
 
-def _plan_and_projection(user, curriculum, statuses, approvals, today):
+def _plan_and_projection(user, curriculum, statuses, approvals, today, medians=None):
     """The learner's plan, pauses and projection: always the same 3 queries (plan, pauses, done
     times), plan or not; the projection is None without a plan."""
     plan = PacePlan.objects.filter(user=user).first()
@@ -247,6 +329,7 @@ def _plan_and_projection(user, curriculum, statuses, approvals, today):
         zone=user.timezone,
         today=today,
         approvals=approvals,
+        medians=medians,
     )
     return plan, pauses, projection
 
@@ -260,12 +343,15 @@ def pace_page(user, approvals: Approvals | Iterable[int] = ()) -> PacePage:
     today = learner_today(user)
     rows = _progress_rows(user)
     statuses = {row.resource_id: row.status for row in rows}
-    plan, pauses, projection = _plan_and_projection(user, curriculum, statuses, approvals, today)
+    plan, pauses, projection = _plan_and_projection(
+        user, curriculum, statuses, approvals, today, medians=reported_medians()
+    )
     stage_order = [s.pk for s in curriculum.stages]
     completions = core.stage_completions(stage_order, _resource_infos(curriculum.resources), _infos(rows))
     hours = curriculum.capstone_hours
     core.mark_capstones(completions, hours.keys(), approvals, hours)
     by_id = {s.pk: s for s in curriculum.stages}
+    by_resource = {r.pk: r for r in curriculum.resources}
     stages = [PaceStage(by_id[p.stage_id], completions[p.stage_id], p) for p in projection.stages] if projection else []
     return PacePage(
         plan=plan,
@@ -274,6 +360,11 @@ def pace_page(user, approvals: Approvals | Iterable[int] = ()) -> PacePage:
         stages=stages,
         today=today,
         overall=core.overall(completions.values()),
+        reported=[
+            ReportedTime(by_resource[r.resource_id].title, r.estimate, r.median, r.answers)
+            for r in (projection.reported if projection else ())
+            if r.resource_id in by_resource
+        ],
     )
 
 
@@ -357,10 +448,10 @@ def dashboard(user, approvals: Approvals | Iterable[int] = ()) -> Dashboard:
     """Everything the dashboard shows, uncached, in a fixed number of queries (2, and 3 more
     when the curriculum's outline is not cached). ``approvals``: the stages whose capstone the
     learner has approved, with when (from capstones, through the page layer), or their ids only."""
-    return _dashboard(user, outline(), approvals_of(approvals))
+    return _dashboard(user, outline(), approvals_of(approvals), reported_medians())
 
 
-def _dashboard(user, curriculum, approvals: dict[int, datetime | None]) -> Dashboard:
+def _dashboard(user, curriculum, approvals: dict[int, datetime | None], medians=None) -> Dashboard:
     stages, resources = curriculum.stages, curriculum.resources
     infos = _resource_infos(resources)
     rows = _progress_rows(user)
@@ -375,7 +466,7 @@ def _dashboard(user, curriculum, approvals: dict[int, datetime | None]) -> Dashb
 
     statuses = {row.resource_id: row.status for row in rows}
     today = learner_today(user)
-    _plan, pauses, projection = _plan_and_projection(user, curriculum, statuses, approvals, today)
+    _plan, pauses, projection = _plan_and_projection(user, curriculum, statuses, approvals, today, medians=medians)
     if projection is not None:
         for summary, stage_projection in zip(summaries, projection.stages, strict=True):
             summary.pace = stage_projection
@@ -420,10 +511,12 @@ def _dashboard(user, curriculum, approvals: dict[int, datetime | None]) -> Dashb
     )
 
 
-def dashboard_in(user, curriculum, approvals: Approvals | Iterable[int] = ()) -> Dashboard:
-    """``dashboard`` for an outline the caller already holds (the page layer caches the dashboard
-    under its token): 2 queries."""
-    return _dashboard(user, curriculum, approvals_of(approvals))
+def dashboard_in(
+    user, curriculum, approvals: Approvals | Iterable[int] = (), medians: Mapping[int, tuple[float, int]] | None = None
+) -> Dashboard:
+    """``dashboard`` for an outline and reported medians the caller already holds (the page layer
+    caches the dashboard under the outline's token and with the medians): 2 queries."""
+    return _dashboard(user, curriculum, approvals_of(approvals), medians)
 
 
 def completion_record(user) -> CompletionRecord | None:

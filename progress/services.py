@@ -14,7 +14,8 @@ from django.utils import timezone
 from dlcurriculum.users import changes
 from stages.models import Resource
 
-from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress, Status
+from . import time_spent
+from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress, Status, TimeSpent
 
 
 def _locked_row(user, resource: Resource) -> ResourceProgress:
@@ -89,6 +90,27 @@ def save_note(user, resource: Resource, note: str) -> tuple[ResourceProgress, bo
 
 
 @changes.atomic
+def answer_time_spent(user, resource: Resource, hours: float | None) -> tuple[TimeSpent, bool]:
+    """Record how long ``resource`` took the learner (``hours``), or that they skipped the question
+    (None: it is not asked again); returns (answer, changed). Only for a resource they marked done;
+    answering again replaces the answer. Raises ValueError for hours out of bounds or a resource
+    not done (nothing is written: the done mark stays as it is)."""
+    minutes = None if hours is None else time_spent.minutes_from_hours(hours)
+    row = ResourceProgress.objects.select_for_update().filter(user=user, resource=resource).first()
+    if row is None or row.status != Status.DONE:
+        raise ValueError("Mark the resource done first, then say how long it took.")
+    answer, created = TimeSpent.objects.get_or_create(user=user, resource=resource, defaults={"minutes": minutes})
+    if not created:
+        if answer.minutes == minutes or (minutes is None and answer.minutes is not None):
+            # The same answer again, or a skip after an answer (a second tab): the answer stays.
+            return answer, False
+        answer.minutes, answer.answered_at = minutes, timezone.now()
+        answer.save(update_fields=["minutes", "answered_at"])
+    changes.note_change(user.pk)
+    return answer, True
+
+
+@changes.atomic
 def record_completion(user, *, public: bool) -> CompletionRecord:
     """Keep (or update the visibility of) the learner's completion record. The caller has
     checked that the curriculum is complete; the first completion date stays."""
@@ -105,6 +127,7 @@ def erase_progress(user) -> None:
     CompletionRecord.objects.filter(user=user).delete()
     Reminder.objects.filter(user=user).delete()
     Activity.objects.filter(user=user).delete()
+    TimeSpent.objects.filter(user=user).delete()
     ResourceProgress.objects.filter(user=user).delete()
     changes.note_change(user.pk)
 

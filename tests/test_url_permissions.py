@@ -15,7 +15,7 @@ from capstones import services as capstone_services
 from capstones.models import Submission
 from dlcurriculum.mail.unsubscribe import make_token
 from progress import services as progress_services
-from progress.models import PacePlan, Pause, ResourceProgress
+from progress.models import PacePlan, Pause, ResourceProgress, TimeSpent
 from stages.models import Resource
 from tests import factories
 from tests.rubrics import all_scored
@@ -46,6 +46,8 @@ GET_RULES = {
     # A GET (e.g. after logging in with ?next=) leads back to the resource on its public stage page.
     "progress:set_status": [LOGIN] + [REDIRECT] * 4,
     "progress:save_note": [LOGIN] + [REDIRECT] * 4,
+    # How long a resource took: the signed-in learner's own answer; a GET leads back to the resource.
+    "progress:time_spent": [LOGIN] + [REDIRECT] * 4,
     # A learner's own plan and pauses: the URLs name no learner; a pause id of another learner is not found.
     "progress:pace": [LOGIN, OK, OK, OK, OK],
     "progress:pace_clear": [NO_GET] * 5,
@@ -124,6 +126,7 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     resource = Resource.objects.get(key="matrix-calculus")
     progress_services.set_status(a, resource, "done")
     progress_services.save_note(a, resource, "learner A's private note")
+    progress_services.answer_time_spent(a, resource, 6)
     progress_services.set_pace_plan(a, today=date(2026, 3, 2), hours_per_week=5)
     pause = progress_services.add_pause(a, start=date(2026, 7, 1), end=date(2026, 7, 14), label="A's holiday")
 
@@ -193,6 +196,7 @@ def _kwargs(name: str, world) -> dict:
         "stages:detail": {"slug": "deep-dive"},
         "progress:set_status": {"resource_id": world["resource"].pk},
         "progress:save_note": {"resource_id": world["resource"].pk},
+        "progress:time_spent": {"resource_id": world["resource"].pk},
         "progress:pause_remove": {"pause_id": world["pause"].pk},
         "progress:continue": {"resource_id": world["resource"].pk},
         "capstones:portfolio": {"slug": world["portfolio"].slug},
@@ -262,6 +266,7 @@ def _a_state(world):
         type(a).objects.filter(pk=a.pk).values_list("why", "reminder_frequency", "name").first(),
         list(PacePlan.objects.filter(user=a).values_list("hours_per_week", "target_date", "started_on")),
         list(Pause.objects.filter(user=a).values_list("start", "end", "label")),
+        list(TimeSpent.objects.filter(user=a).values_list("resource_id", "minutes")),
     )
 
 
@@ -307,6 +312,8 @@ def test_a_mentor_not_on_the_submission_cannot_write_or_decide_on_it(client, wor
     [
         ("progress:set_status", {"status": "skipped"}),
         ("progress:save_note", {"note": "overwritten by B"}),
+        ("progress:time_spent", {"hours": "999"}),
+        ("progress:time_spent", {"skip": "1"}),
         ("progress:pace", {"mode": "hours", "hours_per_week": 40}),
         ("progress:pace_clear", {}),
         ("progress:pause_add", {"start": "2026-08-01", "end": "2026-08-02"}),

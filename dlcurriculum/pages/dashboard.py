@@ -45,12 +45,13 @@ class DashboardPage:
     why: str
 
 
-def _content(user) -> dict:
+def _content(user, medians) -> dict:
     """Everything but the why, as plain data ready to be cached (9 queries: progress 7, capstones 1,
-    the completion record's address 1 when it is public) and the outline token it was built from."""
+    the completion record's address 1 when it is public), the outline token it was built from and
+    the reported medians its pace projection counted (``medians``)."""
     curriculum, token = outline_with_token()
     capstone_status = capstone_status_for(user)
-    d = progress_selectors.dashboard_in(user, curriculum, capstone_approvals(capstone_status, curriculum))
+    d = progress_selectors.dashboard_in(user, curriculum, capstone_approvals(capstone_status, curriculum), medians)
     record = progress_selectors.completion_record(user)
     record_url = ""
     if record is not None and record.is_public:
@@ -69,6 +70,7 @@ def _content(user) -> dict:
         "completion_record_url": record_url,
         "pace": d.pace,
         "outline_token": token,
+        "medians": medians,
     }
 
 
@@ -79,19 +81,28 @@ def dashboard_page(user) -> DashboardPage:
     The entry is keyed on the learner's change stamp (``user.changes``: every write of their
     progress, pace plan, pauses, completion record or capstone submissions bumps it, see
     dlcurriculum.users.changes), their today and time zone; it holds the outline token it was
-    built from, read in the same round trip, so an edit of the curriculum makes it miss. Nothing
-    cached is ever shown stale. The "why" is read live from the user; the recent items are
-    rendered live ("3 hours ago" moves on).
+    built from, read in the same round trip, so an edit of the curriculum makes it miss, and the
+    medians of reported time its pace plan counted (read in the same round trip too): once another
+    learner's answer moves a median the plan counts, it misses. Nothing cached is ever shown
+    stale. The "why" is read live from the user; the recent items are rendered live ("3 hours
+    ago" moves on).
     """
     today, tz = progress_selectors.learner_today_and_zone(user)
-    key = f"dashboard:v6:{user.pk}:{user.changes}:{today.isoformat()}:{tz.key}"
+    key = f"dashboard:v7:{user.pk}:{user.changes}:{today.isoformat()}:{tz.key}"
     token_key = outline_token_key()
-    found = cache.get_many([key, token_key])
+    medians_key = progress_selectors.REPORTED_MEDIANS.key
+    found = cache.get_many([key, token_key, medians_key])
     content = found.get(key)
-    if content is None or token_key not in found or content["outline_token"] != found[token_key]:
-        content = _content(user)
+    medians = found[medians_key] if medians_key in found else progress_selectors.reported_medians()
+    if (
+        content is None
+        or token_key not in found
+        or content["outline_token"] != found[token_key]
+        or content["medians"] != medians
+    ):
+        content = _content(user, medians)
         cache.set(key, content, DASHBOARD_CACHE_SECONDS)
-    fields = {name: value for name, value in content.items() if name != "outline_token"}
+    fields = {name: value for name, value in content.items() if name not in ("outline_token", "medians")}
     return DashboardPage(**fields, why=user.why)
 
 

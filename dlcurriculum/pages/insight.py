@@ -14,7 +14,7 @@ from capstones.selectors import StageReviewFigures, approved_capstones, review_f
 from progress.insight import Insight, StageUse, insight
 from stages.outline import outline
 
-CACHE_KEY = "pages:insight:v2"
+CACHE_KEY = "pages:insight:v3"
 # Read by a few admins and costs a few scans: a few minutes' staleness is fine (the page says so).
 CACHE_SECONDS = 300
 

@@ -1,4 +1,4 @@
-"""The learner's actions on a resource (status, Continue, note), answered here because the answer is
+"""The learner's actions on a resource (status, Continue, note, how long it took), answered here because the answer is
 the stage page's view of the change: its completion counts the stage's capstone as approved or not,
 which only the page layer can read (progress and capstones know nothing of each other).
 
@@ -20,12 +20,17 @@ from capstones.selectors import capstone_status_for
 from dlcurriculum.drafts import login_required_keeping_text, mark_saved
 from progress import selectors as progress_selectors
 from progress import services as progress_services
-from progress.forms import NoteForm, StatusForm
+from progress.forms import NoteForm, StatusForm, TimeSpentForm
 from progress.models import Status
+from progress.time_spent import format_hours
 from stages.models import Resource
 from stages.outline import outline
 
 from .selectors import approved_stage_ids
+
+
+def time_spent_label(minutes: int) -> str:
+    return f"{format_hours(minutes / 60)} h"
 
 
 def _wants_json(request) -> bool:
@@ -59,11 +64,14 @@ def _stage_progress(user, stage_id: int) -> progress_selectors.StageProgress:
     return progress_selectors.stage_progress(user, stage_id, approved)
 
 
-def _progress_json(request, resource, *, status: str, note: str, changed: bool, message: str, **extra):
+def _progress_json(request, resource, *, status: str, note: str | None, changed: bool, message: str, **extra):
     """The saved state with what the stage page shows from it (completion, "Stage complete", the
     Continue target), so the page agrees with the change without a reload."""
     progress = _stage_progress(request.user, resource.stage_id)
     resume = progress.resume
+    state = progress.resources.get(resource.pk)
+    if note is None:
+        note = state.note if state else ""
     return JsonResponse(
         {
             "resource": resource.pk,
@@ -80,16 +88,23 @@ def _progress_json(request, resource, *, status: str, note: str, changed: bool, 
             ),
             "resume": {"id": resume.pk, "title": resume.title} if resume else None,
             "continue_html": render_to_string("progress/_continue.html", {"resource": resume}, request=request),
+            # Marked done: the question how long it took (or the answer given), in place.
+            "time_html": render_to_string(
+                "progress/_time_spent.html", {"resource": resource, "state": state}, request=request
+            ),
             **extra,
         }
     )
 
 
-def _bad_input(request, resource, message: str, *, form=None, status=400):
+def _bad_input(request, resource, message: str, *, form=None, time_form=None, status=400):
     if _wants_json(request):
         return JsonResponse({"error": message}, status=status)
     # Without JavaScript: show the submitted form again, so nothing typed is lost.
     context = {"resource": resource, "form": form, "error": message}
+    if time_form is not None:
+        state = _stage_progress(request.user, resource.stage_id).resources.get(resource.pk)
+        context.update(form=None, time_form=time_form, state=state, typed_hours=time_form.data.get("hours", "")[:20])
     return render(request, "progress/resource_form_error.html", context, status=status)
 
 
@@ -153,5 +168,33 @@ def save_note(request, resource_id: int):
         # The script drops its draft itself; a mark for the next page could drop newer typing.
         return _progress_json(request, resource, status=row.status, note=row.note, changed=changed, message=message)
     mark_saved(request, f"note:{resource.pk}")
+    messages.success(request, message)
+    return redirect(_resource_url(resource))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_time_spent(request, resource_id: int):
+    """How long a resource marked done took the learner: a preset, a number of hours, or "skip"
+    (asked once: either way the question does not come back). Bad input keeps the done mark and
+    says what is expected."""
+    resource = _resource(resource_id)
+    if request.method == "GET":
+        return _to_resource(resource)
+    form = TimeSpentForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, resource, form.error_text(), time_form=form)
+    hours = form.cleaned_data["hours"]
+    try:
+        answer, changed = progress_services.answer_time_spent(request.user, resource, hours)
+    except ValueError as error:
+        return _bad_input(request, resource, str(error), time_form=form, status=409)
+    if answer.minutes is None:
+        message = f"“{resource.title}”: skipped, you will not be asked again."
+    else:
+        message = f"“{resource.title}”: thank you, {time_spent_label(answer.minutes)} noted."
+    if _wants_json(request):
+        # Answered only when done (the service checks): the note is read with the stage's progress.
+        return _progress_json(request, resource, status=Status.DONE, note=None, changed=changed, message=message)
     messages.success(request, message)
     return redirect(_resource_url(resource))

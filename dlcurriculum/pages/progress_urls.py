@@ -12,6 +12,7 @@ urlpatterns = [
     path("resources/<int:resource_id>/status/", progress_actions.set_status, name="set_status"),
     path("resources/<int:resource_id>/continue/", progress_actions.continue_resource, name="continue"),
     path("resources/<int:resource_id>/note/", progress_actions.save_note, name="save_note"),
+    path("resources/<int:resource_id>/time-spent/", progress_actions.answer_time_spent, name="time_spent"),
     path("pace/", pace_pages.pace_plan, name="pace"),
     path("pace/clear/", pace_pages.pace_clear, name="pace_clear"),
     path("pace/pauses/", pace_pages.pause_add, name="pause_add"),

@@ -96,6 +96,11 @@ UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default
 # Records of sent and failed e-mails (addresses included) are kept this long.
 SENT_EMAIL_RETENTION_DAYS = env.int("SENT_EMAIL_RETENTION_DAYS", default=365)
 
+# --- Time spent: what learners say a resource took them -------------------------------
+# Answers a resource needs before the learners' pace plans count their median instead of its
+# estimate, and the insight page asks the content team to update the estimate.
+TIME_SPENT_MIN_ANSWERS = env.int("TIME_SPENT_MIN_ANSWERS", default=20)
+
 # --- Housekeeping: retention of what grows with time (dlcurriculum/retention.py) -------
 # Each app registers what of its data expires; one daily job deletes it in batches of
 # HOUSEKEEPING_BATCH_SIZE rows (one short transaction each) within HOUSEKEEPING_TIME_LIMIT_SECONDS

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from dlcurriculum.users import names
 from progress.models import Activity, PacePlan, Pause, Reminder, ResourceProgress
-from progress.selectors import done_at_for
+from progress.selectors import done_at_for, reported_medians
 from stages import approvals as capstone_approvals
 from stages.outline import outline
 
@@ -136,11 +136,13 @@ class PaceData:
     done_at: dict[int, dict[int, datetime]]
     # Approved capstones by stage (from capstones, through stages.approvals): the same figures as the dashboard's.
     approvals: dict[int, dict[int, datetime]] = field(default_factory=dict)
+    # What learners reported per resource (progress.selectors.reported_medians): plans count it as the pages do.
+    medians: dict[int, tuple[float, int]] = field(default_factory=dict)
 
 
 def pace_for(user_ids: list[int], today: date) -> PaceData:
     """The pace plans, pauses, done times and capstone approvals of a batch (4 queries, whatever its
-    size or plans)."""
+    size or plans), and the reported medians (cached, shared by every page: 1 more when not)."""
     plans = {p.user_id: p for p in PacePlan.objects.filter(user_id__in=user_ids)}
     pauses: dict[int, list[Pause]] = defaultdict(list)
     for pause in Pause.objects.filter(user_id__in=user_ids):
@@ -154,4 +156,5 @@ def pace_for(user_ids: list[int], today: date) -> PaceData:
         pauses=pauses,
         done_at=done_at_for(with_plans, since),
         approvals=capstone_approvals.approvals_for(with_plans),
+        medians=reported_medians(),
     )

@@ -316,6 +316,7 @@ def _pace(
                 zone=zone,
                 today=today,
                 approvals=data.approvals.get(uid, {}),
+                medians=data.medians,
             )
             projections[uid] = projection
             if projection.paused or projection.on_track:

@@ -43,6 +43,17 @@
     });
     var textarea = container.querySelector("textarea[name=note]");
     if (textarea && document.activeElement !== textarea) textarea.value = data.note;
+    // Server-rendered from our own template: the question how long it took (once done), or the answer.
+    var slot = container.querySelector(".time-spent-slot");
+    if (slot && typeof data.time_html === "string") {
+      var hadTimeFocus = slot.contains(document.activeElement);
+      slot.innerHTML = data.time_html;
+      if (hadTimeFocus) {
+        // The form answered is gone: the focus goes to what replaced it, or to the message.
+        var next = slot.querySelector("summary, input, button");
+        if (next) next.focus();
+      }
+    }
     var flag = container.querySelector(".new-flag");
     if (flag) flag.remove();
     // Server-rendered from our own templates: the bar with the "Stage complete" mark (numbers and
