@@ -40,7 +40,7 @@ class TimeSpentForm(forms.Form):
         if field in self.errors or value is None:
             raise forms.ValidationError(f"How long did it take? Choose an answer or type {self.BOUNDS}.")
         if not time_spent.MIN_HOURS <= value <= time_spent.MAX_HOURS:
-            raise forms.ValidationError(f"How long did it take? Type {self.BOUNDS}.")
+            raise forms.ValidationError(f"How long did it take? Choose an answer or type {self.BOUNDS}.")
         data["hours"] = value
         return data
 
@@ -50,7 +50,7 @@ class TimeSpentForm(forms.Form):
         return not self.non_field_errors()
 
     def error_text(self) -> str:
-        return " ".join(self.non_field_errors()) or f"How long did it take? Type {self.BOUNDS}."
+        return " ".join(self.non_field_errors()) or f"How long did it take? Choose an answer or type {self.BOUNDS}."
 
 
 # A plan or pause further out than this is a typo, not a plan.

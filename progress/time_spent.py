@@ -17,9 +17,12 @@ from dataclasses import dataclass
 MIN_HOURS = 0.25
 MAX_HOURS = 1000
 # Round figures the presets are taken from (hours).
-_ROUND_HOURS = (0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400)
-# Presets: about half, about the estimate, half as much again, twice as much (each a round figure).
-_PRESET_FACTORS = (0.5, 1.0, 1.5, 2.0)
+_ROUND_HOURS = (
+    0.25, 0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500,
+    600, 800, 1000,
+)  # fmt: skip
+# Presets: about half the estimate, the estimate, half as much again, twice as much (round figures).
+_PRESET_FACTORS = (0.5, 1.5, 2.0)
 # Without an estimate: from a short read to a course.
 DEFAULT_PRESETS = (1.0, 3.0, 10.0, 30.0)
 
@@ -29,11 +32,14 @@ def _round_figure(hours: float) -> float:
 
 
 def presets(estimate_hours: float | None) -> tuple[float, ...]:
-    """A few round answers in hours around the estimate, in increasing order: "about 1 h, 3 h, 10 h,
-    30 h" for a resource of unknown length, "40 h, 80 h, 150 h, 200 h" for one estimated at 90 h."""
+    """A few answers in hours around the estimate, in increasing order: 1 h, 3 h, 10 h, 30 h for a
+    resource of unknown length; 50 h, 90 h, 150 h, 200 h for one estimated at 90 h (the estimate
+    itself, to the hour, and round figures around it)."""
     if not estimate_hours or estimate_hours <= 0:
         return DEFAULT_PRESETS
-    return tuple(sorted({_round_figure(estimate_hours * f) for f in _PRESET_FACTORS}))
+    estimate = float(round(estimate_hours)) if estimate_hours >= 1 else _round_figure(estimate_hours)
+    around = {_round_figure(estimate_hours * f) for f in _PRESET_FACTORS}
+    return tuple(sorted(h for h in {estimate, *around} if MIN_HOURS <= h <= MAX_HOURS))
 
 
 def minutes_from_hours(hours: float) -> int:
@@ -44,8 +50,8 @@ def minutes_from_hours(hours: float) -> int:
 
 
 def format_hours(hours: float) -> str:
-    """1 decimal at most, none when whole: 0.5, 3, 12.5."""
-    return f"{hours:.1f}".rstrip("0").rstrip(".")
+    """None when whole, 1 decimal at most (2 below an hour): 0.25, 3, 12.5, 64.3."""
+    return f"{hours:.{2 if hours < 1 else 1}f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
