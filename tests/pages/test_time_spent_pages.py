@@ -205,7 +205,7 @@ def test_the_insight_page_shows_only_aggregates(client, staff, resource):
     for someone in learners:
         assert someone.email not in html
         assert someone.name not in html
-    assert "3: 4 h (3.5–4.5 h)" in html
+    assert "3: 4 h (3.5\N{EN DASH}4.5 h)" in html
 
 
 @pytest.mark.parametrize("learners", [2, 25])

@@ -73,7 +73,7 @@ def test_only_a_resource_marked_done_takes_an_answer(learner, status):
 
 @pytest.mark.parametrize("hours", [0, 0.2, 1000.1, -1])
 def test_hours_out_of_bounds_write_nothing_and_the_done_mark_stays(learner, done, hours):
-    with pytest.raises(ValueError, match="from 0.25 to 1000"):
+    with pytest.raises(ValueError, match=r"from 0\.25 to 1000"):
         services.answer_time_spent(learner, done, hours)
     assert not TimeSpent.objects.exists()
     assert ResourceProgress.objects.get(user=learner, resource=done).status == Status.DONE

@@ -42,7 +42,7 @@ def test_hours_become_whole_minutes(hours, minutes):
 
 @pytest.mark.parametrize("hours", [0, 0.1, -3, 1000.5, 1e9])
 def test_hours_out_of_bounds_are_refused(hours):
-    with pytest.raises(ValueError, match="A number from 0.25 to 1000"):
+    with pytest.raises(ValueError, match=r"A number from 0\.25 to 1000"):
         time_spent.minutes_from_hours(hours)
 
 
