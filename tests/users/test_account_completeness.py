@@ -111,6 +111,9 @@ def world(db, tasks_in_process, django_capture_on_commit_callbacks):
         progress_services.save_note(person, resource, f"Note of {person.email}")
         WhyPromptDismissal.objects.create(user=person)
         Reminder.objects.create(user=person, period="weekly:2026-W48", last_error=f"550 {person.email} busy")
+        done = factories.ResourceFactory(stage=resource.stage, order=resource.order + 1 + person.pk)
+        progress_services.set_status(person, done, Status.DONE)
+        progress_services.answer_time_spent(person, done, 7.5)  # how long it took (issue #31)
         progress_services.set_pace_plan(person, today=date(2026, 11, 2), hours_per_week=5)
         progress_services.add_pause(
             person, start=date(2026, 12, 20), end=date(2027, 1, 3), label=f"{person.email} away"
