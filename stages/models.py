@@ -316,6 +316,9 @@ class LinkStatus(models.Model):
     elapsed_seconds = models.FloatField(null=True, blank=True, help_text="How long the last check took.")
     etag = models.CharField(max_length=256, blank=True, help_text="The ETag of the last OK answer.")
     last_modified = models.CharField(max_length=256, blank=True, help_text="The Last-Modified of the last OK answer.")
+    not_modified = models.BooleanField(
+        default=False, help_text="The last check was answered 304 Not Modified: unchanged, not downloaded again."
+    )
 
     class Meta:
         verbose_name_plural = "link statuses"

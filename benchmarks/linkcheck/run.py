@@ -235,6 +235,39 @@ def ours_command(url_file: Path, args, *, via_django: bool) -> list[str]:
     return [sys.executable, "-m", "stages.linkhealth.checker", "--allow-private-addresses", *options]
 
 
+def warm_checker(requests, answers) -> None:
+    """A process that imported the checker once and then checks on request, as the linkcheck Celery
+    worker runs it (a worker imports at boot, not per run): the checker's time without the
+    interpreter's start-up. It runs the same ``main`` as the command line, output captured."""
+    import contextlib
+    import io
+
+    sys.path.insert(0, str(ROOT))
+    os.environ["LOG_LEVEL"] = "WARNING"
+    from stages.linkhealth import cli
+
+    answers.put("")
+    while (argv := requests.get()) is not None:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            cli.main(argv)
+        answers.put(out.getvalue())
+
+
+def run_warm(warm, url_file: Path, args, history: Path) -> tuple[float, list[dict]]:
+    """Wall time from asking the warm process to having its JSON rows back (the hand-over included)."""
+    requests, answers = warm
+    argv = ours_command(url_file, args, via_django=False)[3:]
+    if history.exists():
+        argv += ["--history", str(history)]
+    start = time.perf_counter()
+    requests.put(argv)
+    out = answers.get(timeout=120)
+    wall = time.perf_counter() - start
+    history.write_text(out)
+    return wall, [json.loads(line) for line in out.splitlines()]
+
+
 def run_plain(url_file: Path, args) -> tuple[float, Counter]:
     """The ~25-line aiohttp loop: GET, same limits, no classification (what the client library costs)."""
     command = [
@@ -287,6 +320,8 @@ TOOLS = {
     "core repeat": "the same with --history (the first run's output): slowest first, conditional requests",
     "manage.py first": "manage.py check_links --url-file F --json --no-progress (Django start-up), no history",
     "manage.py repeat": "the same with --history (its first run's output)",
+    "worker first": "the core's main() in a process that imported it once, as the linkcheck worker runs it, no history",
+    "worker repeat": "the same with --history (the worker's first run's output)",
     "lychee-defaults": "lychee as it ships (3 retries, adaptive 50 ms per-host interval)",
 }
 # (what, numerator, denominator, target: at most this ratio); lychee's time is a median, floors are computed.
@@ -295,6 +330,9 @@ TARGETS = [
     ("repeat run: core / physical floor", "core repeat", "physical floor", 1.1),
     ("first run: core / in-order floor", "core first", "in-order floor", 1.05),
     ("first run: core / lychee", "core first", "lychee", None),
+    ("repeat run: warm worker / lychee", "worker repeat", "lychee", 0.9),
+    ("repeat run: warm worker / physical floor", "worker repeat", "physical floor", 1.1),
+    ("first run: warm worker / in-order floor", "worker first", "in-order floor", 1.05),
     ("manage.py first run / lychee", "manage.py first", "lychee", 1.15),
     ("manage.py repeat run / lychee", "manage.py repeat", "lychee", 1.15),
 ]
@@ -326,12 +364,16 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
     workers = [ctx.Process(target=serve_hosts, args=(g, ready, stop), daemon=True) for g in groups if g]
     for w in workers:
         w.start()
+    warm = (ctx.Queue(), ctx.Queue())
+    warm_process = ctx.Process(target=warm_checker, args=warm, daemon=True)
+    warm_process.start()
+    warm[1].get(timeout=60)
     tools = [t for t in TOOLS if t != "lychee-defaults" or args.with_defaults]
     times: dict[str, list[float]] = {t: [] for t in tools}
     classified, plain_codes = [], Counter()
     loads: list[float] = []
     startup: dict[str, list[float]] = {"core": [], "manage.py": []}
-    not_modified: dict[str, list[int]] = {"core repeat": [], "manage.py repeat": []}
+    not_modified: dict[str, list[int]] = {"core repeat": [], "manage.py repeat": [], "worker repeat": []}
     try:
         farm = sorted((ready.get(timeout=30) for _ in hosts), key=lambda h: h[0])
         urls = build_urls(farm, args.urls)
@@ -348,6 +390,7 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
                 histories = {
                     "core": Path(tmp) / f"history-core-{n}.jsonl",
                     "manage.py": Path(tmp) / f"history-manage-{n}.jsonl",
+                    "worker": Path(tmp) / f"history-worker-{n}.jsonl",
                 }
                 # What each of our commands costs before it checks anything (interpreter, imports, settings).
                 for tool in startup:
@@ -362,16 +405,20 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
                         wall, plain_codes = run_plain(url_file, args)
                     else:
                         command, run = tool.split()
-                        wall, rows = run_ours(
-                            url_file, args, via_django=command == "manage.py", history=histories[command]
-                        )
+                        if command == "worker":
+                            wall, rows = run_warm(warm, url_file, args, histories[command])
+                        else:
+                            wall, rows = run_ours(
+                                url_file, args, via_django=command == "manage.py", history=histories[command]
+                            )
                         classified.append({row["url"]: row["status"] for row in rows})
                         if run == "repeat":
                             not_modified[tool].append(sum(bool(row.get("not_modified")) for row in rows))
                     times[tool].append(wall)
     finally:
         stop.set()
-        for w in workers:
+        warm[0].put(None)
+        for w in [*workers, warm_process]:
             w.join(5)
 
     expected = {u: intended for u, intended, *_ in urls}
@@ -414,7 +461,7 @@ def main() -> int:  # noqa: C901 - argument handling and the report, in order
     print(f"plain loop status codes: {dict(plain_codes)}")
     print(
         f"ours classified as intended: {len(classified) * len(expected) - len(wrong)}/{len(classified) * len(expected)}"
-        f" (all {len(classified)} runs of core and manage.py, first and repeat)"
+        f" (all {len(classified)} runs of core, manage.py and the warm worker, first and repeat)"
     )
     for url, want, got in wrong[:10]:
         print(f"  {url}: wanted {want}, got {got}")

@@ -26,11 +26,17 @@ def link_report(now: datetime | None = None) -> dict:
         .select_related("resource__stage")
         .order_by("-flagged", "status", "resource__stage__order", "resource__order")
     )
-    summary = current.aggregate(flagged=Count("pk", filter=Q(flagged=True)), last_run=Max("last_checked"))
+    summary = current.aggregate(
+        flagged=Count("pk", filter=Q(flagged=True)),
+        not_modified=Count("pk", filter=Q(not_modified=True)),
+        last_run=Max("last_checked"),
+    )
     return {
         "counts": [(label, counts.get(value, 0), value) for value, label in LinkState.choices],
         "total": total,
         "flagged_count": summary["flagged"],
+        # Conditional requests at work: links whose last check was a 304 (unchanged, not downloaded again).
+        "not_modified_count": summary["not_modified"],
         "statuses": attention,
         "unchecked_count": counts[LinkState.UNCHECKED],
         "last_run": summary["last_run"],

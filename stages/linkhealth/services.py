@@ -44,6 +44,7 @@ _UPDATED_FIELDS = [
     "elapsed_seconds",
     "etag",
     "last_modified",
+    "not_modified",
 ]
 
 
@@ -157,6 +158,7 @@ def _reset(status: LinkStatus, url: str) -> None:
     status.elapsed_seconds = None
     status.etag = ""
     status.last_modified = ""
+    status.not_modified = False
 
 
 def _apply(status: LinkStatus, result: linkcheck.LinkResult, now, failures_to_flag: int, summary: RunSummary) -> None:
@@ -169,6 +171,7 @@ def _apply(status: LinkStatus, result: linkcheck.LinkResult, now, failures_to_fl
     # The checker keeps validators only from an OK answer (bounded); anything else forgets them.
     status.etag = result.etag
     status.last_modified = result.last_modified
+    status.not_modified = result.not_modified
     if result.is_failure:
         status.consecutive_failures += 1
         if status.consecutive_failures >= failures_to_flag and not status.flagged:

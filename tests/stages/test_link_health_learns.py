@@ -48,6 +48,23 @@ def test_the_next_run_asks_conditionally_and_counts_the_304s_as_ok(fast_checks, 
     assert (status.status, status.http_status, status.etag) == (LinkState.OK, 304, '"v0"')
     assert [r.if_none_match for r in web.state.paths("/tagged/db-b")] == ["", '"v0"']
     assert web.state.paths("/dated")[-1].if_modified_since == PAGE_DATE
+    assert LinkStatus.objects.filter(not_modified=True).count() == 2
+
+
+def test_the_staff_link_report_counts_the_links_answered_not_modified(fast_checks, web, admin_client):
+    from django.urls import reverse
+
+    ResourceFactory(url=web.url("/tagged/db-f"))
+    ResourceFactory(url=web.url("/ok?n=db-g"))  # offers no validator: downloaded every time
+    link_services.run_link_check()
+    report = reverse("admin:stages_resource_link_report")
+    assert link_selectors.link_report()["not_modified_count"] == 0
+    link_services.run_link_check()
+    html = " ".join(admin_client.get(report).content.decode().split())
+    assert "1 of 2 links answered <q>not modified</q> on its last check" in html
+    web.state.hits["db-f"] = 1  # the page changed: downloaded again, no longer counted
+    link_services.run_link_check()
+    assert link_selectors.link_report()["not_modified_count"] == 0
 
 
 def test_the_next_run_starts_the_slowest_link_of_last_time_first(one_at_a_time, web):
