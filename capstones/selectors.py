@@ -231,6 +231,32 @@ def public_portfolio(slug: str) -> tuple[Portfolio, list[Submission]]:
     return portfolio, [s for s in submissions if s.approved_iteration]
 
 
+def public_capstone_links(user_ids) -> dict[int, list[tuple[str, str]]]:
+    """Each learner's capstones they made public on their public portfolio with a handle, as (title,
+    address) in stage order (1 query): what a study group may link to; nothing private."""
+    from django.urls import reverse
+
+    links: dict[int, list[tuple[str, str]]] = {}
+    ids = list(user_ids)
+    if not ids:
+        return links
+    rows = (
+        Submission.objects.filter(
+            learner_id__in=ids,
+            status=Status.APPROVED,
+            is_public=True,
+            learner__portfolio__is_public=True,
+            learner__portfolio__handle__isnull=False,
+        )
+        .order_by("learner_id", "brief__stage__order")
+        .values_list("learner_id", "title", "brief__key", "brief__title", "learner__portfolio__handle")
+    )
+    for learner_id, title, key, brief_title, handle in rows:
+        url = reverse("portfolio:capstone", kwargs={"handle": handle, "key": key})
+        links.setdefault(learner_id, []).append((title or brief_title, url))
+    return links
+
+
 def public_iteration(slug: str, pk: int) -> Iteration:
     _portfolio, submissions = public_portfolio(slug)
     for submission in submissions:

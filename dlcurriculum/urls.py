@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/", include("dlcurriculum.users.urls")),
     path("capstones/", include("dlcurriculum.pages.capstone_urls")),
     path("u/", include("dlcurriculum.pages.portfolio_urls")),
+    path("groups/", include("dlcurriculum.pages.group_urls")),
     path("mail/", include("dlcurriculum.mail.urls")),
     # Admin bookmarks of the models that moved to another app keep working.
     re_path(

@@ -53,3 +53,12 @@ def _finish(result: dict, started=None) -> dict:
         # Failed sends wait for their backoff; look again then rather than at the next hourly run.
         send_reminders.apply_async(countdown=settings.REMINDER_RETRY_BASE_SECONDS)
     return result
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def send_group_digests() -> int:
+    """Weekly (Celery beat, Mondays): the study groups' digests, to the members who turned them on.
+    Run twice, it sends nothing twice (each e-mail is keyed by learner and week in the outbox)."""
+    from .reminders.groups import run_group_digests
+
+    return run_group_digests()

@@ -236,7 +236,7 @@ def _outcome(response) -> str:
 
 
 def test_every_url_of_the_project_has_a_permission_rule():
-    assert set(_url_names()) == set(GET_RULES)
+    assert set(_url_names()) == set(GET_RULES) | set(GROUP_GET_RULES)
 
 
 @pytest.mark.parametrize("name", sorted(GET_RULES))
@@ -460,3 +460,137 @@ def test_a_mentor_or_admin_without_a_second_factor_is_sent_to_set_one_up_from_ev
 def test_a_learner_without_a_second_factor_is_not_asked_for_one(client, world):
     client.force_login(world["learner_a"])
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+# --- Study groups (issue #32): every group URL for the owner, a member, an outsider, staff and anonymous ----
+# Nothing of a group exists outside it: an outsider and staff (who are not members) get 404 everywhere; the
+# owner's actions answer a member with 403.
+GROUP_ROLES = ["anonymous", "owner", "member", "outsider", "staff"]
+TO_GROUP = "to-group"  # back to the group's page (done), or to the list of groups
+GROUP_GET_RULES = {
+    "groups:list": [LOGIN, OK, OK, OK, OK],
+    "groups:create": [LOGIN, OK, OK, OK, OK],
+    # The confirm page of the invite link; who is in already goes to the group's page.
+    "groups:join": [LOGIN, TO_GROUP, TO_GROUP, OK, OK],
+    "groups:detail": [LOGIN, OK, OK, DENIED, DENIED],
+    "groups:report_message": [LOGIN, OK, OK, DENIED, DENIED],
+    "groups:leave": [NO_GET] * 5,
+    "groups:my_settings": [NO_GET] * 5,
+    "groups:post_message": [NO_GET] * 5,
+    "groups:delete_message": [NO_GET] * 5,
+    "groups:remove_member": [NO_GET] * 5,
+    "groups:transfer": [NO_GET] * 5,
+    "groups:reset_invite": [NO_GET] * 5,
+    "groups:invite_email": [NO_GET] * 5,
+    "groups:delete": [NO_GET] * 5,
+}
+BAD = "refused"  # 400: the page again, with the reason (the owner must hand the group over before leaving)
+# url name -> (POST data, outcome per role in GROUP_ROLES); the message is the owner's.
+GROUP_POST_RULES = {
+    "groups:create": ({"name": "New group"}, [LOGIN, TO_GROUP, TO_GROUP, TO_GROUP, TO_GROUP]),
+    "groups:join": ({}, [LOGIN, TO_GROUP, TO_GROUP, TO_GROUP, TO_GROUP]),
+    "groups:leave": ({}, [LOGIN, BAD, TO_GROUP, DENIED, DENIED]),
+    "groups:my_settings": ({"hide_progress": "on"}, [LOGIN, TO_GROUP, TO_GROUP, DENIED, DENIED]),
+    "groups:post_message": ({"body": "Hello"}, [LOGIN, TO_GROUP, TO_GROUP, DENIED, DENIED]),
+    "groups:delete_message": ({}, [LOGIN, TO_GROUP, DENIED, DENIED, DENIED]),
+    "groups:report_message": ({"reason": "spam"}, [LOGIN, TO_GROUP, TO_GROUP, DENIED, DENIED]),
+    "groups:remove_member": ({}, [LOGIN, TO_GROUP, DENIED, DENIED, DENIED]),
+    "groups:transfer": ({"new_owner": "MEMBER"}, [LOGIN, TO_GROUP, DENIED, DENIED, DENIED]),
+    "groups:reset_invite": ({}, [LOGIN, TO_GROUP, DENIED, DENIED, DENIED]),
+    "groups:invite_email": ({"email": "friend@example.com"}, [LOGIN, TO_GROUP, DENIED, DENIED, DENIED]),
+    "groups:delete": ({"confirm": "1"}, [LOGIN, TO_GROUP, DENIED, DENIED, DENIED]),
+}
+
+
+@pytest.fixture
+def group_people(db, curriculum):
+    return {
+        "owner": factories.UserFactory(name="Owner"),
+        "member": factories.UserFactory(name="Member"),
+        "outsider": factories.UserFactory(name="Outsider"),
+        "staff": factories.AdminFactory(name="Staff"),
+    }
+
+
+def _fresh_group(people):
+    from dlcurriculum.groups import services as group_services
+    from dlcurriculum.groups.models import Membership
+
+    group = group_services.create_group(people["owner"], name="Club", weekly_goal_hours=4)
+    group_services.join(people["member"], group.invite_token)
+    message = group_services.post_message(Membership.objects.get(group=group, user=people["owner"]), "Owner's post")
+    return group, message
+
+
+def _group_kwargs(name, group, message, people) -> dict:
+    if name in ("groups:list", "groups:create"):
+        return {}
+    if name == "groups:join":
+        return {"token": group.invite_token}
+    if name in ("groups:delete_message", "groups:report_message"):
+        return {"pk": group.pk, "message_id": message.pk}
+    if name == "groups:remove_member":
+        return {"pk": group.pk, "user_id": people["member"].pk}
+    return {"pk": group.pk}
+
+
+def _group_outcome(response) -> str:
+    if response.status_code == 302 and response.url.startswith("/groups/"):
+        return TO_GROUP
+    if response.status_code == 400:
+        return BAD
+    return _outcome(response)
+
+
+def _group_state(group):
+    from dlcurriculum.groups.models import GroupMessage, Membership, MessageReport, StudyGroup
+
+    return (
+        list(StudyGroup.objects.filter(pk=group.pk).values_list("owner_id", "invite_token", "name")),
+        sorted(Membership.objects.filter(group=group).values_list("user_id", "hide_progress")),
+        sorted(GroupMessage.objects.filter(group=group).values_list("pk", "body")),
+        MessageReport.objects.count(),
+    )
+
+
+def test_every_group_url_has_a_rule_for_reading_and_for_posting():
+    names = {name for name in _url_names() if name.startswith("groups:")}
+    assert names == set(GROUP_GET_RULES)
+    assert {n for n, rule in GROUP_GET_RULES.items() if rule == [NO_GET] * 5} <= set(GROUP_POST_RULES)
+
+
+@pytest.mark.parametrize("name", sorted(GROUP_GET_RULES))
+def test_who_may_read_each_group_url(client, group_people, name):
+    group, message = _fresh_group(group_people)
+    url = reverse(name, kwargs=_group_kwargs(name, group, message, group_people))
+    outcomes = []
+    for role in GROUP_ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(group_people[role])
+        outcomes.append(_group_outcome(client.get(url)))
+    expected = GROUP_GET_RULES[name]
+    outcomes = [
+        NO_GET if e == NO_GET and o in (LOGIN, DENIED, NOT_ALLOWED) else o
+        for o, e in zip(outcomes, expected, strict=True)
+    ]
+    assert dict(zip(GROUP_ROLES, outcomes, strict=True)) == dict(zip(GROUP_ROLES, expected, strict=True))
+
+
+@pytest.mark.parametrize("name", sorted(GROUP_POST_RULES))
+def test_who_may_post_to_each_group_url_and_refused_posts_change_nothing(client, group_people, name):
+    data, expected = GROUP_POST_RULES[name]
+    outcomes = []
+    for role in GROUP_ROLES:
+        group, message = _fresh_group(group_people)  # every role acts on a group of its own
+        url = reverse(name, kwargs=_group_kwargs(name, group, message, group_people))
+        posted = {k: (group_people["member"].pk if v == "MEMBER" else v) for k, v in data.items()}
+        before = _group_state(group)
+        client.logout()
+        if role != "anonymous":
+            client.force_login(group_people[role])
+        outcome = _group_outcome(client.post(url, posted))
+        outcomes.append(outcome)
+        if outcome in (LOGIN, DENIED, BAD):
+            assert _group_state(group) == before, (role, outcome)
+    assert dict(zip(GROUP_ROLES, outcomes, strict=True)) == dict(zip(GROUP_ROLES, expected, strict=True))

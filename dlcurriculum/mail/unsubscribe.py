@@ -22,6 +22,7 @@ SALT = "dlcurriculum.mail.unsubscribe"
 class MailTopic(models.TextChoices):
     REMINDERS = "reminders", "reminder e-mails"
     REVIEWS = "reviews", "e-mails about capstone reviews"
+    GROUP_DIGEST = "group_digest", "weekly study group digests"
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "dlcurriculum.mail",
     # No models: its `manage.py backup` and `restore` (dlcurriculum/backups/archive.py).
     "dlcurriculum.backups",
+    # Study groups: below the curriculum, above the users.
+    "dlcurriculum.groups",
     "stages",
     "progress",
     "capstones",

@@ -51,6 +51,22 @@ CAPSTONE_CONVERSATION_PAGE_SIZE = env.int("CAPSTONE_CONVERSATION_PAGE_SIZE", def
 # links with it lead to the learner's new handle.
 CAPSTONE_HANDLE_HOLD_DAYS = env.int("CAPSTONE_HANDLE_HOLD_DAYS", default=180)
 
+# --- Study groups (dlcurriculum/groups) ---------------------------------------------
+# Members a group takes at most (the owner included); joining a full group is refused with a message.
+GROUP_MAX_MEMBERS = env.int("GROUP_MAX_MEMBERS", default=200)
+# Groups one learner may be in at once (started or joined).
+GROUP_MAX_PER_LEARNER = env.int("GROUP_MAX_PER_LEARNER", default=20)
+# A message on a group page is at most this many characters (checked before it is rendered).
+GROUP_MESSAGE_MAX_CHARS = env.int("GROUP_MESSAGE_MAX_CHARS", default=2000)
+# Messages one person may post (over all their groups), and one group takes from everyone, in the window.
+GROUP_MESSAGES_PER_USER = env.int("GROUP_MESSAGES_PER_USER", default=10)
+GROUP_MESSAGES_PER_GROUP = env.int("GROUP_MESSAGES_PER_GROUP", default=60)
+GROUP_MESSAGE_WINDOW_SECONDS = env.int("GROUP_MESSAGE_WINDOW_SECONDS", default=600)
+# The group page shows this many messages, the latest first ("Earlier messages" for the rest).
+GROUP_MESSAGES_PAGE_SIZE = env.int("GROUP_MESSAGES_PAGE_SIZE", default=30)
+# E-mail invitations one group sends in an hour.
+GROUP_INVITES_PER_HOUR = env.int("GROUP_INVITES_PER_HOUR", default=20)
+
 # --- Link health: scheduled checks of every resource URL ----------------------------
 # When the beat job runs, as a crontab "minute hour day-of-month month day-of-week" (UTC).
 LINKCHECK_SCHEDULE = env("LINKCHECK_SCHEDULE", default="30 3 * * *")

@@ -124,6 +124,11 @@ CELERY_BEAT_SCHEDULE = {
     "check-links": {"task": "stages.tasks.check_links", "schedule": _crontab(LINKCHECK_SCHEDULE)},
     # Hourly: each learner's reminder goes out at their preferred local hour.
     "mail-send-reminders": {"task": "mail.send_reminders", "schedule": crontab(minute=0)},
+    # Mondays 07:00 UTC: the weekly study group digests (off by default, per membership).
+    "groups-send-digests": {
+        "task": "progress.tasks.send_group_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
     # Nightly retention (dlcurriculum/retention.py).
     "housekeeping-prune-expired": {"task": "housekeeping.prune_expired", "schedule": crontab(minute=15, hour=4)},
 }

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
+from dlcurriculum.groups import selectors as group_selectors
 from dlcurriculum.users import names
 from progress.models import Activity, PacePlan, Pause, Reminder, ResourceProgress
 from progress.selectors import done_at_for, reported_medians
@@ -31,6 +32,8 @@ class Candidate:
     preferences: Preferences
     last_visit: datetime
     has_retry_due: bool
+    # Asked (on a study group membership) for their groups' week in the reminder.
+    group_news: bool = False
 
     @property
     def display_name(self) -> str:
@@ -78,7 +81,11 @@ def reminder_candidates(*, after_id: int, limit: int, now: datetime, upto_id: in
         .objects.filter(pk__gt=after_id, is_active=True, **({} if upto_id is None else {"pk__lte": upto_id}))
         .exclude(reminder_frequency=OFF)
         .filter(Exists(verified))
-        .annotate(last_activity=Subquery(last_activity), has_retry_due=Exists(retry_due))
+        .annotate(
+            last_activity=Subquery(last_activity),
+            has_retry_due=Exists(retry_due),
+            group_news=group_selectors.consents_to_group_news(),
+        )
         .order_by("pk")
         .values_list(
             "pk",
@@ -94,10 +101,26 @@ def reminder_candidates(*, after_id: int, limit: int, now: datetime, upto_id: in
             "last_login",
             "last_activity",
             "has_retry_due",
+            "group_news",
         )[:limit]
     )
     candidates = []
-    for pk, email, name, why, frequency, days, hour, weekday, tz, joined, last_login, last_activity, retry in rows:
+    for (
+        pk,
+        email,
+        name,
+        why,
+        frequency,
+        days,
+        hour,
+        weekday,
+        tz,
+        joined,
+        last_login,
+        last_activity,
+        retry,
+        news,
+    ) in rows:
         # A visit is a login or any progress change, whichever is later.
         last_visit = max(t for t in (joined, last_login, last_activity) if t is not None)
         candidates.append(
@@ -111,6 +134,7 @@ def reminder_candidates(*, after_id: int, limit: int, now: datetime, upto_id: in
                 ),
                 last_visit=last_visit,
                 has_retry_due=retry,
+                group_news=news,
             )
         )
     return candidates

@@ -42,6 +42,7 @@ from stages.outline import outline
 
 from . import selectors
 from .digest import Curriculum, Digest, build_digest
+from .groups import group_news
 from .schedule import INACTIVITY, WEEKLY, due_period
 from .services import preferences_url
 
@@ -120,6 +121,7 @@ class _Renderer:
         digest: Digest,
         reminder_id: int,
         projection: pace.Projection | None = None,
+        group_news: list[str] | None = None,
     ) -> EmailMultiAlternatives:
         unsubscribe = self.unsubscribe_url(candidate.id)
         next_up = digest.next_up
@@ -141,6 +143,8 @@ class _Renderer:
             # Where they stand against their own plan: "6 hours behind your 5 h/week plan; projected finish ...".
             "pace": projection.summary if projection else "",
             "pace_url": self.pace_url,
+            # Their study groups' week, as counts, when they asked for it (progress/reminders/groups.py).
+            "group_news": group_news or [],
         }
         headers = {
             **unsubscribe_headers(unsubscribe),
@@ -269,12 +273,19 @@ def _run_batch(  # noqa: C901 - the steps of one batch in order; the dry run sto
     for row in to_send:
         result.kinds[row.period.partition(":")[0]] += 1
 
+    # Only when someone in the batch asked for their groups' week: otherwise no query at all.
+    consenting = [row.user_id for row in to_send if targets[row.user_id].group_news]
+    news = group_news(consenting, now) if consenting else {}
     deliveries: list[tuple[Reminder, EmailMultiAlternatives, Delivery]] = []
     try:
         with BatchSender(connection) as sender:
             for row in to_send:
                 message = renderer.message(
-                    targets[row.user_id], digests[row.user_id], row.pk, projections.get(row.user_id)
+                    targets[row.user_id],
+                    digests[row.user_id],
+                    row.pk,
+                    projections.get(row.user_id),
+                    news.get(row.user_id),
                 )
                 deliveries.append((row, message, sender.send(message)))
     finally:

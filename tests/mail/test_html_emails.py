@@ -89,6 +89,7 @@ def _reminder_context():
         "new_resources": [{"title": HOSTILE_TEXT, "stage": HOSTILE_TEXT, "url": PIXEL}],
         "preferences_url": "https://dlcurriculum.example/me/",
         "unsubscribe_url": "https://dlcurriculum.example/mail/unsubscribe/x/",
+        "group_news": [HOSTILE_TEXT],
     }
 
 
@@ -103,7 +104,35 @@ def _signin_alert_context():
     }
 
 
+def _group_invite_context():
+    return {
+        "inviter": HOSTILE_TEXT,
+        "group_name": HOSTILE_TEXT,
+        "description": HOSTILE_TEXT,
+        "join_url": "https://dlcurriculum.example/groups/join/token/",
+    }
+
+
+def _group_digest_context():
+    group = {
+        "name": HOSTILE_TEXT,
+        "goal": 10,
+        "hours": 4,
+        "finished": [HOSTILE_TEXT],
+        "messages": 3,
+        "url": "https://dlcurriculum.example/groups/1/",
+    }
+    return {
+        "name": HOSTILE_TEXT,
+        "groups": [group],
+        "unsubscribe_url": "https://dlcurriculum.example/mail/unsubscribe/x/",
+        "groups_url": "https://dlcurriculum.example/groups/",
+    }
+
+
 CONTEXTS = {
+    "group_digest": _group_digest_context,
+    "group_invite": _group_invite_context,
     "capstone_activity": _activity_context,
     "capstone_decision": _decision_context,
     "capstone_queue_note": _queue_note_context,

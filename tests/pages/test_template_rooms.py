@@ -16,6 +16,7 @@ FEATURES = {
     "progress": ("progress",),
     "capstones": ("capstones",),
     "users": ("dlcurriculum/users",),
+    "groups": ("dlcurriculum/groups",),
 }
 TEMPLATE_NAME = re.compile(r"""\{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 

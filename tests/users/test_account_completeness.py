@@ -22,6 +22,8 @@ from django.urls import reverse
 
 from capstones import services as capstone_services
 from capstones.models import Comment, Iteration, Review, Submission
+from dlcurriculum.groups import services as group_services
+from dlcurriculum.groups.models import Membership
 from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.users import lifecycle
 from dlcurriculum.users.models import User, WhyPromptDismissal
@@ -193,6 +195,12 @@ def world(db, tasks_in_process, django_capture_on_commit_callbacks):
     SocialAccount.objects.create(
         user=learner, provider="github", uid="4242", extra_data={"login": "lena", "email": learner.email}
     )
+    # A study group the learner started, with the other learner in it; a message each, one reported.
+    group = group_services.create_group(learner, name="Lena's reading club", weekly_goal_hours=5)
+    other_membership = group_services.join(other, group.invite_token)
+    group_services.post_message(Membership.objects.get(group=group, user=learner), "See you on Friday.")
+    their_message = group_services.post_message(other_membership, "Shall we do chapter 2?")
+    group_services.report_message(their_message, learner, "Testing the report")
     return {"learner": learner, "mentor": mentor, "admin": admin, "other": other, "reviewed": reviewed}
 
 
