@@ -19,6 +19,7 @@ RESERVED = frozenset(
         "api",
         "capstones",
         "completion",
+        "groups",
         "healthz",
         "readyz",
         "me",
