@@ -1,3 +1,4 @@
+import calendar
 from datetime import date, timedelta
 
 from django import forms
@@ -136,4 +137,43 @@ class PauseForm(forms.ModelForm):
                 self.add_error("end", "The last day is on or after the first day.")
             elif (end - start).days + 1 > MAX_PAUSE_DAYS:
                 self.add_error("end", "A pause is at most a year long; add another one after it if you need to.")
+        return data
+
+
+class StudyBlocksForm(forms.Form):
+    """The weekly study blocks of the calendar feed: weekdays, a start time in the learner's time
+    zone and a length. No weekday chosen: no study blocks."""
+
+    MIN_MINUTES, MAX_MINUTES = 15, 720
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Study days",
+        choices=[(i, name) for i, name in enumerate(calendar.day_name)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: no study blocks in the calendar.",
+    )
+    start = forms.TimeField(
+        label="Starting at",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="In your time zone (profile).",
+    )
+    minutes = forms.IntegerField(
+        label="Length in minutes",
+        required=False,
+        min_value=MIN_MINUTES,
+        max_value=MAX_MINUTES,
+        help_text="From 15 to 720.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("weekdays"):
+            if data.get("start") is None and "start" not in self.errors:
+                self.add_error("start", "At what time do your study blocks start?")
+            if data.get("minutes") is None and "minutes" not in self.errors:
+                self.add_error("minutes", "How long is a study block? From 15 to 720 minutes.")
+        else:
+            data["start"] = data["minutes"] = None
         return data

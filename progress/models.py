@@ -140,6 +140,17 @@ class PacePlan(models.Model):
     # One more on every change: with the row's id, it names one state of the plan (the dashboard's cache key).
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Weekly study blocks in the calendar feed: weekdays (Monday 0 .. Sunday 6, as "0,2,4"), a local
+    # start time and a length; all three or none. ``study_since`` is the day they were set: the
+    # blocks' first week, so the recurring event keeps its start (calendar apps update, not duplicate).
+    study_days = models.CharField(max_length=13, blank=True, default="")
+    study_start = models.TimeField(null=True, blank=True)
+    study_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    study_since = models.DateField(null=True, blank=True)
+    # The calendar feed's secret (progress.calendar_feed): blank while the feed is off. The URL's token
+    # is an HMAC over the user id and this secret, so a new secret (reset) ends every old URL. Never
+    # exported: it is a credential, not the learner's data.
+    feed_secret = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         constraints = [
@@ -156,6 +167,11 @@ class PacePlan(models.Model):
             models.CheckConstraint(
                 condition=Q(target_date__isnull=True) | Q(target_date__gt=F("started_on")),
                 name="progress_pace_target_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(study_days="") & Q(study_start__isnull=True) & Q(study_minutes__isnull=True))
+                | (~Q(study_days="") & Q(study_start__isnull=False) & Q(study_minutes__gte=15, study_minutes__lte=720)),
+                name="progress_pace_study_blocks_whole",
             ),
         ]
 

@@ -3,22 +3,25 @@ whatever the size of the curriculum or of the learner's history."""
 
 from __future__ import annotations
 
+import hmac
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from dlcurriculum.shared_reads import SharedRead
 from stages.models import Resource, Stage
 from stages.outline import outline
 
 from . import completion as core
-from . import pace, time_spent
+from . import pace, plan_calendar, time_spent
 from .models import Activity, CompletionRecord, PacePlan, Pause, ResourceProgress, TimeSpent
 
 RECENT_LIMIT = 5
@@ -646,3 +649,106 @@ def week_start_for(zone_name: str, now: datetime | None = None) -> tuple[datetim
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = zoneinfo.ZoneInfo("UTC")
     return datetime.combine(core.week_start(today), time.min, tzinfo=zone), today
+
+
+# --- The calendar feed ------------------------------------------------------------
+
+CALENDAR_FEED_SALT = "progress.calendar-feed"
+CALENDAR_UID_SALT = "progress.calendar-uid"
+CALENDAR_NAME = "Learning Deep Learning: my pace plan"
+
+
+def _feed_signature(user_id: int, secret: str) -> str:
+    return salted_hmac(CALENDAR_FEED_SALT, f"{user_id}:{secret}", algorithm="sha256").hexdigest()[:40]
+
+
+def calendar_token(plan: PacePlan | None) -> str | None:
+    """The token of the learner's feed URL, None while the feed is off. It is derived (HMAC over the
+    user id and the plan's feed secret, keyed by SECRET_KEY), never stored: the pace page shows it
+    again whenever asked, and a new secret (reset) or none (stop) ends every URL given out."""
+    if plan is None or not plan.feed_secret:
+        return None
+    return f"{plan.user_id}-{_feed_signature(plan.user_id, plan.feed_secret)}"
+
+
+def calendar_plan(token: str) -> PacePlan | None:
+    """The plan (with its learner) a feed token opens, or None: a wrong, old or stopped token, or an
+    inactive account (1 query). The signature is always computed and compared in constant time, found
+    or not, so the answer's time does not tell how much of a token was right."""
+    user_part, _, signature = token.partition("-")
+    plan = None
+    if user_part.isdigit() and len(user_part) <= 18:
+        plan = (
+            PacePlan.objects.select_related("user")
+            .filter(user_id=int(user_part), user__is_active=True)
+            .exclude(feed_secret="")
+            .first()
+        )
+    expected = _feed_signature(plan.user_id, plan.feed_secret) if plan else _feed_signature(0, "no feed")
+    matches = hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass"))
+    return plan if plan is not None and matches else None
+
+
+def calendar_uid_prefix(user_id: int) -> str:
+    """Opaque and stable per learner (a reset keeps it: the events stay the same events)."""
+    return salted_hmac(CALENDAR_UID_SALT, str(user_id), algorithm="sha256").hexdigest()[:20]
+
+
+def study_blocks(plan: PacePlan) -> plan_calendar.StudyBlocks | None:
+    if not plan.study_days or plan.study_start is None or not plan.study_minutes:
+        return None
+    return plan_calendar.StudyBlocks(
+        weekdays=tuple(int(d) for d in plan.study_days.split(",")),
+        start=plan.study_start,
+        minutes=plan.study_minutes,
+        since=plan.study_since or plan.started_on,
+    )
+
+
+def plan_calendar_ics(plan: PacePlan, approvals: Approvals | Iterable[int] = ()) -> bytes:
+    """The learner's plan as .ics bytes (progress.plan_calendar): the projection the pace page shows,
+    the pauses and the study blocks. 3 queries (progress rows, pauses, done times) and the shared
+    reported medians (cached); the curriculum comes from the cached outline. ``approvals``: as for
+    the pace page, from the page layer."""
+    user = plan.user
+    approvals = approvals_of(approvals)
+    curriculum = outline()
+    today = learner_today(user)
+    statuses = dict(ResourceProgress.objects.filter(user=user).values_list("resource_id", "status"))
+    pauses = list(Pause.objects.filter(user=user))
+    done_at = done_at_for([user.pk], plan.started_on)[user.pk]
+    projection = project_pace(
+        plan,
+        pauses,
+        curriculum=curriculum,
+        statuses=statuses,
+        done_at=done_at,
+        zone=user.timezone,
+        today=today,
+        approvals=approvals,
+        medians=reported_medians(),
+    )
+    titles = {s.pk: s.title for s in curriculum.stages}
+    stamp = max([plan.updated_at, *(p.created_at for p in pauses)])
+    calendar = plan_calendar.PlanCalendar(
+        name=CALENDAR_NAME,
+        uid_prefix=calendar_uid_prefix(user.pk),
+        uid_domain=urlsplit(settings.SITE_URL).hostname or "dlcurriculum",
+        zone=user.timezone or "UTC",
+        stamp=stamp,
+        today=today,
+        stages=tuple(
+            plan_calendar.StageFinish(s.stage_id, titles[s.stage_id], s.finish if s.hours_left > 0 else None)
+            for s in projection.stages
+        ),
+        pauses=tuple(plan_calendar.PauseDays(p.pk, p.start, p.end, p.label) for p in pauses),
+        study=None if projection.finished else study_blocks(plan),
+        finish=projection.finish,
+        target=plan.target_date,
+    )
+    return plan_calendar.build(calendar)
+
+
+def pace_plan_of(user) -> PacePlan | None:
+    """The learner's plan row, or None (1 query)."""
+    return PacePlan.objects.filter(user=user).first()

@@ -6,7 +6,8 @@ their change stamp (the dashboard's cache key) moves once per action, in its tra
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from datetime import date, time
 
 from django.db.models import F
 from django.utils import timezone
@@ -189,3 +190,53 @@ def remove_pause(user, pause_id: int) -> bool:
     if deleted:
         changes.note_change(user.pk)
     return bool(deleted)
+
+
+# --- The calendar feed (progress.selectors.plan_calendar) ----------------------------------
+
+
+@changes.atomic
+def reset_calendar_feed(user) -> PacePlan | None:
+    """Turn the learner's calendar feed on, or give it a new address: a new secret, so every URL
+    handed out before stops working (404). None without a plan: there is nothing to put in it."""
+    plan = PacePlan.objects.select_for_update().filter(user=user).first()
+    if plan is None:
+        return None
+    plan.feed_secret = secrets.token_hex(32)
+    plan.save(update_fields=["feed_secret", "updated_at"])
+    changes.note_change(user.pk)
+    return plan
+
+
+@changes.atomic
+def stop_calendar_feed(user) -> bool:
+    """Turn the feed off: its URL answers 404 until the learner turns it on again (a new URL).
+    True when it was on."""
+    stopped = (
+        PacePlan.objects.filter(user=user).exclude(feed_secret="").update(feed_secret="", updated_at=timezone.now())
+    )
+    if stopped:
+        changes.note_change(user.pk)
+    return bool(stopped)
+
+
+@changes.atomic
+def set_study_blocks(user, *, today: date, weekdays=(), start: time | None = None, minutes: int | None = None) -> bool:
+    """The weekly study blocks of the learner's calendar feed: weekdays (Monday 0), a local start
+    time and a length in minutes; no weekdays removes them. Changed blocks start in the learner's
+    ``today`` week; the same blocks saved again keep their start. False without a plan."""
+    days = ",".join(str(d) for d in sorted({int(d) for d in weekdays}))
+    if days and (start is None or minutes is None):
+        raise ValueError("Study blocks need a start time and a length.")
+    if not days:
+        start = minutes = None
+    plan = PacePlan.objects.select_for_update().filter(user=user).first()
+    if plan is None:
+        return False
+    if (plan.study_days, plan.study_start, plan.study_minutes) == (days, start, minutes):
+        return True
+    plan.study_days, plan.study_start, plan.study_minutes = days, start, minutes
+    plan.study_since = today if days else None
+    plan.save(update_fields=["study_days", "study_start", "study_minutes", "study_since", "updated_at"])
+    changes.note_change(user.pk)
+    return True

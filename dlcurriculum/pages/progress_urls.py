@@ -17,4 +17,9 @@ urlpatterns = [
     path("pace/clear/", pace_pages.pace_clear, name="pace_clear"),
     path("pace/pauses/", pace_pages.pause_add, name="pause_add"),
     path("pace/pauses/<int:pause_id>/remove/", pace_pages.pause_remove, name="pause_remove"),
+    # The calendar feed: the token is the credential (no session); the rest are the learner's own.
+    path("pace/calendar/<str:token>.ics", pace_pages.calendar_feed, name="calendar_feed"),
+    path("pace/calendar/reset/", pace_pages.calendar_reset, name="calendar_reset"),
+    path("pace/calendar/stop/", pace_pages.calendar_stop, name="calendar_stop"),
+    path("pace/calendar/study-blocks/", pace_pages.study_blocks, name="study_blocks"),
 ]

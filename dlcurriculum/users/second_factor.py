@@ -17,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 
 # The kinds of authenticator that count as a second factor.
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -49,6 +50,22 @@ def _exempt(path: str) -> bool:
     return path.startswith(("/accounts/", f"/{settings.STATIC_URL.lstrip('/')}"))
 
 
+def exempt(view):
+    """Marks a view that no session opens, so no second factor guards it: it carries its own secret
+    (a calendar app fetching the learner's feed with the token in its URL). A mentor's browser that
+    follows such a link with a session but no second factor gets what the app would get."""
+    view.second_factor_exempt = True
+    return view
+
+
+def _exempt_view(path_info: str) -> bool:
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "second_factor_exempt", False)
+
+
 class SecondFactorRequiredMiddleware:
     """Sends a mentor or admin without a second factor to the two-factor page (after
     AuthenticationMiddleware and allauth's AccountMiddleware)."""
@@ -57,7 +74,8 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _exempt(request.path) and must_enrol(request.user):
+        # The URL is resolved only for a mentor or admin without a second factor (rare), not per request.
+        if not _exempt(request.path) and must_enrol(request.user) and not _exempt_view(request.path_info):
             messages.warning(request, ENROL_MESSAGE)
             return redirect("mfa_index")
         return self.get_response(request)
