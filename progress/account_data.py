@@ -1,6 +1,8 @@
 """A learner's progress data for the account export (registered with dlcurriculum.users.lifecycle;
 erasing is ``services.erase_progress``)."""
 
+import calendar
+
 from .models import Activity, CompletionRecord, PacePlan, Pause, Reminder, ResourceProgress, TimeSpent
 
 PROGRESS_FIELDS = (
@@ -15,10 +17,27 @@ PROGRESS_FIELDS = (
 )
 ACTIVITY_FIELDS = ("created_at", "resource_key", "resource_title", "status")
 REMINDER_FIELDS = ("period", "status", "created_at", "sent_at")
-PACE_PLAN_FIELDS = ("hours_per_week", "target_date", "started_on", "started_at", "updated_at")
+# The study blocks of the calendar feed are the learner's choice, so they are here; the feed's secret
+# is a credential (its URL's key), never part of the export.
+PACE_PLAN_FIELDS = (
+    "hours_per_week",
+    "target_date",
+    "started_on",
+    "started_at",
+    "updated_at",
+    "study_days",
+    "study_start",
+    "study_minutes",
+    "study_since",
+)
 PAUSE_FIELDS = ("start", "end", "label", "created_at")
 COMPLETION_FIELDS = ("completed_at", "is_public")
 TIME_SPENT_FIELDS = ("resource_key", "resource_title", "minutes", "answered_at")
+
+
+def _weekday_names(days: str) -> str:
+    """ "0,2" as "Monday, Wednesday": the export is read by people."""
+    return ", ".join(calendar.day_name[int(d)] for d in days.split(",")) if days else ""
 
 
 def _iso(value) -> str:
@@ -67,7 +86,9 @@ def export_progress(user) -> dict[str, list[dict]]:
         for r in CompletionRecord.objects.filter(user=user)
     ]
     pace_plan = [
-        {field: _iso(getattr(plan, field)) for field in PACE_PLAN_FIELDS} for plan in PacePlan.objects.filter(user=user)
+        {field: _iso(getattr(plan, field)) for field in PACE_PLAN_FIELDS}
+        | {"study_days": _weekday_names(plan.study_days)}
+        for plan in PacePlan.objects.filter(user=user)
     ]
     pauses = [{field: _iso(getattr(p, field)) for field in PAUSE_FIELDS} for p in Pause.objects.filter(user=user)]
     time_spent = [

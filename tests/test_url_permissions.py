@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from capstones import services as capstone_services
 from capstones.models import Submission
 from dlcurriculum.mail.unsubscribe import make_token
+from progress import selectors as progress_selectors
 from progress import services as progress_services
 from progress.models import PacePlan, Pause, ResourceProgress, TimeSpent
 from stages.models import Resource
@@ -53,6 +54,13 @@ GET_RULES = {
     "progress:pace_clear": [NO_GET] * 5,
     "progress:pause_add": [NO_GET] * 5,
     "progress:pause_remove": [NO_GET] * 5,
+    # Learner A's calendar feed: the token in the URL is the credential (calendar apps have no
+    # session), so whoever holds it reads it; a wrong or old token is not found (tests/pages/test_calendar_feed.py).
+    "progress:calendar_feed": [OK] * 5,
+    # POST-only, the signed-in learner's own feed and study blocks: the URLs name no learner.
+    "progress:calendar_reset": [NO_GET] * 5,
+    "progress:calendar_stop": [NO_GET] * 5,
+    "progress:study_blocks": [NO_GET] * 5,
     "progress:continue": [LOGIN] + [REDIRECT] * 4,
     # POST-only: whether the record may be shown is the signed-in learner's own choice.
     "completion_record": [NO_GET] * 5,
@@ -129,6 +137,7 @@ def world(db, curriculum, django_capture_on_commit_callbacks, settings, tmp_path
     progress_services.answer_time_spent(a, resource, 6)
     progress_services.set_pace_plan(a, today=date(2026, 3, 2), hours_per_week=5)
     pause = progress_services.add_pause(a, start=date(2026, 7, 1), end=date(2026, 7, 14), label="A's holiday")
+    progress_services.reset_calendar_feed(a)
 
     from stages.models import CapstoneBrief
 
@@ -198,6 +207,9 @@ def _kwargs(name: str, world) -> dict:
         "progress:save_note": {"resource_id": world["resource"].pk},
         "progress:time_spent": {"resource_id": world["resource"].pk},
         "progress:pause_remove": {"pause_id": world["pause"].pk},
+        "progress:calendar_feed": {
+            "token": progress_selectors.calendar_token(PacePlan.objects.get(user=world["learner_a"]))
+        },
         "progress:continue": {"resource_id": world["resource"].pk},
         "capstones:portfolio": {"slug": world["portfolio"].slug},
         "public_completion": {"slug": world["portfolio"].slug},
@@ -264,7 +276,11 @@ def _a_state(world):
         (private.status, private.is_public, private.mentor_id, private.description),
         private.iterations.get(number=1).comments.count(),
         type(a).objects.filter(pk=a.pk).values_list("why", "reminder_frequency", "name").first(),
-        list(PacePlan.objects.filter(user=a).values_list("hours_per_week", "target_date", "started_on")),
+        list(
+            PacePlan.objects.filter(user=a).values_list(
+                "hours_per_week", "target_date", "started_on", "feed_secret", "study_days", "study_start"
+            )
+        ),
         list(Pause.objects.filter(user=a).values_list("start", "end", "label")),
         list(TimeSpent.objects.filter(user=a).values_list("resource_id", "minutes")),
     )
@@ -317,6 +333,9 @@ def test_a_mentor_not_on_the_submission_cannot_write_or_decide_on_it(client, wor
         ("progress:pace", {"mode": "hours", "hours_per_week": 40}),
         ("progress:pace_clear", {}),
         ("progress:pause_add", {"start": "2026-08-01", "end": "2026-08-02"}),
+        ("progress:calendar_reset", {}),
+        ("progress:calendar_stop", {}),
+        ("progress:study_blocks", {"weekdays": ["0"], "start": "07:00", "minutes": "30"}),
         ("progress:continue", {}),
         ("completion_record", {"public": "1"}),
         ("users:why", {"why": "B's why"}),

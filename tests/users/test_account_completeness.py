@@ -5,7 +5,7 @@ model with a user foreign key has an export and an erase rule (users.lifecycle).
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -117,6 +117,9 @@ def world(db, tasks_in_process, django_capture_on_commit_callbacks):
         progress_services.set_status(person, done, Status.DONE)
         progress_services.answer_time_spent(person, done, 7.5)  # how long it took (issue #31)
         progress_services.set_pace_plan(person, today=date(2026, 11, 2), hours_per_week=5)
+        # The calendar feed (issue #31): study blocks are exported, the feed's secret never.
+        progress_services.set_study_blocks(person, today=date(2026, 11, 2), weekdays=[0, 2], start=time(19), minutes=90)
+        progress_services.reset_calendar_feed(person)
         progress_services.add_pause(
             person, start=date(2026, 12, 20), end=date(2027, 1, 3), label=f"{person.email} away"
         )
@@ -305,6 +308,30 @@ def test_every_export_table_has_rows_for_someone_in_a_world_with_every_kind_of_d
         data = json.loads(client.get(reverse("users:export_json")).content)
         filled |= {name for name in lifecycle.table_columns() if name != "profile" and data[name]}
     assert set(lifecycle.table_columns()) - filled == {"profile"}
+
+
+def test_the_export_holds_the_study_blocks_but_never_the_calendar_feeds_secret_or_address(client, world):
+    from progress.models import PacePlan
+    from progress.selectors import calendar_token
+
+    learner = world["learner"]
+    plan = PacePlan.objects.get(user=learner)
+    client.force_login(learner)
+    text = client.get(reverse("users:export_json")).text
+    data = json.loads(text)
+    assert {k: data["pace_plan"][0][k] for k in ("study_days", "study_start", "study_minutes")} == {
+        "study_days": "Monday, Wednesday",
+        "study_start": "19:00:00",
+        "study_minutes": 90,
+    }
+    token = calendar_token(plan)
+    assert plan.feed_secret not in text
+    assert token not in text
+    assert token.split("-", 1)[1] not in text
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("users:export_csv")).content))
+    everything = b"".join(archive.read(name) for name in archive.namelist() if name.endswith(".csv"))
+    assert plan.feed_secret.encode() not in everything
+    assert token.split("-", 1)[1].encode() not in everything
 
 
 def test_the_learners_export_holds_their_capstones_feedback_and_portfolio(client, world):
