@@ -492,6 +492,7 @@ GROUP_GET_RULES = {
     # The confirm page of the invite link; who is in already goes to the group's page.
     "groups:join": [LOGIN, TO_GROUP, TO_GROUP, OK, OK],
     "groups:detail": [LOGIN, OK, OK, DENIED, DENIED],
+    "groups:edit": [LOGIN, OK, DENIED, DENIED, DENIED],
     "groups:report_message": [LOGIN, OK, OK, DENIED, DENIED],
     "groups:leave": [NO_GET] * 5,
     "groups:my_settings": [NO_GET] * 5,
@@ -508,6 +509,7 @@ BAD = "refused"  # 400: the page again, with the reason (the owner must hand the
 GROUP_POST_RULES = {
     "groups:create": ({"name": "New group"}, [LOGIN, TO_GROUP, TO_GROUP, TO_GROUP, TO_GROUP]),
     "groups:join": ({}, [LOGIN, TO_GROUP, TO_GROUP, TO_GROUP, TO_GROUP]),
+    "groups:edit": ({"name": "Renamed group"}, [LOGIN, TO_GROUP, DENIED, DENIED, DENIED]),
     "groups:leave": ({}, [LOGIN, BAD, TO_GROUP, DENIED, DENIED]),
     "groups:my_settings": ({"hide_progress": "on"}, [LOGIN, TO_GROUP, TO_GROUP, DENIED, DENIED]),
     "groups:post_message": ({"body": "Hello"}, [LOGIN, TO_GROUP, TO_GROUP, DENIED, DENIED]),

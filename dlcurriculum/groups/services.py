@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from dlcurriculum.mail.models import SentEmail
 from dlcurriculum.mail.services import send_templated
+from dlcurriculum.rate_window import WindowLimit, first_refusal
 
 from .models import GroupMessage, Membership, MessageReport, StudyGroup
 
@@ -62,6 +62,13 @@ def create_group(owner, *, name: str, description: str = "", weekly_goal_hours=N
     )
     Membership.objects.create(group=group, user=owner)
     return group
+
+
+def update_group(group: StudyGroup, *, name: str, description: str, weekly_goal_hours, start_date) -> None:
+    """The owner's edit of what the group is: its name, description, weekly goal and start."""
+    group.name, group.description = name, description
+    group.weekly_goal_hours, group.start_date = weekly_goal_hours, start_date
+    group.save(update_fields=["name", "description", "weekly_goal_hours", "start_date"])
 
 
 def reset_invite(group: StudyGroup) -> str:
@@ -144,23 +151,27 @@ def stop_digests(user) -> None:
 
 
 def _check_message_rate(author_id: int, group: StudyGroup, now) -> None:
-    """Counted from the messages themselves, as capstones' conversation limits are (no cache: exact, the
-    same on every web process, and it holds while Redis is down); run under the group's row lock."""
-    window = settings.GROUP_MESSAGE_WINDOW_SECONDS
-    since = now - timedelta(seconds=window)
-    minutes = max(1, round(window / 60))
-    per_user = settings.GROUP_MESSAGES_PER_USER
-    if GroupMessage.objects.filter(author_id=author_id, created_at__gte=since).count() >= per_user:
-        raise MessageRateLimitError(
-            f"You have posted {per_user} messages in the last {minutes} minutes, the most we take in that time. "
-            "Wait a few minutes and post it again: your text is kept below."
-        )
-    per_group = settings.GROUP_MESSAGES_PER_GROUP
-    if GroupMessage.objects.filter(group=group, created_at__gte=since).count() >= per_group:
-        raise MessageRateLimitError(
-            f"This group had {per_group} messages in the last {minutes} minutes, the most it takes in that time. "
-            "Wait a few minutes and post it again: your text is kept below."
-        )
+    """The project's windowed limits (dlcurriculum/rate_window.py), run under the group's row lock."""
+    refusal = first_refusal(
+        [
+            WindowLimit(
+                settings.GROUP_MESSAGES_PER_USER,
+                lambda since: GroupMessage.objects.filter(author_id=author_id, created_at__gte=since).count(),
+                "You have posted {most} messages in the last {minutes} minutes, the most we take in that time. "
+                "Wait a few minutes and post it again: your text is kept below.",
+            ),
+            WindowLimit(
+                settings.GROUP_MESSAGES_PER_GROUP,
+                lambda since: GroupMessage.objects.filter(group=group, created_at__gte=since).count(),
+                "This group had {most} messages in the last {minutes} minutes, the most it takes in that time. "
+                "Wait a few minutes and post it again: your text is kept below.",
+            ),
+        ],
+        window_seconds=settings.GROUP_MESSAGE_WINDOW_SECONDS,
+        now=now,
+    )
+    if refusal:
+        raise MessageRateLimitError(refusal)
 
 
 @transaction.atomic
@@ -195,14 +206,23 @@ def report_message(message: GroupMessage, reporter, reason: str = "") -> Message
 def invite_by_email(group: StudyGroup, inviter, email: str) -> None:
     """E-mail the invite link (through the outbox: recorded, retried, sent once). At most
     GROUP_INVITES_PER_HOUR a group, counted from the outbox's own records."""
-    since = timezone.now() - timedelta(hours=1)
     reason = f"group invite {group.pk}"
-    sent = SentEmail.objects.filter(template=INVITE_TEMPLATE, reason=reason, created_at__gte=since).count()
-    if sent >= settings.GROUP_INVITES_PER_HOUR:
-        raise GroupError(
-            f"This group sent {settings.GROUP_INVITES_PER_HOUR} invitations in the last hour, the most it may. "
-            "Share the link instead, or try again later."
-        )
+    refusal = first_refusal(
+        [
+            WindowLimit(
+                settings.GROUP_INVITES_PER_HOUR,
+                lambda since: SentEmail.objects.filter(
+                    template=INVITE_TEMPLATE, reason=reason, created_at__gte=since
+                ).count(),
+                "This group sent {most} invitations in the last hour, the most it may. "
+                "Share the link instead, or try again later.",
+            )
+        ],
+        window_seconds=3600,
+        now=timezone.now(),
+    )
+    if refusal:
+        raise GroupError(refusal)
     send_templated(
         to=[email],
         template=INVITE_TEMPLATE,

@@ -139,6 +139,19 @@ def group_create(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, pk: int):
+    access = policy.access_group_owner(request.user, pk)
+    form = GroupForm(request.POST or None, instance=access.group)
+    if request.method == "POST" and form.is_valid():
+        services.update_group(access.group, **form.cleaned_data)
+        messages.success(request, "The group's details are saved.")
+        return redirect("groups:detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "pages/groups/edit.html", {"form": form, "group": access.group}, status=status)
+
+
+@login_required
 def group_detail(request, pk: int):
     return _detail(request, policy.access_group(request.user, pk))
 

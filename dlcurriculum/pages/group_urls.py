@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", group_pages.group_create, name="create"),
     path("join/<str:token>/", group_pages.join, name="join"),
     path("<int:pk>/", group_pages.group_detail, name="detail"),
+    path("<int:pk>/edit/", group_pages.group_edit, name="edit"),
     path("<int:pk>/leave/", group_pages.leave, name="leave"),
     path("<int:pk>/me/", group_pages.my_settings, name="my_settings"),
     path("<int:pk>/messages/", group_pages.post_message, name="post_message"),

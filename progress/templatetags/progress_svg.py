@@ -42,6 +42,9 @@ def progress_bar(completion: StageCompletion) -> SafeString:
     )  # fmt: skip
 
 
+MONTH_LABEL_ROOM = 24  # px a three-letter month takes at the chart's label size
+
+
 @register.simple_tag
 def activity_chart(chart: ActivityChart) -> SafeString:
     parts = [
@@ -72,7 +75,10 @@ def activity_chart(chart: ActivityChart) -> SafeString:
             f"<title>Week of {_day(bar.week_start)}: {_plural(bar.count, 'change')}</title></rect>"
         )
         if bar.label:
-            parts.append(f'<text class="chart-label" x="{bar.x}" y="{label_y}">{escape(bar.label)}</text>')
+            # A month starting in the last weeks would run off the chart's right edge: end it there.
+            near_edge = bar.x > chart.width - MONTH_LABEL_ROOM
+            at = f'x="{chart.width}" text-anchor="end"' if near_edge else f'x="{bar.x}"'
+            parts.append(f'<text class="chart-label" {at} y="{label_y}">{escape(bar.label)}</text>')
     parts.append("</svg>")
     # Only integers, ISO dates, the fixed words above and the escaped labels go into this markup.
     return mark_safe("".join(parts))  # noqa: S308 - see the line above

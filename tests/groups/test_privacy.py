@@ -51,7 +51,7 @@ def test_a_member_who_hides_their_progress_is_listed_by_name_only(client, people
     assert "Keeps their progress to themselves" in text
     assert text.count("Working on") == 1  # the owner's own line only
     # ... and the group's hours leave hers out.
-    assert "by the 1 member who share their progress" in text
+    assert "by the 1 member who shares their progress" in text
 
 
 def test_hiding_is_per_group(client, people):

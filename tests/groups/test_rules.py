@@ -216,3 +216,24 @@ def test_creating_a_group_with_bad_input_keeps_what_was_typed(client, people):
     assert response.url == reverse("groups:detail", kwargs={"pk": group.pk})
     assert (group.owner_id, group.weekly_goal_hours, str(group.start_date)) == (people["member"].pk, 6, "2026-12-01")
     assert list(group.memberships.values_list("user_id", flat=True)) == [people["member"].pk]
+
+
+def test_the_owner_edits_the_groups_name_and_goal_and_bad_input_keeps_what_was_typed(client, people):
+    group = people["group"]
+    client.force_login(people["owner"])
+    url = reverse("groups:edit", kwargs={"pk": group.pk})
+    assert "Edit name and goal" in client.get(reverse("groups:detail", kwargs={"pk": group.pk})).text
+    page = client.post(url, {"name": "", "description": "Still typed", "weekly_goal_hours": "7"})
+    assert page.status_code == 400
+    assert "Still typed" in page.text
+    group.refresh_from_db()
+    assert group.name == "Friday club"
+    response = client.post(url, {"name": "Saturday club", "description": "New aims", "weekly_goal_hours": "7"})
+    assert response.url == reverse("groups:detail", kwargs={"pk": group.pk})
+    group.refresh_from_db()
+    assert (group.name, group.description, group.weekly_goal_hours) == ("Saturday club", "New aims", 7)
+    client.force_login(people["member"])
+    assert "Edit name and goal" not in client.get(reverse("groups:detail", kwargs={"pk": group.pk})).text
+    assert client.post(url, {"name": "Hijacked"}).status_code == 403
+    group.refresh_from_db()
+    assert group.name == "Saturday club"

@@ -38,3 +38,12 @@ def test_activity_chart_escapes_month_labels():
     svg = activity_chart(chart)
     assert "<b>" not in svg
     assert "&lt;b&gt;Feb&lt;/b&gt;" in svg
+
+
+def test_a_month_starting_in_the_last_week_is_drawn_inside_the_chart_not_cut_at_its_edge():
+    weeks = [(date(2026, 11, 2 + 7 * i), 0) for i in range(4)] + [(date(2026, 11, 30), 0), (date(2026, 12, 7), 1)]
+    chart = core.activity_chart(weeks)
+    svg = activity_chart(chart)
+    assert '<text class="chart-label" x="0" y=' in svg  # November, at its own week
+    assert f'<text class="chart-label" x="{chart.width}" text-anchor="end" y=' in svg  # December, ending at the edge
+    assert svg.count('text-anchor="end"') == 1
