@@ -10,6 +10,7 @@ import re
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from capstones.models import Iteration, Review, Submission
@@ -158,8 +159,15 @@ def test_capstone_journey_from_upload_to_public_portfolio(
     expect(mentor_page.locator(".conversation")).to_contain_text("Explain why you chose this learning rate.")
     screenshot(mentor_page, "diff-and-thread")
     # The cell is picked inside the rendered notebook: a plain link beside cell 6, no script.
-    mentor_page.frame_locator("iframe.notebook-frame").get_by_role("link", name="Comment on cell 6").click()
-    mentor_page.wait_for_url(re.compile(r"\?cell=6#comment-form$"))
+    cell_link = mentor_page.frame_locator("iframe.notebook-frame").get_by_role("link", name="Comment on cell 6")
+    cell_link.click()
+    try:
+        mentor_page.wait_for_url(re.compile(r"\?cell=6#comment-form$"), timeout=10_000)
+    except PlaywrightTimeoutError:
+        # On a loaded machine (CI saw it once) a click landing while the notebook frame still lays
+        # itself out is lost; a person clicks again.
+        cell_link.click()
+        mentor_page.wait_for_url(re.compile(r"\?cell=6#comment-form$"), timeout=20_000)
     expect(mentor_page.get_by_label(re.compile("On cell"))).to_have_value("6")
     score_rubric(mentor_page)
     mentor_page.get_by_label("Approved", exact=True).check()
